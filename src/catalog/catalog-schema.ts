@@ -1,0 +1,202 @@
+/**
+ * The JSON Schema of one catalog file. Every file is validated on its own before merging, so an
+ * error can name the file it came from. Unknown fields are refused: a misspelt `exitt:` must not
+ * silently turn a finite listing into a permanent one.
+ */
+import { AREAS, LEGAL_ROLES, MEASURE_EFFECTS, SUBJECT_KINDS } from '../domain/types.js';
+
+const code = { type: 'string', pattern: '^[a-z0-9][a-z0-9.*-]*$', maxLength: 120 } as const;
+const text = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+const expr = { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, { type: 'number' }] } as const;
+const cel = { type: 'string', minLength: 1, maxLength: 4000 } as const;
+const duration = { type: 'string', pattern: '^P', maxLength: 40 } as const;
+const kinds = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...SUBJECT_KINDS] } } as const;
+const legalBasis = text;
+const exit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['on'],
+  properties: { on: code, when: cel },
+} as const;
+const gradeCond = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scheme', 'in'],
+  properties: { scheme: code, in: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+} as const;
+
+export const catalogFileSchema = {
+  $id: 'https://xinyong.dev/schemas/catalog-file.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 60 },
+    version: { type: 'string', pattern: '^[0-9A-Za-z][0-9A-Za-z.+-]*$', maxLength: 40 },
+    title: text,
+    description: { type: 'string', maxLength: 20000 },
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'recordTypes', 'legalBasis'],
+        properties: { code, name: text, recordTypes: { type: 'array', items: code }, legalBasis },
+      },
+    },
+    actions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name'],
+        properties: { code, name: text, unknownSubject: { enum: ['allow', 'review', 'deny'] } },
+      },
+    },
+    recordTypes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'area', 'subjects', 'category', 'polarity', 'retention', 'legalBasis', 'facts'],
+        properties: {
+          code,
+          name: text,
+          area: { enum: [...AREAS] },
+          subjects: kinds,
+          category: { type: 'string', minLength: 1, maxLength: 80 },
+          polarity: { enum: ['negative', 'positive', 'neutral'] },
+          remedy: { type: 'boolean' },
+          retention: duration,
+          publicity: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['min', 'max'],
+              properties: { when: cel, min: duration, max: duration },
+            },
+          },
+          public: { type: 'boolean' },
+          legalBasis,
+          facts: { type: 'object' },
+        },
+      },
+    },
+    schemes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'subjects', 'base', 'grades', 'legalBasis', 'rules'],
+        properties: {
+          code,
+          name: text,
+          subjects: kinds,
+          base: { type: 'number' },
+          min: { type: 'number' },
+          max: { type: 'number' },
+          grades: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['grade'],
+              properties: { grade: { type: 'string', minLength: 1, maxLength: 10 }, min: { type: 'number' } },
+            },
+          },
+          legalBasis,
+          rules: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'on', 'legalBasis'],
+              properties: {
+                id: code,
+                on: code,
+                when: cel,
+                points: expr,
+                capGrade: { type: 'string', minLength: 1 },
+                countsFor: duration,
+                exit,
+                legalBasis,
+              },
+            },
+          },
+        },
+      },
+    },
+    lists: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'color', 'subjects', 'authority', 'legalBasis', 'effect', 'entries'],
+        properties: {
+          code,
+          name: text,
+          color: { enum: ['black', 'red'] },
+          subjects: kinds,
+          authority: text,
+          legalBasis,
+          effect: { enum: ['on-decision', 'after-notice'] },
+          noticePeriod: duration,
+          extendsTo: { type: 'array', uniqueItems: true, items: { enum: [...LEGAL_ROLES] } },
+          public: { type: 'boolean' },
+          entries: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id'],
+              properties: {
+                id: code,
+                legalBasis,
+                on: code,
+                when: cel,
+                duration,
+                exit,
+                extension: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['on', 'years', 'max'],
+                  properties: { on: code, when: cel, years: expr, max: duration },
+                },
+                grade: gradeCond,
+                escalatedFrom: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['list', 'after'],
+                  properties: { list: code, after: duration },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    measures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'action', 'effect', 'authority', 'legalBasis'],
+        properties: {
+          code,
+          name: text,
+          list: code,
+          grade: gradeCond,
+          action: code,
+          effect: { enum: [...MEASURE_EFFECTS] },
+          authority: text,
+          legalBasis,
+          appeal: text,
+          params: { type: 'object' },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,487 @@
+/**
+ * Validates and compiles catalog files into a `Catalog`. Pure: the caller reads the files.
+ *
+ * Three passes, each reporting every problem it finds rather than stopping at the first:
+ * 1. the shape of each file (JSON Schema), so errors can name the file;
+ * 2. the lines we hold: legal basis, prohibited data, finite retention, every negative item ends;
+ * 3. references between items and CEL compilation with type checking.
+ */
+import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import canonicalizeModule from 'canonicalize';
+import { parseDuration, type Duration } from '../domain/time.js';
+import type { Result } from '../domain/types.js';
+import { catalogFileSchema } from './catalog-schema.js';
+import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
+import { prohibitedCategory } from './prohibited.js';
+import {
+  CATALOG_SECTIONS,
+  type Catalog,
+  type CatalogDoc,
+  type CatalogIssue,
+  type CelFn,
+  type CompiledEntryRule,
+  type CompiledExit,
+  type CompiledList,
+  type CompiledMeasure,
+  type CompiledRecordType,
+  type CompiledRule,
+  type CompiledScheme,
+  type ExitDoc,
+  type ListDoc,
+  type RecordTypeDoc,
+} from './types.js';
+
+// CJS/ESM interop: these packages export their main function as `default` under NodeNext.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const canonicalize = ((canonicalizeModule as unknown as { default?: unknown }).default ?? canonicalizeModule) as (
+  v: unknown,
+) => string | undefined;
+
+/** One catalog file as read from disk: its name (for messages) and its parsed YAML. */
+export interface CatalogFile {
+  name: string;
+  doc: unknown;
+}
+
+const fileValidator = new Ajv({ allErrors: true, strict: true }).compile(catalogFileSchema);
+
+/** An Ajv for facts schemas: each record type's schema is compiled once. */
+function factsAjv() {
+  const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+type Origin = { file: string };
+
+export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIssue[]> {
+  const issues: CatalogIssue[] = [];
+  const merged: CatalogDoc = { id: '', version: '', sources: [], actions: [], recordTypes: [], schemes: [], lists: [], measures: [] };
+  const origin = new Map<object, Origin>();
+  const headerFiles: string[] = [];
+
+  // ---- pass 1: shape, per file
+  for (const f of files) {
+    if (f.doc === null || f.doc === undefined) continue; // empty file
+    if (!fileValidator(f.doc)) {
+      for (const e of fileValidator.errors ?? []) issues.push(shapeIssue(f, e));
+      if (typeof f.doc === 'object' && 'id' in (f.doc as object)) headerFiles.push(f.name);
+      continue;
+    }
+    const d = f.doc as Partial<CatalogDoc>;
+    if (d.id !== undefined || d.version !== undefined) {
+      headerFiles.push(f.name);
+      merged.id = d.id ?? '';
+      merged.version = d.version ?? '';
+      if (d.title) merged.title = d.title;
+      if (d.description) merged.description = d.description;
+      if (!d.id) issues.push({ file: f.name, item: 'header', field: 'id', message: 'the header needs an id' });
+      if (!d.version) issues.push({ file: f.name, item: 'header', field: 'version', message: 'the header needs a version' });
+    }
+    for (const s of CATALOG_SECTIONS) {
+      for (const item of (d[s] ?? []) as object[]) {
+        origin.set(item, { file: f.name });
+        (merged[s] as object[]).push(item);
+      }
+    }
+  }
+  if (files.length === 0) issues.push({ file: '(catalog)', item: 'header', message: 'no catalog files (*.yaml) found' });
+  else if (headerFiles.length === 0) issues.push({ file: '(catalog)', item: 'header', message: 'no file carries the header (id and version)' });
+  else if (headerFiles.length > 1) {
+    issues.push({ file: headerFiles[1], item: 'header', message: `the header (id, version) also appears in ${headerFiles[0]}; exactly one file may carry it` });
+  }
+  if (issues.length > 0) return { ok: false, error: issues };
+
+  const where = (item: object) => origin.get(item)?.file ?? '(catalog)';
+  const c = new Compiler(merged, where, issues);
+  const catalog = c.run();
+  if (issues.length > 0 || !catalog) return { ok: false, error: issues };
+  return { ok: true, value: catalog };
+}
+
+function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
+  const path = e.instancePath.split('/').filter(Boolean);
+  // Name the item by its code or id rather than by index where we can.
+  let item = 'header';
+  let node: unknown = f.doc;
+  const parts: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    node = (node as Record<string, unknown>)?.[key];
+    if (/^\d+$/.test(key) && node && typeof node === 'object') {
+      const n = node as Record<string, unknown>;
+      const name = (n.code ?? n.id ?? n.grade ?? key) as string;
+      parts[parts.length - 1] = `${parts[parts.length - 1]}[${name}]`;
+    } else parts.push(key);
+  }
+  let field: string | undefined;
+  let message = e.message ?? 'is invalid';
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    field = missing;
+    message =
+      missing === 'legalBasis'
+        ? 'has no legalBasis: every item must name the law or policy it rests on'
+        : `is missing the required field '${missing}'`;
+  } else if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    message = `has an unknown field '${extra}' (see docs/catalog.md)`;
+  } else if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === '^P') {
+    const value = e.instancePath.split('/').filter(Boolean).reduce<unknown>((n, k) => (n as Record<string, unknown>)?.[k], f.doc);
+    message = `'${String(value)}' is not an ISO-8601 duration (a finite period such as P2Y, P6M or P10D)`;
+  } else if (e.keyword === 'enum') {
+    message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  }
+  if (parts.length > 0) {
+    // The last part is a field name unless it names an item.
+    const last = parts[parts.length - 1];
+    if (!last.includes('[') && e.keyword !== 'required' && e.keyword !== 'additionalProperties') {
+      field = parts.pop();
+    }
+    item = parts.join('.') || 'header';
+  }
+  return { file: f.name, item, field, message };
+}
+
+/** Holds the merged document while it is checked and compiled. */
+class Compiler {
+  private readonly cel = new CelCompiler();
+  private readonly ajv = factsAjv();
+  private readonly recordTypes = new Map<string, CompiledRecordType>();
+
+  constructor(
+    private readonly doc: CatalogDoc,
+    private readonly where: (item: object) => string,
+    private readonly issues: CatalogIssue[],
+  ) {}
+
+  private issue(item: object, name: string, field: string | undefined, message: string) {
+    this.issues.push({ file: this.where(item), item: name, field, message });
+  }
+
+  private duration(item: object, name: string, field: string, text: string | undefined): Duration | null {
+    if (text === undefined) return null;
+    const d = parseDuration(text);
+    if (!d.ok) {
+      this.issue(item, name, field, d.error);
+      return null;
+    }
+    return d.value;
+  }
+
+  private unique<T extends object>(items: T[], key: (t: T) => string, section: string) {
+    const seen = new Set<string>();
+    for (const it of items) {
+      const k = key(it);
+      if (seen.has(k)) this.issue(it, `${section}[${k}]`, undefined, `duplicate code '${k}'`);
+      seen.add(k);
+    }
+  }
+
+  private expr(item: object, name: string, field: string, src: string | number | undefined, scope: CelScope, key: string, expect: CelExpect): CelFn | number | null {
+    if (src === undefined) return null;
+    const out = this.cel.compile(src, scope, key, expect);
+    if (!out.ok) {
+      this.issue(item, name, field, `CEL error: ${out.message}`);
+      return null;
+    }
+    if (expect === 'number' && out.constant !== undefined) {
+      const n = toNumber(out.constant);
+      if (!Number.isFinite(n)) {
+        this.issue(item, name, field, 'does not evaluate to a finite number');
+        return null;
+      }
+      return n;
+    }
+    return out.fn;
+  }
+
+  private facts(code: string): Record<string, unknown> {
+    return (this.recordTypes.get(code)?.doc.facts ?? {}) as Record<string, unknown>;
+  }
+
+  private exitOf(item: object, name: string, exit: ExitDoc | undefined, on: string | null): CompiledExit | null {
+    if (!exit) return null;
+    const rt = this.recordTypes.get(exit.on);
+    if (!rt) {
+      this.issue(item, name, 'exit.on', `unknown record type '${exit.on}'`);
+      return null;
+    }
+    if (!rt.doc.remedy) {
+      this.issue(item, name, 'exit.on', `'${exit.on}' is not a remedy record type (remedy: true): an exit must be something the subject can do`);
+    }
+    const scope: CelScope = { record: on ? this.facts(on) : {}, later: rt.doc.facts };
+    const when = this.expr(item, name, 'exit.when', exit.when, scope, `${on}|${exit.on}`, 'bool');
+    return { on: exit.on, when: typeof when === 'function' ? when : null };
+  }
+
+  run(): Catalog | null {
+    const d = this.doc;
+    this.unique(d.sources, (s) => s.code, 'sources');
+    this.unique(d.actions, (s) => s.code, 'actions');
+    this.unique(d.recordTypes, (s) => s.code, 'recordTypes');
+    this.unique(d.schemes, (s) => s.code, 'schemes');
+    this.unique(d.lists, (s) => s.code, 'lists');
+    this.unique(d.measures, (s) => s.code, 'measures');
+
+    for (const rt of d.recordTypes) this.recordType(rt);
+
+    const sources = new Map<string, Catalog['sources'] extends Map<string, infer V> ? V : never>();
+    for (const s of d.sources) {
+      const patterns = s.recordTypes;
+      for (const p of patterns) {
+        const matches = p.endsWith('*') ? [...this.recordTypes.keys()].some((k) => k.startsWith(p.slice(0, -1))) : this.recordTypes.has(p);
+        if (!matches) this.issue(s, `sources[${s.code}]`, 'recordTypes', `'${p}' matches no declared record type`);
+      }
+      const allows = (type: string) => patterns.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : type === p));
+      sources.set(s.code, { ...s, allows });
+    }
+    const actions = new Map(d.actions.map((a) => [a.code, a]));
+
+    const schemes = d.schemes.map((s) => this.scheme(s));
+    const rulesByType = new Map<string, CompiledRule[]>();
+    for (const s of schemes) for (const r of s.rules) push(rulesByType, r.on, r);
+
+    const lists = this.lists(d.lists, schemes);
+    const listsByCode = new Map(lists.map((l) => [l.code, l]));
+    const entryRulesByType = new Map<string, CompiledEntryRule[]>();
+    for (const l of lists) for (const e of l.entryRules) if (e.on) push(entryRulesByType, e.on, e);
+
+    const measures: CompiledMeasure[] = [];
+    const measuresByAction = new Map<string, CompiledMeasure[]>();
+    for (const m of d.measures) {
+      const name = `measures[${m.code}]`;
+      if (!actions.has(m.action)) this.issue(m, name, 'action', `unknown action '${m.action}' (declare it under actions)`);
+      if ((m.list ? 1 : 0) + (m.grade ? 1 : 0) !== 1) this.issue(m, name, undefined, 'needs exactly one of list or grade');
+      if (m.list && !listsByCode.has(m.list)) this.issue(m, name, 'list', `unknown list '${m.list}'`);
+      const grade = m.grade ? this.gradeCond(m, name, m.grade, schemes) : null;
+      const cm: CompiledMeasure = { doc: m, code: m.code, action: m.action, effect: m.effect, list: m.list ?? null, grade };
+      measures.push(cm);
+      push(measuresByAction, m.action, cm);
+    }
+    if (this.issues.length > 0) return null;
+    return {
+      id: d.id,
+      version: d.version,
+      hash: catalogHash(d),
+      doc: d,
+      sources,
+      actions,
+      recordTypes: this.recordTypes,
+      schemes,
+      rulesByType,
+      lists,
+      listsByCode,
+      entryRulesByType,
+      measures,
+      measuresByAction,
+    };
+  }
+
+  private recordType(rt: RecordTypeDoc) {
+    const name = `recordTypes[${rt.code}]`;
+    const banned = prohibitedCategory(rt.category);
+    if (banned) this.issue(rt, name, 'category', `'${rt.category}' is prohibited data (${banned}); xinyong does not collect it`);
+    const retention = this.duration(rt, name, 'retention', rt.retention);
+    const facts = { ...rt.facts } as Record<string, unknown>;
+    if (facts.type !== 'object') this.issue(rt, name, 'facts', "the facts schema must have type: object");
+    if (facts.additionalProperties === undefined) facts.additionalProperties = false;
+    for (const prop of Object.keys((facts.properties ?? {}) as object)) {
+      const b = prohibitedCategory(prop);
+      if (b) this.issue(rt, name, `facts.properties.${prop}`, `a fact named '${prop}' is prohibited data (${b})`);
+    }
+    let validateFacts;
+    try {
+      validateFacts = this.ajv.compile(facts);
+    } catch (e) {
+      this.issue(rt, name, 'facts', `invalid JSON Schema: ${(e as Error).message}`);
+      return;
+    }
+    const ints = integerFields(facts);
+    const toCel =
+      ints.length === 0
+        ? (f: Record<string, unknown>) => f
+        : (f: Record<string, unknown>) => {
+            const out = { ...f };
+            for (const k of ints) if (typeof out[k] === 'number') out[k] = BigInt(out[k] as number);
+            return out;
+          };
+    const compiled: CompiledRecordType = { doc: { ...rt, facts }, retention: retention ?? (null as unknown as Duration), validateFacts, toCel, publicity: [] };
+    this.recordTypes.set(rt.code, compiled);
+    (rt.publicity ?? []).forEach((p, i) => {
+      const f = `publicity[${i}]`;
+      const min = this.duration(rt, name, `${f}.min`, p.min);
+      const max = this.duration(rt, name, `${f}.max`, p.max);
+      const when = this.expr(rt, name, `${f}.when`, p.when, { record: facts }, rt.code, 'bool');
+      if (min && max) compiled.publicity.push({ when: typeof when === 'function' ? when : null, min, max });
+    });
+  }
+
+  private scheme(s: CompiledScheme['doc']): CompiledScheme {
+    const name = `schemes[${s.code}]`;
+    const grades = s.grades.map((g) => g.grade);
+    s.grades.forEach((g, i) => {
+      const last = i === s.grades.length - 1;
+      if (!last && g.min === undefined) this.issue(s, name, `grades[${g.grade}]`, 'every band but the last needs min');
+      if (i > 0 && g.min !== undefined && s.grades[i - 1].min !== undefined && g.min >= (s.grades[i - 1].min as number)) {
+        this.issue(s, name, `grades[${g.grade}]`, 'bands must be listed best first, with strictly decreasing min');
+      }
+    });
+    if (new Set(grades).size !== grades.length) this.issue(s, name, 'grades', 'duplicate grade');
+    const rank = new Map(grades.map((g, i) => [g, i]));
+    const kinds = new Set(s.subjects);
+    const ids = new Set<string>();
+    const rules: CompiledRule[] = [];
+    for (const r of s.rules) {
+      const rn = `${name}.rules[${r.id}]`;
+      if (ids.has(r.id)) this.issue(s, rn, undefined, `duplicate rule id '${r.id}'`);
+      ids.add(r.id);
+      const rt = this.recordTypes.get(r.on);
+      if (!rt) {
+        this.issue(s, rn, 'on', `unknown record type '${r.on}'`);
+        continue;
+      }
+      if (!rt.doc.subjects.some((k) => kinds.has(k))) {
+        this.issue(s, rn, 'on', `'${r.on}' concerns ${rt.doc.subjects.join(', ')}, none of which this scheme scores`);
+      }
+      const scope = { record: rt.doc.facts };
+      const when = this.expr(s, rn, 'when', r.when, scope, r.on, 'bool');
+      const points = this.expr(s, rn, 'points', r.points, scope, r.on, 'number');
+      if (r.points === undefined && r.capGrade === undefined) this.issue(s, rn, undefined, 'needs points or capGrade');
+      if (r.capGrade !== undefined && !rank.has(r.capGrade)) this.issue(s, rn, 'capGrade', `unknown grade '${r.capGrade}'`);
+      const countsFor = this.duration(s, rn, 'countsFor', r.countsFor);
+      const exit = this.exitOf(s, rn, r.exit, r.on);
+      const adverse = r.capGrade !== undefined || (r.points !== undefined && !(typeof points === 'number' && points > 0));
+      if (adverse && !countsFor && !exit) {
+        this.issue(s, rn, undefined, 'a rule that deducts or caps must end: give countsFor (a finite period) or an exit on a remedy record type');
+      }
+      rules.push({
+        id: r.id,
+        scheme: s.code,
+        on: r.on,
+        when: typeof when === 'function' ? when : null,
+        points: r.points === undefined ? null : points,
+        capGrade: r.capGrade ?? null,
+        countsFor,
+        exit,
+        legalBasis: r.legalBasis,
+      });
+    }
+    return { doc: s, code: s.code, subjects: kinds, rules, grades, rank };
+  }
+
+  private gradeCond(item: object, name: string, g: { scheme: string; in: string[] }, schemes: CompiledScheme[]) {
+    const s = schemes.find((x) => x.code === g.scheme);
+    if (!s) {
+      this.issue(item, name, 'grade.scheme', `unknown scheme '${g.scheme}'`);
+      return null;
+    }
+    for (const gr of g.in) if (!s.rank.has(gr)) this.issue(item, name, 'grade.in', `scheme '${g.scheme}' has no grade '${gr}'`);
+    return { scheme: g.scheme, in: new Set(g.in) };
+  }
+
+  private lists(docs: ListDoc[], schemes: CompiledScheme[]): CompiledList[] {
+    const codes = new Set(docs.map((l) => l.code));
+    const out: CompiledList[] = [];
+    for (const l of docs) {
+      const name = `lists[${l.code}]`;
+      if (l.effect === 'after-notice' && !l.noticePeriod) this.issue(l, name, 'noticePeriod', "an 'after-notice' list needs a noticePeriod");
+      const noticePeriod = this.duration(l, name, 'noticePeriod', l.noticePeriod);
+      const kinds = new Set(l.subjects);
+      const entryRules: CompiledEntryRule[] = [];
+      const ids = new Set<string>();
+      for (const e of l.entries) {
+        const en = `${name}.entries[${e.id}]`;
+        if (ids.has(e.id)) this.issue(l, en, undefined, `duplicate entry id '${e.id}'`);
+        ids.add(e.id);
+        const triggers = (e.on ? 1 : 0) + (e.grade ? 1 : 0) + (e.escalatedFrom ? 1 : 0);
+        if (triggers !== 1) {
+          this.issue(l, en, undefined, 'needs exactly one trigger: on (a record type), grade, or escalatedFrom');
+          continue;
+        }
+        const duration = this.duration(l, en, 'duration', e.duration);
+        const base: CompiledEntryRule = {
+          id: e.id,
+          list: l.code,
+          legalBasis: e.legalBasis ?? l.legalBasis,
+          kind: e.on ? 'record' : e.grade ? 'grade' : 'escalation',
+          on: e.on ?? null,
+          when: null,
+          duration,
+          exit: null,
+          extension: null,
+          grade: null,
+          escalatedFrom: null,
+        };
+        if (e.on) {
+          const rt = this.recordTypes.get(e.on);
+          if (!rt) {
+            this.issue(l, en, 'on', `unknown record type '${e.on}'`);
+            continue;
+          }
+          if (!rt.doc.subjects.some((k) => kinds.has(k))) this.issue(l, en, 'on', `'${e.on}' concerns none of this list's subject kinds`);
+          const when = this.expr(l, en, 'when', e.when, { record: rt.doc.facts }, e.on, 'bool');
+          base.when = typeof when === 'function' ? when : null;
+          base.exit = this.exitOf(l, en, e.exit, e.on);
+          if (e.extension) {
+            const x = e.extension;
+            const xt = this.recordTypes.get(x.on);
+            if (!xt) this.issue(l, en, 'extension.on', `unknown record type '${x.on}'`);
+            const scope = { record: rt.doc.facts, later: xt?.doc.facts ?? {} };
+            const xwhen = this.expr(l, en, 'extension.when', x.when, scope, `${e.on}|${x.on}`, 'bool');
+            const years = this.expr(l, en, 'extension.years', x.years, scope, `${e.on}|${x.on}`, 'number');
+            const max = this.duration(l, en, 'extension.max', x.max);
+            if (!duration) this.issue(l, en, 'extension', 'only an entry with a duration can be extended');
+            if (xt && years !== null && max) base.extension = { on: x.on, when: typeof xwhen === 'function' ? xwhen : null, years, max };
+          }
+          if (l.color === 'black' && !duration && !base.exit) {
+            this.issue(l, en, undefined, 'a black-list entry must end: give a duration, or an exit on a remedy record type');
+          }
+        } else if (e.grade) {
+          base.grade = this.gradeCond(l, en, e.grade, schemes);
+          const s = schemes.find((x) => x.code === e.grade?.scheme);
+          if (s && ![...s.subjects].some((k) => kinds.has(k))) this.issue(l, en, 'grade.scheme', 'the scheme scores none of this list\'s subject kinds');
+        } else if (e.escalatedFrom) {
+          const after = this.duration(l, en, 'escalatedFrom.after', e.escalatedFrom.after);
+          if (!codes.has(e.escalatedFrom.list)) this.issue(l, en, 'escalatedFrom.list', `unknown list '${e.escalatedFrom.list}'`);
+          if (e.escalatedFrom.list === l.code) this.issue(l, en, 'escalatedFrom.list', 'a list cannot escalate into itself');
+          if (!duration) this.issue(l, en, 'duration', 'an escalation entry needs a duration');
+          if (after) base.escalatedFrom = { list: e.escalatedFrom.list, after };
+        }
+        entryRules.push(base);
+      }
+      out.push({ doc: l, code: l.code, index: 0, subjects: kinds, noticePeriod, entryRules });
+    }
+    // Escalation sources must be evaluated before their targets.
+    const ordered: CompiledList[] = [];
+    const byCode = new Map(out.map((l) => [l.code, l]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (l: CompiledList) => {
+      if (state.get(l.code) === 'done') return;
+      if (state.get(l.code) === 'visiting') {
+        this.issue(l.doc, `lists[${l.code}]`, 'entries', 'escalation cycle');
+        return;
+      }
+      state.set(l.code, 'visiting');
+      for (const e of l.entryRules) if (e.escalatedFrom) { const src = byCode.get(e.escalatedFrom.list); if (src) visit(src); }
+      state.set(l.code, 'done');
+      ordered.push(l);
+    };
+    out.forEach(visit);
+    ordered.forEach((l, i) => (l.index = i));
+    return ordered;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+/** SHA-256 of the canonical JSON (RFC 8785) of a catalog document. */
+export function catalogHash(doc: CatalogDoc): string {
+  return createHash('sha256').update(canonicalize(doc) ?? '').digest('hex');
+}

@@ -1,0 +1,1 @@
+export { GateIndex } from './gate-index.js';

@@ -1,0 +1,41 @@
+/**
+ * The functional core's main entry: `(subject, records, catalog, asOf) → SubjectState`.
+ * No clock, no I/O: the same inputs give the same state, which is what lets the store rebuild
+ * everything derived from the records alone.
+ */
+import type { Catalog } from '../catalog/types.js';
+import type { CreditRecord, Instant, SchemeResult, Subject, SubjectState } from '../domain/types.js';
+import { listEntries } from './lists.js';
+import { contributions, schemeResult, type Contribution } from './schemes.js';
+import { WorkingSet } from './working-set.js';
+
+export interface EvaluateInput {
+  subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>;
+  /** All records of the subject (any order); those recorded after `asOf` are ignored. */
+  records: readonly CreditRecord[];
+  asOf: Instant;
+}
+
+export function evaluateSubject(catalog: Catalog, input: EvaluateInput): SubjectState {
+  const ws = new WorkingSet(catalog, input.records, input.asOf);
+  const schemes: SchemeResult[] = [];
+  const byScheme = new Map<string, Contribution[]>();
+  let next = Infinity;
+  for (const scheme of catalog.schemes) {
+    if (!scheme.subjects.has(input.subject.kind)) continue;
+    const cs = contributions(scheme, catalog, ws);
+    byScheme.set(scheme.code, cs);
+    schemes.push(schemeResult(scheme, cs, input.asOf));
+    for (const c of cs) if (c.until > input.asOf && c.until < next) next = c.until;
+  }
+  const lists = listEntries(catalog, { subject: input.subject, ws, contributions: byScheme });
+  if (lists.nextChangeAt < next) next = lists.nextChangeAt;
+  return {
+    subjectId: input.subject.id,
+    asOf: input.asOf,
+    catalogVersion: catalog.version,
+    schemes,
+    entries: lists.entries,
+    nextChangeAt: next === Infinity ? null : next,
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * List entries: entry, notice, duration, extension, exit, expiry and escalation, as of an
+ * instant. Pure. Entries that have ended are kept (with their end and why) so that a subject's
+ * history shows them; the gate only enforces pending and active ones.
+ */
+import { createHash } from 'node:crypto';
+import { toNumber } from '../catalog/cel.js';
+import type { Catalog, CompiledEntryRule, CompiledList } from '../catalog/types.js';
+import { addDuration, addYears } from '../domain/time.js';
+import type { EntryReason, EntryStatus, Instant, LegalRole, ListEntry, Relation, Subject } from '../domain/types.js';
+import { gradeRun, type Contribution } from './schemes.js';
+import { safeBool, type WorkingSet, type WorkRecord } from './working-set.js';
+
+/** Deterministic ids, so that a rebuild produces the same entries. */
+export function entryId(...parts: string[]): string {
+  return 'e_' + createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+}
+
+interface Span {
+  decidedAt: Instant;
+  since: Instant;
+  /** Planned end (duration and extensions); Infinity while it lasts until an exit. */
+  until: Instant;
+  /** Actual end, if it ended or will end by a known event; with why. */
+  endAt: Instant;
+  endReason: string;
+  endStatus: EntryStatus;
+}
+
+function finish(list: CompiledList, subjectId: string, id: string, span: Span, reasons: EntryReason[], asOf: Instant, catalogVersion: string): ListEntry {
+  const e: ListEntry = {
+    id,
+    list: list.code,
+    subjectId,
+    status: 'active',
+    since: span.since,
+    decidedAt: span.decidedAt,
+    until: span.until === Infinity ? null : span.until,
+    reasons,
+    catalogVersion,
+  };
+  if (span.endAt <= asOf) {
+    e.status = span.endStatus;
+    e.endedAt = span.endAt;
+    e.endReason = span.endReason;
+  } else if (asOf < span.since) e.status = 'pending';
+  return e;
+}
+
+function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet, w: WorkRecord): Span {
+  const decidedAt = w.at;
+  const since = list.noticePeriod ? addDuration(decidedAt, list.noticePeriod) : decidedAt;
+  let until = rule.duration ? addDuration(since, rule.duration) : Infinity;
+  if (rule.extension && until !== Infinity) {
+    const x = rule.extension;
+    const cap = addDuration(until, x.max);
+    for (const later of ws.byType.get(x.on) ?? []) {
+      if (later === w || later.at < w.at) continue;
+      if (x.when && !safeBool(x.when, { record: ws.cel(w), later: ws.cel(later) })) continue;
+      let years = 0;
+      try {
+        years = typeof x.years === 'number' ? x.years : toNumber(x.years({ record: ws.cel(w), later: ws.cel(later) }));
+      } catch {
+        years = 0;
+      }
+      if (Number.isFinite(years) && years > 0) until = Math.min(cap, addYears(until, Math.floor(years)));
+    }
+  }
+  let endAt = until;
+  let endReason = 'the listing period ended';
+  let endStatus: EntryStatus = 'expired';
+  const exit = ws.firstExit(w, rule.exit);
+  if (exit && exit.at < endAt) {
+    endAt = Math.max(exit.at, decidedAt);
+    endReason = `exit condition met by ${exit.rec.type} (${exit.rec.id})`;
+    endStatus = 'exited';
+  }
+  if (w.end < endAt) {
+    endAt = w.end;
+    endReason = w.endReason === 'repaired' ? 'credit repaired' : w.endReason === 'expired' ? 'record expired' : 'record retention ended';
+    endStatus = w.endReason === 'repaired' ? 'exited' : 'expired';
+  }
+  return { decidedAt, since, until, endAt, endReason, endStatus };
+}
+
+export interface ListInput {
+  subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>;
+  ws: WorkingSet;
+  /** Contributions per scheme code (for grade-based entries). */
+  contributions: Map<string, Contribution[]>;
+}
+
+/** Computes every list entry of one subject as of `ws.asOf`, and the next instant one changes. */
+export function listEntries(catalog: Catalog, input: ListInput): { entries: ListEntry[]; nextChangeAt: Instant } {
+  const { subject, ws } = input;
+  const asOf = ws.asOf;
+  const entries: ListEntry[] = [];
+  const byList = new Map<string, ListEntry[]>();
+  let next = Infinity;
+  const note = (t: Instant | null) => {
+    if (t !== null && t > asOf && t < next) next = t;
+  };
+  const firstKnown = Math.min(subject.createdAt, ws.records.length ? ws.records[0].at : Infinity);
+
+  for (const list of catalog.lists) {
+    if (!list.subjects.has(subject.kind)) continue;
+    const mine: ListEntry[] = [];
+    for (const rule of list.entryRules) {
+      if (rule.kind === 'record') {
+        for (const w of ws.byType.get(rule.on as string) ?? []) {
+          if (rule.when && !safeBool(rule.when, { record: ws.cel(w) })) continue;
+          const span = recordSpan(list, rule, ws, w);
+          const reasons: EntryReason[] = [{ recordId: w.rec.id, recordType: w.rec.type, ruleId: rule.id, legalBasis: rule.legalBasis }];
+          if (w.disputed) reasons[0].disputed = true;
+          const e = finish(list, subject.id, entryId(list.code, subject.id, rule.id, w.rec.id), span, reasons, asOf, catalog.version);
+          note(span.since);
+          note(span.endAt === Infinity ? null : span.endAt);
+          mine.push(e);
+        }
+      } else if (rule.kind === 'grade' && rule.grade) {
+        const scheme = catalog.schemes.find((s) => s.code === rule.grade?.scheme);
+        const cs = input.contributions.get(rule.grade.scheme);
+        if (!scheme || !cs || !scheme.subjects.has(subject.kind)) continue;
+        const run = gradeRun(scheme, cs, asOf, rule.grade.in);
+        if (!run) {
+          // Not in the band now; the grade can only change at a contribution boundary.
+          for (const c of cs) { note(c.from); note(c.until === Infinity ? null : c.until); }
+          continue;
+        }
+        const since = Number.isFinite(run.start) ? run.start : firstKnown;
+        const grade = [...rule.grade.in].join('/');
+        mine.push({
+          id: entryId(list.code, subject.id, rule.id, String(since)),
+          list: list.code,
+          subjectId: subject.id,
+          status: 'active',
+          since,
+          decidedAt: since,
+          until: run.end === Infinity ? null : run.end,
+          reasons: [{ ruleId: rule.id, legalBasis: rule.legalBasis, grade: { scheme: rule.grade.scheme, grade } }],
+          catalogVersion: catalog.version,
+        });
+        note(run.end === Infinity ? null : run.end);
+      } else if (rule.kind === 'escalation' && rule.escalatedFrom && rule.duration) {
+        for (const src of byList.get(rule.escalatedFrom.list) ?? []) {
+          const at = addDuration(src.since, rule.escalatedFrom.after);
+          const srcEnd = src.endedAt ?? (src.status === 'active' || src.status === 'pending' ? Infinity : src.since);
+          if (src.status === 'escalated') continue;
+          // Still in force when the escalation period runs out? (An entry that ended before does not escalate.)
+          const plannedEnd = Math.min(srcEnd, src.until ?? Infinity);
+          if (plannedEnd <= at) continue;
+          if (at > asOf) {
+            note(at);
+            continue;
+          }
+          src.status = 'escalated';
+          src.endedAt = at;
+          src.endReason = `escalated to ${list.code} after ${rule.escalatedFrom.after.text} without remedy`;
+          const until = addDuration(at, rule.duration);
+          const span: Span = { decidedAt: at, since: at, until, endAt: until, endReason: 'the listing period ended', endStatus: 'expired' };
+          const reasons: EntryReason[] = [
+            { ruleId: rule.id, legalBasis: rule.legalBasis, escalatedFrom: src.id },
+            ...src.reasons,
+          ];
+          mine.push(finish(list, subject.id, entryId(list.code, subject.id, rule.id, src.id), span, reasons, asOf, catalog.version));
+          note(until);
+        }
+      }
+    }
+    byList.set(list.code, mine);
+    entries.push(...mine);
+  }
+  return { entries, nextChangeAt: next };
+}
+
+/**
+ * Entries that bind persons through a legal role in a listed organisation (`extendsTo`), e.g.
+ * the legal representative of a dishonest debtor company. Only pending and active entries extend.
+ */
+export function relatedEntries(catalog: Catalog, orgEntries: readonly ListEntry[], relations: readonly Relation[]): ListEntry[] {
+  const out: ListEntry[] = [];
+  for (const e of orgEntries) {
+    if (e.status !== 'active' && e.status !== 'pending') continue;
+    const roles = catalog.listsByCode.get(e.list)?.doc.extendsTo;
+    if (!roles || roles.length === 0) continue;
+    for (const r of relations) {
+      if (r.subjectId !== e.subjectId || !roles.includes(r.role)) continue;
+      out.push({
+        ...e,
+        id: entryId(e.id, r.personId, r.role),
+        subjectId: r.personId,
+        via: { subjectId: e.subjectId, role: r.role as LegalRole },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * The Store port: everything the shell persists, behind one async interface so that the embedded
+ * SQLite adapter and a PostgreSQL adapter are interchangeable. The contract suite in
+ * `store-contract.ts` runs against every adapter.
+ *
+ * Atomicity is per method: each write method is one transaction, including its audit entry, so
+ * an audit entry exists exactly when the write it describes does.
+ */
+import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
+import type { CatalogDoc } from '../catalog/types.js';
+import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../domain/types.js';
+
+export interface CatalogVersionRow {
+  catalogId: string;
+  version: string;
+  status: 'draft' | 'published';
+  hash: string;
+  doc: CatalogDoc;
+  createdAt: Instant;
+  publishedAt: Instant | null;
+}
+
+export interface IngestBatch {
+  /** Inserted when new; an existing subject keeps its id and gains a name or region it lacked. */
+  subjects: Subject[];
+  relations: Relation[];
+  /** Inserted unless (source, externalId) exists already: that is what makes ingestion idempotent. */
+  records: CreditRecord[];
+  /** Built after the insert, so it can say what was actually stored. Written in the same transaction. */
+  audit: (result: { inserted: CreditRecord[]; duplicates: number; subjects: number }) => AuditEntryInput | null;
+}
+
+export interface IngestResult {
+  inserted: CreditRecord[];
+  duplicates: number;
+}
+
+export interface SaveStates {
+  states: SubjectState[];
+  /** Entries that bind persons through an organisation, replacing all earlier ones owned by `ownerId`. */
+  related: { ownerId: string; entries: ListEntry[] }[];
+  /** Subjects whose pending rescore this save completes. */
+  clearDirty: string[];
+  audit: AuditEntryInput | null;
+}
+
+export interface StoredState {
+  state: SubjectState;
+  /** Entries that reach this subject through a legal role in an organisation. */
+  related: ListEntry[];
+}
+
+export interface StoreSummary {
+  subjectsByKind: Record<SubjectKind, number>;
+  records: number;
+  recordsByArea: Record<string, number>;
+  recordsByType: Record<string, number>;
+  /** Subjects with a pending or active entry, by list. */
+  listSizes: Record<string, number>;
+  /** Grade distribution per scheme. */
+  grades: Record<string, Record<string, number>>;
+  auditEntries: number;
+}
+
+export interface EntryQuery {
+  list: string;
+  statuses?: ListEntry['status'][];
+  limit: number;
+  /** Keyset pagination: entries with id greater than this. */
+  after?: string;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  saveCatalogVersion(row: CatalogVersionRow, audit: AuditEntryInput): Promise<void>;
+  publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void>;
+  getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null>;
+  listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]>;
+  /** The most recently published version, if any. */
+  getPublishedCatalog(): Promise<CatalogVersionRow | null>;
+
+  /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
+  ingest(batch: IngestBatch): Promise<IngestResult>;
+  getSubject(id: string): Promise<Subject | null>;
+  /** Resolves an identifier's keyed hash to a subject id. */
+  findSubjectByHash(hash: string): Promise<string | null>;
+  subjectKinds(ids: string[]): Promise<Map<string, SubjectKind>>;
+  /** Relations where the organisation is one of `orgIds`. */
+  relationsOfOrgs(orgIds: string[]): Promise<Relation[]>;
+  /** Relations where the person is one of `personIds`. */
+  relationsOfPersons(personIds: string[]): Promise<Relation[]>;
+  getRecord(id: string): Promise<CreditRecord | null>;
+  /** All records of each subject, with their status histories. */
+  recordsOf(subjectIds: string[]): Promise<Map<string, CreditRecord[]>>;
+  /** Appends a status change (records are never updated in place). */
+  addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void>;
+
+  /** Subjects marked for rescoring, oldest first. */
+  dirtySubjects(limit: number): Promise<string[]>;
+  markDirty(subjectIds: string[]): Promise<void>;
+  saveStates(save: SaveStates): Promise<void>;
+  getState(subjectId: string): Promise<StoredState | null>;
+  /** Pending and active entries of these subjects, own and related. */
+  enforceableEntries(subjectIds: string[]): Promise<ListEntry[]>;
+  listEntries(q: EntryQuery): Promise<ListEntry[]>;
+
+  /** Subject ids in id order, in pages (for rescore and gate rebuilds). */
+  scanSubjects(pageSize: number): AsyncIterable<Pick<Subject, 'id' | 'kind' | 'createdAt'>[]>;
+  /** Every pending or active entry (gate rebuild). */
+  scanEnforceableEntries(): AsyncIterable<ListEntry>;
+  /** Grades of every scored subject (gate rebuild). */
+  scanGrades(): AsyncIterable<{ subjectId: string; grades: Record<string, string> }>;
+
+  appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
+  scanAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+
+  summary(): Promise<StoreSummary>;
+}

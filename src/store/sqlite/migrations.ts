@@ -1,0 +1,125 @@
+/**
+ * Versioned schema of the SQLite adapter. Never edit a shipped migration: add a new one.
+ *
+ * Layout for sharding: every large table carries `subject_id`; catalog tables are small
+ * reference tables. Instants are INTEGER epoch milliseconds (UTC).
+ */
+export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'core',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE catalog_versions (
+  catalog_id   TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+  hash         TEXT NOT NULL,
+  doc          TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  published_at INTEGER,
+  PRIMARY KEY (catalog_id, version)
+);
+
+CREATE TABLE subjects (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('person', 'enterprise', 'institution', 'government')),
+  name       TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+-- Identifiers are kept only as a keyed hash, a masked form and (optionally) ciphertext.
+CREATE TABLE subject_identifiers (
+  hash       TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  scheme     TEXT NOT NULL,
+  masked     TEXT NOT NULL,
+  encrypted  TEXT
+);
+CREATE INDEX subject_identifiers_subject ON subject_identifiers(subject_id);
+
+CREATE TABLE relations (
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  role       TEXT NOT NULL CHECK (role IN ('legal-representative', 'actual-controller', 'principal')),
+  person_id  TEXT NOT NULL REFERENCES subjects(id),
+  PRIMARY KEY (subject_id, role, person_id)
+);
+CREATE INDEX relations_person ON relations(person_id);
+
+CREATE TABLE records (
+  id              TEXT PRIMARY KEY,
+  subject_id      TEXT NOT NULL REFERENCES subjects(id),
+  source          TEXT NOT NULL,
+  external_id     TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  area            TEXT NOT NULL,
+  occurred_at     INTEGER NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  facts           TEXT NOT NULL,
+  catalog_version TEXT NOT NULL,
+  UNIQUE (source, external_id)
+);
+CREATE INDEX records_subject ON records(subject_id, occurred_at);
+
+-- Append-only status history; a record with no row here has been 'active' since recorded_at.
+CREATE TABLE record_status (
+  record_id  TEXT NOT NULL REFERENCES records(id),
+  subject_id TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('active', 'disputed', 'corrected', 'revoked', 'repaired', 'expired')),
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  PRIMARY KEY (record_id, seq)
+);
+CREATE INDEX record_status_subject ON record_status(subject_id);
+
+CREATE TABLE subject_states (
+  subject_id      TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  catalog_version TEXT NOT NULL,
+  as_of           INTEGER NOT NULL,
+  next_change_at  INTEGER,
+  grades          TEXT NOT NULL,
+  schemes         TEXT NOT NULL
+);
+
+CREATE TABLE list_entries (
+  id              TEXT PRIMARY KEY,
+  subject_id      TEXT NOT NULL,
+  owner_id        TEXT NOT NULL,
+  list            TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  since           INTEGER NOT NULL,
+  decided_at      INTEGER NOT NULL,
+  until           INTEGER,
+  ended_at        INTEGER,
+  end_reason      TEXT,
+  reasons         TEXT NOT NULL,
+  via_subject_id  TEXT,
+  via_role        TEXT,
+  catalog_version TEXT NOT NULL
+);
+CREATE INDEX list_entries_subject ON list_entries(subject_id);
+CREATE INDEX list_entries_owner ON list_entries(owner_id);
+CREATE INDEX list_entries_list ON list_entries(list, status, id);
+
+-- Subjects whose records changed and whose derived state must be recomputed (an outbox:
+-- written with the records, cleared with the new state, so a crash in between loses nothing).
+CREATE TABLE dirty_subjects (subject_id TEXT PRIMARY KEY, since INTEGER NOT NULL);
+
+CREATE TABLE audit_log (
+  seq        INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  subject_id TEXT,
+  data       TEXT NOT NULL,
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL
+);
+`,
+  },
+];

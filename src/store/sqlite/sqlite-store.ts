@@ -1,0 +1,448 @@
+/**
+ * The embedded SQLite adapter (better-sqlite3 v12): one file, WAL mode, zero setup.
+ *
+ * better-sqlite3 is synchronous; the port is async so that PostgreSQL fits behind it. Each write
+ * method runs in one synchronous transaction, so no other work can interleave with it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
+import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
+import type { CatalogVersionRow, EntryQuery, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const IN_JSON = '(SELECT value FROM json_each(?))';
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit that returned survives a power cut too, not only a killed process.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private st(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version as number));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const r = this.st('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return r ? (r.value as string) : null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.st('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // ---- audit (callers hold the transaction)
+
+  private appendAuditSync(inputs: AuditEntryInput[]): AuditEntry[] {
+    if (inputs.length === 0) return [];
+    const head = this.st('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
+    const entries = chainEntries(head ? { seq: head.seq as number, hash: head.hash as string } : null, inputs);
+    const ins = this.st('INSERT INTO audit_log (seq, at, actor, action, subject_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const e of entries) ins.run(e.seq, e.at, e.actor, e.action, e.subjectId, JSON.stringify(e.data), e.prevHash, e.hash);
+    return entries;
+  }
+
+  async appendAudit(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
+    return this.db.transaction(() => this.appendAuditSync(inputs))();
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string } | null> {
+    const r = this.st('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
+    return r ? { seq: r.seq as number, hash: r.hash as string } : null;
+  }
+
+  async *scanAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
+    let seq = fromSeq - 1;
+    const page = this.st('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 2000');
+    for (;;) {
+      const rows = page.all(seq) as Row[];
+      if (rows.length === 0) return;
+      for (const r of rows) {
+        seq = r.seq as number;
+        yield {
+          seq,
+          at: r.at as number,
+          actor: r.actor as string,
+          action: r.action as string,
+          subjectId: (r.subject_id as string | null) ?? null,
+          data: JSON.parse(r.data as string),
+          prevHash: r.prev_hash as string,
+          hash: r.hash as string,
+        };
+      }
+    }
+  }
+
+  // ---- catalog versions
+
+  async saveCatalogVersion(row: CatalogVersionRow, audit: AuditEntryInput): Promise<void> {
+    this.db.transaction(() => {
+      this.st(
+        `INSERT INTO catalog_versions (catalog_id, version, status, hash, doc, created_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(catalog_id, version) DO UPDATE SET status = excluded.status, hash = excluded.hash, doc = excluded.doc, published_at = excluded.published_at
+         WHERE catalog_versions.status = 'draft'`,
+      ).run(row.catalogId, row.version, row.status, row.hash, JSON.stringify(row.doc), row.createdAt, row.publishedAt);
+      this.appendAuditSync([audit]);
+    })();
+  }
+
+  async publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void> {
+    this.db.transaction(() => {
+      this.st("UPDATE catalog_versions SET status = 'published', published_at = ? WHERE catalog_id = ? AND version = ?").run(at, catalogId, version);
+      this.appendAuditSync([audit]);
+    })();
+  }
+
+  private catalogRow(r: Row): CatalogVersionRow {
+    return {
+      catalogId: r.catalog_id as string,
+      version: r.version as string,
+      status: r.status as CatalogVersionRow['status'],
+      hash: r.hash as string,
+      doc: JSON.parse(r.doc as string),
+      createdAt: r.created_at as number,
+      publishedAt: (r.published_at as number | null) ?? null,
+    };
+  }
+
+  async getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null> {
+    const r = this.st('SELECT * FROM catalog_versions WHERE catalog_id = ? AND version = ?').get(catalogId, version) as Row | undefined;
+    return r ? this.catalogRow(r) : null;
+  }
+
+  async listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]> {
+    const rows = this.st('SELECT catalog_id, version, status, hash, created_at, published_at FROM catalog_versions ORDER BY created_at, version').all() as Row[];
+    return rows.map((r) => {
+      const { doc: _doc, ...rest } = this.catalogRow({ ...r, doc: 'null' });
+      return rest;
+    });
+  }
+
+  async getPublishedCatalog(): Promise<CatalogVersionRow | null> {
+    const r = this.st("SELECT * FROM catalog_versions WHERE status = 'published' ORDER BY published_at DESC, rowid DESC LIMIT 1").get() as Row | undefined;
+    return r ? this.catalogRow(r) : null;
+  }
+
+  // ---- subjects and records
+
+  async ingest(batch: IngestBatch): Promise<IngestResult> {
+    return this.db.transaction(() => {
+      const insSubject = this.st(
+        `INSERT INTO subjects (id, kind, name, region, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE subjects.name END,
+           region = CASE WHEN excluded.region <> '' THEN excluded.region ELSE subjects.region END`,
+      );
+      const insIdent = this.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
+      for (const s of batch.subjects) {
+        insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt);
+        for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
+      }
+      const insRel = this.st('INSERT OR IGNORE INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)');
+      const dirty = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
+      for (const r of batch.relations) {
+        if (insRel.run(r.subjectId, r.role, r.personId).changes > 0) {
+          // A new role can bring an organisation's entries to the person.
+          dirty.run(r.subjectId, Date.now());
+        }
+      }
+      const insRec = this.st(
+        `INSERT INTO records (id, subject_id, source, external_id, type, area, occurred_at, recorded_at, facts, catalog_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, external_id) DO NOTHING`,
+      );
+      const inserted: CreditRecord[] = [];
+      let duplicates = 0;
+      for (const rec of batch.records) {
+        const area = (rec as CreditRecord & { area?: string }).area ?? '';
+        const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
+        if (res.changes > 0) {
+          inserted.push(rec);
+          dirty.run(rec.subjectId, rec.recordedAt);
+        } else duplicates++;
+      }
+      const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
+      if (audit) this.appendAuditSync([audit]);
+      return { inserted, duplicates };
+    })();
+  }
+
+  private subjectFrom(r: Row, idents: Row[]): Subject {
+    return {
+      id: r.id as string,
+      kind: r.kind as SubjectKind,
+      name: r.name as string,
+      region: r.region as string,
+      createdAt: r.created_at as number,
+      identifiers: idents.map((i) => {
+        const out: Subject['identifiers'][number] = { scheme: i.scheme as string, hash: i.hash as string, masked: i.masked as string };
+        if (i.encrypted) out.encrypted = i.encrypted as string;
+        return out;
+      }),
+    };
+  }
+
+  async getSubject(id: string): Promise<Subject | null> {
+    const r = this.st('SELECT * FROM subjects WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    const idents = this.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(id) as Row[];
+    return this.subjectFrom(r, idents);
+  }
+
+  async findSubjectByHash(hash: string): Promise<string | null> {
+    const r = this.st('SELECT subject_id FROM subject_identifiers WHERE hash = ?').get(hash) as Row | undefined;
+    return r ? (r.subject_id as string) : null;
+  }
+
+  async subjectKinds(ids: string[]): Promise<Map<string, SubjectKind>> {
+    const rows = this.st(`SELECT id, kind FROM subjects WHERE id IN ${IN_JSON}`).all(JSON.stringify(ids)) as Row[];
+    return new Map(rows.map((r) => [r.id as string, r.kind as SubjectKind]));
+  }
+
+  async relationsOfOrgs(orgIds: string[]): Promise<Relation[]> {
+    const rows = this.st(`SELECT * FROM relations WHERE subject_id IN ${IN_JSON}`).all(JSON.stringify(orgIds)) as Row[];
+    return rows.map((r) => ({ subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string }));
+  }
+
+  async relationsOfPersons(personIds: string[]): Promise<Relation[]> {
+    const rows = this.st(`SELECT * FROM relations WHERE person_id IN ${IN_JSON}`).all(JSON.stringify(personIds)) as Row[];
+    return rows.map((r) => ({ subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string }));
+  }
+
+  private recordFrom(r: Row): CreditRecord {
+    return {
+      id: r.id as string,
+      source: r.source as string,
+      externalId: r.external_id as string,
+      type: r.type as string,
+      subjectId: r.subject_id as string,
+      occurredAt: r.occurred_at as number,
+      recordedAt: r.recorded_at as number,
+      facts: JSON.parse(r.facts as string),
+      catalogVersion: r.catalog_version as string,
+      statuses: [],
+    };
+  }
+
+  private statusFrom(r: Row): StatusChange {
+    return { status: r.status as StatusChange['status'], at: r.at as number, actor: r.actor as string, reason: r.reason as string };
+  }
+
+  async getRecord(id: string): Promise<CreditRecord | null> {
+    const r = this.st('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    const rec = this.recordFrom(r);
+    rec.statuses = (this.st('SELECT * FROM record_status WHERE record_id = ? ORDER BY seq').all(id) as Row[]).map((s) => this.statusFrom(s));
+    return rec;
+  }
+
+  async recordsOf(subjectIds: string[]): Promise<Map<string, CreditRecord[]>> {
+    const out = new Map<string, CreditRecord[]>();
+    for (const id of subjectIds) out.set(id, []);
+    if (subjectIds.length === 0) return out;
+    const ids = JSON.stringify(subjectIds);
+    const byId = new Map<string, CreditRecord>();
+    for (const r of this.st(`SELECT * FROM records WHERE subject_id IN ${IN_JSON}`).iterate(ids) as IterableIterator<Row>) {
+      const rec = this.recordFrom(r);
+      byId.set(rec.id, rec);
+      out.get(rec.subjectId)?.push(rec);
+    }
+    for (const s of this.st(`SELECT * FROM record_status WHERE subject_id IN ${IN_JSON} ORDER BY record_id, seq`).iterate(ids) as IterableIterator<Row>) {
+      byId.get(s.record_id as string)?.statuses.push(this.statusFrom(s));
+    }
+    return out;
+  }
+
+  async addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void> {
+    this.db.transaction(() => {
+      const r = this.st('SELECT subject_id FROM records WHERE id = ?').get(recordId) as Row | undefined;
+      if (!r) throw new Error(`no record ${recordId}`);
+      const seq = ((this.st('SELECT MAX(seq) AS m FROM record_status WHERE record_id = ?').get(recordId) as Row).m as number | null) ?? 0;
+      this.st('INSERT INTO record_status (record_id, subject_id, seq, status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        recordId, r.subject_id, seq + 1, change.status, change.at, change.actor, change.reason,
+      );
+      this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING').run(r.subject_id, change.at);
+      this.appendAuditSync([audit]);
+    })();
+  }
+
+  // ---- derived state
+
+  async dirtySubjects(limit: number): Promise<string[]> {
+    return (this.st('SELECT subject_id FROM dirty_subjects ORDER BY since, subject_id LIMIT ?').all(limit) as Row[]).map((r) => r.subject_id as string);
+  }
+
+  async markDirty(subjectIds: string[]): Promise<void> {
+    const st = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const id of subjectIds) st.run(id, now);
+    })();
+  }
+
+  private insertEntry(e: ListEntry, ownerId: string) {
+    this.st(
+      `INSERT OR REPLACE INTO list_entries (id, subject_id, owner_id, list, status, since, decided_at, until, ended_at, end_reason, reasons, via_subject_id, via_role, catalog_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      e.id, e.subjectId, ownerId, e.list, e.status, e.since, e.decidedAt, e.until, e.endedAt ?? null, e.endReason ?? null,
+      JSON.stringify(e.reasons), e.via?.subjectId ?? null, e.via?.role ?? null, e.catalogVersion,
+    );
+  }
+
+  async saveStates(save: SaveStates): Promise<void> {
+    this.db.transaction(() => {
+      const up = this.st(
+        `INSERT INTO subject_states (subject_id, kind, catalog_version, as_of, next_change_at, grades, schemes) VALUES (?, (SELECT kind FROM subjects WHERE id = ?), ?, ?, ?, ?, ?)
+         ON CONFLICT(subject_id) DO UPDATE SET catalog_version = excluded.catalog_version, as_of = excluded.as_of,
+           next_change_at = excluded.next_change_at, grades = excluded.grades, schemes = excluded.schemes`,
+      );
+      const delOwn = this.st('DELETE FROM list_entries WHERE owner_id = ?');
+      for (const s of save.states) {
+        const grades: Record<string, string> = {};
+        for (const r of s.schemes) grades[r.scheme] = r.grade;
+        up.run(s.subjectId, s.subjectId, s.catalogVersion, s.asOf, s.nextChangeAt, JSON.stringify(grades), JSON.stringify(s.schemes));
+        delOwn.run(s.subjectId);
+        for (const e of s.entries) this.insertEntry(e, s.subjectId);
+      }
+      // Related entries are owned by the organisation but stored under the person.
+      const delRel = this.st('DELETE FROM list_entries WHERE owner_id = ? AND via_subject_id IS NOT NULL');
+      for (const r of save.related) {
+        delRel.run(r.ownerId);
+        for (const e of r.entries) this.insertEntry(e, r.ownerId);
+      }
+      const clear = this.st('DELETE FROM dirty_subjects WHERE subject_id = ?');
+      for (const id of save.clearDirty) clear.run(id);
+      if (save.audit) this.appendAuditSync([save.audit]);
+    })();
+  }
+
+  private entryFrom(r: Row): ListEntry {
+    const e: ListEntry = {
+      id: r.id as string,
+      list: r.list as string,
+      subjectId: r.subject_id as string,
+      status: r.status as ListEntry['status'],
+      since: r.since as number,
+      decidedAt: r.decided_at as number,
+      until: (r.until as number | null) ?? null,
+      reasons: JSON.parse(r.reasons as string),
+      catalogVersion: r.catalog_version as string,
+    };
+    if (r.ended_at !== null) e.endedAt = r.ended_at as number;
+    if (r.end_reason !== null) e.endReason = r.end_reason as string;
+    if (r.via_subject_id) e.via = { subjectId: r.via_subject_id as string, role: r.via_role as Relation['role'] };
+    return e;
+  }
+
+  async getState(subjectId: string): Promise<StoredState | null> {
+    const r = this.st('SELECT * FROM subject_states WHERE subject_id = ?').get(subjectId) as Row | undefined;
+    if (!r) return null;
+    const rows = (this.st('SELECT * FROM list_entries WHERE subject_id = ? ORDER BY since, id').all(subjectId) as Row[]).map((x) => this.entryFrom(x));
+    const state: SubjectState = {
+      subjectId,
+      asOf: r.as_of as number,
+      catalogVersion: r.catalog_version as string,
+      schemes: JSON.parse(r.schemes as string),
+      entries: rows.filter((e) => !e.via),
+      nextChangeAt: (r.next_change_at as number | null) ?? null,
+    };
+    return { state, related: rows.filter((e) => e.via) };
+  }
+
+  async enforceableEntries(subjectIds: string[]): Promise<ListEntry[]> {
+    return (this.st(`SELECT * FROM list_entries WHERE subject_id IN ${IN_JSON} AND status IN ('pending', 'active')`).all(JSON.stringify(subjectIds)) as Row[]).map((r) =>
+      this.entryFrom(r),
+    );
+  }
+
+  async listEntries(q: EntryQuery): Promise<ListEntry[]> {
+    const statuses = q.statuses ?? ['pending', 'active'];
+    const rows = this.st(`SELECT * FROM list_entries WHERE list = ? AND status IN ${IN_JSON} AND id > ? ORDER BY id LIMIT ?`).all(
+      q.list, JSON.stringify(statuses), q.after ?? '', q.limit,
+    ) as Row[];
+    return rows.map((r) => this.entryFrom(r));
+  }
+
+  async *scanSubjects(pageSize: number): AsyncIterable<Pick<Subject, 'id' | 'kind' | 'createdAt'>[]> {
+    let after = '';
+    const page = this.st('SELECT id, kind, created_at FROM subjects WHERE id > ? ORDER BY id LIMIT ?');
+    for (;;) {
+      const rows = page.all(after, pageSize) as Row[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].id as string;
+      yield rows.map((r) => ({ id: r.id as string, kind: r.kind as SubjectKind, createdAt: r.created_at as number }));
+    }
+  }
+
+  async *scanEnforceableEntries(): AsyncIterable<ListEntry> {
+    for (const r of this.st("SELECT * FROM list_entries WHERE status IN ('pending', 'active')").iterate() as IterableIterator<Row>) yield this.entryFrom(r);
+  }
+
+  async *scanGrades(): AsyncIterable<{ subjectId: string; grades: Record<string, string> }> {
+    for (const r of this.st('SELECT subject_id, grades FROM subject_states').iterate() as IterableIterator<Row>) {
+      yield { subjectId: r.subject_id as string, grades: JSON.parse(r.grades as string) };
+    }
+  }
+
+  async summary(): Promise<StoreSummary> {
+    const subjectsByKind = { person: 0, enterprise: 0, institution: 0, government: 0 } as Record<SubjectKind, number>;
+    for (const r of this.st('SELECT kind, COUNT(*) AS n FROM subjects GROUP BY kind').all() as Row[]) subjectsByKind[r.kind as SubjectKind] = r.n as number;
+    const recordsByArea: Record<string, number> = {};
+    let records = 0;
+    for (const r of this.st('SELECT area, COUNT(*) AS n FROM records GROUP BY area ORDER BY area').all() as Row[]) {
+      recordsByArea[r.area as string] = r.n as number;
+      records += r.n as number;
+    }
+    const recordsByType: Record<string, number> = {};
+    for (const r of this.st('SELECT type, COUNT(*) AS n FROM records GROUP BY type ORDER BY type').all() as Row[]) recordsByType[r.type as string] = r.n as number;
+    const listSizes: Record<string, number> = {};
+    for (const r of this.st("SELECT list, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list").all() as Row[]) {
+      listSizes[r.list as string] = r.n as number;
+    }
+    const grades: Record<string, Record<string, number>> = {};
+    for (const r of this.st(
+      'SELECT g.key AS scheme, g.value AS grade, COUNT(*) AS n FROM subject_states, json_each(subject_states.grades) AS g GROUP BY g.key, g.value ORDER BY g.key, g.value',
+    ).all() as Row[]) {
+      (grades[r.scheme as string] ??= {})[r.grade as string] = r.n as number;
+    }
+    const auditEntries = ((this.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
+    return { subjectsByKind, records, recordsByArea, recordsByType, listSizes, grades, auditEntries };
+  }
+}
