@@ -85,6 +85,8 @@ export interface CreditRecord {
   source: string;
   externalId: string;
   type: string;
+  /** The record type's area, kept with the record so statistics need no catalog. */
+  area: Area;
   subjectId: string;
   /** Valid time: when the conduct happened. */
   occurredAt: Instant;

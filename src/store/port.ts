@@ -20,6 +20,9 @@ export interface CatalogVersionRow {
   publishedAt: Instant | null;
 }
 
+/** What scoring needs to know of a subject. */
+export type SubjectBasic = Pick<Subject, 'id' | 'kind' | 'createdAt'>;
+
 export interface IngestBatch {
   /** Inserted when new; an existing subject keeps its id and gains a name or region it lacked. */
   subjects: Subject[];
@@ -57,6 +60,8 @@ export interface StoreSummary {
   recordsByType: Record<string, number>;
   /** Subjects with a pending or active entry, by list. */
   listSizes: Record<string, number>;
+  /** Per list: subjects listed directly, by kind, and persons bound through a legal role (`via-role`). */
+  listBreakdown: Record<string, Record<string, number>>;
   /** Grade distribution per scheme. */
   grades: Record<string, Record<string, number>>;
   auditEntries: number;
@@ -91,7 +96,8 @@ export interface Store {
   getSubject(id: string): Promise<Subject | null>;
   /** Resolves an identifier's keyed hash to a subject id. */
   findSubjectByHash(hash: string): Promise<string | null>;
-  subjectKinds(ids: string[]): Promise<Map<string, SubjectKind>>;
+  /** Kind and creation instant of the subjects that exist among `ids`. */
+  subjectsBasic(ids: string[]): Promise<Map<string, SubjectBasic>>;
   /** Relations where the organisation is one of `orgIds`. */
   relationsOfOrgs(orgIds: string[]): Promise<Relation[]>;
   /** Relations where the person is one of `personIds`. */
@@ -112,7 +118,7 @@ export interface Store {
   listEntries(q: EntryQuery): Promise<ListEntry[]>;
 
   /** Subject ids in id order, in pages (for rescore and gate rebuilds). */
-  scanSubjects(pageSize: number): AsyncIterable<Pick<Subject, 'id' | 'kind' | 'createdAt'>[]>;
+  scanSubjects(pageSize: number): AsyncIterable<SubjectBasic[]>;
   /** Every pending or active entry (gate rebuild). */
   scanEnforceableEntries(): AsyncIterable<ListEntry>;
   /** Grades of every scored subject (gate rebuild). */

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
-import type { CatalogVersionRow, EntryQuery, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import type { CatalogVersionRow, EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -164,19 +164,19 @@ export class SqliteStore implements Store {
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
     return this.db.transaction(() => {
-      const insSubject = this.st(
-        `INSERT INTO subjects (id, kind, name, region, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET
-           name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE subjects.name END,
-           region = CASE WHEN excluded.region <> '' THEN excluded.region ELSE subjects.region END`,
+      // A new subject is marked dirty so that it gets a state (base score, grade) even without records.
+      const insSubject = this.st('INSERT OR IGNORE INTO subjects (id, kind, name, region, created_at) VALUES (?, ?, ?, ?, ?)');
+      const fillSubject = this.st(
+        `UPDATE subjects SET name = CASE WHEN ? <> '' THEN ? ELSE name END, region = CASE WHEN ? <> '' THEN ? ELSE region END WHERE id = ?`,
       );
       const insIdent = this.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
+      const dirty = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
       for (const s of batch.subjects) {
-        insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt);
+        if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) dirty.run(s.id, s.createdAt);
+        else if (s.name || s.region) fillSubject.run(s.name, s.name, s.region, s.region, s.id);
         for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
       }
       const insRel = this.st('INSERT OR IGNORE INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)');
-      const dirty = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
       for (const r of batch.relations) {
         if (insRel.run(r.subjectId, r.role, r.personId).changes > 0) {
           // A new role can bring an organisation's entries to the person.
@@ -190,8 +190,7 @@ export class SqliteStore implements Store {
       const inserted: CreditRecord[] = [];
       let duplicates = 0;
       for (const rec of batch.records) {
-        const area = (rec as CreditRecord & { area?: string }).area ?? '';
-        const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
+        const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, rec.area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
         if (res.changes > 0) {
           inserted.push(rec);
           dirty.run(rec.subjectId, rec.recordedAt);
@@ -230,9 +229,9 @@ export class SqliteStore implements Store {
     return r ? (r.subject_id as string) : null;
   }
 
-  async subjectKinds(ids: string[]): Promise<Map<string, SubjectKind>> {
-    const rows = this.st(`SELECT id, kind FROM subjects WHERE id IN ${IN_JSON}`).all(JSON.stringify(ids)) as Row[];
-    return new Map(rows.map((r) => [r.id as string, r.kind as SubjectKind]));
+  async subjectsBasic(ids: string[]): Promise<Map<string, SubjectBasic>> {
+    const rows = this.st(`SELECT id, kind, created_at FROM subjects WHERE id IN ${IN_JSON}`).all(JSON.stringify(ids)) as Row[];
+    return new Map(rows.map((r) => [r.id as string, { id: r.id as string, kind: r.kind as SubjectKind, createdAt: r.created_at as number }]));
   }
 
   async relationsOfOrgs(orgIds: string[]): Promise<Relation[]> {
@@ -251,6 +250,7 @@ export class SqliteStore implements Store {
       source: r.source as string,
       externalId: r.external_id as string,
       type: r.type as string,
+      area: r.area as CreditRecord['area'],
       subjectId: r.subject_id as string,
       occurredAt: r.occurred_at as number,
       recordedAt: r.recorded_at as number,
@@ -400,7 +400,7 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.entryFrom(r));
   }
 
-  async *scanSubjects(pageSize: number): AsyncIterable<Pick<Subject, 'id' | 'kind' | 'createdAt'>[]> {
+  async *scanSubjects(pageSize: number): AsyncIterable<SubjectBasic[]> {
     let after = '';
     const page = this.st('SELECT id, kind, created_at FROM subjects WHERE id > ? ORDER BY id LIMIT ?');
     for (;;) {
@@ -436,6 +436,13 @@ export class SqliteStore implements Store {
     for (const r of this.st("SELECT list, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list").all() as Row[]) {
       listSizes[r.list as string] = r.n as number;
     }
+    const listBreakdown: StoreSummary['listBreakdown'] = {};
+    for (const r of this.st(
+      `SELECT e.list AS list, CASE WHEN e.via_subject_id IS NULL THEN s.kind ELSE 'via-role' END AS k, COUNT(DISTINCT e.subject_id) AS n
+       FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE e.status IN ('pending', 'active') GROUP BY 1, 2 ORDER BY 1, 2`,
+    ).all() as Row[]) {
+      (listBreakdown[r.list as string] ??= {})[r.k as string] = r.n as number;
+    }
     const grades: Record<string, Record<string, number>> = {};
     for (const r of this.st(
       'SELECT g.key AS scheme, g.value AS grade, COUNT(*) AS n FROM subject_states, json_each(subject_states.grades) AS g GROUP BY g.key, g.value ORDER BY g.key, g.value',
@@ -443,6 +450,6 @@ export class SqliteStore implements Store {
       (grades[r.scheme as string] ??= {})[r.grade as string] = r.n as number;
     }
     const auditEntries = ((this.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
-    return { subjectsByKind, records, recordsByArea, recordsByType, listSizes, grades, auditEntries };
+    return { subjectsByKind, records, recordsByArea, recordsByType, listSizes, listBreakdown, grades, auditEntries };
   }
 }

@@ -1,0 +1,72 @@
+/**
+ * Opens what every command needs: the store, the identifier key kept next to it, and the
+ * published catalog (publishing the default one into a fresh database).
+ */
+import { loadCatalogDir, loadCatalogDoc } from '../catalog/load.js';
+import { formatIssue, type Catalog } from '../catalog/types.js';
+import type { Instant } from '../domain/types.js';
+import { loadOrCreateKeyring, type Keyring } from '../ids/index.js';
+import type { Store } from '../store/port.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { defaultCatalogDir } from './paths.js';
+
+export interface AppContext {
+  store: Store;
+  keyring: Keyring;
+  catalog: Catalog;
+  dbPath: string;
+  keyCreated: boolean;
+  close(): Promise<void>;
+}
+
+export class CatalogLoadError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`the catalog does not load:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** Loads a catalog directory, throwing one error that lists every issue. */
+export function loadCatalogOrThrow(dir: string): Catalog {
+  const r = loadCatalogDir(dir);
+  if (!r.ok) throw new CatalogLoadError(r.error.map(formatIssue));
+  return r.value;
+}
+
+/** Saves and publishes a catalog version (a no-op if that exact version is already published). */
+export async function publishCatalog(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<'published' | 'unchanged'> {
+  const existing = await store.getCatalogVersion(catalog.id, catalog.version);
+  if (existing?.status === 'published') {
+    if (existing.hash !== catalog.hash) {
+      throw new Error(`${catalog.id}@${catalog.version} is already published with different content; give the new policy a new version`);
+    }
+    return 'unchanged';
+  }
+  await store.saveCatalogVersion(
+    { catalogId: catalog.id, version: catalog.version, status: 'draft', hash: catalog.hash, doc: catalog.doc, createdAt: at, publishedAt: null },
+    { at, actor, action: 'catalog.drafted', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash } },
+  );
+  await store.publishCatalogVersion(catalog.id, catalog.version, at, {
+    at, actor, action: 'catalog.published', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash },
+  });
+  return 'published';
+}
+
+export async function openContext(opts: { db: string; now: Instant; actor: string }): Promise<AppContext> {
+  const store = new SqliteStore(opts.db);
+  try {
+    await store.migrate();
+    const { keyring, created } = loadOrCreateKeyring(opts.db);
+    let row = await store.getPublishedCatalog();
+    if (!row) {
+      await publishCatalog(store, loadCatalogOrThrow(defaultCatalogDir()), opts.now, opts.actor);
+      row = await store.getPublishedCatalog();
+    }
+    if (!row) throw new Error('no published catalog');
+    const compiled = loadCatalogDoc(row.doc);
+    if (!compiled.ok) throw new CatalogLoadError(compiled.error.map(formatIssue));
+    return { store, keyring, catalog: compiled.value, dbPath: opts.db, keyCreated: created, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

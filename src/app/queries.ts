@@ -1,0 +1,137 @@
+/**
+ * Read paths shared by the CLI and (later) the HTTP API: resolve a subject reference, show a
+ * subject as of an instant, check an action. Reads of a person's record and every check are
+ * written to the audit log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Catalog } from '../catalog/types.js';
+import type { CheckResult, Instant, ListEntry, Subject, SubjectState } from '../domain/types.js';
+import { GateIndex } from '../gate/index.js';
+import { parseSubjectRef } from '../ids/index.js';
+import { evaluateSubject, relatedEntries } from '../scoring/index.js';
+import type { AppContext } from './context.js';
+
+export type Resolved = { ok: true; id: string } | { ok: false; reason: string; known?: false };
+
+/** Resolves `s_…`, `cn-rid:…`, `cn-uscc:…` or `scheme:value` to an internal id. Unknown → `ok: false, known: false`. */
+export async function resolveSubject(ctx: AppContext, ref: string): Promise<Resolved> {
+  const p = parseSubjectRef(ref);
+  if (!p.ok) return { ok: false, reason: p.error };
+  if (p.value.type === 'internal') {
+    const s = await ctx.store.subjectsBasic([p.value.id]);
+    return s.has(p.value.id) ? { ok: true, id: p.value.id } : { ok: false, reason: 'no such subject', known: false };
+  }
+  const id = await ctx.store.findSubjectByHash(ctx.keyring.hash(p.value.scheme, p.value.value));
+  return id ? { ok: true, id } : { ok: false, reason: 'no such subject', known: false };
+}
+
+export interface MeasureInForce {
+  measure: string;
+  action: string;
+  effect: string;
+  list?: string;
+  entryId?: string;
+  grade?: string;
+  authority: string;
+  legalBasis: string;
+}
+
+export interface SubjectView {
+  subject: Omit<Subject, 'identifiers'> & { identifiers: { scheme: string; masked: string }[] };
+  asOf: Instant;
+  catalog: string;
+  state: SubjectState;
+  /** Entries that reach this subject through a legal role in an organisation. */
+  related: ListEntry[];
+  measures: MeasureInForce[];
+  records: number;
+}
+
+/** The measures a subject's entries and grades bring at `asOf`. */
+export function measuresInForce(catalog: Catalog, state: SubjectState, related: ListEntry[], asOf: Instant): MeasureInForce[] {
+  const out: MeasureInForce[] = [];
+  const live = [...state.entries, ...related].filter((e) => e.status === 'active' && e.since <= asOf && (e.until === null || asOf < e.until));
+  for (const m of catalog.measures) {
+    const base = { measure: m.code, action: m.action, effect: m.effect, authority: m.doc.authority, legalBasis: m.doc.legalBasis };
+    if (m.list) for (const e of live) if (e.list === m.list) out.push({ ...base, list: m.list, entryId: e.id });
+    if (m.grade) {
+      const g = state.schemes.find((s) => s.scheme === m.grade?.scheme)?.grade;
+      if (g && m.grade.in.has(g)) out.push({ ...base, grade: `${m.grade.scheme}:${g}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * A subject as of `asOf`, computed from the records known then (so `--as-of` is exact, not
+ * the last stored snapshot). Logs the read when the subject is a person.
+ */
+export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant }): Promise<SubjectView | null> {
+  const subject = await ctx.store.getSubject(id);
+  if (!subject) return null;
+  const records = (await ctx.store.recordsOf([id])).get(id) ?? [];
+  const state = evaluateSubject(ctx.catalog, { subject, records, asOf });
+  let related: ListEntry[] = [];
+  if (subject.kind === 'person') {
+    const rels = await ctx.store.relationsOfPersons([id]);
+    const orgIds = [...new Set(rels.map((r) => r.subjectId))];
+    if (orgIds.length) {
+      const basics = await ctx.store.subjectsBasic(orgIds);
+      const orgRecords = await ctx.store.recordsOf(orgIds);
+      for (const orgId of orgIds) {
+        const org = basics.get(orgId);
+        if (!org) continue;
+        const orgState = evaluateSubject(ctx.catalog, { subject: org, records: orgRecords.get(orgId) ?? [], asOf });
+        related.push(...relatedEntries(ctx.catalog, orgState.entries, rels.filter((r) => r.subjectId === orgId)));
+      }
+    }
+    related = related.filter((e) => e.subjectId === id);
+    await ctx.store.appendAudit([{ at: access.now, actor: access.actor, action: 'subject.read', subjectId: id, data: { purpose: access.purpose, asOf } }]);
+  }
+  return {
+    subject: { ...subject, identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) },
+    asOf,
+    catalog: `${ctx.catalog.id}@${ctx.catalog.version}`,
+    state,
+    related,
+    measures: measuresInForce(ctx.catalog, state, related, asOf),
+    records: records.filter((r) => r.recordedAt <= asOf).length,
+  };
+}
+
+export interface CheckOutcome extends CheckResult {
+  receipt: string;
+  catalog: string;
+}
+
+/**
+ * Checks one subject and writes the decision receipt to the audit log. The CLI builds a gate
+ * for just this subject from the stored state; the server keeps a full index in memory.
+ */
+export async function checkAction(ctx: AppContext, ref: string, action: string, at: Instant, actor: string): Promise<CheckOutcome | { error: string }> {
+  const gate = new GateIndex(ctx.catalog);
+  if (!gate.hasAction(action)) return { error: `unknown action '${action}' (catalog ${ctx.catalog.id}@${ctx.catalog.version})` };
+  const r = await resolveSubject(ctx, ref);
+  if (!r.ok && r.known !== false) return { error: r.reason };
+  let subjectId: string | null = null;
+  if (r.ok) {
+    subjectId = r.id;
+    gate.addSubject(r.id);
+    gate.setEntries(r.id, await ctx.store.enforceableEntries([r.id]));
+    const st = await ctx.store.getState(r.id);
+    if (st) gate.setGrades(r.id, st.state.schemes);
+  }
+  const result = gate.check(subjectId, action, at);
+  const receipt = 'rc_' + randomBytes(12).toString('hex');
+  const catalog = `${ctx.catalog.id}@${ctx.catalog.version}`;
+  await ctx.store.appendAudit([
+    {
+      at,
+      actor,
+      action: 'check.decided',
+      subjectId,
+      data: { receipt, action, decision: result.decision, known: result.known, catalog, measures: result.measures.map((m) => ({ measure: m.measure, entryId: m.entryId ?? null })) },
+    },
+  ]);
+  return { ...result, receipt, catalog };
+}

@@ -1,0 +1,305 @@
+/**
+ * The `xinyong` command. Every subcommand accepts `--db FILE` and `--json`; output for people
+ * goes to stdout, progress and errors to stderr, and the exit code is non-zero on failure.
+ */
+import { userInfo } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ChainVerifier } from '../audit/index.js';
+import { loadCatalogDir } from '../catalog/load.js';
+import { diffCatalogs } from '../catalog/diff.js';
+import { formatIssue } from '../catalog/types.js';
+import { parseInstant } from '../domain/time.js';
+import { openContext, publishCatalog, loadCatalogOrThrow, type AppContext } from '../app/context.js';
+import { checkAction, resolveSubject, subjectView } from '../app/queries.js';
+import { importFile } from '../ingest/file-import.js';
+import { Ingestor } from '../ingest/ingestor.js';
+import { rescoreAll, drainDirty } from '../ingest/rescore.js';
+import { buildDemo } from './demo.js';
+import { printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
+
+export const DEFAULT_DB = './data/xinyong.db';
+
+interface Globals {
+  db: string;
+  json: boolean;
+}
+
+/** Thrown for expected failures: printed without a stack trace, exit code 1 (or `code`). */
+export class CliError extends Error {
+  constructor(message: string, readonly code = 1) {
+    super(message);
+  }
+}
+
+function instantArg(value: string): number {
+  const r = parseInstant(value);
+  if (!r.ok) throw new InvalidArgumentError(r.error);
+  return r.value;
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function actor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** Fields that hold instants: JSON output shows them as ISO-8601, as the CLI accepts them. */
+const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt']);
+
+function out(g: Globals, value: unknown, human: () => void) {
+  const iso = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);
+  if (g.json) process.stdout.write(JSON.stringify(value, iso, 2) + '\n');
+  else human();
+}
+
+async function withContext<T>(g: Globals, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext({ db: g.db, now: Date.now(), actor: actor() });
+  try {
+    // Finish any derivation a crash left behind before answering anything.
+    await drainDirty(ctx.store, ctx.catalog, Date.now());
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('xinyong')
+    .description('Credit-based supervision: records, rules, scores, lists, joint measures and due process.')
+    .version('0.1.0')
+    .option('--db <file>', 'the SQLite database file', DEFAULT_DB)
+    .option('--json', 'print machine-readable JSON', false)
+    .showHelpAfterError('(run `xinyong --help` for usage)')
+    .addHelpText(
+      'after',
+      `
+Subjects can be named as an internal id (s_…), cn-rid:<ID number> or cn-uscc:<credit code>.
+Instants are ISO-8601: 2026-06-30 or 2026-06-30T08:00:00+08:00.
+
+Examples:
+  xinyong demo --persons 20000 --enterprises 2000 --seed 7 --db /tmp/city.db --no-serve
+  xinyong list --name spc-dishonest-debtors --limit 5 --db /tmp/city.db
+  xinyong check --subject s_… --action transport.air.ticket --db /tmp/city.db
+  xinyong import --source spc records.ndjson
+  xinyong audit verify`,
+    );
+  const globals = (): Globals => program.opts<Globals>();
+
+  program
+    .command('demo')
+    .description('build a synthetic city (seeded, deterministic) into the database and print a summary')
+    .option('--persons <n>', 'persons', intArg, 20000)
+    .option('--enterprises <n>', 'enterprises', intArg, 2000)
+    .option('--seed <n>', 'random seed', intArg, 7)
+    .addOption(new Option('--now <instant>', 'the instant the city is built as of (default: now)').argParser(instantArg))
+    .option('--no-serve', 'build and exit (the HTTP service is not part of this release yet)')
+    .option('--if-empty', 'if the database already holds a city, just print its summary', false)
+    .action(async (o: { persons: number; enterprises: number; seed: number; now?: number; serve: boolean; ifEmpty: boolean }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const result = await buildDemo(ctx, { persons: o.persons, enterprises: o.enterprises, seed: o.seed, now: o.now ?? Date.now(), ifEmpty: o.ifEmpty, progress: !g.json && process.stderr.isTTY });
+        const summary = await ctx.store.summary();
+        out(g, { built: result.built, seconds: result.seconds, db: ctx.dbPath, catalog: `${ctx.catalog.id}@${ctx.catalog.version}`, ...summary }, () => {
+          if (!result.built) console.log(`The database ${ctx.dbPath} already holds a city; reusing it.\n`);
+          else console.log(`Built the synthetic city in ${result.seconds.toFixed(1)} s into ${ctx.dbPath} (catalog ${ctx.catalog.id}@${ctx.catalog.version}).\n`);
+          printSummary(summary, ctx.catalog);
+          if (o.serve) {
+            console.log('\nThe HTTP service and web console are not part of this release yet. Explore the city with the CLI:');
+          } else console.log('\nNext:');
+          console.log(`  xinyong list --name spc-dishonest-debtors --limit 5 --db ${ctx.dbPath}`);
+          console.log(`  xinyong subject <id> --db ${ctx.dbPath}`);
+          console.log(`  xinyong check --subject <id> --action transport.air.ticket --db ${ctx.dbPath}`);
+        });
+      });
+    });
+
+  program
+    .command('import')
+    .description('import credit records (and subject registrations) from an NDJSON or CSV file')
+    .requiredOption('--source <code>', 'the sending source, as declared in the catalog')
+    .option('--batch-size <n>', 'lines per transaction', intArg, 1000)
+    .addOption(new Option('--format <format>', 'file format (default: by extension)').choices(['ndjson', 'csv']))
+    .argument('<file>', 'the file to import')
+    .action(async (file: string, o: { source: string; batchSize: number; format?: 'ndjson' | 'csv' }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        if (!ctx.catalog.sources.has(o.source)) {
+          throw new CliError(`unknown source '${o.source}'; the catalog declares: ${[...ctx.catalog.sources.keys()].join(', ')}`);
+        }
+        const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}` });
+        const s = await importFile({ path: file, source: o.source, ingestor, catalog: ctx.catalog, batchSize: Math.max(1, o.batchSize), progress: !g.json && process.stderr.isTTY, format: o.format });
+        out(g, s, () => {
+          console.log(`${s.lines} lines: ${s.stored} stored, ${s.duplicates} already present, ${s.rejected} rejected.`);
+          if (s.rejectFile) console.log(`Rejected lines, with line number, field and reason: ${s.rejectFile}`);
+        });
+        if (s.rejected > 0 && s.stored + s.duplicates === 0) process.exitCode = 2;
+      });
+    });
+
+  program
+    .command('rescore')
+    .description('recompute every subject\'s scores, grades and list entries from the records')
+    .addOption(new Option('--as-of <instant>', 'derive the state as of this instant (default: now)').argParser(instantArg))
+    .action(async (o: { asOf?: number }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const t0 = performance.now();
+        const n = await rescoreAll(ctx.store, ctx.catalog, o.asOf ?? Date.now());
+        const seconds = (performance.now() - t0) / 1000;
+        out(g, { subjects: n, seconds }, () => console.log(`Rescored ${n} subjects in ${seconds.toFixed(1)} s.`));
+      });
+    });
+
+  program
+    .command('subject')
+    .description('show a subject: scores, grades with their breakdown, list entries and measures in force')
+    .argument('<ref>', 's_…, cn-rid:… or cn-uscc:…')
+    .addOption(new Option('--as-of <instant>', 'what the system knew and had in force at this instant').argParser(instantArg))
+    .option('--purpose <text>', 'why you are looking (logged, and shown to the person)', 'operator inspection (CLI)')
+    .action(async (ref: string, o: { asOf?: number; purpose: string }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const r = await resolveSubject(ctx, ref);
+        if (!r.ok) throw new CliError(`subject ${ref.startsWith('cn-rid:') ? 'cn-rid:…' : ref}: ${r.reason}`);
+        const now = Date.now();
+        const v = await subjectView(ctx, r.id, o.asOf ?? now, { actor: actor(), purpose: o.purpose, now });
+        if (!v) throw new CliError('no such subject');
+        out(g, v, () => printSubject(v));
+      });
+    });
+
+  program
+    .command('check')
+    .description('may this subject do this action? (allow, deny or review, with reasons and a receipt)')
+    .requiredOption('--subject <ref>', 's_…, cn-rid:… or cn-uscc:…')
+    .requiredOption('--action <code>', 'an action code, e.g. transport.air.ticket')
+    .addOption(new Option('--at <instant>', 'decide as at this instant (default: now)').argParser(instantArg))
+    .action(async (o: { subject: string; action: string; at?: number }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const r = await checkAction(ctx, o.subject, o.action, o.at ?? Date.now(), actor());
+        if ('error' in r) throw new CliError(r.error);
+        out(g, r, () => printCheck(r));
+      });
+    });
+
+  program
+    .command('list')
+    .description('entries of a red or black list')
+    .requiredOption('--name <code>', 'the list code, e.g. spc-dishonest-debtors')
+    .option('--limit <n>', 'how many', intArg, 20)
+    .option('--after <entryId>', 'continue after this entry id (pagination)')
+    .option('--all', 'include ended entries (exited, expired, escalated)', false)
+    .action(async (o: { name: string; limit: number; after?: string; all: boolean }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        if (!ctx.catalog.listsByCode.has(o.name)) throw new CliError(`unknown list '${o.name}'; the catalog has: ${[...ctx.catalog.listsByCode.keys()].join(', ')}`);
+        const entries = await ctx.store.listEntries({ list: o.name, limit: o.limit, after: o.after, statuses: o.all ? ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'] : undefined });
+        out(g, { list: o.name, entries, next: entries.length === o.limit ? entries[entries.length - 1].id : null }, () => printEntries(o.name, entries));
+      });
+    });
+
+  const catalog = program.command('catalog').description('validate, compare and publish catalogs');
+  catalog
+    .command('validate')
+    .description('check a catalog directory: shape, legal basis, prohibited data, finite periods, CEL')
+    .argument('<dir>')
+    .action(async (dir: string) => {
+      const g = globals();
+      const r = loadCatalogDir(dir);
+      if (!r.ok) {
+        const issues = r.error.map(formatIssue);
+        out(g, { valid: false, issues: r.error }, () => {
+          console.error(`${dir}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:`);
+          for (const i of issues) console.error(`  ${i}`);
+        });
+        process.exitCode = 1;
+        return;
+      }
+      const c = r.value;
+      const counts = { recordTypes: c.recordTypes.size, schemes: c.schemes.length, rules: c.schemes.reduce((n, s) => n + s.rules.length, 0), lists: c.lists.length, measures: c.measures.length, actions: c.actions.size, sources: c.sources.size };
+      out(g, { valid: true, id: c.id, version: c.version, hash: c.hash, ...counts }, () =>
+        console.log(`${c.id}@${c.version} is valid: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`),
+      );
+    });
+  catalog
+    .command('diff')
+    .description('compare two catalogs (directories, or stored versions as id@version)')
+    .argument('<a>')
+    .argument('<b>')
+    .action(async (a: string, b: string) => {
+      const g = globals();
+      const load = async (ref: string) => {
+        if (/^[a-z0-9-]+@[0-9A-Za-z.+-]+$/.test(ref)) {
+          const [id, version] = ref.split('@');
+          return withContext(g, async (ctx) => {
+            const row = await ctx.store.getCatalogVersion(id, version);
+            if (!row) throw new CliError(`no stored catalog version ${ref}`);
+            return row.doc;
+          });
+        }
+        return loadCatalogOrThrow(ref).doc;
+      };
+      const d = diffCatalogs(await load(a), await load(b));
+      out(g, d, () => printDiff(d));
+    });
+  catalog
+    .command('publish')
+    .description('publish a catalog directory as a new version and rescore every subject under it')
+    .argument('<dir>')
+    .action(async (dir: string) => {
+      const g = globals();
+      const c = loadCatalogOrThrow(dir);
+      await withContext(g, async (ctx) => {
+        const now = Date.now();
+        const r = await publishCatalog(ctx.store, c, now, actor());
+        const n = r === 'published' ? await rescoreAll(ctx.store, c, now) : 0;
+        out(g, { catalog: `${c.id}@${c.version}`, result: r, rescored: n }, () =>
+          console.log(r === 'published' ? `Published ${c.id}@${c.version} and rescored ${n} subjects.` : `${c.id}@${c.version} is already published.`),
+        );
+      });
+    });
+
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('recompute the hash chain and name the first entry that does not match')
+    .action(async () => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const v = new ChainVerifier();
+        for await (const e of ctx.store.scanAudit()) if (v.push(e)) break;
+        const r = v.result();
+        out(g, r, () => {
+          if (r.ok) console.log(`Audit chain intact: ${r.count} entries, head ${r.head}.`);
+          else console.error(`Audit chain BROKEN at entry ${r.problem.seq}: ${r.problem.reason}`);
+        });
+        if (!r.ok) process.exitCode = 3;
+      });
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const g = program.opts<Globals>();
+    const msg = e instanceof Error ? e.message : String(e);
+    if (g.json) process.stderr.write(JSON.stringify({ error: msg }) + '\n');
+    else process.stderr.write(`xinyong: ${msg}\n`);
+    if (!(e instanceof CliError) && process.env.XINYONG_DEBUG) console.error(e);
+    process.exitCode = e instanceof CliError ? e.code : 1;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Validation and resolution of import lines: from what a source sends (identifiers in clear) to
+ * what the store keeps (keyed hashes, masked and encrypted forms). Every rejection names the
+ * field and the reason, and never repeats a person's identifier in clear.
+ */
+import { createHash } from 'node:crypto';
+import type { ErrorObject } from 'ajv';
+import type { Catalog } from '../catalog/types.js';
+import { parseInstant } from '../domain/time.js';
+import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type Subject, type SubjectKind } from '../domain/types.js';
+import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind, validateRid } from '../ids/index.js';
+import type { RecordLine, SubjectLine } from './lines.js';
+
+export interface Rejection {
+  field: string;
+  reason: string;
+}
+
+/** How a line refers to its subject once resolved. */
+export type SubjectResolution =
+  | { kind: 'existing'; id: string }
+  /** A subject known by a national identifier; created on first sight. */
+  | { kind: 'identified'; subject: Subject };
+
+const RECORD_FIELDS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'facts']);
+/** Records may be dated slightly ahead of our clock (clock skew between agencies), not more. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const EARLIEST = Date.UTC(1900, 0, 1);
+
+export function recordId(source: string, externalId: string): string {
+  return 'r_' + createHash('sha256').update(`${source}\u0000${externalId}`).digest('hex').slice(0, 24);
+}
+
+/**
+ * Resolves a subject reference. Internal `s_…` ids must exist (the caller looks them up);
+ * `cn-rid` and `cn-uscc` identifiers create the subject on first sight.
+ */
+export function resolveSubjectRef(ref: unknown, keyring: Keyring, now: Instant, field = 'subject'): { ok: true; value: SubjectResolution } | { ok: false; error: Rejection } {
+  if (typeof ref !== 'string' || ref.length === 0) return { ok: false, error: { field, reason: 'must be a string: cn-rid:…, cn-uscc:… or an internal s_… id' } };
+  const parsed = parseSubjectRef(ref);
+  if (!parsed.ok) return { ok: false, error: { field, reason: parsed.error } };
+  const p = parsed.value;
+  if (p.type === 'internal') return { ok: true, value: { kind: 'existing', id: p.id } };
+  const hash = keyring.hash(p.scheme, p.value);
+  let kind: SubjectKind;
+  let region = '';
+  if (p.scheme === 'cn-rid') {
+    kind = 'person';
+    const info = validateRid(p.value);
+    if (info.ok) region = info.value.address;
+  } else if (p.scheme === 'cn-uscc') {
+    kind = usccSubjectKind(p.value);
+    region = p.value.slice(2, 8);
+  } else {
+    // A deployment's own scheme: the subject must be registered already.
+    return { ok: true, value: { kind: 'existing', id: keyring.subjectId(p.scheme, p.value) } };
+  }
+  const subject: Subject = {
+    id: keyring.subjectId(p.scheme, p.value),
+    kind,
+    name: '',
+    region,
+    createdAt: now,
+    identifiers: [
+      {
+        scheme: p.scheme,
+        hash,
+        masked: maskIdentifier(p.scheme, p.value),
+        // Only personal identifiers need protecting; organisation codes are public.
+        ...(p.scheme === 'cn-rid' ? { encrypted: keyring.encrypt(p.value) } : {}),
+      },
+    ],
+  };
+  return { ok: true, value: { kind: 'identified', subject } };
+}
+
+function factsError(e: ErrorObject): Rejection {
+  const path = e.instancePath.split('/').filter(Boolean).join('.');
+  const base = path ? `facts.${path}` : 'facts';
+  if (e.keyword === 'required') {
+    const m = (e.params as { missingProperty: string }).missingProperty;
+    return { field: `${base}.${m}`, reason: 'is required by the record type' };
+  }
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { field: `${base}.${extra}`, reason: 'is not a fact of this record type' };
+  }
+  if (e.keyword === 'enum') return { field: base, reason: `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+  return { field: base, reason: e.message ?? 'is invalid' };
+}
+
+export interface ResolvedRecord {
+  record: CreditRecord;
+  subject: SubjectResolution;
+}
+
+/**
+ * Validates a record line against the catalog (shape, source authorisation, facts schema,
+ * dates) and resolves its subject. The subject kind check needs the subject's kind: for new
+ * identified subjects it is known here; for existing ones the caller checks it.
+ */
+export function resolveRecordLine(
+  line: unknown,
+  source: string,
+  catalog: Catalog,
+  keyring: Keyring,
+  now: Instant,
+): { ok: true; value: ResolvedRecord } | { ok: false; error: Rejection } {
+  const fail = (field: string, reason: string) => ({ ok: false as const, error: { field, reason } });
+  if (!line || typeof line !== 'object' || Array.isArray(line)) return fail('(line)', 'must be a JSON object');
+  const l = line as Partial<RecordLine> & Record<string, unknown>;
+  for (const k of Object.keys(l)) if (!RECORD_FIELDS.has(k)) return fail(k, 'is not a field of a record line (externalId, type, subject, occurredAt, facts)');
+  if (typeof l.externalId !== 'string' || l.externalId.length === 0 || l.externalId.length > 200) return fail('externalId', 'must be a non-empty string of at most 200 characters');
+  if (typeof l.type !== 'string') return fail('type', 'must be a record type code');
+  const rt = catalog.recordTypes.get(l.type);
+  if (!rt) return fail('type', `unknown record type '${l.type.slice(0, 100)}' in catalog ${catalog.id}@${catalog.version}`);
+  const src = catalog.sources.get(source);
+  if (!src) return fail('(source)', `unknown source '${source}'`);
+  if (!src.allows(l.type)) return fail('type', `source '${source}' is not authorised to send ${l.type}`);
+  if (typeof l.occurredAt !== 'string') return fail('occurredAt', 'must be an ISO-8601 date or date-time');
+  const at = parseInstant(l.occurredAt);
+  if (!at.ok) return fail('occurredAt', at.error);
+  if (at.value > now + FUTURE_TOLERANCE_MS) return fail('occurredAt', 'is in the future');
+  if (at.value < EARLIEST) return fail('occurredAt', 'is before 1900');
+  if (!l.facts || typeof l.facts !== 'object' || Array.isArray(l.facts)) return fail('facts', 'must be a JSON object');
+  if (!rt.validateFacts(l.facts)) return { ok: false, error: factsError((rt.validateFacts.errors ?? [])[0]) };
+  const subj = resolveSubjectRef(l.subject, keyring, now);
+  if (!subj.ok) return subj;
+  if (subj.value.kind === 'identified' && !rt.doc.subjects.includes(subj.value.subject.kind)) {
+    return fail('subject', `${l.type} concerns ${rt.doc.subjects.join(', ')}, not a ${subj.value.subject.kind}`);
+  }
+  const subjectId = subj.value.kind === 'existing' ? subj.value.id : subj.value.subject.id;
+  return {
+    ok: true,
+    value: {
+      subject: subj.value,
+      record: {
+        id: recordId(source, l.externalId),
+        source,
+        externalId: l.externalId,
+        type: l.type,
+        area: rt.doc.area,
+        subjectId,
+        occurredAt: at.value,
+        recordedAt: now,
+        facts: l.facts as Record<string, unknown>,
+        catalogVersion: catalog.version,
+        statuses: [],
+      },
+    },
+  };
+}
+
+export interface ResolvedSubjectLine {
+  subject: Subject;
+  relations: { role: Relation['role']; person: Subject }[];
+}
+
+/** Validates a subject registration with its legal roles. */
+export function resolveSubjectLine(line: SubjectLine, keyring: Keyring, now: Instant): { ok: true; value: ResolvedSubjectLine } | { ok: false; error: Rejection } {
+  const fail = (field: string, reason: string) => ({ ok: false as const, error: { field, reason } });
+  const allowed = new Set(['kind', 'subject', 'subjectKind', 'name', 'region', 'relations']);
+  for (const k of Object.keys(line)) if (!allowed.has(k)) return fail(k, 'is not a field of a subject line');
+  if (typeof line.name !== 'string' || line.name.trim().length === 0 || line.name.length > 300) return fail('name', 'must be a non-empty string of at most 300 characters');
+  const r = resolveSubjectRef(line.subject, keyring, now);
+  if (!r.ok) return r;
+  if (r.value.kind !== 'identified') return fail('subject', 'a registration needs a national identifier (cn-rid:… or cn-uscc:…)');
+  const subject = { ...r.value.subject, name: line.name.trim() };
+  if (line.subjectKind !== undefined) {
+    if (!SUBJECT_KINDS.includes(line.subjectKind)) return fail('subjectKind', `must be one of: ${SUBJECT_KINDS.join(', ')}`);
+    if ((line.subjectKind === 'person') !== (subject.kind === 'person')) return fail('subjectKind', `does not match the identifier, which names a ${subject.kind}`);
+    subject.kind = line.subjectKind;
+  }
+  if (line.region !== undefined) {
+    if (typeof line.region !== 'string' || !/^[1-9]\d{5}$/.test(line.region)) return fail('region', 'must be a six-digit GB/T 2260 code');
+    subject.region = line.region;
+  }
+  const relations: ResolvedSubjectLine['relations'] = [];
+  if (line.relations !== undefined) {
+    if (!Array.isArray(line.relations)) return fail('relations', 'must be a list');
+    if (subject.kind === 'person' && line.relations.length > 0) return fail('relations', 'only organisations have legal roles');
+    for (const [i, rel] of line.relations.entries()) {
+      if (!rel || !LEGAL_ROLES.includes(rel.role)) return fail(`relations[${i}].role`, `must be one of: ${LEGAL_ROLES.join(', ')} (no other relation links subjects)`);
+      const p = resolveSubjectRef(rel.subject, keyring, now, `relations[${i}].subject`);
+      if (!p.ok) return p;
+      if (p.value.kind !== 'identified' || p.value.subject.kind !== 'person') return fail(`relations[${i}].subject`, 'must be a person (cn-rid:…)');
+      relations.push({ role: rel.role, person: p.value.subject });
+    }
+  }
+  return { ok: true, value: { subject, relations } };
+}
