@@ -1,0 +1,208 @@
+/**
+ * End-to-end through the built CLI (`node bin/xinyong.js`), as an operator would use it:
+ * build a city, list, check, inspect a subject, validate catalogs, verify and break the audit
+ * chain, and make sure a person's ID number never lands in the database files.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'xinyong.js');
+const dir = mkdtempSync(join(tmpdir(), 'xy-cli-'));
+const DB = join(dir, 'city.db');
+
+function run(args: string[], db = DB): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+function json<T = Record<string, any>>(args: string[], db = DB): T {
+  const r = run([...args, '--json'], db);
+  if (r.code !== 0) throw new Error(`xinyong ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+  const r = run(['demo', '--persons', '3000', '--enterprises', '300', '--seed', '7', '--no-serve']);
+  if (r.code !== 0) throw new Error(r.stderr);
+});
+
+describe('xinyong demo', () => {
+  it('prints a summary of subjects per kind, records per area, list sizes and grades', () => {
+    const r = run(['demo', '--if-empty', '--no-serve']);
+    expect(r.code).toBe(0);
+    for (const s of ['Subjects: ', 'person', 'enterprise', 'institution', 'government', 'Records: ', 'judicial', 'spc-dishonest-debtors', 'Grade distribution', 'civic-points: AAA']) {
+      expect(r.stdout).toContain(s);
+    }
+    const s = json(['demo', '--if-empty', '--no-serve']);
+    expect(s.built).toBe(false);
+    expect(s.subjectsByKind.person).toBe(3000);
+    expect(s.subjectsByKind.enterprise).toBe(300);
+    expect(Object.keys(s.recordsByArea).sort()).toEqual(['commercial', 'government', 'judicial', 'societal']);
+    expect(s.grades['civic-points']).toBeDefined();
+    const graded = Object.values(s.grades['civic-points'] as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(graded).toBe(3000); // every person is graded, with or without records
+  });
+
+  it('refuses to build over an existing city without --if-empty', () => {
+    const r = run(['demo', '--no-serve']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/already holds subjects/);
+  });
+
+  it('is deterministic for a seed', () => {
+    const db2 = join(dir, 'again.db');
+    json(['demo', '--persons', '3000', '--enterprises', '300', '--seed', '7', '--no-serve', '--now', '2026-11-27'], db2);
+    const db3 = join(dir, 'again3.db');
+    json(['demo', '--persons', '3000', '--enterprises', '300', '--seed', '7', '--no-serve', '--now', '2026-11-27'], db3);
+    const dump = (p: string) => new Database(p, { readonly: true }).prepare('SELECT id, type, occurred_at, facts FROM records ORDER BY id').all();
+    expect(dump(db2)).toEqual(dump(db3));
+  });
+});
+
+describe('list, check and subject', () => {
+  it('a listed subject is denied a flight, with measure code, list, dates and legal basis; a clean one is allowed', () => {
+    const l = json<{ entries: { subjectId: string; id: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1']);
+    expect(l.entries).toHaveLength(1);
+    const id = l.entries[0].subjectId;
+    const c = json(['check', '--subject', id, '--action', 'transport.air.ticket']);
+    expect(c.decision).toBe('deny');
+    const m = c.measures.find((x: { list: string }) => x.list === 'spc-dishonest-debtors');
+    expect(m.measure).toMatch(/^[a-z0-9-]+$/);
+    expect(m.since).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(m.legalBasis.length).toBeGreaterThan(10);
+    expect(c.receipt).toMatch(/^rc_[0-9a-f]{24}$/);
+
+    const db = new Database(DB, { readonly: true });
+    const clean = db.prepare("SELECT id FROM subjects WHERE kind = 'person' AND id NOT IN (SELECT subject_id FROM list_entries) LIMIT 1").get() as { id: string };
+    db.close();
+    const ok = json(['check', '--subject', clean.id, '--action', 'transport.air.ticket']);
+    expect(ok).toMatchObject({ decision: 'allow', known: true, measures: [] });
+  });
+
+  it('accepts cn-rid and cn-uscc references, and answers known: false for a stranger', () => {
+    const stranger = json(['check', '--subject', 'cn-rid:110101199003074514', '--action', 'transport.air.ticket']);
+    expect(stranger).toMatchObject({ decision: 'allow', known: false });
+    const bad = run(['check', '--subject', 'cn-rid:110101199003074515', '--action', 'transport.air.ticket']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/check character/);
+    const act = run(['check', '--subject', 'cn-rid:110101199003074514', '--action', 'no.such.action']);
+    expect(act.stderr).toMatch(/unknown action/);
+  });
+
+  it('subject --json shows scores, grades and breakdown entries with legal basis and end dates', () => {
+    const db = new Database(DB, { readonly: true });
+    const row = db.prepare("SELECT subject_id FROM records WHERE type = 'finance.loan-arrears' AND subject_id IN (SELECT id FROM subjects WHERE kind = 'person') ORDER BY occurred_at DESC LIMIT 1").get() as { subject_id: string };
+    db.close();
+    const v = json(['subject', row.subject_id]);
+    const civic = v.state.schemes.find((s: { scheme: string }) => s.scheme === 'civic-points');
+    expect(civic.grade).toMatch(/^(AAA|AA|A|B|C|D)$/);
+    expect(typeof civic.score).toBe('number');
+    const b = civic.breakdown.find((x: { recordType: string }) => x.recordType === 'finance.loan-arrears');
+    expect(b.legalBasis).toBeTruthy();
+    expect(b.until).toMatch(/^\d{4}-/);
+    expect(b.points).toBeLessThan(0);
+    expect(civic.breakdown.every((x: { legalBasis: string; ruleId: string }) => x.legalBasis && x.ruleId)).toBe(true);
+    // The read of a person's record is in the audit log with its purpose.
+    const db2 = new Database(DB, { readonly: true });
+    const read = db2.prepare("SELECT data FROM audit_log WHERE action = 'subject.read' AND subject_id = ? ORDER BY seq DESC LIMIT 1").get(row.subject_id) as { data: string };
+    db2.close();
+    expect(JSON.parse(read.data).purpose).toBeTruthy();
+  });
+
+  it('subject --as-of shows the past: before the records were known, the base score', () => {
+    const db = new Database(DB, { readonly: true });
+    const row = db.prepare("SELECT subject_id, recorded_at FROM records WHERE type = 'finance.loan-arrears' ORDER BY recorded_at DESC LIMIT 1").get() as { subject_id: string; recorded_at: number };
+    const first = db.prepare('SELECT MIN(recorded_at) AS t FROM records WHERE subject_id = ?').get(row.subject_id) as { t: number };
+    db.close();
+    const before = json(['subject', row.subject_id, '--as-of', new Date(first.t - 1).toISOString()]);
+    expect(before.records).toBe(0);
+    expect(before.state.schemes[0].score).toBe(before.state.schemes[0].base);
+  });
+});
+
+describe('catalog validate', () => {
+  const demo = join(ROOT, 'catalogs', 'cn-demo');
+  const variant = (file: string, edit: (t: string) => string) => {
+    const d = mkdtempSync(join(dir, 'cat-'));
+    cpSync(demo, d, { recursive: true });
+    const p = join(d, file);
+    writeFileSync(p, edit(readFileSync(p, 'utf8')));
+    return d;
+  };
+
+  it('passes cn-demo', () => {
+    const r = run(['catalog', 'validate', demo]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cn-demo@2026\.1 is valid/);
+  });
+
+  it('fails a copy with category: religion, naming the item and the reason', () => {
+    const r = run(['catalog', 'validate', variant('record-types.yaml', (t) => t.replace('category: road-traffic', 'category: religion'))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/recordTypes\[traffic\.violation\]\.category: 'religion' is prohibited data/);
+  });
+
+  it('fails a rule without legalBasis, naming the rule', () => {
+    const r = run(['catalog', 'validate', variant('schemes.yaml', (t) => {
+      const i = t.indexOf('legalBasis', t.indexOf('id: loan-arrears'));
+      return t.slice(0, t.lastIndexOf('\n', i) + 1) + t.slice(t.indexOf('\n', i) + 1);
+    })]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/schemes\[civic-points\]\.rules\[loan-arrears\]\.legalBasis: has no legalBasis/);
+  });
+
+  it('fails a CEL syntax error with its position', () => {
+    const r = run(['catalog', 'validate', variant('schemes.yaml', (t) => t.replace('-10 * record.facts.cycles', '-10 * * record.facts.cycles'))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/);
+  });
+
+  it('diffs two catalogs', () => {
+    const d = variant('catalog.yaml', (t) => t.replace(/version: .*/, 'version: "2026.2"'));
+    const r = json<{ header: { field: string; to: string }[] }>(['catalog', 'diff', demo, d]);
+    expect(r.header).toEqual([{ field: 'version', from: '2026.1', to: '2026.2' }]);
+  });
+});
+
+describe('audit verify', () => {
+  it('passes, then fails naming the entry after one row is edited with sqlite3', () => {
+    const db = join(dir, 'audit.db');
+    json(['demo', '--persons', '300', '--enterprises', '30', '--no-serve'], db);
+    const ok = run(['audit', 'verify'], db);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/intact/);
+    const target = 3;
+    const edit = "UPDATE audit_log SET data = json_set(data, '$.tampered', 1) WHERE seq = 3;";
+    try {
+      execFileSync('sqlite3', [db, edit]);
+    } catch {
+      const d = new Database(db);
+      d.exec(edit);
+      d.close();
+    }
+    const bad = run(['audit', 'verify'], db);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain(`entry ${target}`);
+  });
+});
+
+describe('least exposure', () => {
+  it('an imported cn-rid never reaches the database file or its WAL', () => {
+    const db = join(dir, 'rid.db');
+    const rid = '110101199003074514';
+    const file = join(dir, 'one.ndjson');
+    writeFileSync(file, JSON.stringify({ externalId: 'L-1', type: 'finance.loan-arrears', subject: `cn-rid:${rid}`, occurredAt: '2026-03-01', facts: { cycles: 2, lender: 'Weihai Bank' } }) + '\n');
+    const r = json(['import', '--source', 'pboc-crc', file], db);
+    expect(r.stored).toBe(1);
+    for (const f of [db, `${db}-wal`]) if (existsSync(f)) expect(readFileSync(f).includes(rid), f).toBe(false);
+    // and it is findable through the keyed hash, and shown masked
+    const v = json(['subject', `cn-rid:${rid}`], db);
+    expect(v.subject.identifiers[0].masked).toBe('110101********4514');
+    expect(JSON.stringify(v)).not.toContain(rid);
+  });
+});
