@@ -7,7 +7,7 @@
  * 3. references between items and CEL compilation with type checking.
  */
 import { createHash } from 'node:crypto';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import canonicalizeModule from 'canonicalize';
 import { parseDuration, type Duration } from '../domain/time.js';
@@ -29,6 +29,7 @@ import {
   type CompiledRule,
   type CompiledScheme,
   type ExitDoc,
+  type FactsValidator,
   type ListDoc,
   type RecordTypeDoc,
 } from './types.js';
@@ -292,13 +293,22 @@ class Compiler {
       const b = prohibitedCategory(prop);
       if (b) this.issue(rt, name, `facts.properties.${prop}`, `a fact named '${prop}' is prohibited data (${b})`);
     }
-    let validateFacts;
-    try {
-      validateFacts = this.ajv.compile(facts);
-    } catch (e) {
-      this.issue(rt, name, 'facts', `invalid JSON Schema: ${(e as Error).message}`);
+    // The schema is checked now; compiling it waits for the first record (most commands never ingest).
+    if (!this.ajv.validateSchema(facts)) {
+      this.issue(rt, name, 'facts', `invalid JSON Schema: ${this.ajv.errorsText(this.ajv.errors)}`);
       return;
     }
+    const ajv = this.ajv;
+    let compiled: ValidateFunction | null = null;
+    const validateFacts: FactsValidator = Object.assign(
+      (data: unknown) => {
+        compiled ??= ajv.compile(facts);
+        const ok = compiled(data) as boolean;
+        validateFacts.errors = compiled.errors ?? null;
+        return ok;
+      },
+      { errors: null as ErrorObject[] | null },
+    );
     const ints = integerFields(facts);
     const toCel =
       ints.length === 0
@@ -308,14 +318,14 @@ class Compiler {
             for (const k of ints) if (typeof out[k] === 'number') out[k] = BigInt(out[k] as number);
             return out;
           };
-    const compiled: CompiledRecordType = { doc: { ...rt, facts }, retention: retention ?? (null as unknown as Duration), validateFacts, toCel, publicity: [] };
-    this.recordTypes.set(rt.code, compiled);
+    const crt: CompiledRecordType = { doc: { ...rt, facts }, retention: retention ?? (null as unknown as Duration), validateFacts, toCel, publicity: [] };
+    this.recordTypes.set(rt.code, crt);
     (rt.publicity ?? []).forEach((p, i) => {
       const f = `publicity[${i}]`;
       const min = this.duration(rt, name, `${f}.min`, p.min);
       const max = this.duration(rt, name, `${f}.max`, p.max);
       const when = this.expr(rt, name, `${f}.when`, p.when, { record: facts }, rt.code, 'bool');
-      if (min && max) compiled.publicity.push({ when: typeof when === 'function' ? when : null, min, max });
+      if (min && max) crt.publicity.push({ when: typeof when === 'function' ? when : null, min, max });
     });
   }
 

@@ -2,7 +2,7 @@
  * Catalog types: the document as authors write it (`CatalogDoc`), and the compiled form the
  * engine runs (`Catalog`). docs/catalog.md is the reference for every field.
  */
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Duration } from '../domain/time.js';
 import type { Area, Decision, LegalRole, MeasureEffect, SubjectKind } from '../domain/types.js';
 
@@ -172,10 +172,16 @@ export interface CelContext {
   later?: CelRecord;
 }
 
+/** Validates a record's facts against its type's schema; `errors` describes the last failure. */
+export interface FactsValidator {
+  (data: unknown): boolean;
+  errors: ErrorObject[] | null;
+}
+
 export interface CompiledRecordType {
   doc: RecordTypeDoc;
   retention: Duration;
-  validateFacts: ValidateFunction;
+  validateFacts: FactsValidator;
   /** Converts JSON facts into CEL-typed facts (integers to BigInt). */
   toCel(facts: Record<string, unknown>): Record<string, unknown>;
   publicity: { when: CelFn | null; min: Duration; max: Duration }[];

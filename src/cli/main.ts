@@ -13,7 +13,7 @@ import { openContext, publishCatalog, loadCatalogOrThrow, type AppContext } from
 import { checkAction, resolveSubject, subjectView } from '../app/queries.js';
 import { importFile } from '../ingest/file-import.js';
 import { Ingestor } from '../ingest/ingestor.js';
-import { rescoreAll, drainDirty } from '../ingest/rescore.js';
+import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
 import { printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
 
@@ -63,8 +63,8 @@ function out(g: Globals, value: unknown, human: () => void) {
 async function withContext<T>(g: Globals, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const ctx = await openContext({ db: g.db, now: Date.now(), actor: actor() });
   try {
-    // Finish any derivation a crash left behind before answering anything.
-    await drainDirty(ctx.store, ctx.catalog, Date.now());
+    // Finish any derivation a crash left behind, and apply what fell due by time, before answering.
+    await refreshState(ctx.store, ctx.catalog, Date.now());
     return await fn(ctx);
   } finally {
     await ctx.close();

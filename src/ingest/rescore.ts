@@ -59,6 +59,26 @@ export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, 
   }
 }
 
+/**
+ * Brings stored state up to `now`: first what ingest or a crash left dirty, then every subject
+ * whose state changes by time alone (an entry leaving its notice period, expiring, escalating).
+ * Idempotent: running it twice changes nothing the second time.
+ */
+export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 500): Promise<{ dirty: number; due: number }> {
+  const dirty = await drainDirty(store, catalog, now, batch);
+  let due = 0;
+  const seen = new Set<string>();
+  for (;;) {
+    // A state is never due at the instant it was derived for, so each subject comes back at most once.
+    const ids = (await store.dueSubjects(now, batch)).filter((id) => !seen.has(id));
+    if (ids.length === 0) break;
+    for (const id of ids) seen.add(id);
+    await rescoreSubjects(store, catalog, ids, now, 'system:schedule');
+    due += ids.length;
+  }
+  return { dirty, due };
+}
+
 /** Rescores every subject (after a catalog change, or on demand), page by page. */
 export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, onProgress?: (done: number) => void, pageSize = 1000): Promise<number> {
   let n = 0;

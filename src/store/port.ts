@@ -111,6 +111,8 @@ export interface Store {
   /** Subjects marked for rescoring, oldest first. */
   dirtySubjects(limit: number): Promise<string[]>;
   markDirty(subjectIds: string[]): Promise<void>;
+  /** Subjects whose stored state changes by the passage of time at or before `now` (escalation, expiry, …). */
+  dueSubjects(now: Instant, limit: number): Promise<string[]>;
   saveStates(save: SaveStates): Promise<void>;
   getState(subjectId: string): Promise<StoredState | null>;
   /** Pending and active entries of these subjects, own and related. */

@@ -85,6 +85,7 @@ CREATE TABLE subject_states (
   grades          TEXT NOT NULL,
   schemes         TEXT NOT NULL
 );
+CREATE INDEX subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;
 
 CREATE TABLE list_entries (
   id              TEXT PRIMARY KEY,

@@ -308,6 +308,12 @@ export class SqliteStore implements Store {
     return (this.st('SELECT subject_id FROM dirty_subjects ORDER BY since, subject_id LIMIT ?').all(limit) as Row[]).map((r) => r.subject_id as string);
   }
 
+  async dueSubjects(now: Instant, limit: number): Promise<string[]> {
+    return (this.st('SELECT subject_id FROM subject_states WHERE next_change_at IS NOT NULL AND next_change_at <= ? ORDER BY next_change_at LIMIT ?').all(now, limit) as Row[]).map(
+      (r) => r.subject_id as string,
+    );
+  }
+
   async markDirty(subjectIds: string[]): Promise<void> {
     const st = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
     const now = Date.now();

@@ -1,0 +1,66 @@
+/**
+ * Time-driven changes through the store: an enterprise left on abnormal-operations for three
+ * years escalates when the state is refreshed, its legal representative is bound, and the
+ * gate enforces it — with a controlled clock throughout.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openContext, type AppContext } from '../src/app/context.js';
+import { checkAction } from '../src/app/queries.js';
+import { parseInstant } from '../src/domain/time.js';
+import { Ingestor } from '../src/ingest/ingestor.js';
+import { refreshState } from '../src/ingest/rescore.js';
+
+const T = (s: string) => {
+  const r = parseInstant(s);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+};
+
+const ENTERPRISE = 'cn-uscc:91110000600037341L';
+const REP = 'cn-rid:110101199003074514';
+let ctx: AppContext;
+
+afterAll(async () => ctx?.close());
+
+describe('refreshState', () => {
+  it('escalates abnormal operations after 3 years unremedied, binding the legal representative', async () => {
+    const t0 = T('2023-03-01');
+    ctx = await openContext({ db: join(mkdtempSync(join(tmpdir(), 'xy-time-')), 'x.db'), now: t0, actor: 'test' });
+    let now = t0;
+    const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => now });
+    const res = await ingestor.ingestBatch([
+      { source: null, line: { kind: 'subject', subject: ENTERPRISE, name: 'Weihai Haixing Trading Co., Ltd.', relations: [{ role: 'legal-representative', subject: REP }] } },
+      { source: 'samr', line: { externalId: 'AR-2022-1', type: 'market.annual-report-missed', subject: ENTERPRISE, occurredAt: '2023-03-01', facts: { year: 2022 } } },
+    ]);
+    expect(res.map((r) => r.status)).toEqual(['stored', 'stored']);
+
+    const ent = (await ctx.store.findSubjectByHash(ctx.keyring.hash('cn-uscc', '91110000600037341L')))!;
+    const entries = async (id: string) => [...(await ctx.store.getState(id))!.state.entries, ...(await ctx.store.getState(id))!.related];
+    const abnormal = (await entries(ent)).find((e) => e.list === 'abnormal-operations')!;
+    expect(abnormal.status).toBe('pending'); // after-notice: pending during the notice period
+
+    // Three years later, nothing has been remedied. Nothing was re-derived in between.
+    now = T('2026-03-20');
+    const before = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
+    expect('decision' in before && before.decision).toBe('allow');
+    const r = await refreshState(ctx.store, ctx.catalog, now);
+    expect(r.due).toBeGreaterThan(0);
+
+    const after = await entries(ent);
+    expect(after.find((e) => e.list === 'abnormal-operations')?.status).toBe('escalated');
+    const serious = after.find((e) => e.list === 'serious-illegal-dishonest-enterprises')!;
+    expect(serious.status).toBe('active');
+    const rep = (await ctx.store.findSubjectByHash(ctx.keyring.hash('cn-rid', '110101199003074514')))!;
+    const repEntries = await entries(rep);
+    expect(repEntries.find((e) => e.list === 'serious-illegal-dishonest-enterprises')?.via).toEqual({ subjectId: ent, role: 'legal-representative' });
+
+    const c = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
+    expect('decision' in c && c.decision).toBe('deny');
+
+    // Idempotent: a second refresh at the same instant changes nothing.
+    expect(await refreshState(ctx.store, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });
+  });
+});
