@@ -48,7 +48,9 @@ async function* ndjsonItems(path: string, source: string): AsyncGenerator<Ingest
     try {
       line = JSON.parse(text);
     } catch (e) {
-      line = { __invalidJson: (e as Error).message };
+      // V8 quotes the offending text in its message; keep only the position.
+      const pos = /position (\d+)/.exec((e as Error).message);
+      line = { __invalidJson: pos ? `syntax error at position ${pos[1]}` : 'syntax error' };
     }
     yield { source, line, lineNo, bytes };
   }
@@ -61,6 +63,7 @@ async function* csvItems(path: string, source: string, catalog: Catalog): AsyncG
     const facts: Record<string, unknown> = {};
     const props = (catalog.recordTypes.get(record.type)?.doc.facts.properties ?? {}) as Record<string, { type?: string }>;
     let bad: string | null = null;
+    const externalId = record.externalId;
     for (const [k, v] of Object.entries(record)) {
       if (!k.startsWith('facts.') || v === '') continue;
       const name = k.slice(6);
@@ -73,12 +76,12 @@ async function* csvItems(path: string, source: string, catalog: Catalog): AsyncG
       else facts[name] = v;
     }
     let line: unknown;
-    if (bad) line = { __invalidCsv: `${bad} is not a number` };
+    if (bad) line = { __invalidCsv: 'is not a number', field: bad, externalId };
     else if (record.facts) {
       try {
         line = { externalId: record.externalId, type: record.type, subject: record.subject, occurredAt: record.occurredAt, facts: JSON.parse(record.facts) };
       } catch {
-        line = { __invalidCsv: 'facts is not valid JSON' };
+        line = { __invalidCsv: 'is not valid JSON', field: 'facts', externalId };
       }
     } else line = { externalId: record.externalId, type: record.type, subject: record.subject, occurredAt: record.occurredAt, facts };
     yield { source, line, lineNo: info.lines, bytes: info.bytes };
@@ -124,7 +127,11 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     for (const it of batch) {
       const l = it.line as Record<string, unknown>;
       if (l && typeof l === 'object' && ('__invalidJson' in l || '__invalidCsv' in l)) {
-        early.push({ lineNo: it.lineNo, status: 'rejected', error: { field: '(line)', reason: '__invalidJson' in l ? `invalid JSON: ${l.__invalidJson}` : String(l.__invalidCsv) } });
+        early.push({
+          lineNo: it.lineNo,
+          status: 'rejected',
+          error: '__invalidJson' in l ? { field: '(line)', reason: `invalid JSON: ${l.__invalidJson}` } : { field: String(l.field), reason: String(l.__invalidCsv) },
+        });
       } else parsed.push(it);
     }
     const results = parsed.length ? await opts.ingestor.ingestBatch(parsed) : [];

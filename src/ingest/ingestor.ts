@@ -57,6 +57,7 @@ export class Ingestor {
     const subjects = new Map<string, Subject>();
     const relations: Relation[] = [];
     const records: { i: number; rec: CreditRecord; needsKind: boolean }[] = [];
+    const registrations: { i: number; subjectId: string }[] = [];
 
     items.forEach((item, i) => {
       const line = item.line as Record<string, unknown> | null;
@@ -69,7 +70,7 @@ export class Ingestor {
           mergeSubject(subjects, rel.person);
           relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id });
         }
-        results[i] = { lineNo: item.lineNo, status: 'stored', subjectId: r.value.subject.id };
+        registrations.push({ i, subjectId: r.value.subject.id });
         return;
       }
       if (!item.source) return reject({ field: '(source)', reason: 'a record needs a source' });
@@ -95,7 +96,7 @@ export class Ingestor {
     }
     const good = records.filter((r) => results[r.i] === null);
     const actor = this.opts.actor ?? 'import';
-    const { inserted } = await this.store.ingest({
+    const { inserted, changedSubjects } = await this.store.ingest({
       subjects: [...subjects.values()],
       relations,
       records: good.map((g) => g.rec),
@@ -116,9 +117,16 @@ export class Ingestor {
         };
       },
     });
+    // Only the first copy of a record that was inserted is "stored"; a repeat in the same batch is a duplicate.
     const insertedIds = new Set(inserted.map((r) => r.id));
     for (const g of good) {
-      results[g.i] = { lineNo: items[g.i].lineNo, status: insertedIds.has(g.rec.id) ? 'stored' : 'duplicate', recordId: g.rec.id, subjectId: g.rec.subjectId };
+      const first = insertedIds.delete(g.rec.id);
+      results[g.i] = { lineNo: items[g.i].lineNo, status: first ? 'stored' : 'duplicate', recordId: g.rec.id, subjectId: g.rec.subjectId };
+    }
+    const changed = new Set(changedSubjects);
+    for (const reg of registrations) {
+      const first = changed.delete(reg.subjectId);
+      results[reg.i] = { lineNo: items[reg.i].lineNo, status: first ? 'stored' : 'duplicate', subjectId: reg.subjectId };
     }
     if (this.opts.deriveEachBatch !== false) await drainDirty(this.store, this.catalog, now);
     return results as ItemResult[];

@@ -27,6 +27,11 @@ const RECORD_FIELDS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'f
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const EARLIEST = Date.UTC(1900, 0, 1);
 
+/** A field name from the input is echoed only if it cannot be an identifier (a long run of digits). */
+function safeField(k: string): string {
+  return /\d{6,}/.test(k) || k.length > 60 ? '(unknown field)' : k;
+}
+
 export function recordId(source: string, externalId: string): string {
   return 'r_' + createHash('sha256').update(`${source}\u0000${externalId}`).digest('hex').slice(0, 24);
 }
@@ -109,17 +114,18 @@ export function resolveRecordLine(
   const fail = (field: string, reason: string) => ({ ok: false as const, error: { field, reason } });
   if (!line || typeof line !== 'object' || Array.isArray(line)) return fail('(line)', 'must be a JSON object');
   const l = line as Partial<RecordLine> & Record<string, unknown>;
-  for (const k of Object.keys(l)) if (!RECORD_FIELDS.has(k)) return fail(k, 'is not a field of a record line (externalId, type, subject, occurredAt, facts)');
+  for (const k of Object.keys(l)) if (!RECORD_FIELDS.has(k)) return fail(safeField(k), 'is not a field of a record line (externalId, type, subject, occurredAt, facts)');
   if (typeof l.externalId !== 'string' || l.externalId.length === 0 || l.externalId.length > 200) return fail('externalId', 'must be a non-empty string of at most 200 characters');
   if (typeof l.type !== 'string') return fail('type', 'must be a record type code');
   const rt = catalog.recordTypes.get(l.type);
-  if (!rt) return fail('type', `unknown record type '${l.type.slice(0, 100)}' in catalog ${catalog.id}@${catalog.version}`);
+  if (!rt) return fail('type', `is not a record type of catalog ${catalog.id}@${catalog.version}`);
   const src = catalog.sources.get(source);
   if (!src) return fail('(source)', `unknown source '${source}'`);
   if (!src.allows(l.type)) return fail('type', `source '${source}' is not authorised to send ${l.type}`);
   if (typeof l.occurredAt !== 'string') return fail('occurredAt', 'must be an ISO-8601 date or date-time');
   const at = parseInstant(l.occurredAt);
-  if (!at.ok) return fail('occurredAt', at.error);
+  // parseInstant's reasons quote the input; a shifted column could put an ID number here.
+  if (!at.ok) return fail('occurredAt', at.error.replace(/'[^']*'/g, 'the value'));
   if (at.value > now + FUTURE_TOLERANCE_MS) return fail('occurredAt', 'is in the future');
   if (at.value < EARLIEST) return fail('occurredAt', 'is before 1900');
   if (!l.facts || typeof l.facts !== 'object' || Array.isArray(l.facts)) return fail('facts', 'must be a JSON object');
@@ -160,7 +166,7 @@ export interface ResolvedSubjectLine {
 export function resolveSubjectLine(line: SubjectLine, keyring: Keyring, now: Instant): { ok: true; value: ResolvedSubjectLine } | { ok: false; error: Rejection } {
   const fail = (field: string, reason: string) => ({ ok: false as const, error: { field, reason } });
   const allowed = new Set(['kind', 'subject', 'subjectKind', 'name', 'region', 'relations']);
-  for (const k of Object.keys(line)) if (!allowed.has(k)) return fail(k, 'is not a field of a subject line');
+  for (const k of Object.keys(line)) if (!allowed.has(k)) return fail(safeField(k), 'is not a field of a subject line');
   if (typeof line.name !== 'string' || line.name.trim().length === 0 || line.name.length > 300) return fail('name', 'must be a non-empty string of at most 300 characters');
   const r = resolveSubjectRef(line.subject, keyring, now);
   if (!r.ok) return r;

@@ -36,6 +36,8 @@ export interface IngestBatch {
 export interface IngestResult {
   inserted: CreditRecord[];
   duplicates: number;
+  /** Subjects that were created, re-registered with new details, or gained a legal role. */
+  changedSubjects: string[];
 }
 
 export interface SaveStates {

@@ -165,15 +165,23 @@ export class SqliteStore implements Store {
   async ingest(batch: IngestBatch): Promise<IngestResult> {
     return this.db.transaction(() => {
       // A new subject is marked dirty so that it gets a state (base score, grade) even without records.
+      // Only a registration (it carries a name) may update a subject; a mere reference by
+      // identifier (no name) never moves a registered subject back to its number's address code.
       const insSubject = this.st('INSERT OR IGNORE INTO subjects (id, kind, name, region, created_at) VALUES (?, ?, ?, ?, ?)');
-      const fillSubject = this.st(
-        `UPDATE subjects SET name = CASE WHEN ? <> '' THEN ? ELSE name END, region = CASE WHEN ? <> '' THEN ? ELSE region END WHERE id = ?`,
+      const register = this.st(
+        `UPDATE subjects SET name = ?, region = CASE WHEN ? <> '' THEN ? ELSE region END WHERE id = ? AND (name <> ? OR (? <> '' AND region <> ?))`,
       );
+      const fillRegion = this.st("UPDATE subjects SET region = ? WHERE id = ? AND region = ''");
       const insIdent = this.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
       const dirty = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
+      const changed = new Set<string>();
       for (const s of batch.subjects) {
-        if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) dirty.run(s.id, s.createdAt);
-        else if (s.name || s.region) fillSubject.run(s.name, s.name, s.region, s.region, s.id);
+        if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) {
+          dirty.run(s.id, s.createdAt);
+          changed.add(s.id);
+        } else if (s.name) {
+          if (register.run(s.name, s.region, s.region, s.id, s.name, s.region, s.region).changes > 0) changed.add(s.id);
+        } else if (s.region && fillRegion.run(s.region, s.id).changes > 0) changed.add(s.id);
         for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
       }
       const insRel = this.st('INSERT OR IGNORE INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)');
@@ -181,6 +189,7 @@ export class SqliteStore implements Store {
         if (insRel.run(r.subjectId, r.role, r.personId).changes > 0) {
           // A new role can bring an organisation's entries to the person.
           dirty.run(r.subjectId, Date.now());
+          changed.add(r.subjectId);
         }
       }
       const insRec = this.st(
@@ -198,7 +207,7 @@ export class SqliteStore implements Store {
       }
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       if (audit) this.appendAuditSync([audit]);
-      return { inserted, duplicates };
+      return { inserted, duplicates, changedSubjects: [...changed] };
     })();
   }
 
