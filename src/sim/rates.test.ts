@@ -1,3 +1,4 @@
+import { ENTERPRISE_RATES } from './records-org.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addYears } from '../domain/time.js';
 import type { RecordLine, SubjectLine } from '../ingest/lines.js';
@@ -114,12 +115,15 @@ describe('synthetic city rates (20,000 persons, 2,000 enterprises, seed 7)', () 
 
   it('gives enterprises market, tax and court records at roughly the target rates', () => {
     const rate = (test: (d: Dossier) => boolean) => share('enterprise', test);
-    expect(rate(has('market.annual-report-missed'))).toBeGreaterThan(0.035);
-    expect(rate(has('market.annual-report-missed'))).toBeLessThan(0.075);
-    expect(rate(staleReport)).toBeGreaterThan(0.001);
-    expect(rate(staleReport)).toBeLessThan(0.012);
-    expect(rate(has('tax.arrears'))).toBeGreaterThan(0.025);
-    expect(rate(has('tax.arrears'))).toBeLessThan(0.055);
+    // Within a factor of the declared targets (2,000 enterprises make small shares noisy).
+    const near = (v: number, target: number) => {
+      expect(v).toBeGreaterThan(target * 0.5);
+      expect(v).toBeLessThan(target * 1.6);
+    };
+    near(rate(has('market.annual-report-missed')), ENTERPRISE_RATES.annualReportMissed + ENTERPRISE_RATES.annualReportStale);
+    expect(rate(staleReport)).toBeGreaterThan(0.0005);
+    expect(rate(staleReport)).toBeLessThan(ENTERPRISE_RATES.annualReportStale * 3);
+    near(rate(has('tax.arrears')), ENTERPRISE_RATES.taxArrears);
     expect(rate(has('admin.penalty'))).toBeGreaterThan(0.06);
     expect(rate(has('admin.penalty'))).toBeLessThan(0.1);
     expect(rate(currentlyListed)).toBeGreaterThan(0.001);

@@ -24,16 +24,16 @@ import {
 /** Share of enterprises with at least one record of each kind. */
 export const ENTERPRISE_RATES = {
   /** Missed an annual report in the last three years (about half remedy it later). */
-  annualReportMissed: 0.05,
+  annualReportMissed: 0.01,
   /** Missed one 3–3.5 years ago and never remedied: due to escalate to the serious list. */
-  annualReportStale: 0.005,
-  unreachable: 0.01,
+  annualReportStale: 0.003,
+  unreachable: 0.003,
   dishonestCurrent: 0.0056,
   dishonestPast: 0.0024,
-  taxArrears: 0.04,
+  taxArrears: 0.02,
   adminPenalty: 0.08,
   loanArrears: 0.03,
-  commercialFraud: 0.003,
+  commercialFraud: 0.0015,
   counterfeit: 0.005,
   commitmentBreached: 0.005,
   utilityLate: 0.02,
@@ -108,8 +108,8 @@ export function enterpriseRecords(rng: Rng, ctx: Ctx, r: Region): Draft[] {
   }
   const story = debtorStory(rng, E.dishonestCurrent, E.dishonestPast);
   if (story) out.push(...dishonestDebtor(rng, ctx, r, story, [20_000, 50_000_000]));
-  if (rng.chance(E.taxArrears)) out.push(...taxArrears(rng, ctx, false, [1_000, 2_000_000], 0.5));
-  if (rng.chance(E.adminPenalty)) out.push(adminPenalty(rng, ctx, r, false, [40, 45, 15]));
+  if (rng.chance(E.taxArrears)) out.push(...taxArrears(rng, ctx, false, [1_000, 500_000], 0.5));
+  if (rng.chance(E.adminPenalty)) out.push(adminPenalty(rng, ctx, r, false, [50, 45, 5]));
   if (rng.chance(E.loanArrears)) out.push(loanArrears(rng, ctx, r));
   if (rng.chance(E.commercialFraud)) out.push(marketSanction(rng, ctx, r, 'market.commercial-fraud'));
   if (rng.chance(E.counterfeit)) out.push(marketSanction(rng, ctx, r, 'market.counterfeit-goods'));
