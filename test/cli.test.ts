@@ -84,6 +84,22 @@ describe('list, check and subject', () => {
     expect(ok).toMatchObject({ decision: 'allow', known: true, measures: [] });
   });
 
+  it('check --at answers as at that instant: allow before the listing, deny after', () => {
+    const l = json<{ entries: { subjectId: string; since: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1']);
+    const { subjectId, since } = l.entries[0];
+    const t = Date.parse(since);
+    const before = json(['check', '--subject', subjectId, '--action', 'transport.air.ticket', '--at', new Date(t - 86_400_000).toISOString()]);
+    const after = json(['check', '--subject', subjectId, '--action', 'transport.air.ticket', '--at', new Date(t + 86_400_000).toISOString()]);
+    expect(before.decision).toBe('allow');
+    expect(after.decision).toBe('deny');
+    // The receipt is dated when it was asked; the instant decided about is in its data.
+    const db = new Database(DB, { readonly: true });
+    const row = db.prepare("SELECT at, data FROM audit_log WHERE action = 'check.decided' ORDER BY seq DESC LIMIT 1").get() as { at: number; data: string };
+    db.close();
+    expect(Math.abs(row.at - Date.now())).toBeLessThan(120_000);
+    expect(JSON.parse(row.data).at).toBe(t + 86_400_000);
+  });
+
   it('accepts cn-rid and cn-uscc references, and answers known: false for a stranger', () => {
     const stranger = json(['check', '--subject', 'cn-rid:110101199003074514', '--action', 'transport.air.ticket']);
     expect(stranger).toMatchObject({ decision: 'allow', known: false });
@@ -160,6 +176,23 @@ describe('catalog validate', () => {
     const r = run(['catalog', 'validate', variant('schemes.yaml', (t) => t.replace('-10 * record.facts.cycles', '-10 * * record.facts.cycles'))]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/);
+  });
+
+  it('publishes a new version, answers the past under the version then in force, and can roll back', () => {
+    const db = join(dir, 'versions.db');
+    json(['demo', '--persons', '300', '--enterprises', '30', '--no-serve'], db);
+    const l = json<{ entries: { subjectId: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1'], db);
+    const id = l.entries[0].subjectId;
+    const t1 = new Date().toISOString();
+    // 2026.2 drops every flight ban.
+    const v2 = variant('measures.yaml', (t) => t.replace(/action: transport\.air\.ticket/g, 'action: hotel.star-rated'));
+    writeFileSync(join(v2, 'catalog.yaml'), readFileSync(join(v2, 'catalog.yaml'), 'utf8').replace(/version: .*/, 'version: "2026.2"'));
+    expect(json(['catalog', 'publish', v2], db)).toMatchObject({ catalog: 'cn-demo@2026.2', result: 'published' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'allow', catalog: 'cn-demo@2026.2' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket', '--at', t1], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.1' });
+    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ catalog: 'cn-demo@2026.1', result: 'republished' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.1' });
+    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ result: 'unchanged' });
   });
 
   it('diffs two catalogs', () => {

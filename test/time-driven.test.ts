@@ -44,8 +44,11 @@ describe('refreshState', () => {
 
     // Three years later, nothing has been remedied. Nothing was re-derived in between.
     now = T('2026-03-20');
+    // A check is computed as of its instant, so it is right even before the stored state catches up…
     const before = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
-    expect('decision' in before && before.decision).toBe('allow');
+    expect('decision' in before && before.decision).toBe('deny');
+    expect((await ctx.store.getState(ent))!.state.entries.some((e) => e.list === 'serious-illegal-dishonest-enterprises')).toBe(false);
+    // …and the refresh brings the stored state (lists, statistics, the future gate index) up to date.
     const r = await refreshState(ctx.store, ctx.catalog, now);
     expect(r.due).toBeGreaterThan(0);
 
@@ -59,6 +62,10 @@ describe('refreshState', () => {
 
     const c = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
     expect('decision' in c && c.decision).toBe('deny');
+
+    // As at an instant before the escalation, the same question had the opposite answer.
+    const past = await checkAction(ctx, REP, 'market.appointment.legal-representative', T('2025-06-01'), 'test', now);
+    expect('decision' in past && past.decision).toBe('allow');
 
     // Idempotent: a second refresh at the same instant changes nothing.
     expect(await refreshState(ctx.store, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });

@@ -32,14 +32,22 @@ export function loadCatalogOrThrow(dir: string): Catalog {
   return r.value;
 }
 
-/** Saves and publishes a catalog version (a no-op if that exact version is already published). */
-export async function publishCatalog(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<'published' | 'unchanged'> {
+/**
+ * Saves and publishes a catalog version. Publishing the version already in force is a no-op;
+ * publishing an earlier version again puts it back in force (a rollback, recorded as such).
+ */
+export async function publishCatalog(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<'published' | 'republished' | 'unchanged'> {
   const existing = await store.getCatalogVersion(catalog.id, catalog.version);
   if (existing?.status === 'published') {
     if (existing.hash !== catalog.hash) {
       throw new Error(`${catalog.id}@${catalog.version} is already published with different content; give the new policy a new version`);
     }
-    return 'unchanged';
+    const current = await store.getPublishedCatalog(at);
+    if (current && current.catalogId === catalog.id && current.version === catalog.version) return 'unchanged';
+    await store.publishCatalogVersion(catalog.id, catalog.version, at, {
+      at, actor, action: 'catalog.republished', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash, replaces: current ? `${current.catalogId}@${current.version}` : null },
+    });
+    return 'republished';
   }
   await store.saveCatalogVersion(
     { catalogId: catalog.id, version: catalog.version, status: 'draft', hash: catalog.hash, doc: catalog.doc, createdAt: at, publishedAt: null },

@@ -9,6 +9,7 @@ import type { CheckResult, Instant, ListEntry, Subject, SubjectState } from '../
 import { GateIndex } from '../gate/index.js';
 import { parseSubjectRef } from '../ids/index.js';
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
+import { loadCatalogDoc } from '../catalog/load.js';
 import type { AppContext } from './context.js';
 
 export type Resolved = { ok: true; id: string } | { ok: false; reason: string; known?: false };
@@ -62,18 +63,33 @@ export function measuresInForce(catalog: Catalog, state: SubjectState, related: 
   return out;
 }
 
+/** The catalog in force at `at`: the current one, or an earlier published version (compiled once). */
+export async function catalogAt(ctx: AppContext, at: Instant): Promise<Catalog> {
+  const row = await ctx.store.getPublishedCatalog(at);
+  if (!row || (row.catalogId === ctx.catalog.id && row.version === ctx.catalog.version)) return ctx.catalog;
+  const key = `${row.catalogId}@${row.version}`;
+  let c = compiledVersions.get(key);
+  if (!c) {
+    const r = loadCatalogDoc(row.doc);
+    if (!r.ok) return ctx.catalog; // a stored version always compiled when it was published
+    c = r.value;
+    compiledVersions.set(key, c);
+  }
+  return c;
+}
+const compiledVersions = new Map<string, Catalog>();
+
 /**
- * A subject as of `asOf`, computed from the records known then (so `--as-of` is exact, not
- * the last stored snapshot). Logs the read when the subject is a person.
+ * A subject's state exactly as of `asOf`: the records known then, the catalog in force then,
+ * and the entries that reached it through legal roles in organisations.
  */
-export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant }): Promise<SubjectView | null> {
-  const subject = await ctx.store.getSubject(id);
-  if (!subject) return null;
-  const records = (await ctx.store.recordsOf([id])).get(id) ?? [];
-  const state = evaluateSubject(ctx.catalog, { subject, records, asOf });
-  let related: ListEntry[] = [];
+export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>, asOf: Instant): Promise<{ catalog: Catalog; state: SubjectState; related: ListEntry[]; records: number }> {
+  const catalog = await catalogAt(ctx, asOf);
+  const records = (await ctx.store.recordsOf([subject.id])).get(subject.id) ?? [];
+  const state = evaluateSubject(catalog, { subject, records, asOf });
+  const related: ListEntry[] = [];
   if (subject.kind === 'person') {
-    const rels = await ctx.store.relationsOfPersons([id]);
+    const rels = await ctx.store.relationsOfPersons([subject.id]);
     const orgIds = [...new Set(rels.map((r) => r.subjectId))];
     if (orgIds.length) {
       const basics = await ctx.store.subjectsBasic(orgIds);
@@ -81,21 +97,33 @@ export async function subjectView(ctx: AppContext, id: string, asOf: Instant, ac
       for (const orgId of orgIds) {
         const org = basics.get(orgId);
         if (!org) continue;
-        const orgState = evaluateSubject(ctx.catalog, { subject: org, records: orgRecords.get(orgId) ?? [], asOf });
-        related.push(...relatedEntries(ctx.catalog, orgState.entries, rels.filter((r) => r.subjectId === orgId)));
+        const orgState = evaluateSubject(catalog, { subject: org, records: orgRecords.get(orgId) ?? [], asOf });
+        related.push(...relatedEntries(catalog, orgState.entries, rels.filter((r) => r.subjectId === orgId && r.personId === subject.id)));
       }
     }
-    related = related.filter((e) => e.subjectId === id);
+  }
+  return { catalog, state, related, records: records.filter((r) => r.recordedAt <= asOf).length };
+}
+
+/**
+ * A subject as of `asOf`, computed from the records known then (so `--as-of` is exact, not
+ * the last stored snapshot). Logs the read when the subject is a person.
+ */
+export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant }): Promise<SubjectView | null> {
+  const subject = await ctx.store.getSubject(id);
+  if (!subject) return null;
+  const { catalog, state, related, records } = await liveState(ctx, subject, asOf);
+  if (subject.kind === 'person') {
     await ctx.store.appendAudit([{ at: access.now, actor: access.actor, action: 'subject.read', subjectId: id, data: { purpose: access.purpose, asOf } }]);
   }
   return {
     subject: { ...subject, identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) },
     asOf,
-    catalog: `${ctx.catalog.id}@${ctx.catalog.version}`,
+    catalog: `${catalog.id}@${catalog.version}`,
     state,
     related,
-    measures: measuresInForce(ctx.catalog, state, related, asOf),
-    records: records.filter((r) => r.recordedAt <= asOf).length,
+    measures: measuresInForce(catalog, state, related, asOf),
+    records,
   };
 }
 
@@ -105,33 +133,39 @@ export interface CheckOutcome extends CheckResult {
 }
 
 /**
- * Checks one subject and writes the decision receipt to the audit log. The CLI builds a gate
- * for just this subject from the stored state; the server keeps a full index in memory.
+ * Checks one subject at instant `at` and writes the decision receipt to the audit log (dated
+ * `now`, the moment the question was asked). The answer is computed exactly as of `at`: what
+ * was known and in force then. The server will answer the same question from its in-memory index.
  */
-export async function checkAction(ctx: AppContext, ref: string, action: string, at: Instant, actor: string): Promise<CheckOutcome | { error: string }> {
-  const gate = new GateIndex(ctx.catalog);
-  if (!gate.hasAction(action)) return { error: `unknown action '${action}' (catalog ${ctx.catalog.id}@${ctx.catalog.version})` };
+export async function checkAction(ctx: AppContext, ref: string, action: string, at: Instant, actor: string, now: Instant = at): Promise<CheckOutcome | { error: string }> {
+  const catalog = await catalogAt(ctx, at);
+  const gate = new GateIndex(catalog);
+  if (!gate.hasAction(action)) return { error: `unknown action '${action}' (catalog ${catalog.id}@${catalog.version})` };
   const r = await resolveSubject(ctx, ref);
   if (!r.ok && r.known !== false) return { error: r.reason };
   let subjectId: string | null = null;
   if (r.ok) {
-    subjectId = r.id;
-    gate.addSubject(r.id);
-    gate.setEntries(r.id, await ctx.store.enforceableEntries([r.id]));
-    const st = await ctx.store.getState(r.id);
-    if (st) gate.setGrades(r.id, st.state.schemes);
+    const subject = (await ctx.store.subjectsBasic([r.id])).get(r.id);
+    // A subject registered after `at` was not known then.
+    if (subject && subject.createdAt <= at) {
+      subjectId = r.id;
+      const live = await liveState(ctx, subject, at);
+      gate.addSubject(r.id);
+      gate.setEntries(r.id, [...live.state.entries, ...live.related]);
+      gate.setGrades(r.id, live.state.schemes);
+    }
   }
   const result = gate.check(subjectId, action, at);
   const receipt = 'rc_' + randomBytes(12).toString('hex');
-  const catalog = `${ctx.catalog.id}@${ctx.catalog.version}`;
+  const catalogRef = `${catalog.id}@${catalog.version}`;
   await ctx.store.appendAudit([
     {
-      at,
+      at: now,
       actor,
       action: 'check.decided',
       subjectId,
-      data: { receipt, action, decision: result.decision, known: result.known, catalog, measures: result.measures.map((m) => ({ measure: m.measure, entryId: m.entryId ?? null })) },
+      data: { receipt, action, at, decision: result.decision, known: result.known, catalog: catalogRef, measures: result.measures.map((m) => ({ measure: m.measure, entryId: m.entryId ?? null })) },
     },
   ]);
-  return { ...result, receipt, catalog };
+  return { ...result, receipt, catalog: catalogRef };
 }

@@ -40,7 +40,7 @@ export const catalogFileSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['code', 'name', 'recordTypes', 'legalBasis'],
-        properties: { code, name: text, recordTypes: { type: 'array', items: code }, legalBasis },
+        properties: { code, name: text, recordTypes: { type: 'array', items: code }, registers: { type: 'array', uniqueItems: true, items: { enum: [...SUBJECT_KINDS] } }, legalBasis },
       },
     },
     actions: {

@@ -10,6 +10,8 @@ export interface SourceDoc {
   code: string;
   name: string;
   recordTypes: string[];
+  /** The subject kinds this source may register (with their legal roles), if any. */
+  registers?: SubjectKind[];
   legalBasis: string;
 }
 

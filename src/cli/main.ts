@@ -148,13 +148,12 @@ Examples:
 
   program
     .command('rescore')
-    .description('recompute every subject\'s scores, grades and list entries from the records')
-    .addOption(new Option('--as-of <instant>', 'derive the state as of this instant (default: now)').argParser(instantArg))
-    .action(async (o: { asOf?: number }) => {
+    .description('recompute every subject\'s stored scores, grades and list entries from the records, as of now (for the past, use `subject --as-of` or `check --at`)')
+    .action(async () => {
       const g = globals();
       await withContext(g, async (ctx) => {
         const t0 = performance.now();
-        const n = await rescoreAll(ctx.store, ctx.catalog, o.asOf ?? Date.now());
+        const n = await rescoreAll(ctx.store, ctx.catalog, Date.now());
         const seconds = (performance.now() - t0) / 1000;
         out(g, { subjects: n, seconds }, () => console.log(`Rescored ${n} subjects in ${seconds.toFixed(1)} s.`));
       });
@@ -164,7 +163,7 @@ Examples:
     .command('subject')
     .description('show a subject: scores, grades with their breakdown, list entries and measures in force')
     .argument('<ref>', 's_…, cn-rid:… or cn-uscc:…')
-    .addOption(new Option('--as-of <instant>', 'what the system knew and had in force at this instant').argParser(instantArg))
+    .addOption(new Option('--as-of <instant>', 'as of this instant: the records known then, under the catalog in force then (legal roles as they stand now)').argParser(instantArg))
     .option('--purpose <text>', 'why you are looking (logged, and shown to the person)', 'operator inspection (CLI)')
     .action(async (ref: string, o: { asOf?: number; purpose: string }) => {
       const g = globals();
@@ -183,11 +182,12 @@ Examples:
     .description('may this subject do this action? (allow, deny or review, with reasons and a receipt)')
     .requiredOption('--subject <ref>', 's_…, cn-rid:… or cn-uscc:…')
     .requiredOption('--action <code>', 'an action code, e.g. transport.air.ticket')
-    .addOption(new Option('--at <instant>', 'decide as at this instant (default: now)').argParser(instantArg))
+    .addOption(new Option('--at <instant>', 'decide as at this instant, from what was known and in force then (default: now)').argParser(instantArg))
     .action(async (o: { subject: string; action: string; at?: number }) => {
       const g = globals();
       await withContext(g, async (ctx) => {
-        const r = await checkAction(ctx, o.subject, o.action, o.at ?? Date.now(), actor());
+        const now = Date.now();
+        const r = await checkAction(ctx, o.subject, o.action, o.at ?? now, actor(), now);
         if ('error' in r) throw new CliError(r.error);
         out(g, r, () => printCheck(r));
       });
@@ -263,9 +263,11 @@ Examples:
       await withContext(g, async (ctx) => {
         const now = Date.now();
         const r = await publishCatalog(ctx.store, c, now, actor());
-        const n = r === 'published' ? await rescoreAll(ctx.store, c, now) : 0;
+        const n = r !== 'unchanged' ? await rescoreAll(ctx.store, c, now) : 0;
         out(g, { catalog: `${c.id}@${c.version}`, result: r, rescored: n }, () =>
-          console.log(r === 'published' ? `Published ${c.id}@${c.version} and rescored ${n} subjects.` : `${c.id}@${c.version} is already published.`),
+          console.log(
+            r === 'unchanged' ? `${c.id}@${c.version} is already the catalog in force.` : `${r === 'published' ? 'Published' : 'Put back in force'} ${c.id}@${c.version} and rescored ${n} subjects.`,
+          ),
         );
       });
     });

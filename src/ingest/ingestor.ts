@@ -9,7 +9,7 @@ import type { CreditRecord, Instant, Relation, Subject } from '../domain/types.j
 import type { Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import type { SubjectLine } from './lines.js';
-import { resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
+import { article, resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
 import { drainDirty } from './rescore.js';
 
 export interface IngestItem {
@@ -65,6 +65,14 @@ export class Ingestor {
       if (line && typeof line === 'object' && line.kind === 'subject') {
         const r = resolveSubjectLine(line as unknown as SubjectLine, this.keyring, item.recordedAt ?? now);
         if (!r.ok) return reject(r.error);
+        // Registrations come from the registries (source null: a trusted internal back-fill).
+        if (item.source !== null) {
+          const src = this.catalog.sources.get(item.source);
+          if (!src) return reject({ field: '(source)', reason: `unknown source '${item.source}'` });
+          if (!(src.registers ?? []).includes(r.value.subject.kind)) {
+            return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s` });
+          }
+        }
         mergeSubject(subjects, r.value.subject);
         for (const rel of r.value.relations) {
           mergeSubject(subjects, rel.person);
@@ -90,7 +98,7 @@ export class Ingestor {
         const rt = this.catalog.recordTypes.get(r.rec.type);
         if (!s) results[r.i] = { lineNo: items[r.i].lineNo, status: 'rejected', error: { field: 'subject', reason: 'unknown subject: register it first, or refer to it by cn-rid or cn-uscc' } };
         else if (rt && !rt.doc.subjects.includes(s.kind)) {
-          results[r.i] = { lineNo: items[r.i].lineNo, status: 'rejected', error: { field: 'subject', reason: `${r.rec.type} concerns ${rt.doc.subjects.join(', ')}, not a ${s.kind}` } };
+          results[r.i] = { lineNo: items[r.i].lineNo, status: 'rejected', error: { field: 'subject', reason: `${r.rec.type} concerns ${rt.doc.subjects.join(', ')}, not ${article(s.kind)} ${s.kind}` } };
         }
       }
     }

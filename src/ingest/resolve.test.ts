@@ -270,8 +270,8 @@ describe('resolveSubjectLine', () => {
   });
 
   it('accepts a subjectKind that agrees with the identifier', () => {
-    const r = resolveSubjectLine(reg({ subjectKind: 'institution' }) as unknown as SubjectLine, keyring, T);
-    expect(r.ok && r.value.subject.kind).toBe('institution');
+    const r = resolveSubjectLine(reg({ subjectKind: 'enterprise' }) as unknown as SubjectLine, keyring, T);
+    expect(r.ok && r.value.subject.kind).toBe('enterprise');
   });
 
   const cases: { name: string; line: Record<string, unknown>; field: string; reason: RegExp }[] = [
@@ -279,7 +279,8 @@ describe('resolveSubjectLine', () => {
     { name: 'missing name', line: reg({ name: undefined }), field: 'name', reason: /non-empty/ },
     { name: 'blank name', line: reg({ name: '   ' }), field: 'name', reason: /non-empty/ },
     { name: 'invalid cn-rid', line: { kind: 'subject', subject: `cn-rid:${badCheckRid(3)}`, name: 'x' }, field: 'subject', reason: /check character/ },
-    { name: 'internal id instead of an identifier', line: reg({ subject: 's_0123456789abcdef01234567' }), field: 'subject', reason: /national identifier/ },
+    { name: 'internal id instead of an identifier', line: reg({ subject: 's_0123456789abcdef01234567' }), field: 'subject', reason: /needs an identifier/ },
+    { name: 'subjectKind institution for a 91 enterprise code', line: reg({ subjectKind: 'institution' }), field: 'subjectKind', reason: /does not match the identifier, which names an enterprise/ },
     { name: 'subjectKind person for a credit code', line: reg({ subjectKind: 'person' }), field: 'subjectKind', reason: /does not match/ },
     { name: 'subjectKind enterprise for a cn-rid', line: { kind: 'subject', subject: `cn-rid:${RID}`, name: 'x', subjectKind: 'enterprise' }, field: 'subjectKind', reason: /does not match/ },
     { name: 'unknown subjectKind', line: reg({ subjectKind: 'alien' }), field: 'subjectKind', reason: /must be one of/ },

@@ -27,6 +27,10 @@ const RECORD_FIELDS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'f
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const EARLIEST = Date.UTC(1900, 0, 1);
 
+export function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 /** A field name from the input is echoed only if it cannot be an identifier (a long run of digits). */
 function safeField(k: string): string {
   return /\d{6,}/.test(k) || k.length > 60 ? '(unknown field)' : k;
@@ -133,7 +137,7 @@ export function resolveRecordLine(
   const subj = resolveSubjectRef(l.subject, keyring, now);
   if (!subj.ok) return subj;
   if (subj.value.kind === 'identified' && !rt.doc.subjects.includes(subj.value.subject.kind)) {
-    return fail('subject', `${l.type} concerns ${rt.doc.subjects.join(', ')}, not a ${subj.value.subject.kind}`);
+    return fail('subject', `${l.type} concerns ${rt.doc.subjects.join(', ')}, not ${article(subj.value.subject.kind)} ${subj.value.subject.kind}`);
   }
   const subjectId = subj.value.kind === 'existing' ? subj.value.id : subj.value.subject.id;
   return {
@@ -168,15 +172,31 @@ export function resolveSubjectLine(line: SubjectLine, keyring: Keyring, now: Ins
   const allowed = new Set(['kind', 'subject', 'subjectKind', 'name', 'region', 'relations']);
   for (const k of Object.keys(line)) if (!allowed.has(k)) return fail(safeField(k), 'is not a field of a subject line');
   if (typeof line.name !== 'string' || line.name.trim().length === 0 || line.name.length > 300) return fail('name', 'must be a non-empty string of at most 300 characters');
-  const r = resolveSubjectRef(line.subject, keyring, now);
-  if (!r.ok) return r;
-  if (r.value.kind !== 'identified') return fail('subject', 'a registration needs a national identifier (cn-rid:… or cn-uscc:…)');
-  const subject = { ...r.value.subject, name: line.name.trim() };
-  if (line.subjectKind !== undefined) {
-    if (!SUBJECT_KINDS.includes(line.subjectKind)) return fail('subjectKind', `must be one of: ${SUBJECT_KINDS.join(', ')}`);
-    if ((line.subjectKind === 'person') !== (subject.kind === 'person')) return fail('subjectKind', `does not match the identifier, which names a ${subject.kind}`);
-    subject.kind = line.subjectKind;
+  if (line.subjectKind !== undefined && !SUBJECT_KINDS.includes(line.subjectKind)) return fail('subjectKind', `must be one of: ${SUBJECT_KINDS.join(', ')}`);
+  let subject: Subject;
+  const ref = typeof line.subject === 'string' ? parseSubjectRef(line.subject) : null;
+  if (ref?.ok && ref.value.type === 'identifier' && ref.value.scheme !== 'cn-rid' && ref.value.scheme !== 'cn-uscc') {
+    // A deployment's own scheme says nothing about kind or region: the registration must.
+    const { scheme, value } = ref.value;
+    if (!line.subjectKind) return fail('subjectKind', `is required for a ${scheme} identifier`);
+    if (line.region === undefined) return fail('region', `is required for a ${scheme} identifier`);
+    subject = {
+      id: keyring.subjectId(scheme, value),
+      kind: line.subjectKind,
+      name: '',
+      region: '',
+      createdAt: now,
+      identifiers: [{ scheme, hash: keyring.hash(scheme, value), masked: maskIdentifier(scheme, value), ...(line.subjectKind === 'person' ? { encrypted: keyring.encrypt(value) } : {}) }],
+    };
+  } else {
+    const r = resolveSubjectRef(line.subject, keyring, now);
+    if (!r.ok) return r;
+    if (r.value.kind !== 'identified') return fail('subject', 'a registration needs an identifier (cn-rid:…, cn-uscc:… or scheme:value), not an internal id');
+    subject = r.value.subject;
+    // The national codes fix the kind; a contradicting declaration is an error, not an override.
+    if (line.subjectKind !== undefined && line.subjectKind !== subject.kind) return fail('subjectKind', `does not match the identifier, which names ${article(subject.kind)} ${subject.kind}`);
   }
+  subject = { ...subject, name: line.name.trim() };
   if (line.region !== undefined) {
     if (typeof line.region !== 'string' || !/^[1-9]\d{5}$/.test(line.region)) return fail('region', 'must be a six-digit GB/T 2260 code');
     subject.region = line.region;

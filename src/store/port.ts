@@ -90,8 +90,8 @@ export interface Store {
   publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void>;
   getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null>;
   listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]>;
-  /** The most recently published version, if any. */
-  getPublishedCatalog(): Promise<CatalogVersionRow | null>;
+  /** The version in force at `at` (default: now): the last one published at or before it. */
+  getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null>;
 
   /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
   ingest(batch: IngestBatch): Promise<IngestResult>;

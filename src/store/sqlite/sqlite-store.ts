@@ -155,8 +155,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  async getPublishedCatalog(): Promise<CatalogVersionRow | null> {
-    const r = this.st("SELECT * FROM catalog_versions WHERE status = 'published' ORDER BY published_at DESC, rowid DESC LIMIT 1").get() as Row | undefined;
+  async getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null> {
+    const r = this.st("SELECT * FROM catalog_versions WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC, rowid DESC LIMIT 1").get(
+      at ?? Number.MAX_SAFE_INTEGER,
+    ) as Row | undefined;
     return r ? this.catalogRow(r) : null;
   }
 
