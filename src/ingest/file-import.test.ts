@@ -127,6 +127,15 @@ describe('importFile (NDJSON)', () => {
     expect(s).toMatchObject({ lines: 2, stored: 1, rejected: 1 });
     expect(readRejects(rejectFilePath(f)).rows.map((r) => r.line)).toEqual([5]);
   });
+
+  it('ignores a byte-order mark and writes rejects in line order', async () => {
+    const f = join(dir, 'bom.ndjson');
+    const line = (id: string, cycles: unknown) => JSON.stringify({ externalId: id, type: 'court.contract-breach-judgment', subject: `cn-rid:${RID}`, occurredAt: '2026-01-01', facts: { caseNo: String(cycles) } });
+    writeFileSync(f, `\ufeff${line('o-1', 1)}\n{"externalId":"o-2","type":"nope"}\n{broken json\n${line('o-4', 4)}\n`);
+    const s = await importFile({ path: f, source: 'spc', ingestor: new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => T }), catalog: ctx.catalog });
+    expect(s).toMatchObject({ lines: 4, stored: 2, rejected: 2 });
+    expect(readRejects(rejectFilePath(f)).rows.map((r) => [r.line, r.field])).toEqual([[2, 'type'], [3, '(line)']]);
+  });
 });
 
 describe('importFile (CSV)', () => {
@@ -188,6 +197,13 @@ describe('importFile (CSV)', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ line: 2, externalId: 'N-1', field: 'facts.cycles' });
     expectNoClearRids(text, [RID]);
+  });
+
+  it('rejects an unknown column and a boolean that is not true or false, like NDJSON does', async () => {
+    const f = join(dir, 'extra.csv');
+    writeFileSync(f, ['externalId,type,subject,occurredAt,facts.cycles,facts.lender,phone', `X-1,finance.loan-arrears,cn-rid:${RID},2026-04-01,1,Bank,123`].join('\n') + '\n');
+    expect(await run(f)).toMatchObject({ stored: 0, rejected: 1 });
+    expect(readRejects(rejectFilePath(f)).rows[0]).toMatchObject({ line: 2, externalId: 'X-1', field: 'phone' });
   });
 
   it('accepts facts as one JSON column too', async () => {

@@ -40,9 +40,11 @@ async function* ndjsonItems(path: string, source: string): AsyncGenerator<Ingest
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNo = 0;
   let bytes = 0;
-  for await (const text of rl) {
+  for await (const raw of rl) {
     lineNo++;
-    bytes += Buffer.byteLength(text) + 1;
+    bytes += Buffer.byteLength(raw) + 1;
+    // Spreadsheet exports often start with a byte-order mark; it is not part of the JSON.
+    const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') continue;
     let line: unknown;
     try {
@@ -56,27 +58,35 @@ async function* ndjsonItems(path: string, source: string): AsyncGenerator<Ingest
   }
 }
 
+const CSV_COLUMNS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'facts']);
+
 /** CSV columns: externalId, type, subject, occurredAt, then `facts` (JSON) or `facts.<name>` columns typed by the record type. */
 async function* csvItems(path: string, source: string, catalog: Catalog): AsyncGenerator<IngestItem & { bytes: number }> {
   const parser = createReadStream(path).pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }));
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
     const facts: Record<string, unknown> = {};
     const props = (catalog.recordTypes.get(record.type)?.doc.facts.properties ?? {}) as Record<string, { type?: string }>;
-    let bad: string | null = null;
+    let bad: { field: string; reason: string } | null = null;
     const externalId = record.externalId;
+    // Like NDJSON's unknown fields, an unknown column is an error, not silently dropped data.
+    for (const k of Object.keys(record)) {
+      if (!CSV_COLUMNS.has(k) && !k.startsWith('facts.')) bad ??= { field: k.length > 60 || /\d{6,}/.test(k) ? '(unknown column)' : k, reason: 'is not a column of a record file' };
+    }
     for (const [k, v] of Object.entries(record)) {
       if (!k.startsWith('facts.') || v === '') continue;
       const name = k.slice(6);
       const t = props[name]?.type;
       if (t === 'integer' || t === 'number') {
         const n = Number(v);
-        if (!Number.isFinite(n)) bad = `facts.${name}`;
+        if (!Number.isFinite(n)) bad ??= { field: `facts.${name}`, reason: 'is not a number' };
         facts[name] = n;
-      } else if (t === 'boolean') facts[name] = v === 'true';
-      else facts[name] = v;
+      } else if (t === 'boolean') {
+        if (v !== 'true' && v !== 'false') bad ??= { field: `facts.${name}`, reason: 'must be true or false' };
+        facts[name] = v === 'true';
+      } else facts[name] = v;
     }
     let line: unknown;
-    if (bad) line = { __invalidCsv: 'is not a number', field: bad, externalId };
+    if (bad) line = { __invalidCsv: bad.reason, field: bad.field, externalId };
     else if (record.facts) {
       try {
         line = { externalId: record.externalId, type: record.type, subject: record.subject, occurredAt: record.occurredAt, facts: JSON.parse(record.facts) };
@@ -135,8 +145,10 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       } else parsed.push(it);
     }
     const results = parsed.length ? await opts.ingestor.ingestBatch(parsed) : [];
-    record(early, batch.filter((it) => !parsed.includes(it)));
-    record(results, parsed);
+    // Report in input order, so the reject file reads top to bottom like the input.
+    const all = [...early.map((r, i) => ({ r, it: batch.filter((x) => !parsed.includes(x))[i] })), ...results.map((r, i) => ({ r, it: parsed[i] as IngestItem }))];
+    all.sort((a, b) => (a.r.lineNo ?? 0) - (b.r.lineNo ?? 0));
+    record(all.map((x) => x.r), all.map((x) => x.it));
     bar?.update(batch[batch.length - 1].bytes, { stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected });
   };
 

@@ -244,4 +244,12 @@ describe('Ingestor', () => {
       expect((await civicPoints(pid(p)))?.score).toBe(expected);
     }
   });
+
+  it('rejects a resend of a stored record with different content, naming the field', async () => {
+    const ing = ingestor();
+    expect((await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 2)])).map(statusOf)).toEqual(['stored']);
+    const changed = await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 5)]);
+    expect(changed[0]).toMatchObject({ status: 'rejected', error: { field: 'externalId', reason: expect.stringMatching(/different content/) } });
+    expect((await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 2)])).map(statusOf)).toEqual(['duplicate']);
+  });
 });

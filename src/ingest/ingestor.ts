@@ -104,7 +104,7 @@ export class Ingestor {
     }
     const good = records.filter((r) => results[r.i] === null);
     const actor = this.opts.actor ?? 'import';
-    const { inserted, changedSubjects } = await this.store.ingest({
+    const { inserted, changedSubjects, conflicts } = await this.store.ingest({
       subjects: [...subjects.values()],
       relations,
       records: good.map((g) => g.rec),
@@ -127,8 +127,14 @@ export class Ingestor {
     });
     // Only the first copy of a record that was inserted is "stored"; a repeat in the same batch is a duplicate.
     const insertedIds = new Set(inserted.map((r) => r.id));
+    const conflicting = new Set(conflicts);
     for (const g of good) {
       const first = insertedIds.delete(g.rec.id);
+      if (!first && conflicting.has(g.rec.id)) {
+        // Records are never updated in place: a changed resend must come as a correction.
+        results[g.i] = { lineNo: items[g.i].lineNo, status: 'rejected', error: { field: 'externalId', reason: `was already stored (${g.rec.id}) with different content; records are not replaced: send a correction` } };
+        continue;
+      }
       results[g.i] = { lineNo: items[g.i].lineNo, status: first ? 'stored' : 'duplicate', recordId: g.rec.id, subjectId: g.rec.subjectId };
     }
     const changed = new Set(changedSubjects);

@@ -36,6 +36,8 @@ export interface IngestBatch {
 export interface IngestResult {
   inserted: CreditRecord[];
   duplicates: number;
+  /** Ids of duplicates whose content differs from the stored record (a source changing history). */
+  conflicts: string[];
   /** Subjects that were created, re-registered with new details, or gained a legal role. */
   changedSubjects: string[];
 }

@@ -303,9 +303,12 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const first = await store.ingest(batch({ subjects: [p], records: [r1] }));
         expect(first).toMatchObject({ inserted: [r1], duplicates: 0 });
 
-        // Same source and externalId, even with different content: still the same record.
+        // Same source and externalId, even with different content: still the same record, reported as a conflict.
         const again = await store.ingest(batch({ records: [{ ...r1, facts: { cycles: 9, lender: 'Other' } }] }));
-        expect(again).toMatchObject({ inserted: [], duplicates: 1 });
+        expect(again).toMatchObject({ inserted: [], duplicates: 1, conflicts: [r1.id] });
+        // An identical resend (facts in another key order) is a plain duplicate.
+        const same = await store.ingest(batch({ records: [{ ...r1, facts: Object.fromEntries(Object.entries(r1.facts).reverse()) }] }));
+        expect(same).toMatchObject({ inserted: [], duplicates: 1, conflicts: [] });
         expect(await store.getRecord(r1.id)).toMatchObject({ facts: r1.facts });
 
         // The same externalId from another source is another record.

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import canonicalize from 'canonicalize';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { CatalogVersionRow, EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
@@ -15,6 +16,16 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 type Row = Record<string, unknown>;
 
 const IN_JSON = '(SELECT value FROM json_each(?))';
+
+/** Whether a stored record row says the same as a resent record (facts compared canonically). */
+function sameRecordContent(row: Row, rec: CreditRecord): boolean {
+  return (
+    row.type === rec.type &&
+    row.subject_id === rec.subjectId &&
+    row.occurred_at === rec.occurredAt &&
+    canonicalize(JSON.parse(row.facts as string)) === canonicalize(rec.facts)
+  );
+}
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -199,17 +210,23 @@ export class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, external_id) DO NOTHING`,
       );
       const inserted: CreditRecord[] = [];
+      const conflicts: string[] = [];
       let duplicates = 0;
+      const stored = this.st('SELECT type, subject_id, occurred_at, facts FROM records WHERE source = ? AND external_id = ?');
       for (const rec of batch.records) {
         const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, rec.area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
         if (res.changes > 0) {
           inserted.push(rec);
           dirty.run(rec.subjectId, rec.recordedAt);
-        } else duplicates++;
+        } else {
+          duplicates++;
+          const old = stored.get(rec.source, rec.externalId) as Row;
+          if (!sameRecordContent(old, rec)) conflicts.push(rec.id);
+        }
       }
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       if (audit) this.appendAuditSync([audit]);
-      return { inserted, duplicates, changedSubjects: [...changed] };
+      return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
     })();
   }
 
