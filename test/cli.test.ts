@@ -4,7 +4,7 @@
  * chain, and make sure a person's ID number never lands in the database files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -175,7 +175,7 @@ describe('catalog validate', () => {
   it('fails a CEL syntax error with its position', () => {
     const r = run(['catalog', 'validate', variant('schemes.yaml', (t) => t.replace('-10 * record.facts.cycles', '-10 * * record.facts.cycles'))]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/);
+    expect(r.stderr).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/s);
   });
 
   it('publishes a new version, answers the past under the version then in force, and can roll back', () => {
@@ -199,6 +199,27 @@ describe('catalog validate', () => {
     const d = variant('catalog.yaml', (t) => t.replace(/version: .*/, 'version: "2026.2"'));
     const r = json<{ header: { field: string; to: string }[] }>(['catalog', 'diff', demo, d]);
     expect(r.header).toEqual([{ field: 'version', from: '2026.1', to: '2026.2' }]);
+  });
+});
+
+describe('audit log', () => {
+  it('finds a check by its receipt, with what was decided', () => {
+    const l = json<{ entries: { subjectId: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1']);
+    const c = json(['check', '--subject', l.entries[0].subjectId, '--action', 'transport.rail.high-speed']);
+    const found = json<{ entries: { action: string; subjectId: string; data: { receipt: string; decision: string; measures: unknown[] } }[] }>(['audit', 'log', '--receipt', c.receipt]);
+    expect(found.entries).toHaveLength(1);
+    expect(found.entries[0]).toMatchObject({ action: 'check.decided', subjectId: l.entries[0].subjectId, data: { receipt: c.receipt, decision: 'deny' } });
+    expect(found.entries[0].data.measures).toHaveLength(c.measures.length);
+    const missing = run(['audit', 'log', '--receipt', 'rc_000000000000000000000000']);
+    expect(missing.code).toBe(1);
+  });
+
+  it('creates a new database readable by its owner only', () => {
+    const db = join(dir, 'mode.db');
+    json(['catalog', 'diff', join(ROOT, 'catalogs', 'cn-demo'), join(ROOT, 'catalogs', 'cn-demo')], db);
+    json(['audit', 'verify'], db);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -119,10 +119,17 @@ export class CelCompiler {
   }
 }
 
-/** cel-js messages carry a source excerpt with a caret on following lines; keep them readable in one error. */
+/**
+ * cel-js messages carry a source excerpt with a caret on the following lines. Keep the lines
+ * (the caret only points at the right column while it stays under its excerpt), without blanks.
+ */
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/\n+/g, ' | ').replace(/\s+\|\s+$/, '').trim();
+  return msg
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .join('\n')
+    .trimEnd();
 }
 
 /** Converts an evaluation result to a JS number (CEL ints are BigInt). */

@@ -106,7 +106,7 @@ describe('the loader refuses', () => {
 
   it('a CEL syntax error, with its position', () => {
     const dir = variant('schemes.yaml', (t) => t.replace(/-10 \* record\.facts\.cycles/, '-10 * (record.facts.cycles'));
-    expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/);
+    expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/s);
   });
 
   it('a CEL type error (int * double) at load time', () => {

@@ -152,8 +152,9 @@ export interface CatalogIssue {
   message: string;
 }
 
+/** One issue as text; a multi-line message (a CEL excerpt with its caret) continues indented. */
 export function formatIssue(i: CatalogIssue): string {
-  return `${i.file}: ${i.item}${i.field ? `.${i.field}` : ''}: ${i.message}`;
+  return `${i.file}: ${i.item}${i.field ? `.${i.field}` : ''}: ${i.message}`.replace(/\n/g, '\n      ');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { formatMaybe } from '../domain/time.js';
 import type { ListEntry } from '../domain/types.js';
 import type { CheckOutcome, SubjectView } from '../app/queries.js';
 import type { StoreSummary } from '../store/port.js';
+import type { AuditEntry } from '../audit/index.js';
 
 const day = (t: number | null | undefined) => (t === null || t === undefined ? '—' : new Date(t).toISOString().slice(0, 10));
 const pct = (n: number, total: number) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
@@ -47,7 +48,7 @@ export function printSubject(v: SubjectView) {
   const s = v.subject;
   console.log(`${s.id}  ${s.kind}  ${s.name || '(name not registered)'}  region ${s.region}`);
   for (const i of s.identifiers) console.log(`  ${i.scheme}: ${i.masked}`);
-  console.log(`As of ${formatMaybe(v.asOf)} under ${v.catalog}; ${v.records} records known.`);
+  console.log(`As of ${formatMaybe(v.asOf)} under ${v.catalog}; ${v.records} record${v.records === 1 ? '' : 's'} known.`);
   for (const r of v.state.schemes) {
     console.log(`\n${r.scheme}: ${r.score} → grade ${r.grade}${r.cappedBy ? ` (capped at ${r.cappedBy.grade} by rule ${r.cappedBy.ruleId})` : ''}  [base ${r.base}]`);
     if (r.breakdown.length) table(r.breakdown.map((b) => [b.points > 0 ? `+${b.points}` : String(b.points), b.ruleId, b.recordType, `from ${day(b.from)}`, b.until === null ? 'until exit' : `until ${day(b.until)}`, b.disputed ? 'DISPUTED' : '', b.legalBasis]), '    ');
@@ -56,7 +57,7 @@ export function printSubject(v: SubjectView) {
   console.log(`\nList entries: ${entries.length ? '' : 'none'}`);
   if (entries.length) table(entries.map(entryLine));
   console.log(`\nMeasures in force: ${v.measures.length ? '' : 'none'}`);
-  if (v.measures.length) table(v.measures.map((m) => [m.effect, m.action, m.measure, m.list ?? m.grade ?? '', m.authority]));
+  if (v.measures.length) table(v.measures.map((m) => [m.effect, m.action, m.measure, m.list ?? m.grade ?? '', m.entryId ?? '', m.authority]));
 }
 
 export function printCheck(r: CheckOutcome) {
@@ -72,9 +73,18 @@ export function printCheck(r: CheckOutcome) {
   console.log(`Receipt ${r.receipt} (catalog ${r.catalog})`);
 }
 
-export function printEntries(list: string, entries: ListEntry[]) {
+export function printEntries(list: string, entries: ListEntry[], next: string | null) {
   if (entries.length === 0) return console.log(`${list}: no entries.`);
   table([['entry', 'subject', 'status', 'since', 'until', 'ended', 'why'], ...entries.map((e) => { const l = entryLine(e); return [e.id, e.subjectId, l[1], l[2], l[3], l[4], l[5]]; })]);
+  if (next) console.log(`More: --after ${next}`);
+}
+
+export function printAudit(entries: AuditEntry[]) {
+  if (entries.length === 0) return console.log('No matching audit entries.');
+  for (const e of entries) {
+    console.log(`#${e.seq}  ${new Date(e.at).toISOString()}  ${e.action}  by ${e.actor}${e.subjectId ? `  subject ${e.subjectId}` : ''}`);
+    console.log(`    ${JSON.stringify(e.data)}`);
+  }
 }
 
 export function printDiff(d: CatalogDiff) {

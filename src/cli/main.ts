@@ -4,7 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ChainVerifier } from '../audit/index.js';
+import { ChainVerifier, type AuditEntry } from '../audit/index.js';
 import { loadCatalogDir } from '../catalog/load.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { formatIssue } from '../catalog/types.js';
@@ -15,7 +15,7 @@ import { importFile } from '../ingest/file-import.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
-import { printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
+import { printAudit, printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
 
 export const DEFAULT_DB = './data/xinyong.db';
 
@@ -205,7 +205,8 @@ Examples:
       await withContext(g, async (ctx) => {
         if (!ctx.catalog.listsByCode.has(o.name)) throw new CliError(`unknown list '${o.name}'; the catalog has: ${[...ctx.catalog.listsByCode.keys()].join(', ')}`);
         const entries = await ctx.store.listEntries({ list: o.name, limit: o.limit, after: o.after, statuses: o.all ? ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'] : undefined });
-        out(g, { list: o.name, entries, next: entries.length === o.limit ? entries[entries.length - 1].id : null }, () => printEntries(o.name, entries));
+        const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
+        out(g, { list: o.name, entries, next }, () => printEntries(o.name, entries, next));
       });
     });
 
@@ -274,6 +275,37 @@ Examples:
 
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
+    .command('log')
+    .description('show audit entries, newest first: writes, reads of persons\' records, checks (receipts)')
+    .option('--limit <n>', 'how many', intArg, 20)
+    .option('--action <action>', 'only this action, e.g. check.decided, subject.read, records.ingested')
+    .option('--subject <id>', 'only entries about this internal subject id')
+    .option('--receipt <id>', 'the check with this receipt id (rc_…)')
+    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const head = await ctx.store.auditHead();
+        const found: AuditEntry[] = [];
+        // Newest first, in pages walking back from the head.
+        for (let to = head?.seq ?? 0; to > 0 && found.length < o.limit; to -= 5000) {
+          const page: AuditEntry[] = [];
+          for await (const e of ctx.store.scanAudit(Math.max(1, to - 4999))) {
+            if (e.seq > to) break;
+            page.push(e);
+          }
+          for (const e of page.reverse()) {
+            if (o.action && e.action !== o.action) continue;
+            if (o.subject && e.subjectId !== o.subject) continue;
+            if (o.receipt && (e.data as { receipt?: string } | null)?.receipt !== o.receipt) continue;
+            found.push(e);
+            if (found.length >= o.limit) break;
+          }
+        }
+        out(g, { entries: found }, () => printAudit(found));
+        if (o.receipt && found.length === 0) throw new CliError(`no check with receipt ${o.receipt}`);
+      });
+    });
+  audit
     .command('verify')
     .description('recompute the hash chain and name the first entry that does not match')
     .action(async () => {
@@ -284,7 +316,7 @@ Examples:
         const r = v.result();
         out(g, r, () => {
           if (r.ok) console.log(`Audit chain intact: ${r.count} entries, head ${r.head}.`);
-          else console.error(`Audit chain BROKEN at entry ${r.problem.seq}: ${r.problem.reason}`);
+          else console.error(`Audit chain BROKEN: ${r.problem.reason.startsWith(`entry ${r.problem.seq}`) ? r.problem.reason : `entry ${r.problem.seq}: ${r.problem.reason}`}`);
         });
         if (!r.ok) process.exitCode = 3;
       });

@@ -4,7 +4,7 @@
  * better-sqlite3 is synchronous; the port is async so that PostgreSQL fits behind it. Each write
  * method runs in one synchronous transaction, so no other work can interleave with it.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
@@ -33,8 +33,11 @@ export class SqliteStore implements Store {
   private readonly stmts = new Map<string, Database.Statement>();
 
   constructor(readonly path: string) {
+    const fresh = path !== ':memory:' && !existsSync(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Names, masked identifiers and records: readable by the service's user only.
+    if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit that returned survives a power cut too, not only a killed process.
     this.db.pragma('synchronous = FULL');
