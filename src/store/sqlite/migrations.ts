@@ -85,7 +85,6 @@ CREATE TABLE subject_states (
   grades          TEXT NOT NULL,
   schemes         TEXT NOT NULL
 );
-CREATE INDEX subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;
 
 CREATE TABLE list_entries (
   id              TEXT PRIMARY KEY,
@@ -122,5 +121,11 @@ CREATE TABLE audit_log (
   hash       TEXT NOT NULL
 );
 `,
+  },
+  {
+    version: 2,
+    name: 'due-subjects',
+    // Lets a refresh find the states that change by time alone without scanning them all.
+    sql: 'CREATE INDEX subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;',
   },
 ];
