@@ -252,4 +252,19 @@ describe('Ingestor', () => {
     expect(changed[0]).toMatchObject({ status: 'rejected', error: { field: 'externalId', reason: expect.stringMatching(/different content/) } });
     expect((await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 2)])).map(statusOf)).toEqual(['duplicate']);
   });
+
+  it('a re-registration listing the current legal roles ends the old ones, unbinding the former representative', async () => {
+    const ing = ingestor();
+    const reg = (rid: string) => ({ source: null, line: { kind: 'subject', subject: `cn-uscc:${USCC}`, name: 'Haixing Trading', relations: [{ role: 'legal-representative', subject: `cn-rid:${rid}` }] } });
+    await ing.ingestBatch([reg(RID), { source: 'spc', line: { externalId: 'D-REL', type: 'court.dishonest-debtor-decision', subject: `cn-uscc:${USCC}`, occurredAt: '2026-01-05', facts: { caseNo: 'C-REL', court: 'X', ground: 'evades' } } }]);
+    const listed = async (rid: string) => ((await ctx.store.getState(pid(rid)))?.related ?? []).some((e) => e.list === 'spc-dishonest-debtors');
+    expect(await listed(RID)).toBe(true);
+    const res = await ing.ingestBatch([reg(RID2)]);
+    expect(res[0].status).toBe('stored');
+    expect(await listed(RID)).toBe(false);
+    expect(await listed(RID2)).toBe(true);
+    // Omitting relations leaves them as they are.
+    await ing.ingestBatch([{ source: null, line: { kind: 'subject', subject: `cn-uscc:${USCC}`, name: 'Haixing Trading Co.' } }]);
+    expect(await listed(RID2)).toBe(true);
+  });
 });

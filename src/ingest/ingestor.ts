@@ -58,6 +58,7 @@ export class Ingestor {
     const relations: Relation[] = [];
     const records: { i: number; rec: CreditRecord; needsKind: boolean }[] = [];
     const registrations: { i: number; subjectId: string }[] = [];
+    const replaceRelationsOf: string[] = [];
 
     items.forEach((item, i) => {
       const line = item.line as Record<string, unknown> | null;
@@ -74,6 +75,7 @@ export class Ingestor {
           }
         }
         mergeSubject(subjects, r.value.subject);
+        if ((line as unknown as SubjectLine).relations !== undefined) replaceRelationsOf.push(r.value.subject.id);
         for (const rel of r.value.relations) {
           mergeSubject(subjects, rel.person);
           relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id });
@@ -107,6 +109,7 @@ export class Ingestor {
     const { inserted, changedSubjects, conflicts } = await this.store.ingest({
       subjects: [...subjects.values()],
       relations,
+      replaceRelationsOf,
       records: good.map((g) => g.rec),
       audit: ({ inserted, duplicates, subjects: n }) => {
         if (inserted.length === 0 && n === 0) return null;

@@ -26,6 +26,10 @@ export interface SubjectLine {
   name: string;
   /** GB/T 2260 code; for persons it defaults to the cn-rid's address code. */
   region?: string;
+  /**
+   * The organisation's legal roles. When present it is the complete current set: a role held
+   * before and not listed now has ended. Omit it to leave the roles as they are.
+   */
   relations?: { role: LegalRole; subject: string }[];
 }
 

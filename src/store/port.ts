@@ -27,6 +27,11 @@ export interface IngestBatch {
   /** Inserted when new; an existing subject keeps its id and gains a name or region it lacked. */
   subjects: Subject[];
   relations: Relation[];
+  /**
+   * Organisations whose registration listed their legal roles in full: any stored role of
+   * theirs not in `relations` has ended and is removed (which unbinds the person).
+   */
+  replaceRelationsOf?: string[];
   /** Inserted unless (source, externalId) exists already: that is what makes ingestion idempotent. */
   records: CreditRecord[];
   /** Built after the insert, so it can say what was actually stored. Written in the same transaction. */

@@ -88,7 +88,7 @@ function ingestAudit(seen?: { inserted: number; duplicates: number; subjects: nu
 }
 
 function batch(b: Partial<Omit<IngestBatch, 'audit'>>, auditFn: IngestBatch['audit'] = ingestAudit()): IngestBatch {
-  return { subjects: b.subjects ?? [], relations: b.relations ?? [], records: b.records ?? [], audit: auditFn };
+  return { subjects: b.subjects ?? [], relations: b.relations ?? [], records: b.records ?? [], replaceRelationsOf: b.replaceRelationsOf, audit: auditFn };
 }
 
 function save(s: Partial<SaveStates>): SaveStates {
@@ -285,6 +285,13 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect((await store.relationsOfPersons([p2.id])).map(relKey)).toEqual([relKey(rels[1])]);
         expect(await store.relationsOfOrgs([p1.id])).toEqual([]);
         expect(await store.relationsOfPersons([])).toEqual([]);
+
+        // A registration that lists e1's roles in full ends the roles it no longer lists.
+        const res = await store.ingest(batch({ relations: [rels[1]], replaceRelationsOf: [e1.id] }));
+        expect(res.changedSubjects).toEqual([e1.id]);
+        expect((await store.relationsOfOrgs([e1.id])).map(relKey)).toEqual([relKey(rels[1])]);
+        expect((await store.relationsOfOrgs([e2.id])).map(relKey)).toEqual([relKey(rels[2])]);
+        expect(await store.dirtySubjects(100)).toContain(e1.id);
       });
 
       it('a new relation marks the organisation for rescoring', async () => {

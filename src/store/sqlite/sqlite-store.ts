@@ -201,6 +201,19 @@ export class SqliteStore implements Store {
         for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
       }
       const insRel = this.st('INSERT OR IGNORE INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)');
+      if (batch.replaceRelationsOf?.length) {
+        const current = this.st('SELECT role, person_id FROM relations WHERE subject_id = ?');
+        const del = this.st('DELETE FROM relations WHERE subject_id = ? AND role = ? AND person_id = ?');
+        for (const org of batch.replaceRelationsOf) {
+          const keep = new Set(batch.relations.filter((r) => r.subjectId === org).map((r) => `${r.role}|${r.personId}`));
+          for (const row of current.all(org) as Row[]) {
+            if (keep.has(`${row.role}|${row.person_id}`)) continue;
+            del.run(org, row.role, row.person_id);
+            dirty.run(org, Date.now());
+            changed.add(org);
+          }
+        }
+      }
       for (const r of batch.relations) {
         if (insRel.run(r.subjectId, r.role, r.personId).changes > 0) {
           // A new role can bring an organisation's entries to the person.
