@@ -180,6 +180,8 @@ describe('diffCatalogs', () => {
     b.measures = b.measures.filter((m) => m.code !== b.measures[0].code);
     b.schemes[0].base = 900;
     b.actions.push({ code: 'new.action', name: 'New' });
+    const rule = b.schemes[0].rules[0];
+    rule.points = '-999';
     const d = diffCatalogs(a, b);
     expect(d.header).toEqual([{ field: 'version', from: a.version, to: '2026.2' }]);
     expect(d.changes).toEqual(expect.arrayContaining([
@@ -187,5 +189,9 @@ describe('diffCatalogs', () => {
       { section: 'actions', code: 'new.action', change: 'added' },
       expect.objectContaining({ section: 'schemes', code: a.schemes[0].code, change: 'changed', fields: expect.arrayContaining([expect.objectContaining({ field: 'base', to: 900 })]) }),
     ]));
+    // One changed rule is reported as that rule's field, not as the whole rules list.
+    const scheme = d.changes.find((c) => c.section === 'schemes')!;
+    expect(scheme.fields).toContainEqual({ field: `rules[${rule.id}].points`, from: a.schemes[0].rules[0].points, to: '-999' });
+    expect(scheme.fields?.some((f) => f.field === 'rules')).toBe(false);
   });
 });
