@@ -278,14 +278,17 @@ export class SqliteStore implements Store {
     return new Map(rows.map((r) => [r.id as string, { id: r.id as string, kind: r.kind as SubjectKind, createdAt: r.created_at as number }]));
   }
 
-  async relationsOfOrgs(orgIds: string[]): Promise<Relation[]> {
-    const rows = this.st(`SELECT * FROM relations WHERE subject_id IN ${IN_JSON}`).all(JSON.stringify(orgIds)) as Row[];
+  private relationsWhere(column: 'subject_id' | 'person_id', ids: string[]): Relation[] {
+    const rows = this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON}`).all(JSON.stringify(ids)) as Row[];
     return rows.map((r) => ({ subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string }));
   }
 
+  async relationsOfOrgs(orgIds: string[]): Promise<Relation[]> {
+    return this.relationsWhere('subject_id', orgIds);
+  }
+
   async relationsOfPersons(personIds: string[]): Promise<Relation[]> {
-    const rows = this.st(`SELECT * FROM relations WHERE person_id IN ${IN_JSON}`).all(JSON.stringify(personIds)) as Row[];
-    return rows.map((r) => ({ subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string }));
+    return this.relationsWhere('person_id', personIds);
   }
 
   private recordFrom(r: Row): CreditRecord {
