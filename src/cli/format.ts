@@ -83,7 +83,7 @@ export function printAudit(entries: AuditEntry[]) {
   if (entries.length === 0) return console.log('No matching audit entries.');
   for (const e of entries) {
     console.log(`#${e.seq}  ${new Date(e.at).toISOString()}  ${e.action}  by ${e.actor}${e.subjectId ? `  subject ${e.subjectId}` : ''}`);
-    console.log(`    ${JSON.stringify(e.data)}`);
+    console.log(`    ${JSON.stringify(e.data, (k, v) => (['at', 'asOf', 'since', 'until'].includes(k) && typeof v === 'number' ? new Date(v).toISOString() : v))}`);
   }
 }
 
@@ -94,6 +94,10 @@ export function printDiff(d: CatalogDiff) {
   for (const c of d.changes) {
     const mark = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
     console.log(`  ${mark} ${c.section}[${c.code}]`);
-    for (const f of c.fields ?? []) console.log(`      ${f.field}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
+    for (const f of c.fields ?? []) {
+      if (f.from === undefined) console.log(`      + ${f.field}: ${JSON.stringify(f.to)}`);
+      else if (f.to === undefined) console.log(`      - ${f.field}: ${JSON.stringify(f.from)}`);
+      else console.log(`      ${f.field}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
+    }
   }
 }

@@ -54,9 +54,11 @@ function actor(): string {
 /** Fields that hold instants: JSON output shows them as ISO-8601, as the CLI accepts them. */
 const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt']);
 
+/** JSON.stringify replacer: instants as ISO-8601, as the CLI accepts them. */
+export const isoInstants = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);
+
 function out(g: Globals, value: unknown, human: () => void) {
-  const iso = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);
-  if (g.json) process.stdout.write(JSON.stringify(value, iso, 2) + '\n');
+  if (g.json) process.stdout.write(JSON.stringify(value, isoInstants, 2) + '\n');
   else human();
 }
 
@@ -83,7 +85,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-Subjects can be named as an internal id (s_…), cn-rid:<ID number> or cn-uscc:<credit code>.
+Subjects can be named as an internal id (s_…), cn-rid:<ID number>, cn-uscc:<credit code>, or
+scheme:value for a deployment's own registered identifier scheme.
 Instants are ISO-8601: 2026-06-30 or 2026-06-30T08:00:00+08:00.
 
 Examples:
@@ -139,7 +142,7 @@ Examples:
         const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}` });
         const s = await importFile({ path: file, source: o.source, ingestor, catalog: ctx.catalog, batchSize: Math.max(1, o.batchSize), progress: !g.json && process.stderr.isTTY, format: o.format });
         out(g, s, () => {
-          console.log(`${s.lines} lines: ${s.stored} stored, ${s.duplicates} already present, ${s.rejected} rejected.`);
+          console.log(`${s.lines} line${s.lines === 1 ? '' : 's'}: ${s.stored} stored, ${s.duplicates} already present, ${s.rejected} rejected.`);
           if (s.rejectFile) console.log(`Rejected lines, with line number, field and reason: ${s.rejectFile}`);
         });
         if (s.rejected > 0 && s.stored + s.duplicates === 0) process.exitCode = 2;
@@ -162,7 +165,7 @@ Examples:
   program
     .command('subject')
     .description('show a subject: scores, grades with their breakdown, list entries and measures in force')
-    .argument('<ref>', 's_…, cn-rid:… or cn-uscc:…')
+    .argument('<ref>', 's_…, cn-rid:…, cn-uscc:… or scheme:value')
     .addOption(new Option('--as-of <instant>', 'as of this instant: the records known then, under the catalog in force then (legal roles as they stand now)').argParser(instantArg))
     .option('--purpose <text>', 'why you are looking (logged, and shown to the person)', 'operator inspection (CLI)')
     .action(async (ref: string, o: { asOf?: number; purpose: string }) => {
@@ -180,7 +183,7 @@ Examples:
   program
     .command('check')
     .description('may this subject do this action? (allow, deny or review, with reasons and a receipt)')
-    .requiredOption('--subject <ref>', 's_…, cn-rid:… or cn-uscc:…')
+    .requiredOption('--subject <ref>', 's_…, cn-rid:…, cn-uscc:… or scheme:value')
     .requiredOption('--action <code>', 'an action code, e.g. transport.air.ticket')
     .addOption(new Option('--at <instant>', 'decide as at this instant, from what was known and in force then (default: now)').argParser(instantArg))
     .action(async (o: { subject: string; action: string; at?: number }) => {
@@ -279,11 +282,17 @@ Examples:
     .description('show audit entries, newest first: writes, reads of persons\' records, checks (receipts)')
     .option('--limit <n>', 'how many', intArg, 20)
     .option('--action <action>', 'only this action, e.g. check.decided, subject.read, records.ingested')
-    .option('--subject <id>', 'only entries about this internal subject id')
+    .option('--subject <ref>', 'only entries about this subject (s_…, cn-rid:…, cn-uscc:… or scheme:value)')
     .option('--receipt <id>', 'the check with this receipt id (rc_…)')
     .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string }) => {
       const g = globals();
       await withContext(g, async (ctx) => {
+        let subjectId: string | undefined;
+        if (o.subject) {
+          const r = await resolveSubject(ctx, o.subject);
+          if (!r.ok) throw new CliError(`subject: ${r.reason}`);
+          subjectId = r.id;
+        }
         const head = await ctx.store.auditHead();
         const found: AuditEntry[] = [];
         // Newest first, in pages walking back from the head.
@@ -295,14 +304,14 @@ Examples:
           }
           for (const e of page.reverse()) {
             if (o.action && e.action !== o.action) continue;
-            if (o.subject && e.subjectId !== o.subject) continue;
+            if (subjectId && e.subjectId !== subjectId) continue;
             if (o.receipt && (e.data as { receipt?: string } | null)?.receipt !== o.receipt) continue;
             found.push(e);
             if (found.length >= o.limit) break;
           }
         }
-        out(g, { entries: found }, () => printAudit(found));
         if (o.receipt && found.length === 0) throw new CliError(`no check with receipt ${o.receipt}`);
+        out(g, { entries: found }, () => printAudit(found));
       });
     });
   audit

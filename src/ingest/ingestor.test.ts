@@ -251,6 +251,9 @@ describe('Ingestor', () => {
     const changed = await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 5)]);
     expect(changed[0]).toMatchObject({ status: 'rejected', error: { field: 'externalId', reason: expect.stringMatching(/different content/) } });
     expect((await ing.ingestBatch([loan('CF-1', `cn-rid:${RID}`, 2)])).map(statusOf)).toEqual(['duplicate']);
+    // Within one batch each copy is judged on its own: new, changed, identical.
+    const mixed = await ing.ingestBatch([loan('CF-2', `cn-rid:${RID}`, 1), loan('CF-2', `cn-rid:${RID}`, 4), loan('CF-2', `cn-rid:${RID}`, 1)]);
+    expect(mixed.map(statusOf)).toEqual(['stored', 'rejected:externalId', 'duplicate']);
   });
 
   it('a re-registration listing the current legal roles ends the old ones, unbinding the former representative', async () => {

@@ -131,11 +131,11 @@ export class Ingestor {
     // Only the first copy of a record that was inserted is "stored"; a repeat in the same batch is a duplicate.
     const insertedIds = new Set(inserted.map((r) => r.id));
     const conflicting = new Set(conflicts);
-    for (const g of good) {
+    for (const [pos, g] of good.entries()) {
       const first = insertedIds.delete(g.rec.id);
-      if (!first && conflicting.has(g.rec.id)) {
+      if (conflicting.has(pos)) {
         // Records are never updated in place: a changed resend must come as a correction.
-        results[g.i] = { lineNo: items[g.i].lineNo, status: 'rejected', error: { field: 'externalId', reason: `was already stored (${g.rec.id}) with different content; records are not replaced: send a correction` } };
+        results[g.i] = { lineNo: items[g.i].lineNo, status: 'rejected', error: { field: 'externalId', reason: `was already stored (${g.rec.id}) with different content; a stored record is never replaced or edited` } };
         continue;
       }
       results[g.i] = { lineNo: items[g.i].lineNo, status: first ? 'stored' : 'duplicate', recordId: g.rec.id, subjectId: g.rec.subjectId };

@@ -178,8 +178,8 @@ export function resolveSubjectLine(line: SubjectLine, keyring: Keyring, now: Ins
   if (ref?.ok && ref.value.type === 'identifier' && ref.value.scheme !== 'cn-rid' && ref.value.scheme !== 'cn-uscc') {
     // A deployment's own scheme says nothing about kind or region: the registration must.
     const { scheme, value } = ref.value;
-    if (!line.subjectKind) return fail('subjectKind', `is required for a ${scheme} identifier`);
-    if (line.region === undefined) return fail('region', `is required for a ${scheme} identifier`);
+    if (!line.subjectKind) return fail('subjectKind', `is required for ${article(scheme)} ${scheme} identifier`);
+    if (line.region === undefined) return fail('region', `is required for ${article(scheme)} ${scheme} identifier`);
     subject = {
       id: keyring.subjectId(scheme, value),
       kind: line.subjectKind,

@@ -41,8 +41,11 @@ export interface IngestBatch {
 export interface IngestResult {
   inserted: CreditRecord[];
   duplicates: number;
-  /** Ids of duplicates whose content differs from the stored record (a source changing history). */
-  conflicts: string[];
+  /**
+   * Positions in `records` of duplicates whose content differs from the stored record (a source
+   * changing history). They are not counted in `duplicates`.
+   */
+  conflicts: number[];
   /** Subjects that were created, re-registered with new details, or gained a legal role. */
   changedSubjects: string[];
 }

@@ -126,6 +126,7 @@ CREATE TABLE audit_log (
     version: 2,
     name: 'due-subjects',
     // Lets a refresh find the states that change by time alone without scanning them all.
-    sql: 'CREATE INDEX subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;',
+    // IF NOT EXISTS: development databases made before this migration existed already have it.
+    sql: 'CREATE INDEX IF NOT EXISTS subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;',
   },
 ];

@@ -226,18 +226,18 @@ export class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, external_id) DO NOTHING`,
       );
       const inserted: CreditRecord[] = [];
-      const conflicts: string[] = [];
+      const conflicts: number[] = [];
       let duplicates = 0;
       const stored = this.st('SELECT type, subject_id, occurred_at, facts FROM records WHERE source = ? AND external_id = ?');
-      for (const rec of batch.records) {
+      for (const [i, rec] of batch.records.entries()) {
         const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, rec.area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
         if (res.changes > 0) {
           inserted.push(rec);
           dirty.run(rec.subjectId, rec.recordedAt);
         } else {
-          duplicates++;
           const old = stored.get(rec.source, rec.externalId) as Row;
-          if (!sameRecordContent(old, rec)) conflicts.push(rec.id);
+          if (sameRecordContent(old, rec)) duplicates++;
+          else conflicts.push(i);
         }
       }
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
