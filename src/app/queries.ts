@@ -81,7 +81,7 @@ const compiledVersions = new Map<string, Catalog>();
 
 /**
  * A subject's state exactly as of `asOf`: the records known then, the catalog in force then,
- * and the entries that reached it through legal roles in organisations.
+ * and the entries that reached it through the legal roles it held then.
  */
 export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>, asOf: Instant): Promise<{ catalog: Catalog; state: SubjectState; related: ListEntry[]; records: number }> {
   const catalog = await catalogAt(ctx, asOf);
@@ -89,7 +89,8 @@ export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | '
   const state = evaluateSubject(catalog, { subject, records, asOf });
   const related: ListEntry[] = [];
   if (subject.kind === 'person') {
-    const rels = await ctx.store.relationsOfPersons([subject.id]);
+    // The roles held at `asOf`, so an answer about the past binds whoever held the role then.
+    const rels = await ctx.store.relationsOfPersons([subject.id], asOf);
     const orgIds = [...new Set(rels.map((r) => r.subjectId))];
     if (orgIds.length) {
       const basics = await ctx.store.subjectsBasic(orgIds);

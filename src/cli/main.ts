@@ -166,7 +166,7 @@ Examples:
     .command('subject')
     .description('show a subject: scores, grades with their breakdown, list entries and measures in force')
     .argument('<ref>', 's_…, cn-rid:…, cn-uscc:… or scheme:value')
-    .addOption(new Option('--as-of <instant>', 'as of this instant: the records known then, under the catalog in force then (legal roles as they stand now)').argParser(instantArg))
+    .addOption(new Option('--as-of <instant>', 'as of this instant: the records known, the catalog in force and the legal roles held then').argParser(instantArg))
     .option('--purpose <text>', 'why you are looking (logged, and shown to the person)', 'operator inspection (CLI)')
     .action(async (ref: string, o: { asOf?: number; purpose: string }) => {
       const g = globals();

@@ -57,6 +57,10 @@ export interface Relation {
   role: LegalRole;
   /** The person who holds the role. */
   personId: string;
+  /** When the role began to be known to hold (transaction time of its registration). */
+  since?: Instant;
+  /** When it ended (a later registration no longer listed it); absent while it holds. */
+  until?: Instant;
 }
 
 export interface Subject {

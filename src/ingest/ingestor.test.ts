@@ -116,7 +116,7 @@ describe('Ingestor', () => {
       { source: null, lineNo: 3, line: { kind: 'subject', subject: `cn-rid:${RID2}`, name: 'Li Si' } },
     ]);
     expect(reg.map(statusOf)).toEqual(['stored', 'stored', 'stored']);
-    expect(await ctx.store.relationsOfPersons([pid(RID)])).toEqual([{ subjectId: oid(USCC), role: 'legal-representative', personId: pid(RID) }]);
+    expect(await ctx.store.relationsOfPersons([pid(RID)])).toMatchObject([{ subjectId: oid(USCC), role: 'legal-representative', personId: pid(RID) }]);
     expect((await ctx.store.getSubject(oid(USCC)))?.name).toBe('Weihai Trading Co., Ltd.');
     expect((await ctx.store.getState(pid(RID)))?.related).toEqual([]);
 

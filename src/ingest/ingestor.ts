@@ -78,7 +78,7 @@ export class Ingestor {
         if ((line as unknown as SubjectLine).relations !== undefined) replaceRelationsOf.push(r.value.subject.id);
         for (const rel of r.value.relations) {
           mergeSubject(subjects, rel.person);
-          relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id });
+          relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id, since: item.recordedAt ?? now });
         }
         registrations.push({ i, subjectId: r.value.subject.id });
         return;
@@ -110,6 +110,7 @@ export class Ingestor {
       subjects: [...subjects.values()],
       relations,
       replaceRelationsOf,
+      at: now,
       records: good.map((g) => g.rec),
       audit: ({ inserted, duplicates, subjects: n }) => {
         if (inserted.length === 0 && n === 0) return null;

@@ -28,10 +28,12 @@ export interface IngestBatch {
   subjects: Subject[];
   relations: Relation[];
   /**
-   * Organisations whose registration listed their legal roles in full: any stored role of
-   * theirs not in `relations` has ended and is removed (which unbinds the person).
+   * Organisations whose registration listed their legal roles in full: any current role of
+   * theirs not in `relations` ends now (which unbinds the person from here on).
    */
   replaceRelationsOf?: string[];
+  /** Transaction time of the batch: when new roles begin and replaced ones end (default: the clock). */
+  at?: Instant;
   /** Inserted unless (source, externalId) exists already: that is what makes ingestion idempotent. */
   records: CreditRecord[];
   /** Built after the insert, so it can say what was actually stored. Written in the same transaction. */
@@ -100,7 +102,7 @@ export interface Store {
   publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void>;
   getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null>;
   listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]>;
-  /** The version in force at `at` (default: now): the last one published at or before it. */
+  /** The version in force at `at` (default: now): the one most recently published at or before it. */
   getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null>;
 
   /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
@@ -110,10 +112,10 @@ export interface Store {
   findSubjectByHash(hash: string): Promise<string | null>;
   /** Kind and creation instant of the subjects that exist among `ids`. */
   subjectsBasic(ids: string[]): Promise<Map<string, SubjectBasic>>;
-  /** Relations where the organisation is one of `orgIds`. */
-  relationsOfOrgs(orgIds: string[]): Promise<Relation[]>;
-  /** Relations where the person is one of `personIds`. */
-  relationsOfPersons(personIds: string[]): Promise<Relation[]>;
+  /** Relations where the organisation is one of `orgIds`: those holding at `at`, or now by default. */
+  relationsOfOrgs(orgIds: string[], at?: Instant): Promise<Relation[]>;
+  /** Relations where the person is one of `personIds`: those holding at `at`, or now by default. */
+  relationsOfPersons(personIds: string[], at?: Instant): Promise<Relation[]>;
   getRecord(id: string): Promise<CreditRecord | null>;
   /** All records of each subject, with their status histories. */
   recordsOf(subjectIds: string[]): Promise<Map<string, CreditRecord[]>>;

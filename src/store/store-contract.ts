@@ -88,7 +88,7 @@ function ingestAudit(seen?: { inserted: number; duplicates: number; subjects: nu
 }
 
 function batch(b: Partial<Omit<IngestBatch, 'audit'>>, auditFn: IngestBatch['audit'] = ingestAudit()): IngestBatch {
-  return { subjects: b.subjects ?? [], relations: b.relations ?? [], records: b.records ?? [], replaceRelationsOf: b.replaceRelationsOf, audit: auditFn };
+  return { subjects: b.subjects ?? [], relations: b.relations ?? [], records: b.records ?? [], replaceRelationsOf: b.replaceRelationsOf, at: b.at, audit: auditFn };
 }
 
 function save(s: Partial<SaveStates>): SaveStates {
@@ -286,10 +286,15 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await store.relationsOfOrgs([p1.id])).toEqual([]);
         expect(await store.relationsOfPersons([])).toEqual([]);
 
-        // A registration that lists e1's roles in full ends the roles it no longer lists.
-        const res = await store.ingest(batch({ relations: [rels[1]], replaceRelationsOf: [e1.id] }));
+        // A registration that lists e1's roles in full ends the roles it no longer lists…
+        const ended = Date.now() + 60_000;
+        const res = await store.ingest(batch({ relations: [rels[1]], replaceRelationsOf: [e1.id], at: ended }));
         expect(res.changedSubjects).toEqual([e1.id]);
         expect((await store.relationsOfOrgs([e1.id])).map(relKey)).toEqual([relKey(rels[1])]);
+        // …but the past keeps them: just before, p1 still held the role.
+        expect((await store.relationsOfOrgs([e1.id], ended - 1)).map(relKey).sort()).toEqual([rels[0], rels[1]].map(relKey).sort());
+        expect((await store.relationsOfPersons([p1.id], ended)).map(relKey)).toEqual([relKey(rels[2])]);
+        expect((await store.relationsOfPersons([p1.id], ended)).every((r) => r.until === undefined)).toBe(true);
         expect((await store.relationsOfOrgs([e2.id])).map(relKey)).toEqual([relKey(rels[2])]);
         expect(await store.dirtySubjects(100)).toContain(e1.id);
       });

@@ -129,4 +129,23 @@ CREATE TABLE audit_log (
     // IF NOT EXISTS: development databases made before this migration existed already have it.
     sql: 'CREATE INDEX IF NOT EXISTS subject_states_next_change ON subject_states(next_change_at) WHERE next_change_at IS NOT NULL;',
   },
+  {
+    version: 3,
+    name: 'history-of-publications-and-roles',
+    // Publishing is an event, not a property of a version: a rollback must not rewrite when
+    // earlier versions were in force. Legal roles get a period, so that an answer about the
+    // past binds whoever held the role then.
+    sql: `
+CREATE TABLE catalog_publications (
+  catalog_id   TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  published_at INTEGER NOT NULL,
+  PRIMARY KEY (catalog_id, version, published_at)
+);
+INSERT INTO catalog_publications (catalog_id, version, published_at)
+  SELECT catalog_id, version, published_at FROM catalog_versions WHERE status = 'published' AND published_at IS NOT NULL;
+ALTER TABLE relations ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE relations ADD COLUMN until INTEGER;
+`,
+  },
 ];

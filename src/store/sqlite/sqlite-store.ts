@@ -139,7 +139,9 @@ export class SqliteStore implements Store {
 
   async publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void> {
     this.db.transaction(() => {
-      this.st("UPDATE catalog_versions SET status = 'published', published_at = ? WHERE catalog_id = ? AND version = ?").run(at, catalogId, version);
+      // published_at keeps the first publication; every publication (a rollback too) is an event.
+      this.st("UPDATE catalog_versions SET status = 'published', published_at = COALESCE(published_at, ?) WHERE catalog_id = ? AND version = ?").run(at, catalogId, version);
+      this.st('INSERT OR IGNORE INTO catalog_publications (catalog_id, version, published_at) VALUES (?, ?, ?)').run(catalogId, version, at);
       this.appendAuditSync([audit]);
     })();
   }
@@ -170,9 +172,10 @@ export class SqliteStore implements Store {
   }
 
   async getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null> {
-    const r = this.st("SELECT * FROM catalog_versions WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC, rowid DESC LIMIT 1").get(
-      at ?? Number.MAX_SAFE_INTEGER,
-    ) as Row | undefined;
+    const r = this.st(
+      `SELECT v.* FROM catalog_publications p JOIN catalog_versions v ON v.catalog_id = p.catalog_id AND v.version = p.version
+       WHERE p.published_at <= ? ORDER BY p.published_at DESC, p.rowid DESC LIMIT 1`,
+    ).get(at ?? Number.MAX_SAFE_INTEGER) as Row | undefined;
     return r ? this.catalogRow(r) : null;
   }
 
@@ -200,26 +203,32 @@ export class SqliteStore implements Store {
         } else if (s.region && fillRegion.run(s.region, s.id).changes > 0) changed.add(s.id);
         for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
       }
-      const insRel = this.st('INSERT OR IGNORE INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)');
+      const at = batch.at ?? Date.now();
+      const openRel = this.st('SELECT until FROM relations WHERE subject_id = ? AND role = ? AND person_id = ?');
+      const insRel = this.st('INSERT INTO relations (subject_id, role, person_id, since, until) VALUES (?, ?, ?, ?, NULL)');
+      const reopen = this.st('UPDATE relations SET since = ?, until = NULL WHERE subject_id = ? AND role = ? AND person_id = ?');
       if (batch.replaceRelationsOf?.length) {
-        const current = this.st('SELECT role, person_id FROM relations WHERE subject_id = ?');
-        const del = this.st('DELETE FROM relations WHERE subject_id = ? AND role = ? AND person_id = ?');
+        const current = this.st('SELECT role, person_id FROM relations WHERE subject_id = ? AND until IS NULL');
+        const end = this.st('UPDATE relations SET until = ? WHERE subject_id = ? AND role = ? AND person_id = ?');
         for (const org of batch.replaceRelationsOf) {
           const keep = new Set(batch.relations.filter((r) => r.subjectId === org).map((r) => `${r.role}|${r.personId}`));
           for (const row of current.all(org) as Row[]) {
             if (keep.has(`${row.role}|${row.person_id}`)) continue;
-            del.run(org, row.role, row.person_id);
-            dirty.run(org, Date.now());
+            end.run(at, org, row.role, row.person_id);
+            dirty.run(org, at);
             changed.add(org);
           }
         }
       }
       for (const r of batch.relations) {
-        if (insRel.run(r.subjectId, r.role, r.personId).changes > 0) {
-          // A new role can bring an organisation's entries to the person.
-          dirty.run(r.subjectId, Date.now());
-          changed.add(r.subjectId);
-        }
+        const existing = openRel.get(r.subjectId, r.role, r.personId) as Row | undefined;
+        // A role held again after it ended starts a new period (the earlier one is not kept).
+        if (existing && existing.until === null) continue;
+        if (existing) reopen.run(r.since ?? at, r.subjectId, r.role, r.personId);
+        else insRel.run(r.subjectId, r.role, r.personId, r.since ?? at);
+        // A new role can bring an organisation's entries to the person.
+        dirty.run(r.subjectId, at);
+        changed.add(r.subjectId);
       }
       const insRec = this.st(
         `INSERT INTO records (id, subject_id, source, external_id, type, area, occurred_at, recorded_at, facts, catalog_version)
@@ -278,17 +287,25 @@ export class SqliteStore implements Store {
     return new Map(rows.map((r) => [r.id as string, { id: r.id as string, kind: r.kind as SubjectKind, createdAt: r.created_at as number }]));
   }
 
-  private relationsWhere(column: 'subject_id' | 'person_id', ids: string[]): Relation[] {
-    const rows = this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON}`).all(JSON.stringify(ids)) as Row[];
-    return rows.map((r) => ({ subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string }));
+  private relationsWhere(column: 'subject_id' | 'person_id', ids: string[], at?: Instant): Relation[] {
+    const rows = (
+      at === undefined
+        ? this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON} AND until IS NULL`).all(JSON.stringify(ids))
+        : this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON} AND since <= ? AND (until IS NULL OR until > ?)`).all(JSON.stringify(ids), at, at)
+    ) as Row[];
+    return rows.map((r) => {
+      const rel: Relation = { subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string, since: r.since as number };
+      if (r.until !== null) rel.until = r.until as number;
+      return rel;
+    });
   }
 
-  async relationsOfOrgs(orgIds: string[]): Promise<Relation[]> {
-    return this.relationsWhere('subject_id', orgIds);
+  async relationsOfOrgs(orgIds: string[], at?: Instant): Promise<Relation[]> {
+    return this.relationsWhere('subject_id', orgIds, at);
   }
 
-  async relationsOfPersons(personIds: string[]): Promise<Relation[]> {
-    return this.relationsWhere('person_id', personIds);
+  async relationsOfPersons(personIds: string[], at?: Instant): Promise<Relation[]> {
+    return this.relationsWhere('person_id', personIds, at);
   }
 
   private recordFrom(r: Row): CreditRecord {
