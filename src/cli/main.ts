@@ -139,7 +139,8 @@ Examples:
         if (!ctx.catalog.sources.has(o.source)) {
           throw new CliError(`unknown source '${o.source}'; the catalog declares: ${[...ctx.catalog.sources.keys()].join(', ')}`);
         }
-        const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}` });
+        // Derivation is grouped every 10,000 lines; the dirty outbox keeps that crash-safe.
+        const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}`, deriveEvery: 10_000 });
         const s = await importFile({ path: file, source: o.source, ingestor, catalog: ctx.catalog, batchSize: Math.max(1, o.batchSize), progress: !g.json && process.stderr.isTTY, format: o.format });
         out(g, s, () => {
           console.log(`${s.lines} line${s.lines === 1 ? '' : 's'}: ${s.stored} stored, ${s.duplicates} already present, ${s.rejected} rejected.`);

@@ -47,20 +47,52 @@ export function parseDuration(text: string): Result<Duration, string> {
   return ok(out);
 }
 
-/** Adds a duration to an instant on the UTC calendar (P1M from 31 Jan is the last day of February). */
+/**
+ * Adds a duration to an instant on the UTC calendar (P1M from 31 Jan is the last day of February).
+ * Integer civil-date arithmetic (H. Hinnant's algorithms) rather than a `Date` per call: scoring
+ * adds periods to every record, and this is on that path.
+ */
 export function addDuration(at: Instant, d: Duration, times = 1): Instant {
-  const date = new Date(at);
+  let t = at;
   const months = (d.years * 12 + d.months) * times;
   if (months !== 0) {
-    const y = date.getUTCFullYear();
-    const m = date.getUTCMonth() + months;
-    const day = date.getUTCDate();
-    const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    date.setUTCFullYear(y, m, Math.min(day, lastDay));
+    const days = Math.floor(t / DAY_MS);
+    const inDay = t - days * DAY_MS;
+    const [y, m, day] = civilFromDays(days);
+    const total = y * 12 + (m - 1) + months;
+    const ny = Math.floor(total / 12);
+    const nm = total - ny * 12 + 1;
+    t = daysFromCivil(ny, nm, Math.min(day, daysInMonth(ny, nm))) * DAY_MS + inDay;
   }
-  const ms =
-    ((d.weeks * 7 + d.days) * 86_400_000 + d.hours * 3_600_000 + d.minutes * 60_000 + d.seconds * 1000) * times;
-  return date.getTime() + ms;
+  return t + ((d.weeks * 7 + d.days) * DAY_MS + d.hours * 3_600_000 + d.minutes * 60_000 + d.seconds * 1000) * times;
+}
+
+/** Days since 1970-01-01 → [year, month 1–12, day 1–31] (proleptic Gregorian). */
+function civilFromDays(z0: number): [number, number, number] {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** [year, month 1–12, day] → days since 1970-01-01. */
+function daysFromCivil(y0: number, m: number, d: number): number {
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /** Adds whole years on the UTC calendar. */

@@ -163,6 +163,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       }
     }
     await flush(batch);
+    await opts.ingestor.flush();
   } finally {
     bar?.stop();
     if (rejectFd !== null) closeSync(rejectFd);

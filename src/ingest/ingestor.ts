@@ -35,6 +35,12 @@ export interface IngestorOptions {
   actor?: string;
   /** Derive state right after each batch (default true). Bulk loads may defer to one drain at the end. */
   deriveEachBatch?: boolean;
+  /**
+   * Derive once at least this many lines have been ingested since the last derivation, rather
+   * than after every batch (bulk import). Until then the touched subjects stay marked dirty, so a
+   * crash loses nothing; call `flush()` at the end.
+   */
+  deriveEvery?: number;
 }
 
 function mergeSubject(into: Map<string, Subject>, s: Subject) {
@@ -44,6 +50,8 @@ function mergeSubject(into: Map<string, Subject>, s: Subject) {
 }
 
 export class Ingestor {
+  private pending = 0;
+
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
@@ -146,7 +154,15 @@ export class Ingestor {
       const first = changed.delete(reg.subjectId);
       results[reg.i] = { lineNo: items[reg.i].lineNo, status: first ? 'stored' : 'duplicate', subjectId: reg.subjectId };
     }
-    if (this.opts.deriveEachBatch !== false) await drainDirty(this.store, this.catalog, now);
+    // Under synchronous=FULL every commit is a disk sync, so derivation commits in large batches.
+    this.pending += items.length;
+    if (this.opts.deriveEachBatch !== false && this.pending >= (this.opts.deriveEvery ?? 0)) await this.flush(now);
     return results as ItemResult[];
+  }
+
+  /** Derives the state of every subject ingested but not yet derived. */
+  async flush(now: Instant = this.opts.now()): Promise<void> {
+    this.pending = 0;
+    await drainDirty(this.store, this.catalog, now, 5000);
   }
 }

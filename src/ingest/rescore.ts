@@ -1,13 +1,13 @@
 /**
  * Derives subject state from records and stores it: the shell around the pure scoring core.
  * Used after each ingest batch (incrementally, for the subjects it touched), to drain subjects
- * left dirty by a crash, and for a full rescore after a catalog change.
+ * left dirty by a crash, for what falls due by time, and for a full rescore after a catalog change.
  */
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/types.js';
-import type { Instant, ListEntry, SubjectState } from '../domain/types.js';
+import type { CreditRecord, Instant, ListEntry, Relation, SubjectState } from '../domain/types.js';
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
-import type { Store } from '../store/port.js';
+import type { Store, SubjectBasic } from '../store/port.js';
 
 export interface RescoreOutcome {
   states: SubjectState[];
@@ -15,45 +15,97 @@ export interface RescoreOutcome {
   relatedPersons: string[];
 }
 
+/**
+ * A digest of what a state says (not when it was derived), together with the legal roles an
+ * organisation's entries extend to. Equal digests mean there is nothing to write. Legal-basis
+ * texts are left out: they are fixed by the catalog version, which is in the digest.
+ */
+export function stateHash(state: SubjectState, relations: readonly Relation[]): string {
+  let sig = `${state.catalogVersion}|${state.nextChangeAt}`;
+  for (const s of state.schemes) {
+    sig += `|${s.scheme}:${s.score}:${s.grade}:${s.cappedBy?.recordId ?? ''}:${s.cappedBy?.ruleId ?? ''}`;
+    for (const b of s.breakdown) sig += `;${b.recordId},${b.ruleId},${b.points},${b.from},${b.until},${b.disputed ? 1 : 0}`;
+  }
+  for (const e of state.entries) {
+    sig += `|${e.id}:${e.list}:${e.status}:${e.since}:${e.decidedAt}:${e.until}:${e.endedAt ?? ''}:${e.endReason ?? ''}`;
+    for (const r of e.reasons) sig += `;${r.recordId ?? ''},${r.ruleId},${r.disputed ? 1 : 0},${r.escalatedFrom ?? ''},${r.grade ? `${r.grade.scheme}=${r.grade.grade}` : ''}`;
+  }
+  if (relations.length > 0) sig += '|' + relations.map((r) => `${r.role}:${r.personId}`).sort().join(',');
+  return createHash('sha1').update(sig).digest('base64url');
+}
+
+interface Derived {
+  states: SubjectState[];
+  hashes: string[];
+  related: { ownerId: string; entries: ListEntry[] }[];
+  relatedPersons: Set<string>;
+}
+
+/** Evaluates subjects whose records and relations are loaded. Pure apart from hashing. */
+function derive(catalog: Catalog, subjects: SubjectBasic[], records: Map<string, CreditRecord[]>, relations: Relation[], asOf: Instant): Derived {
+  const byOrg = new Map<string, Relation[]>();
+  for (const r of relations) {
+    const list = byOrg.get(r.subjectId);
+    if (list) list.push(r);
+    else byOrg.set(r.subjectId, [r]);
+  }
+  const out: Derived = { states: [], hashes: [], related: [], relatedPersons: new Set() };
+  for (const subject of subjects) {
+    const state = evaluateSubject(catalog, { subject, records: records.get(subject.id) ?? [], asOf });
+    const rels = subject.kind === 'person' ? [] : (byOrg.get(subject.id) ?? []);
+    out.states.push(state);
+    out.hashes.push(stateHash(state, rels));
+    if (subject.kind !== 'person') {
+      for (const r of rels) out.relatedPersons.add(r.personId);
+      out.related.push({ ownerId: subject.id, entries: relatedEntries(catalog, state.entries, rels) });
+    }
+  }
+  return out;
+}
+
+function auditOf(catalog: Catalog, d: Pick<Derived, 'states'>, asOf: Instant, actor: string, ids: string[]) {
+  // The audit entry commits to exactly what was derived, without copying it.
+  const digest = createHash('sha256');
+  for (const s of d.states) digest.update(JSON.stringify([s.subjectId, s.schemes.map((x) => [x.scheme, x.score, x.grade]), s.entries.map((e) => [e.id, e.status])]));
+  return {
+    at: asOf,
+    actor,
+    action: 'state.derived',
+    subjectId: ids.length === 1 ? ids[0] : null,
+    data: { subjects: d.states.length, catalog: `${catalog.id}@${catalog.version}`, asOf, digest: digest.digest('hex') },
+  };
+}
+
 /** Recomputes and saves the state of `ids` as of `asOf`, in one transaction. */
 export async function rescoreSubjects(store: Store, catalog: Catalog, ids: string[], asOf: Instant, actor = 'system:scoring'): Promise<RescoreOutcome> {
   if (ids.length === 0) return { states: [], relatedPersons: [] };
+  // Marks first, records second: a record that lands in between leaves its subject dirty.
+  const marks = await store.dirtyMarks(ids);
   const basics = await store.subjectsBasic(ids);
-  const records = await store.recordsOf(ids);
-  const states: SubjectState[] = [];
-  for (const id of ids) {
-    const subject = basics.get(id);
-    if (!subject) continue;
-    states.push(evaluateSubject(catalog, { subject, records: records.get(id) ?? [], asOf }));
-  }
-  const orgIds = states.filter((s) => basics.get(s.subjectId)?.kind !== 'person').map((s) => s.subjectId);
+  const subjects = ids.map((id) => basics.get(id)).filter((s): s is SubjectBasic => s !== undefined);
+  const records = await store.recordsOf(subjects.map((s) => s.id));
+  const orgIds = subjects.filter((s) => s.kind !== 'person').map((s) => s.id);
   const relations = orgIds.length ? await store.relationsOfOrgs(orgIds) : [];
-  const related: { ownerId: string; entries: ListEntry[] }[] = [];
-  const relatedPersons = new Set<string>();
-  for (const s of states) {
-    if (basics.get(s.subjectId)?.kind === 'person') continue;
-    const rels = relations.filter((r) => r.subjectId === s.subjectId);
-    for (const r of rels) relatedPersons.add(r.personId);
-    related.push({ ownerId: s.subjectId, entries: relatedEntries(catalog, s.entries, rels) });
-  }
-  // The audit entry commits to exactly what was derived, without copying it.
-  const digest = createHash('sha256');
-  for (const s of states) digest.update(JSON.stringify([s.subjectId, s.schemes.map((x) => [x.scheme, x.score, x.grade]), s.entries.map((e) => [e.id, e.status])]));
+  const d = derive(catalog, subjects, records, relations, asOf);
   await store.saveStates({
-    states,
-    related,
-    clearDirty: ids,
-    audit: { at: asOf, actor, action: 'state.derived', subjectId: ids.length === 1 ? ids[0] : null, data: { subjects: states.length, catalog: `${catalog.id}@${catalog.version}`, asOf, digest: digest.digest('hex') } },
+    states: d.states,
+    hashes: d.hashes,
+    related: d.related,
+    clearDirty: ids.map((id) => ({ id, mark: marks.get(id) })).filter((c) => c.mark !== undefined),
+    audit: auditOf(catalog, d, asOf, actor, ids),
   });
-  return { states, relatedPersons: [...relatedPersons] };
+  return { states: d.states, relatedPersons: [...d.relatedPersons] };
 }
 
 /** Rescores every subject marked dirty (left by ingest, status changes or a crash). */
-export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 500): Promise<number> {
+export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000): Promise<number> {
   let n = 0;
+  const seen = new Set<string>();
   for (;;) {
-    const ids = await store.dirtySubjects(batch);
+    // A subject re-marked while it was scored comes back; score it again, but only once per drain.
+    const ids = (await store.dirtySubjects(batch)).filter((id) => !seen.has(id));
     if (ids.length === 0) return n;
+    for (const id of ids) seen.add(id);
     await rescoreSubjects(store, catalog, ids, asOf);
     n += ids.length;
   }
@@ -64,7 +116,7 @@ export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, 
  * whose state changes by time alone (an entry leaving its notice period, expiring, escalating).
  * Idempotent: running it twice changes nothing the second time.
  */
-export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 500): Promise<{ dirty: number; due: number }> {
+export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 1000): Promise<{ dirty: number; due: number }> {
   const dirty = await drainDirty(store, catalog, now, batch);
   let due = 0;
   const seen = new Set<string>();
@@ -79,11 +131,37 @@ export async function refreshState(store: Store, catalog: Catalog, now: Instant,
   return { dirty, due };
 }
 
-/** Rescores every subject (after a catalog change, or on demand), page by page. */
-export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, onProgress?: (done: number) => void, pageSize = 1000): Promise<number> {
+/**
+ * Rescores every subject (after a catalog change, or on demand), page by page, reading each
+ * page's records in one range scan and writing only the states that changed.
+ */
+export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, onProgress?: (done: number) => void, pageSize = 2000): Promise<number> {
   let n = 0;
   for await (const page of store.scanSubjects(pageSize)) {
-    await rescoreSubjects(store, catalog, page.map((s) => s.id), asOf, 'system:rescore');
+    const ids = page.map((s) => s.id);
+    const marks = await store.dirtyMarks(ids);
+    const records = await store.recordsBetween(ids[0], ids[ids.length - 1]);
+    const orgIds = page.filter((s) => s.kind !== 'person').map((s) => s.id);
+    const relations = orgIds.length ? await store.relationsOfOrgs(orgIds) : [];
+    const d = derive(catalog, page, records, relations, asOf);
+    const changed: Derived = { states: [], hashes: [], related: [], relatedPersons: new Set() };
+    const relatedByOwner = new Map(d.related.map((r) => [r.ownerId, r]));
+    d.states.forEach((s, i) => {
+      if (d.hashes[i] === page[i].stateHash && !marks.has(s.subjectId)) return;
+      changed.states.push(s);
+      changed.hashes.push(d.hashes[i]);
+      const rel = relatedByOwner.get(s.subjectId);
+      if (rel) changed.related.push(rel);
+    });
+    if (changed.states.length > 0) {
+      await store.saveStates({
+        states: changed.states,
+        hashes: changed.hashes,
+        related: changed.related,
+        clearDirty: [...marks].map(([id, mark]) => ({ id, mark })),
+        audit: auditOf(catalog, changed, asOf, 'system:rescore', changed.states.map((s) => s.subjectId)),
+      });
+    }
     n += page.length;
     onProgress?.(n);
   }

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import type { Catalog } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
-import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type Subject, type SubjectKind } from '../domain/types.js';
-import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind, validateRid } from '../ids/index.js';
+import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type StoredIdentifier, type Subject, type SubjectKind } from '../domain/types.js';
+import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind } from '../ids/index.js';
 import type { RecordLine, SubjectLine } from './lines.js';
 
 export interface Rejection {
@@ -29,6 +29,17 @@ const EARLIEST = Date.UTC(1900, 0, 1);
 
 export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+/** The subject id for an identifier's keyed hash (the same as `Keyring.subjectId`, without hashing twice). */
+function subjectIdOf(hash: string): string {
+  return 's_' + hash.slice(0, 24);
+}
+
+/** Defines `encrypted` as a property computed once, on first read. */
+function lazyEncrypted(identifier: StoredIdentifier, keyring: Keyring, value: string): void {
+  let token: string | undefined;
+  Object.defineProperty(identifier, 'encrypted', { enumerable: true, configurable: true, get: () => (token ??= keyring.encrypt(value)) });
 }
 
 /** A field name from the input is echoed only if it cannot be an identifier (a long run of digits). */
@@ -55,8 +66,8 @@ export function resolveSubjectRef(ref: unknown, keyring: Keyring, now: Instant, 
   let region = '';
   if (p.scheme === 'cn-rid') {
     kind = 'person';
-    const info = validateRid(p.value);
-    if (info.ok) region = info.value.address;
+    // parseSubjectRef has validated it: the first six characters are the address code.
+    region = p.value.slice(0, 6);
   } else if (p.scheme === 'cn-uscc') {
     kind = usccSubjectKind(p.value);
     region = p.value.slice(2, 8);
@@ -64,21 +75,18 @@ export function resolveSubjectRef(ref: unknown, keyring: Keyring, now: Instant, 
     // A deployment's own scheme: the subject must be registered already.
     return { ok: true, value: { kind: 'existing', id: keyring.subjectId(p.scheme, p.value) } };
   }
+  const identifier: StoredIdentifier = { scheme: p.scheme, hash, masked: maskIdentifier(p.scheme, p.value) };
+  // Only personal identifiers need protecting; organisation codes are public. Encrypting costs a
+  // random IV and a cipher per call, and the store keeps it only for a subject it has not seen,
+  // so the ciphertext is made on first read (the store reads it only when inserting the subject).
+  if (p.scheme === 'cn-rid') lazyEncrypted(identifier, keyring, p.value);
   const subject: Subject = {
-    id: keyring.subjectId(p.scheme, p.value),
+    id: subjectIdOf(hash),
     kind,
     name: '',
     region,
     createdAt: now,
-    identifiers: [
-      {
-        scheme: p.scheme,
-        hash,
-        masked: maskIdentifier(p.scheme, p.value),
-        // Only personal identifiers need protecting; organisation codes are public.
-        ...(p.scheme === 'cn-rid' ? { encrypted: keyring.encrypt(p.value) } : {}),
-      },
-    ],
+    identifiers: [identifier],
   };
   return { ok: true, value: { kind: 'identified', subject } };
 }

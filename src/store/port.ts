@@ -56,8 +56,13 @@ export interface SaveStates {
   states: SubjectState[];
   /** Entries that bind persons through an organisation, replacing all earlier ones owned by `ownerId`. */
   related: { ownerId: string; entries: ListEntry[] }[];
-  /** Subjects whose pending rescore this save completes. */
-  clearDirty: string[];
+  /**
+   * Subjects whose pending rescore this save completes. With a `mark` (from `dirtyMarks`, read
+   * before their records were), a subject marked again since then stays dirty.
+   */
+  clearDirty: { id: string; mark?: number }[];
+  /** A hash of each state's content, parallel to `states`, kept so an unchanged state need not be rewritten. */
+  hashes?: string[];
   audit: AuditEntryInput | null;
 }
 
@@ -125,6 +130,8 @@ export interface Store {
   /** Subjects marked for rescoring, oldest first. */
   dirtySubjects(limit: number): Promise<string[]>;
   markDirty(subjectIds: string[]): Promise<void>;
+  /** The current dirty marks of these subjects (those not dirty are absent). */
+  dirtyMarks(subjectIds: string[]): Promise<Map<string, number>>;
   /** Subjects whose stored state changes by the passage of time at or before `now` (escalation, expiry, …). */
   dueSubjects(now: Instant, limit: number): Promise<string[]>;
   saveStates(save: SaveStates): Promise<void>;
@@ -133,8 +140,10 @@ export interface Store {
   enforceableEntries(subjectIds: string[]): Promise<ListEntry[]>;
   listEntries(q: EntryQuery): Promise<ListEntry[]>;
 
-  /** Subject ids in id order, in pages (for rescore and gate rebuilds). */
-  scanSubjects(pageSize: number): AsyncIterable<SubjectBasic[]>;
+  /** Subjects in id order, in pages, with the hash of their stored state (for rescore and gate rebuilds). */
+  scanSubjects(pageSize: number): AsyncIterable<(SubjectBasic & { stateHash: string | null })[]>;
+  /** All records (with status histories) of the subjects whose ids lie in [firstId, lastId]. */
+  recordsBetween(firstId: string, lastId: string): Promise<Map<string, CreditRecord[]>>;
   /** Every pending or active entry (gate rebuild). */
   scanEnforceableEntries(): AsyncIterable<ListEntry>;
   /** Grades of every scored subject (gate rebuild). */

@@ -92,7 +92,7 @@ function batch(b: Partial<Omit<IngestBatch, 'audit'>>, auditFn: IngestBatch['aud
 }
 
 function save(s: Partial<SaveStates>): SaveStates {
-  return { states: s.states ?? [], related: s.related ?? [], clearDirty: s.clearDirty ?? [], audit: s.audit ?? null };
+  return { states: s.states ?? [], related: s.related ?? [], clearDirty: s.clearDirty ?? [], audit: s.audit ?? null, hashes: s.hashes };
 }
 
 function catalogDoc(version: string, title = `contract catalog ${version}`): CatalogDoc {
@@ -303,7 +303,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const e1 = subject('e1', 'enterprise');
         const p1 = subject('p1', 'person');
         await store.ingest(batch({ subjects: [e1, p1] }));
-        await store.saveStates(save({ states: [state(e1.id, []), state(p1.id, [])], clearDirty: [e1.id, p1.id] }));
+        await store.saveStates(save({ states: [state(e1.id, []), state(p1.id, [])], clearDirty: [{ id: e1.id }, { id: p1.id }] }));
         expect(await allDirty(store)).toEqual([]);
         await store.ingest(batch({ relations: [{ subjectId: e1.id, role: 'legal-representative', personId: p1.id }] }));
         expect(await allDirty(store)).toContain(e1.id);
@@ -352,7 +352,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const p1 = subject('p1', 'person');
         const p2 = subject('p2', 'person');
         await store.ingest(batch({ subjects: [p1, p2], records: [record(p2.id, 'x-2')] }));
-        await store.saveStates(save({ states: [state(p1.id, []), state(p2.id, [])], clearDirty: [p1.id, p2.id] }));
+        await store.saveStates(save({ states: [state(p1.id, []), state(p2.id, [])], clearDirty: [{ id: p1.id }, { id: p2.id }] }));
         expect(await allDirty(store)).toEqual([]);
 
         await store.ingest(batch({ records: [record(p1.id, 'x-1'), record(p2.id, 'x-2')] }));
@@ -440,7 +440,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const r1 = record(p1.id, 'a');
         const r2 = record(p2.id, 'b');
         await store.ingest(batch({ subjects: [p1, p2], records: [r1, r2] }));
-        await store.saveStates(save({ states: [state(p1.id, []), state(p2.id, [])], clearDirty: [p1.id, p2.id] }));
+        await store.saveStates(save({ states: [state(p1.id, []), state(p2.id, [])], clearDirty: [{ id: p1.id }, { id: p2.id }] }));
         expect(await allDirty(store)).toEqual([]);
         const n0 = await auditCount(store);
 
@@ -482,7 +482,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       it('dirty subjects: markDirty adds, the limit is honoured, saveStates clears', async () => {
         const ps = ['p1', 'p2', 'p3', 'p4'].map((l) => subject(l, 'person'));
         await subjects(...ps);
-        await store.saveStates(save({ states: ps.map((p) => state(p.id, [])), clearDirty: ps.map((p) => p.id) }));
+        await store.saveStates(save({ states: ps.map((p) => state(p.id, [])), clearDirty: ps.map((p) => ({ id: p.id })) }));
         expect(await allDirty(store)).toEqual([]);
 
         await store.markDirty([ps[0].id, ps[2].id]);
@@ -492,7 +492,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(two).toHaveLength(2);
         expect(new Set(two).size).toBe(2);
 
-        await store.saveStates(save({ states: [state(ps[2].id, [])], clearDirty: [ps[2].id] }));
+        await store.saveStates(save({ states: [state(ps[2].id, [])], clearDirty: [{ id: ps[2].id }] }));
         expect(await allDirty(store)).toEqual([ps[0].id, ps[3].id].sort());
         // clearDirty is what clears, not the state itself.
         await store.saveStates(save({ states: [state(ps[0].id, [])] }));
@@ -505,7 +505,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(await store.getState(p.id)).toBeNull();
         const s = state(p.id, [scheme('civic-points', 970, 'A')], [entry('p1-a', 'spc-dishonest-debtors', p.id, 'active')]);
         s.schemes[0].breakdown = [{ recordId: rid('x', 'y'), recordType: 'finance.loan-arrears', ruleId: 'loan-arrears', points: -30, legalBasis: 'basis', from: T - DAY, until: T + 700 * DAY }];
-        await store.saveStates(save({ states: [s], clearDirty: [p.id] }));
+        await store.saveStates(save({ states: [s], clearDirty: [{ id: p.id }] }));
         expect(await store.getState(p.id)).toEqual({ state: s, related: [] });
         expect(await store.getState(sid('ghost'))).toBeNull();
       });
@@ -635,9 +635,37 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
           expect(p.length).toBeLessThanOrEqual(5);
         }
         const flat = pages.flat();
-        expect(flat).toEqual(byId(ss).map((s) => ({ id: s.id, kind: s.kind, createdAt: s.createdAt })));
+        expect(flat).toEqual(byId(ss).map((s) => ({ id: s.id, kind: s.kind, createdAt: s.createdAt, stateHash: null })));
         expect(pages.length).toBeGreaterThanOrEqual(5);
         expect(await collect(store.scanSubjects(100))).toEqual([flat]);
+        // The stored state's hash comes with its subject.
+        await store.saveStates(save({ states: [state(ss[3].id, [])], hashes: ['h-3'] }));
+        expect((await collect(store.scanSubjects(100))).flat().find((x) => x.id === ss[3].id)?.stateHash).toBe('h-3');
+      });
+
+      it('recordsBetween returns the records of the subjects in an id range, with statuses', async () => {
+        const ps = ['rb-a', 'rb-b', 'rb-c'].map((k) => subject(k, 'person'));
+        const sorted = byId(ps);
+        await store.ingest(batch({ subjects: ps, records: sorted.map((p, i) => record(p.id, `rb-${i}`)) }));
+        const inner = await store.recordsBetween(sorted[0].id, sorted[1].id);
+        expect([...inner.keys()].sort()).toEqual([sorted[0].id, sorted[1].id]);
+        expect(inner.get(sorted[0].id)?.[0].externalId).toBe('rb-0');
+        expect((await store.recordsBetween(sorted[2].id, sorted[2].id)).get(sorted[2].id)).toHaveLength(1);
+      });
+
+      it('a subject marked dirty again while it was being scored stays dirty', async () => {
+        const p = subject('race', 'person');
+        await store.ingest(batch({ subjects: [p], records: [record(p.id, 'race-1')] }));
+        const marks = await store.dirtyMarks([p.id]);
+        expect(marks.has(p.id)).toBe(true);
+        // A new record lands after the marks (and records) were read…
+        await store.ingest(batch({ records: [record(p.id, 'race-2')] }));
+        // …so saving the state derived from the earlier read must not clear it.
+        await store.saveStates(save({ states: [state(p.id, [])], clearDirty: [{ id: p.id, mark: marks.get(p.id) }] }));
+        expect(await store.dirtySubjects(100)).toContain(p.id);
+        const now = await store.dirtyMarks([p.id]);
+        await store.saveStates(save({ states: [state(p.id, [])], clearDirty: [{ id: p.id, mark: now.get(p.id) }] }));
+        expect(await store.dirtySubjects(100)).not.toContain(p.id);
       });
 
       it('scanEnforceableEntries yields every pending or active entry, own and related', async () => {

@@ -148,4 +148,15 @@ ALTER TABLE relations ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE relations ADD COLUMN until INTEGER;
 `,
   },
+  {
+    version: 4,
+    name: 'state-hash-and-dirty-marks',
+    // state_hash lets a full rescore skip writing states that did not change. The mark counts
+    // how often a subject was marked dirty, so a derivation clears only the marks it has seen:
+    // a record that arrives while the subject is being scored keeps it dirty.
+    sql: `
+ALTER TABLE subject_states ADD COLUMN state_hash TEXT;
+ALTER TABLE dirty_subjects ADD COLUMN mark INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];

@@ -16,6 +16,8 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 type Row = Record<string, unknown>;
 
 const IN_JSON = '(SELECT value FROM json_each(?))';
+/** Marks a subject dirty; marking it again bumps its mark, so an in-flight derivation will not clear it. */
+const DIRTY_SQL = 'INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO UPDATE SET mark = mark + 1';
 
 /** Whether a stored record row says the same as a resent record (facts compared canonically). */
 function sameRecordContent(row: Row, rec: CreditRecord): boolean {
@@ -43,6 +45,18 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+  }
+
+  private readonly rawStmts = new Map<string, Database.Statement>();
+
+  /** A prepared statement returning rows as arrays. */
+  private rawSt(sql: string): Database.Statement {
+    let s = this.rawStmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql).raw(true);
+      this.rawStmts.set(sql, s);
+    }
+    return s;
   }
 
   private st(sql: string): Database.Statement {
@@ -192,16 +206,17 @@ export class SqliteStore implements Store {
       );
       const fillRegion = this.st("UPDATE subjects SET region = ? WHERE id = ? AND region = ''");
       const insIdent = this.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
-      const dirty = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
+      const dirty = this.st(DIRTY_SQL);
       const changed = new Set<string>();
       for (const s of batch.subjects) {
         if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) {
           dirty.run(s.id, s.createdAt);
           changed.add(s.id);
+          // Identifiers are written with their subject (their hash is its id), and only then.
+          for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
         } else if (s.name) {
           if (register.run(s.name, s.region, s.region, s.id, s.name, s.region, s.region).changes > 0) changed.add(s.id);
         } else if (s.region && fillRegion.run(s.region, s.id).changes > 0) changed.add(s.id);
-        for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
       }
       const at = batch.at ?? Date.now();
       const openRel = this.st('SELECT until FROM relations WHERE subject_id = ? AND role = ? AND person_id = ?');
@@ -361,7 +376,7 @@ export class SqliteStore implements Store {
       this.st('INSERT INTO record_status (record_id, subject_id, seq, status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         recordId, r.subject_id, seq + 1, change.status, change.at, change.actor, change.reason,
       );
-      this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING').run(r.subject_id, change.at);
+      this.st(DIRTY_SQL).run(r.subject_id, change.at);
       this.appendAuditSync([audit]);
     })();
   }
@@ -378,8 +393,15 @@ export class SqliteStore implements Store {
     );
   }
 
+  async dirtyMarks(subjectIds: string[]): Promise<Map<string, number>> {
+    // Usually nothing is dirty; then there is nothing to look up.
+    if (!(this.st('SELECT EXISTS (SELECT 1 FROM dirty_subjects) AS any').get() as Row).any) return new Map();
+    const rows = this.st(`SELECT subject_id, mark FROM dirty_subjects WHERE subject_id IN ${IN_JSON}`).all(JSON.stringify(subjectIds)) as Row[];
+    return new Map(rows.map((r) => [r.subject_id as string, r.mark as number]));
+  }
+
   async markDirty(subjectIds: string[]): Promise<void> {
-    const st = this.st('INSERT INTO dirty_subjects (subject_id, since) VALUES (?, ?) ON CONFLICT(subject_id) DO NOTHING');
+    const st = this.st(DIRTY_SQL);
     const now = Date.now();
     this.db.transaction(() => {
       for (const id of subjectIds) st.run(id, now);
@@ -399,15 +421,15 @@ export class SqliteStore implements Store {
   async saveStates(save: SaveStates): Promise<void> {
     this.db.transaction(() => {
       const up = this.st(
-        `INSERT INTO subject_states (subject_id, kind, catalog_version, as_of, next_change_at, grades, schemes) VALUES (?, (SELECT kind FROM subjects WHERE id = ?), ?, ?, ?, ?, ?)
+        `INSERT INTO subject_states (subject_id, kind, catalog_version, as_of, next_change_at, grades, schemes, state_hash) VALUES (?, (SELECT kind FROM subjects WHERE id = ?), ?, ?, ?, ?, ?, ?)
          ON CONFLICT(subject_id) DO UPDATE SET catalog_version = excluded.catalog_version, as_of = excluded.as_of,
-           next_change_at = excluded.next_change_at, grades = excluded.grades, schemes = excluded.schemes`,
+           next_change_at = excluded.next_change_at, grades = excluded.grades, schemes = excluded.schemes, state_hash = excluded.state_hash`,
       );
       const delOwn = this.st('DELETE FROM list_entries WHERE owner_id = ?');
-      for (const s of save.states) {
+      for (const [i, s] of save.states.entries()) {
         const grades: Record<string, string> = {};
         for (const r of s.schemes) grades[r.scheme] = r.grade;
-        up.run(s.subjectId, s.subjectId, s.catalogVersion, s.asOf, s.nextChangeAt, JSON.stringify(grades), JSON.stringify(s.schemes));
+        up.run(s.subjectId, s.subjectId, s.catalogVersion, s.asOf, s.nextChangeAt, JSON.stringify(grades), JSON.stringify(s.schemes), save.hashes?.[i] ?? null);
         delOwn.run(s.subjectId);
         for (const e of s.entries) this.insertEntry(e, s.subjectId);
       }
@@ -418,7 +440,11 @@ export class SqliteStore implements Store {
         for (const e of r.entries) this.insertEntry(e, r.ownerId);
       }
       const clear = this.st('DELETE FROM dirty_subjects WHERE subject_id = ?');
-      for (const id of save.clearDirty) clear.run(id);
+      const clearMark = this.st('DELETE FROM dirty_subjects WHERE subject_id = ? AND mark = ?');
+      for (const c of save.clearDirty) {
+        if (c.mark === undefined) clear.run(c.id);
+        else clearMark.run(c.id, c.mark);
+      }
       if (save.audit) this.appendAuditSync([save.audit]);
     })();
   }
@@ -470,15 +496,38 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.entryFrom(r));
   }
 
-  async *scanSubjects(pageSize: number): AsyncIterable<SubjectBasic[]> {
+  async *scanSubjects(pageSize: number): AsyncIterable<(SubjectBasic & { stateHash: string | null })[]> {
     let after = '';
-    const page = this.st('SELECT id, kind, created_at FROM subjects WHERE id > ? ORDER BY id LIMIT ?');
+    // Raw (array) rows: this scan visits every subject, and objects per row are measurable here.
+    const page = this.rawSt(
+      'SELECT s.id, s.kind, s.created_at, st.state_hash FROM subjects s LEFT JOIN subject_states st ON st.subject_id = s.id WHERE s.id > ? ORDER BY s.id LIMIT ?',
+    );
     for (;;) {
-      const rows = page.all(after, pageSize) as Row[];
+      const rows = page.all(after, pageSize) as [string, SubjectKind, number, string | null][];
       if (rows.length === 0) return;
-      after = rows[rows.length - 1].id as string;
-      yield rows.map((r) => ({ id: r.id as string, kind: r.kind as SubjectKind, createdAt: r.created_at as number }));
+      after = rows[rows.length - 1][0];
+      yield rows.map(([id, kind, createdAt, stateHash]) => ({ id, kind, createdAt, stateHash }));
     }
+  }
+
+  async recordsBetween(firstId: string, lastId: string): Promise<Map<string, CreditRecord[]>> {
+    // A range scan of the (subject_id, occurred_at) index, in raw rows: a full rescore reads every record.
+    const out = new Map<string, CreditRecord[]>();
+    const byId = new Map<string, CreditRecord>();
+    const rows = this.rawSt(
+      'SELECT id, source, external_id, type, area, subject_id, occurred_at, recorded_at, facts, catalog_version FROM records WHERE subject_id BETWEEN ? AND ?',
+    ).iterate(firstId, lastId) as IterableIterator<[string, string, string, string, CreditRecord['area'], string, number, number, string, string]>;
+    for (const [id, source, externalId, type, area, subjectId, occurredAt, recordedAt, facts, catalogVersion] of rows) {
+      const rec: CreditRecord = { id, source, externalId, type, area, subjectId, occurredAt, recordedAt, facts: JSON.parse(facts), catalogVersion, statuses: [] };
+      byId.set(id, rec);
+      const list = out.get(subjectId);
+      if (list) list.push(rec);
+      else out.set(subjectId, [rec]);
+    }
+    for (const st of this.st('SELECT * FROM record_status WHERE subject_id BETWEEN ? AND ? ORDER BY record_id, seq').iterate(firstId, lastId) as IterableIterator<Row>) {
+      byId.get(st.record_id as string)?.statuses.push(this.statusFrom(st));
+    }
+    return out;
   }
 
   async *scanEnforceableEntries(): AsyncIterable<ListEntry> {
