@@ -119,9 +119,10 @@ Examples:
           if (o.serve) {
             console.log('\nThe HTTP service and web console are not part of this release yet. Explore the city with the CLI:');
           } else console.log('\nNext:');
-          console.log(`  xinyong list --name spc-dishonest-debtors --limit 5 --db ${ctx.dbPath}`);
-          console.log(`  xinyong subject <id> --db ${ctx.dbPath}`);
-          console.log(`  xinyong check --subject <id> --action transport.air.ticket --db ${ctx.dbPath}`);
+          const db = ctx.dbPath === DEFAULT_DB ? '' : ` --db ${ctx.dbPath}`;
+          console.log(`  npx xinyong list --name spc-dishonest-debtors --limit 5${db}`);
+          console.log(`  npx xinyong subject <id>${db}`);
+          console.log(`  npx xinyong check --subject <id> --action transport.air.ticket${db}`);
         });
       });
     });
