@@ -66,8 +66,14 @@ describe('xinyong demo', () => {
 
 describe('list, check and subject', () => {
   it('a listed subject is denied a flight, with measure code, list, dates and legal basis; a clean one is allowed', () => {
-    const l = json<{ entries: { subjectId: string; id: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1']);
+    const l = json<{ entries: { subjectId: string; id: string; subject: { kind: string; name: string | null; identifier: string } }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1']);
     expect(l.entries).toHaveLength(1);
+    // Who is listed: a person only by a masked ID number, never a name or the full number.
+    const who = l.entries[0].subject;
+    if (who.kind === 'person') {
+      expect(who.name).toBeNull();
+      expect(who.identifier).toMatch(/^\d{6}\*{8}[0-9X]{4}$/);
+    } else expect(who.name).toBeTruthy();
     const id = l.entries[0].subjectId;
     const c = json(['check', '--subject', id, '--action', 'transport.air.ticket']);
     expect(c.decision).toBe('deny');

@@ -73,9 +73,16 @@ export function printCheck(r: CheckOutcome) {
   console.log(`Receipt ${r.receipt} (catalog ${r.catalog})`);
 }
 
-export function printEntries(list: string, entries: ListEntry[], next: string | null) {
+export function printEntries(list: string, entries: ListEntry[], next: string | null, who: Record<string, { kind: string; name: string | null; identifier: string | null }> = {}) {
   if (entries.length === 0) return console.log(`${list}: no entries.`);
-  table([['entry', 'subject', 'status', 'since', 'until', 'ended', 'why'], ...entries.map((e) => { const l = entryLine(e); return [e.id, e.subjectId, l[1], l[2], l[3], l[4], l[5]]; })]);
+  table([
+    ['entry', 'subject', 'who', 'status', 'since', 'until', 'ended', 'why'],
+    ...entries.map((e) => {
+      const l = entryLine(e);
+      const w = who[e.subjectId];
+      return [e.id, e.subjectId, w ? `${w.kind} ${w.name ?? ''} ${w.identifier ?? ''}`.replace(/\s+/g, ' ').trim() : '', l[1], l[2], l[3], l[4], l[5]];
+    }),
+  ]);
   if (next) console.log(`More: --after ${next}`);
 }
 

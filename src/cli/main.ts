@@ -211,7 +211,17 @@ Examples:
         if (!ctx.catalog.listsByCode.has(o.name)) throw new CliError(`unknown list '${o.name}'; the catalog has: ${[...ctx.catalog.listsByCode.keys()].join(', ')}`);
         const entries = await ctx.store.listEntries({ list: o.name, limit: o.limit, after: o.after, statuses: o.all ? ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'] : undefined });
         const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
-        out(g, { list: o.name, entries, next }, () => printEntries(o.name, entries, next));
+        // Who is listed: organisations by name and code (public); persons only by a masked ID.
+        const who: Record<string, { kind: string; name: string | null; identifier: string | null }> = {};
+        for (const id of new Set(entries.map((e) => e.subjectId))) {
+          const s = await ctx.store.getSubject(id);
+          if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
+        }
+        const persons = Object.values(who).filter((w) => w.kind === 'person').length;
+        if (persons > 0) {
+          await ctx.store.appendAudit([{ at: Date.now(), actor: actor(), action: 'list.read', subjectId: null, data: { list: o.name, entries: entries.length, persons } }]);
+        }
+        out(g, { list: o.name, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next }, () => printEntries(o.name, entries, next, who));
       });
     });
 
