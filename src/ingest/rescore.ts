@@ -31,7 +31,8 @@ export function stateHash(state: SubjectState, relations: readonly Relation[]): 
     for (const r of e.reasons) sig += `;${r.recordId ?? ''},${r.ruleId},${r.disputed ? 1 : 0},${r.escalatedFrom ?? ''},${r.grade ? `${r.grade.scheme}=${r.grade.grade}` : ''}`;
   }
   if (relations.length > 0) sig += '|' + relations.map((r) => `${r.role}:${r.personId}`).sort().join(',');
-  return createHash('sha1').update(sig).digest('base64url');
+  // A short signature (a subject with no records) is kept as is: exact, and no hashing call.
+  return sig.length <= 100 ? `=${sig}` : createHash('sha1').update(sig).digest('base64url');
 }
 
 interface Derived {
