@@ -48,8 +48,11 @@ describe('validateRid', () => {
   it('refuses an impossible birth date even when the check character matches', () => {
     const v = withCheck('11010119990230451');
     const r = validateRid(v);
-    expect(r).toEqual({ ok: false, error: expect.stringContaining('birth date 1999-02-30 does not exist') });
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('birth date (positions 7–14) is not a real date') });
     expect(!r.ok && r.error).not.toContain(v);
+    // The date and the masked form together would spell out the whole number.
+    expect(!r.ok && r.error).not.toContain('19990230');
+    expect(!r.ok && r.error).not.toContain('1999-02-30');
   });
 
   it('accepts 29 February only in leap years', () => {

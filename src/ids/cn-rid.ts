@@ -60,10 +60,11 @@ export function validateRid(value: string): Result<RidInfo, string> {
   const d = Number(v.slice(12, 14));
   const birthDate = `${v.slice(6, 10)}-${v.slice(10, 12)}-${v.slice(12, 14)}`;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
-    return err(`birth date ${birthDate} does not exist${shown}`);
+    // Never the date and the mask together: between them they are the whole number.
+    return err(`the birth date (positions 7–14) is not a real date${shown}`);
   }
-  if (y < MIN_YEAR) return err(`birth date ${birthDate} is before ${MIN_YEAR}-01-01${shown}`);
-  if (y > MAX_YEAR) return err(`birth date ${birthDate} is after ${MAX_YEAR}${shown}`);
+  if (y < MIN_YEAR) return err(`the birth date (positions 7–14) is before ${MIN_YEAR}-01-01${shown}`);
+  if (y > MAX_YEAR) return err(`the birth date (positions 7–14) is after ${MAX_YEAR}${shown}`);
 
   const expected = ridCheckChar(v.slice(0, 17));
   if (v[17] !== expected) return err(`check character is ${v[17]} but should be ${expected}${shown}`);

@@ -206,6 +206,16 @@ describe('importFile (CSV)', () => {
     expect(readRejects(rejectFilePath(f)).rows[0]).toMatchObject({ line: 2, externalId: 'X-1', field: 'phone' });
   });
 
+  it('rejects a malformed row on its own line without quoting it, and imports the rest', async () => {
+    const f = join(dir, 'bad-quote.csv');
+    writeFileSync(f, ['externalId,type,subject,occurredAt,facts.cycles,facts.lender', `Q-1,finance.loan-arrears,cn-rid:${RID},2026-04-01,1,Bank`, `Q-2,finance.loan-arrears,cn-rid:${RID2} "x,2026-04-01,1,Bank`, `Q-3,finance.loan-arrears,cn-rid:${RID2},2026-04-02,1,Bank`].join('\n') + '\n');
+    const s = await run(f);
+    expect(s).toMatchObject({ stored: 2, rejected: 1 });
+    const { text, rows } = readRejects(rejectFilePath(f));
+    expect(rows[0]).toMatchObject({ line: 3, field: '(line)' });
+    expectNoClearRids(text, [RID, RID2]);
+  });
+
   it('accepts facts as one JSON column too', async () => {
     const f = join(dir, 'json-facts.csv');
     writeFileSync(f, ['externalId,type,subject,occurredAt,facts', `J-1,finance.loan-arrears,cn-rid:${RID},2026-04-01,"{""cycles"": 4, ""lender"": ""Bank""}"`].join('\n') + '\n');

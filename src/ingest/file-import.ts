@@ -62,8 +62,30 @@ const CSV_COLUMNS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'fac
 
 /** CSV columns: externalId, type, subject, occurredAt, then `facts` (JSON) or `facts.<name>` columns typed by the record type. */
 async function* csvItems(path: string, source: string, catalog: Catalog): AsyncGenerator<IngestItem & { bytes: number }> {
-  const parser = createReadStream(path).pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }));
+  // A malformed row is rejected on its own line; csv-parse's message would quote the row's text.
+  const malformed: { line: number; code: string }[] = [];
+  const parser = createReadStream(path).pipe(
+    parseCsv({
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        if (err) malformed.push({ line: (err as { lines?: number }).lines ?? 0, code: (err as { code?: string }).code ?? 'CSV_ERROR' });
+        return undefined;
+      },
+    }),
+  );
+  const drainMalformed = function* (): Generator<IngestItem & { bytes: number }> {
+    while (malformed.length) {
+      const m = malformed.shift() as { line: number; code: string };
+      yield { source, line: { __invalidCsv: `is a malformed CSV row (${m.code})`, field: '(line)' }, lineNo: m.line, bytes: 0 };
+    }
+  };
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
+    yield* drainMalformed();
     const facts: Record<string, unknown> = {};
     const props = (catalog.recordTypes.get(record.type)?.doc.facts.properties ?? {}) as Record<string, { type?: string }>;
     let bad: { field: string; reason: string } | null = null;
@@ -96,6 +118,7 @@ async function* csvItems(path: string, source: string, catalog: Catalog): AsyncG
     } else line = { externalId: record.externalId, type: record.type, subject: record.subject, occurredAt: record.occurredAt, facts };
     yield { source, line, lineNo: info.lines, bytes: info.bytes };
   }
+  yield* drainMalformed();
 }
 
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {

@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import type { Catalog } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
 import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type StoredIdentifier, type Subject, type SubjectKind } from '../domain/types.js';
-import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind } from '../ids/index.js';
+import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind, validateRid } from '../ids/index.js';
 import type { RecordLine, SubjectLine } from './lines.js';
 
 export interface Rejection {
@@ -29,6 +29,31 @@ const EARLIEST = Date.UTC(1900, 0, 1);
 
 export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+const RID_CANDIDATE = /\d{17}[\dXx]/g;
+
+/** Whether a text contains a valid resident identity number (check character and all). */
+function containsRid(text: string): boolean {
+  for (const m of text.matchAll(RID_CANDIDATE)) if (validateRid(m[0]).ok) return true;
+  return false;
+}
+
+/** The path of the first string fact (at any depth) that contains an ID number, or null. */
+function ridInFacts(v: unknown, path = ''): string | null {
+  if (typeof v === 'string') return containsRid(v) ? path || '(value)' : null;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const p = ridInFacts(x, `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = ridInFacts(x, path ? `${path}.${safeField(k)}` : safeField(k));
+      if (p) return p;
+    }
+  }
+  return null;
 }
 
 /** The subject id for an identifier's keyed hash (the same as `Keyring.subjectId`, without hashing twice). */
@@ -92,15 +117,15 @@ export function resolveSubjectRef(ref: unknown, keyring: Keyring, now: Instant, 
 }
 
 function factsError(e: ErrorObject): Rejection {
-  const path = e.instancePath.split('/').filter(Boolean).join('.');
+  const path = e.instancePath.split('/').filter(Boolean).map(safeField).join('.');
   const base = path ? `facts.${path}` : 'facts';
   if (e.keyword === 'required') {
     const m = (e.params as { missingProperty: string }).missingProperty;
-    return { field: `${base}.${m}`, reason: 'is required by the record type' };
+    return { field: `${base}.${safeField(m)}`, reason: 'is required by the record type' };
   }
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    return { field: `${base}.${extra}`, reason: 'is not a fact of this record type' };
+    return { field: `${base}.${safeField(extra)}`, reason: 'is not a fact of this record type' };
   }
   if (e.keyword === 'enum') return { field: base, reason: `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
   return { field: base, reason: e.message ?? 'is invalid' };
@@ -128,6 +153,8 @@ export function resolveRecordLine(
   const l = line as Partial<RecordLine> & Record<string, unknown>;
   for (const k of Object.keys(l)) if (!RECORD_FIELDS.has(k)) return fail(safeField(k), 'is not a field of a record line (externalId, type, subject, occurredAt, facts)');
   if (typeof l.externalId !== 'string' || l.externalId.length === 0 || l.externalId.length > 200) return fail('externalId', 'must be a non-empty string of at most 200 characters');
+  // An ID number belongs in `subject`, where it is hashed; anywhere else it would be stored in clear.
+  if (containsRid(l.externalId)) return fail('externalId', 'must not contain a resident identity number');
   if (typeof l.type !== 'string') return fail('type', 'must be a record type code');
   const rt = catalog.recordTypes.get(l.type);
   if (!rt) return fail('type', `is not a record type of catalog ${catalog.id}@${catalog.version}`);
@@ -142,6 +169,8 @@ export function resolveRecordLine(
   if (at.value < EARLIEST) return fail('occurredAt', 'is before 1900');
   if (!l.facts || typeof l.facts !== 'object' || Array.isArray(l.facts)) return fail('facts', 'must be a JSON object');
   if (!rt.validateFacts(l.facts)) return { ok: false, error: factsError((rt.validateFacts.errors ?? [])[0]) };
+  const ridAt = ridInFacts(l.facts as Record<string, unknown>);
+  if (ridAt) return fail(`facts.${ridAt}`, 'must not contain a resident identity number (name the person as the subject, or by role)');
   const subj = resolveSubjectRef(l.subject, keyring, now);
   if (!subj.ok) return subj;
   if (subj.value.kind === 'identified' && !rt.doc.subjects.includes(subj.value.subject.kind)) {
