@@ -14,7 +14,7 @@ import { parseDuration, type Duration } from '../domain/time.js';
 import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
 import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
-import { prohibitedCategory } from './prohibited.js';
+import { prohibitedCategory, schemaProblems } from './prohibited.js';
 import {
   CATALOG_SECTIONS,
   type Catalog,
@@ -285,14 +285,17 @@ class Compiler {
     const name = `recordTypes[${rt.code}]`;
     const banned = prohibitedCategory(rt.category);
     if (banned) this.issue(rt, name, 'category', `'${rt.category}' is prohibited data (${banned}); xinyong does not collect it`);
-    const retention = this.duration(rt, name, 'retention', rt.retention);
-    const facts = { ...rt.facts } as Record<string, unknown>;
-    if (facts.type !== 'object') this.issue(rt, name, 'facts', "the facts schema must have type: object");
-    if (facts.additionalProperties === undefined) facts.additionalProperties = false;
-    for (const prop of Object.keys((facts.properties ?? {}) as object)) {
-      const b = prohibitedCategory(prop);
-      if (b) this.issue(rt, name, `facts.properties.${prop}`, `a fact named '${prop}' is prohibited data (${b})`);
+    // The code and name say what is collected as plainly as the category does.
+    for (const [field, text] of [['code', rt.code], ['name', rt.name]] as const) {
+      const b = prohibitedCategory(text);
+      if (b && !banned) this.issue(rt, name, field, `'${text}' names prohibited data (${b}); xinyong does not collect it`);
     }
+    const retention = this.duration(rt, name, 'retention', rt.retention);
+    const facts = structuredClone(rt.facts) as Record<string, unknown>;
+    if (facts.type !== 'object') this.issue(rt, name, 'facts', "the facts schema must have type: object");
+    // Every object in the schema is closed unless it says otherwise (and saying otherwise is refused).
+    closeObjects(facts);
+    for (const p of schemaProblems(facts)) this.issue(rt, name, p.path, p.message);
     // The schema is checked now; compiling it waits for the first record (most commands never ingest).
     if (!this.ajv.validateSchema(facts)) {
       this.issue(rt, name, 'facts', `invalid JSON Schema: ${this.ajv.errorsText(this.ajv.errors)}`);
@@ -483,6 +486,15 @@ class Compiler {
     ordered.forEach((l, i) => (l.index = i));
     return ordered;
   }
+}
+
+/** Sets `additionalProperties: false` on every object schema that does not set it, at any depth. */
+function closeObjects(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(closeObjects);
+  const n = node as Record<string, unknown>;
+  if ((n.type === 'object' || 'properties' in n) && n.additionalProperties === undefined) n.additionalProperties = false;
+  for (const v of Object.values(n)) if (v && typeof v === 'object') closeObjects(v);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {

@@ -128,6 +128,29 @@ describe('the loader refuses', () => {
     return r.ok ? [] : r.error.map(formatIssue);
   };
 
+  it.each([
+    ['a nested property', { type: 'object', properties: { driver: { type: 'object', properties: { religion: { type: 'string' } } } } }, /facts\.properties\.driver\.properties\.religion: .*prohibited data \(religion\)/],
+    ['an array item property', { type: 'object', properties: { list: { type: 'array', items: { type: 'object', properties: { healthStatus: { type: 'string' } } } } } }, /prohibited data \(health\)/],
+    ['an allOf branch', { type: 'object', allOf: [{ properties: { ethnicity: { type: 'string' } } }] }, /prohibited data \(ethnicity\)/],
+    ['patternProperties', { type: 'object', patternProperties: { '^x': { type: 'string' } } }, /patternProperties: is not allowed/],
+    ['an open object', { type: 'object', additionalProperties: true }, /additionalProperties: must be false/],
+    ['coordinates', { type: 'object', properties: { latitude: { type: 'number' } } }, /prohibited data \(location traces\)/],
+    ['a condition name', { type: 'object', properties: { 'hiv-status': { type: 'string' } } }, /prohibited data \(health\)/],
+  ])('prohibited data in %s of a facts schema', (_name, facts, pattern) => {
+    const d = base();
+    d.recordTypes[2].facts = facts as Record<string, unknown>;
+    expect(compile(d).join('\n')).toMatch(pattern);
+  });
+
+  it('prohibited data named by a record type\'s code or name, or in Chinese', () => {
+    const d = base();
+    d.recordTypes[2].code = 'civic.religious-attendance';
+    expect(compile(d).join('\n')).toMatch(/recordTypes\[civic\.religious-attendance\]\.code: .*prohibited data \(religion\)/);
+    const d2 = base();
+    d2.recordTypes[2].category = '宗教信仰';
+    expect(compile(d2).join('\n')).toMatch(/prohibited data \(religion\)/);
+  });
+
   it('a black-list entry that never ends', () => {
     const d = base();
     d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad' }] });
