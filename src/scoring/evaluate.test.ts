@@ -120,6 +120,13 @@ describe('civic points (Rongcheng)', () => {
     expect(c.breakdown[0].disputed).toBe(true);
   });
 
+  it('reports when a contribution dated ahead of the clock starts counting', () => {
+    const r = rec('finance.loan-arrears', '2026-03-01T00:03:00Z', { cycles: 2, lender: 'B' }, { recordedAt: '2026-03-01T00:00:00Z' });
+    const s = evaluateSubject(catalog, { subject: person, records: [r], asOf: T('2026-03-01T00:00:00Z') });
+    expect(civic(s).score).toBe(1000);
+    expect(s.nextChangeAt).toBe(r.occurredAt);
+  });
+
   it('is deterministic: the same inputs give the same state', () => {
     const recs = [rec('finance.loan-arrears', '2026-01-10', { cycles: 2, lender: 'B' }), rec('court.dishonest-debtor-decision', '2026-02-01', { caseNo: 'C1', court: 'X', ground: 'evades' })];
     expect(evalAt(recs, '2026-06-01')).toEqual(evalAt([...recs].reverse(), '2026-06-01'));
@@ -142,7 +149,8 @@ describe('spc-dishonest-debtors', () => {
     const d = decision('refuses-despite-ability');
     const [open] = entriesOf(evalAt([d], '2027-06-01'), 'spc-dishonest-debtors');
     expect(open.status).toBe('active');
-    expect(open.until).toBeNull();
+    // No fixed period: it ends on performance, and at the latest when the decision's retention ends.
+    expect(open.until).toBe(addDuration(d.occurredAt, catalog.recordTypes.get('court.dishonest-debtor-decision')!.retention));
     const p = rec('court.obligation-performed', '2027-07-01', { caseNo: '(2026)鲁1082执1号', how: 'full-performance' });
     const [closed] = entriesOf(evalAt([d, p], '2027-07-02'), 'spc-dishonest-debtors');
     expect(closed.status).toBe('exited');
@@ -160,6 +168,14 @@ describe('spc-dishonest-debtors', () => {
     expect(e1.until).toBe(plus(plus(d.occurredAt, 'P2Y'), 'P1Y'));
     const [e3] = entriesOf(evalAt([d, ext(2, '2027-01-01'), ext(3, '2027-06-01')], '2027-07-01'), 'spc-dishonest-debtors');
     expect(e3.until).toBe(plus(plus(d.occurredAt, 'P2Y'), 'P3Y'));
+  });
+
+  it('does not let an extension decided after the entry ended revive it', () => {
+    const d = decision('obstructs');
+    const late = rec('court.listing-extended', '2028-06-01', { caseNo: '(2026)鲁1082执1号', years: 1, reason: 'repeated-conduct' });
+    const [e] = entriesOf(evalAt([d, late], '2028-07-01'), 'spc-dishonest-debtors');
+    expect(e.status).toBe('expired');
+    expect(e.until).toBe(plus(d.occurredAt, 'P2Y'));
   });
 
   it('extends to the legal representative and principal of a listed organisation', () => {
@@ -212,6 +228,16 @@ describe('abnormal operations and escalation', () => {
     // Its legal representative may not lead another enterprise while it lasts.
     const rel = relatedEntries(catalog, after.entries, [{ subjectId: enterprise.id, role: 'legal-representative', personId: 's_rep' }]);
     expect(rel.map((e) => e.list)).toContain('serious-illegal-dishonest-enterprises');
+  });
+
+  it('ends an escalated entry when the record behind it is repaired', () => {
+    const m = missed();
+    const [src] = entriesOf(evaluateSubject(catalog, { subject: enterprise, records: [m], asOf: T('2023-01-01') }), 'abnormal-operations');
+    const at = plus(src.since, 'P3Y');
+    const repairedAt = at + 30 * 86_400_000;
+    const repaired = { ...m, statuses: [{ status: 'repaired' as const, at: repairedAt, actor: 'reviewer', reason: 'repair approved' }] };
+    const [serious] = entriesOf(evaluateSubject(catalog, { subject: enterprise, records: [repaired], asOf: repairedAt + 1 }), 'serious-illegal-dishonest-enterprises');
+    expect(serious).toMatchObject({ status: 'exited', endedAt: repairedAt, endReason: 'credit repaired' });
   });
 });
 

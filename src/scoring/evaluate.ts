@@ -26,7 +26,11 @@ export function evaluateSubject(catalog: Catalog, input: EvaluateInput): Subject
     const cs = contributions(scheme, catalog, ws);
     byScheme.set(scheme.code, cs);
     schemes.push(schemeResult(scheme, cs, input.asOf));
-    for (const c of cs) if (c.until > input.asOf && c.until < next) next = c.until;
+    for (const c of cs) {
+      // A contribution can also start after asOf (a record dated slightly ahead of our clock).
+      if (c.from > input.asOf && c.from < next) next = c.from;
+      if (c.until > input.asOf && c.until < next) next = c.until;
+    }
   }
   const lists = listEntries(catalog, { subject: input.subject, ws, contributions: byScheme });
   if (lists.nextChangeAt < next) next = lists.nextChangeAt;

@@ -35,7 +35,9 @@ function finish(list: CompiledList, subjectId: string, id: string, span: Span, r
     status: 'active',
     since: span.since,
     decidedAt: span.decidedAt,
-    until: span.until === Infinity ? null : span.until,
+    // When it ends if nothing else happens: the planned end, or an earlier end already known
+    // (record retention, a repair); `null` only while it lasts until an exit.
+    until: Math.min(span.until, span.endAt) === Infinity ? null : Math.min(span.until, span.endAt),
     reasons,
     catalogVersion,
   };
@@ -51,11 +53,14 @@ function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet,
   const decidedAt = w.at;
   const since = list.noticePeriod ? addDuration(decidedAt, list.noticePeriod) : decidedAt;
   let until = rule.duration ? addDuration(since, rule.duration) : Infinity;
+  const exitBefore = ws.firstExit(w, rule.exit);
   if (rule.extension && until !== Infinity) {
     const x = rule.extension;
     const cap = addDuration(until, x.max);
+    // In time order; an extension decided after the entry has ended does not revive it.
     for (const later of ws.byType.get(x.on) ?? []) {
       if (later === w || later.at < w.at) continue;
+      if (later.at >= until || later.at >= w.end || (exitBefore && later.at >= exitBefore.at)) continue;
       if (x.when && !safeBool(x.when, { record: ws.cel(w), later: ws.cel(later) })) continue;
       let years = 0;
       try {
@@ -69,7 +74,7 @@ function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet,
   let endAt = until;
   let endReason = 'the listing period ended';
   let endStatus: EntryStatus = 'expired';
-  const exit = ws.firstExit(w, rule.exit);
+  const exit = exitBefore;
   if (exit && exit.at < endAt) {
     endAt = Math.max(exit.at, decidedAt);
     endReason = `exit condition met by ${exit.rec.type} (${exit.rec.id})`;
@@ -101,6 +106,7 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
     if (t !== null && t > asOf && t < next) next = t;
   };
   const firstKnown = Math.min(subject.createdAt, ws.records.length ? ws.records[0].at : Infinity);
+  const ends: { e: ListEntry; endAt: Instant }[] = [];
 
   for (const list of catalog.lists) {
     if (!list.subjects.has(subject.kind)) continue;
@@ -114,7 +120,8 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
           if (w.disputed) reasons[0].disputed = true;
           const e = finish(list, subject.id, entryId(list.code, subject.id, rule.id, w.rec.id), span, reasons, asOf, catalog.version);
           note(span.since);
-          note(span.endAt === Infinity ? null : span.endAt);
+          // Its end is noted after escalation, which may end it earlier.
+          ends.push({ e, endAt: span.endAt });
           mine.push(e);
         }
       } else if (rule.kind === 'grade' && rule.grade) {
@@ -158,18 +165,28 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
           src.endReason = `escalated to ${list.code} after ${rule.escalatedFrom.after.text} without remedy`;
           const until = addDuration(at, rule.duration);
           const span: Span = { decidedAt: at, since: at, until, endAt: until, endReason: 'the listing period ended', endStatus: 'expired' };
+          // It rests on the same records: a repair or the end of their retention ends it too.
+          for (const r of src.reasons) {
+            const w = r.recordId ? ws.byId.get(r.recordId) : undefined;
+            if (w && w.end < span.endAt) {
+              span.endAt = Math.max(w.end, at);
+              span.endReason = w.endReason === 'repaired' ? 'credit repaired' : w.endReason === 'expired' ? 'record expired' : 'record retention ended';
+              span.endStatus = w.endReason === 'repaired' ? 'exited' : 'expired';
+            }
+          }
           const reasons: EntryReason[] = [
             { ruleId: rule.id, legalBasis: rule.legalBasis, escalatedFrom: src.id },
             ...src.reasons,
           ];
           mine.push(finish(list, subject.id, entryId(list.code, subject.id, rule.id, src.id), span, reasons, asOf, catalog.version));
-          note(until);
+          note(span.endAt);
         }
       }
     }
     byList.set(list.code, mine);
     entries.push(...mine);
   }
+  for (const { e, endAt } of ends) if (e.status !== 'escalated' && endAt !== Infinity) note(endAt);
   return { entries, nextChangeAt: next };
 }
 

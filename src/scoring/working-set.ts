@@ -33,6 +33,7 @@ export class WorkingSet {
   /** Counting records, sorted by occurredAt then id. */
   readonly records: WorkRecord[] = [];
   readonly byType = new Map<string, WorkRecord[]>();
+  readonly byId = new Map<string, WorkRecord>();
 
   constructor(catalog: Catalog, records: readonly CreditRecord[], readonly asOf: Instant) {
     for (const rec of records) {
@@ -62,6 +63,7 @@ export class WorkingSet {
     }
     this.records.sort((a, b) => a.at - b.at || (a.rec.id < b.rec.id ? -1 : a.rec.id > b.rec.id ? 1 : 0));
     for (const w of this.records) {
+      this.byId.set(w.rec.id, w);
       const list = this.byType.get(w.rec.type);
       if (list) list.push(w);
       else this.byType.set(w.rec.type, [w]);
