@@ -270,4 +270,12 @@ describe('Ingestor', () => {
     await ing.ingestBatch([{ source: null, line: { kind: 'subject', subject: `cn-uscc:${USCC}`, name: 'Haixing Trading Co.' } }]);
     expect(await listed(RID2)).toBe(true);
   });
+
+  it('a line rejected as a changed resend leaves no subject behind', async () => {
+    const ing = ingestor();
+    await ing.ingestBatch([loan('NS-1', `cn-rid:${RID}`, 1)]);
+    const res = await ing.ingestBatch([loan('NS-1', `cn-rid:${RID2}`, 1)]);
+    expect(res.map(statusOf)).toEqual(['rejected:externalId']);
+    expect(await ctx.store.getSubject(pid(RID2))).toBeNull();
+  });
 });

@@ -24,7 +24,11 @@ export interface CatalogVersionRow {
 export type SubjectBasic = Pick<Subject, 'id' | 'kind' | 'createdAt'>;
 
 export interface IngestBatch {
-  /** Inserted when new; an existing subject keeps its id and gains a name or region it lacked. */
+  /**
+   * Inserted when new; an existing subject keeps its id and gains a name or region it lacked. A
+   * subject without a name (known only from a record) is stored only if a record or a role of
+   * this batch that is stored refers to it: a rejected line leaves nothing behind.
+   */
   subjects: Subject[];
   relations: Relation[];
   /**

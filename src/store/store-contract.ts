@@ -239,15 +239,20 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
 
       it('an existing subject keeps its id and gains a name or region it lacked, never overwritten by empty', async () => {
         const bare = subject('p1', 'person', { name: '', region: '' });
-        await store.ingest(batch({ subjects: [bare] }));
+        // Known only from a record: stored with that record…
+        await store.ingest(batch({ subjects: [bare], records: [record(bare.id, 'bare-1')] }));
         expect((await store.getSubject(bare.id))?.name).toBe('');
+        // …but not on its own: a subject with no name, no record and no role is not kept.
+        const lone = subject('lone', 'person', { name: '' });
+        await store.ingest(batch({ subjects: [lone] }));
+        expect(await store.getSubject(lone.id)).toBeNull();
 
         await store.ingest(batch({ subjects: [{ ...bare, name: 'Zhang San', createdAt: T + DAY }] }));
         let got = await store.getSubject(bare.id);
         expect(got?.name).toBe('Zhang San');
         expect(got?.createdAt).toBe(T);
 
-        await store.ingest(batch({ subjects: [{ ...bare, name: '', region: '310101' }] }));
+        await store.ingest(batch({ subjects: [{ ...bare, name: '', region: '310101' }], records: [record(bare.id, 'bare-2')] }));
         got = await store.getSubject(bare.id);
         expect(got?.name).toBe('Zhang San');
         expect(got?.region).toBe('310101');

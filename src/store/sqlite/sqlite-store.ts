@@ -208,7 +208,17 @@ export class SqliteStore implements Store {
       const insIdent = this.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
       const dirty = this.st(DIRTY_SQL);
       const changed = new Set<string>();
+      // A subject known only from a record (no registration) is stored only if one of its records
+      // or roles is: a rejected line must leave nothing behind.
+      const existingRec = this.st('SELECT 1 FROM records WHERE source = ? AND external_id = ?');
+      const needed = new Set<string>();
+      for (const r of batch.records) if (!existingRec.get(r.source, r.externalId)) needed.add(r.subjectId);
+      for (const r of batch.relations) {
+        needed.add(r.subjectId);
+        needed.add(r.personId);
+      }
       for (const s of batch.subjects) {
+        if (!s.name && !needed.has(s.id)) continue;
         if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) {
           dirty.run(s.id, s.createdAt);
           changed.add(s.id);
