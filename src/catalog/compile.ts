@@ -203,7 +203,7 @@ class Compiler {
     return (this.recordTypes.get(code)?.doc.facts ?? {}) as Record<string, unknown>;
   }
 
-  private exitOf(item: object, name: string, exit: ExitDoc | undefined, on: string | null): CompiledExit | null {
+  private exitOf(item: object, name: string, exit: ExitDoc | undefined, on: string | null, kinds?: ReadonlySet<string>): CompiledExit | null {
     if (!exit) return null;
     const rt = this.recordTypes.get(exit.on);
     if (!rt) {
@@ -212,6 +212,15 @@ class Compiler {
     }
     if (!rt.doc.remedy) {
       this.issue(item, name, 'exit.on', `'${exit.on}' is not a remedy record type (remedy: true): an exit must be something the subject can do`);
+    }
+    // The subject must be able to have the remedy record at all.
+    const own = on ? this.recordTypes.get(on)?.doc.subjects : undefined;
+    const must = (own ?? [...(kinds ?? [])]).filter((k) => !kinds || kinds.has(k));
+    const cannot = must.filter((k) => !rt.doc.subjects.includes(k as never));
+    if (cannot.length > 0) this.issue(item, name, 'exit.on', `'${exit.on}' never concerns ${cannot.join(', ')}, so such a subject could never meet this exit`);
+    if (exit.when !== undefined && !/\b(record|later)\b/.test(exit.when)) {
+      const c = this.cel.compile(exit.when, { record: {} }, '(constant)', 'bool');
+      if (c.ok && c.constant === false) this.issue(item, name, 'exit.when', 'can never hold, so the exit can never be met');
     }
     const scope: CelScope = { record: on ? this.facts(on) : {}, later: rt.doc.facts };
     const when = this.expr(item, name, 'exit.when', exit.when, scope, `${on}|${exit.on}`, 'bool');
@@ -258,6 +267,10 @@ class Compiler {
       if ((m.list ? 1 : 0) + (m.grade ? 1 : 0) !== 1) this.issue(m, name, undefined, 'needs exactly one of list or grade');
       if (m.list && !listsByCode.has(m.list)) this.issue(m, name, 'list', `unknown list '${m.list}'`);
       const grade = m.grade ? this.gradeCond(m, name, m.grade, schemes) : null;
+      const gs = m.grade ? schemes.find((x) => x.code === m.grade?.scheme) : undefined;
+      if (grade && gs && ['deny', 'review', 'limit'].includes(m.effect) && grade.in.has(baseGrade(gs))) {
+        this.issue(m, name, 'grade.in', `includes '${baseGrade(gs)}', the grade of the base score: a '${m.effect}' measure must not bind subjects with no adverse record`);
+      }
       const cm: CompiledMeasure = { doc: m, code: m.code, action: m.action, effect: m.effect, list: m.list ?? null, grade };
       measures.push(cm);
       push(measuresByAction, m.action, cm);
@@ -365,7 +378,7 @@ class Compiler {
       if (r.points === undefined && r.capGrade === undefined) this.issue(s, rn, undefined, 'needs points or capGrade');
       if (r.capGrade !== undefined && !rank.has(r.capGrade)) this.issue(s, rn, 'capGrade', `unknown grade '${r.capGrade}'`);
       const countsFor = this.duration(s, rn, 'countsFor', r.countsFor);
-      const exit = this.exitOf(s, rn, r.exit, r.on);
+      const exit = this.exitOf(s, rn, r.exit, r.on, kinds);
       const adverse = r.capGrade !== undefined || (r.points !== undefined && !(typeof points === 'number' && points > 0));
       if (adverse && !countsFor && !exit) {
         this.issue(s, rn, undefined, 'a rule that deducts or caps must end: give countsFor (a finite period) or an exit on a remedy record type');
@@ -437,7 +450,7 @@ class Compiler {
           if (!rt.doc.subjects.some((k) => kinds.has(k))) this.issue(l, en, 'on', `'${e.on}' concerns none of this list's subject kinds`);
           const when = this.expr(l, en, 'when', e.when, { record: rt.doc.facts }, e.on, 'bool');
           base.when = typeof when === 'function' ? when : null;
-          base.exit = this.exitOf(l, en, e.exit, e.on);
+          base.exit = this.exitOf(l, en, e.exit, e.on, kinds);
           if (e.extension) {
             const x = e.extension;
             const xt = this.recordTypes.get(x.on);
@@ -455,6 +468,10 @@ class Compiler {
         } else if (e.grade) {
           base.grade = this.gradeCond(l, en, e.grade, schemes);
           const s = schemes.find((x) => x.code === e.grade?.scheme);
+          // Every subject starts at the base grade: a black list on it would hold everyone, for ever.
+          if (l.color === 'black' && s && base.grade?.in.has(baseGrade(s))) {
+            this.issue(l, en, 'grade.in', `includes '${baseGrade(s)}', the grade of the base score: a black list must not hold subjects with no adverse record`);
+          }
           if (s && ![...s.subjects].some((k) => kinds.has(k))) this.issue(l, en, 'grade.scheme', 'the scheme scores none of this list\'s subject kinds');
         } else if (e.escalatedFrom) {
           const after = this.duration(l, en, 'escalatedFrom.after', e.escalatedFrom.after);
@@ -486,6 +503,15 @@ class Compiler {
     ordered.forEach((l, i) => (l.index = i));
     return ordered;
   }
+}
+
+/** The grade of a scheme's base score (before any record). */
+function baseGrade(s: CompiledScheme): string {
+  let score = s.doc.base;
+  if (s.doc.min !== undefined && score < s.doc.min) score = s.doc.min;
+  if (s.doc.max !== undefined && score > s.doc.max) score = s.doc.max;
+  const i = s.doc.grades.findIndex((g) => g.min === undefined || score >= g.min);
+  return s.grades[i < 0 ? s.grades.length - 1 : i];
 }
 
 /** Sets `additionalProperties: false` on every object schema that does not set it, at any depth. */

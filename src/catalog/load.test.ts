@@ -171,6 +171,26 @@ describe('the loader refuses', () => {
     expect(compile(d)).toEqual([]);
   });
 
+  it('a black list or a deny measure on a band that holds the base grade (everyone, for ever)', () => {
+    const d = base();
+    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: 'L', rules: [] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'g', grade: { scheme: 's', in: ['A'] } }] });
+    d.measures.push({ code: 'm', name: 'M', grade: { scheme: 's', in: ['A', 'B'] }, action: 'a', effect: 'deny', authority: 'A', legalBasis: 'L' });
+    const issues = compile(d).join('\n');
+    expect(issues).toMatch(/lists\[l\]\.entries\[g\]\.grade\.in: includes 'A', the grade of the base score/);
+    expect(issues).toMatch(/measures\[m\]\.grade\.in: includes 'A'/);
+  });
+
+  it('an exit that can never be met: a constant false condition, or a remedy the subject cannot have', () => {
+    const d = base();
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done', when: 'false' } }] });
+    expect(compile(d).join('\n')).toMatch(/exit\.when: can never hold/);
+    const d2 = base();
+    d2.recordTypes[1].subjects = ['enterprise'];
+    d2.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done' } }] });
+    expect(compile(d2).join('\n')).toMatch(/exit\.on: 'x\.done' never concerns person/);
+  });
+
   it('a record type without a finite retention', () => {
     const d = base();
     d.recordTypes[0].retention = 'forever';
