@@ -247,6 +247,16 @@ describe('resolveRecordLine: accepted lines', () => {
   });
 });
 
+describe('occurredAt as a bare date', () => {
+  it("accepts today's date in Beijing while UTC is still on yesterday, but not tomorrow's", () => {
+    const at = Date.UTC(2026, 4, 31, 19, 0); // 03:00 on 1 June in Beijing
+    const line = (d: string) => ({ externalId: `d-${d}`, type: 'finance.loan-arrears', subject: 'cn-rid:110101199003074514', occurredAt: d, facts: { cycles: 1, lender: 'B' } });
+    expect(resolveRecordLine(line('2026-06-01'), 'pboc-crc', catalog, keyring, at).ok).toBe(true);
+    const r = resolveRecordLine(line('2026-06-02'), 'pboc-crc', catalog, keyring, at);
+    expect(!r.ok && r.error).toMatchObject({ field: 'occurredAt', reason: 'is in the future' });
+  });
+});
+
 describe('resolveSubjectLine', () => {
   const reg = (over: Record<string, unknown> = {}) => ({ kind: 'subject', subject: `cn-uscc:${USCC}`, name: 'Rongcheng Trading Co., Ltd.', ...over });
 

@@ -25,6 +25,7 @@ export type SubjectResolution =
 const RECORD_FIELDS = new Set(['externalId', 'type', 'subject', 'occurredAt', 'facts']);
 /** Records may be dated slightly ahead of our clock (clock skew between agencies), not more. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const DATE_ONLY_TOLERANCE_MS = 14 * 3_600_000;
 const EARLIEST = Date.UTC(1900, 0, 1);
 
 export function article(word: string): string {
@@ -165,7 +166,10 @@ export function resolveRecordLine(
   const at = parseInstant(l.occurredAt);
   // parseInstant's reasons quote the input; a shifted column could put an ID number here.
   if (!at.ok) return fail('occurredAt', at.error.replace(/'[^']*'/g, 'the value'));
-  if (at.value > now + FUTURE_TOLERANCE_MS) return fail('occurredAt', 'is in the future');
+  // A bare date means that day, which begins up to 14 hours before UTC midnight (UTC+14); in
+  // Beijing, today's date-only records arrive while UTC is still on yesterday.
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(l.occurredAt.trim());
+  if (at.value > now + (dateOnly ? DATE_ONLY_TOLERANCE_MS : FUTURE_TOLERANCE_MS)) return fail('occurredAt', 'is in the future');
   if (at.value < EARLIEST) return fail('occurredAt', 'is before 1900');
   if (!l.facts || typeof l.facts !== 'object' || Array.isArray(l.facts)) return fail('facts', 'must be a JSON object');
   if (!rt.validateFacts(l.facts)) return { ok: false, error: factsError((rt.validateFacts.errors ?? [])[0]) };
