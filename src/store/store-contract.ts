@@ -300,6 +300,13 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect((await store.relationsOfOrgs([e1.id], ended - 1)).map(relKey).sort()).toEqual([rels[0], rels[1]].map(relKey).sort());
         expect((await store.relationsOfPersons([p1.id], ended)).map(relKey)).toEqual([relKey(rels[2])]);
         expect((await store.relationsOfPersons([p1.id], ended)).every((r) => r.until === undefined)).toBe(true);
+
+        // Reappointed later: a new period, and the first one is still there.
+        const again = ended + 60_000;
+        await store.ingest(batch({ relations: [rels[0], rels[1]], replaceRelationsOf: [e1.id], at: again }));
+        expect((await store.relationsOfOrgs([e1.id], ended - 1)).map(relKey).sort()).toEqual([rels[0], rels[1]].map(relKey).sort());
+        expect((await store.relationsOfOrgs([e1.id], ended + 1)).map(relKey)).toEqual([relKey(rels[1])]);
+        expect((await store.relationsOfOrgs([e1.id])).map(relKey).sort()).toEqual([rels[0], rels[1]].map(relKey).sort());
         expect((await store.relationsOfOrgs([e2.id])).map(relKey)).toEqual([relKey(rels[2])]);
         expect(await store.dirtySubjects(100)).toContain(e1.id);
       });

@@ -159,4 +159,25 @@ ALTER TABLE subject_states ADD COLUMN state_hash TEXT;
 ALTER TABLE dirty_subjects ADD COLUMN mark INTEGER NOT NULL DEFAULT 1;
 `,
   },
+  {
+    version: 5,
+    name: 'role-periods',
+    // One row per period a role is held, so a reappointment does not overwrite the first period.
+    sql: `
+CREATE TABLE relation_periods (
+  id         INTEGER PRIMARY KEY,
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  role       TEXT NOT NULL CHECK (role IN ('legal-representative', 'actual-controller', 'principal')),
+  person_id  TEXT NOT NULL REFERENCES subjects(id),
+  since      INTEGER NOT NULL,
+  until      INTEGER
+);
+INSERT INTO relation_periods (subject_id, role, person_id, since, until) SELECT subject_id, role, person_id, since, until FROM relations;
+DROP TABLE relations;
+ALTER TABLE relation_periods RENAME TO relations;
+CREATE INDEX relations_org ON relations(subject_id, until);
+CREATE INDEX relations_person ON relations(person_id, until);
+CREATE UNIQUE INDEX relations_open ON relations(subject_id, role, person_id) WHERE until IS NULL;
+`,
+  },
 ];

@@ -229,28 +229,28 @@ export class SqliteStore implements Store {
         } else if (s.region && fillRegion.run(s.region, s.id).changes > 0) changed.add(s.id);
       }
       const at = batch.at ?? Date.now();
-      const openRel = this.st('SELECT until FROM relations WHERE subject_id = ? AND role = ? AND person_id = ?');
+      const openRel = this.st('SELECT 1 FROM relations WHERE subject_id = ? AND role = ? AND person_id = ? AND until IS NULL');
       const insRel = this.st('INSERT INTO relations (subject_id, role, person_id, since, until) VALUES (?, ?, ?, ?, NULL)');
-      const reopen = this.st('UPDATE relations SET since = ?, until = NULL WHERE subject_id = ? AND role = ? AND person_id = ?');
       if (batch.replaceRelationsOf?.length) {
         const current = this.st('SELECT role, person_id FROM relations WHERE subject_id = ? AND until IS NULL');
-        const end = this.st('UPDATE relations SET until = ? WHERE subject_id = ? AND role = ? AND person_id = ?');
+        const end = this.st('UPDATE relations SET until = ? WHERE subject_id = ? AND role = ? AND person_id = ? AND until IS NULL');
         for (const org of batch.replaceRelationsOf) {
-          const keep = new Set(batch.relations.filter((r) => r.subjectId === org).map((r) => `${r.role}|${r.personId}`));
+          const listed = batch.relations.filter((r) => r.subjectId === org);
+          const keep = new Set(listed.map((r) => `${r.role}|${r.personId}`));
+          // Replaced roles end when the registration's roles begin, so no two holders overlap.
+          const endAt = listed[0]?.since ?? at;
           for (const row of current.all(org) as Row[]) {
             if (keep.has(`${row.role}|${row.person_id}`)) continue;
-            end.run(at, org, row.role, row.person_id);
+            end.run(endAt, org, row.role, row.person_id);
             dirty.run(org, at);
             changed.add(org);
           }
         }
       }
       for (const r of batch.relations) {
-        const existing = openRel.get(r.subjectId, r.role, r.personId) as Row | undefined;
-        // A role held again after it ended starts a new period (the earlier one is not kept).
-        if (existing && existing.until === null) continue;
-        if (existing) reopen.run(r.since ?? at, r.subjectId, r.role, r.personId);
-        else insRel.run(r.subjectId, r.role, r.personId, r.since ?? at);
+        if (openRel.get(r.subjectId, r.role, r.personId)) continue;
+        // A new role, or one held again after it ended: a new period, the earlier ones kept.
+        insRel.run(r.subjectId, r.role, r.personId, r.since ?? at);
         // A new role can bring an organisation's entries to the person.
         dirty.run(r.subjectId, at);
         changed.add(r.subjectId);
