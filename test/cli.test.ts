@@ -73,6 +73,8 @@ describe('list, check and subject', () => {
     if (who.kind === 'person') {
       expect(who.name).toBeNull();
       expect(who.identifier).toMatch(/^\d{6}\*{8}[0-9X]{4}$/);
+      const reads = json<{ entries: { data: { list: string; purpose: string } }[] }>(['audit', 'log', '--subject', l.entries[0].subjectId, '--action', 'list.read', '--limit', '1']);
+      expect(reads.entries[0].data).toMatchObject({ list: 'spc-dishonest-debtors', purpose: 'operator inspection (CLI)' });
     } else expect(who.name).toBeTruthy();
     const id = l.entries[0].subjectId;
     const c = json(['check', '--subject', id, '--action', 'transport.air.ticket']);

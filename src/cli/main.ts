@@ -205,7 +205,8 @@ Examples:
     .option('--limit <n>', 'how many', intArg, 20)
     .option('--after <entryId>', 'continue after this entry id (pagination)')
     .option('--all', 'include ended entries (exited, expired, escalated)', false)
-    .action(async (o: { name: string; limit: number; after?: string; all: boolean }) => {
+    .option('--purpose <text>', 'why you are looking (logged for each person shown, who can see it)', 'operator inspection (CLI)')
+    .action(async (o: { name: string; limit: number; after?: string; all: boolean; purpose: string }) => {
       const g = globals();
       await withContext(g, async (ctx) => {
         if (!ctx.catalog.listsByCode.has(o.name)) throw new CliError(`unknown list '${o.name}'; the catalog has: ${[...ctx.catalog.listsByCode.keys()].join(', ')}`);
@@ -217,10 +218,12 @@ Examples:
           const s = await ctx.store.getSubject(id);
           if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
         }
-        const persons = Object.values(who).filter((w) => w.kind === 'person').length;
-        if (persons > 0) {
-          await ctx.store.appendAudit([{ at: Date.now(), actor: actor(), action: 'list.read', subjectId: null, data: { list: o.name, entries: entries.length, persons } }]);
-        }
+        // Each person shown gets the read in their own access log.
+        const now = Date.now();
+        const reads = Object.entries(who)
+          .filter(([, w]) => w.kind === 'person')
+          .map(([id]) => ({ at: now, actor: actor(), action: 'list.read', subjectId: id, data: { list: o.name, purpose: o.purpose } }));
+        if (reads.length > 0) await ctx.store.appendAudit(reads);
         out(g, { list: o.name, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next }, () => printEntries(o.name, entries, next, who));
       });
     });
