@@ -144,7 +144,7 @@ function rowsOf(path: string, keyring: Keyring, items: readonly CityItem[]): Op[
         if (!s) throw new Error(`subject ${id} is not in the pipeline's database`);
         ops.push({ stmt: 'subject', args: [s.id, s.kind, s.name, s.region, s.created_at] });
         for (const x of idents.get(id) ?? []) ops.push({ stmt: 'ident', args: [x.hash, x.subject_id, x.scheme, x.masked, x.encrypted] });
-        for (const x of relations.get(id) ?? []) ops.push({ stmt: 'relation', args: [x.subject_id, x.role, x.person_id] });
+        for (const x of relations.get(id) ?? []) ops.push({ stmt: 'relation', args: [x.subject_id, x.role, x.person_id, x.since, x.until] });
       } else {
         const line = it.line as RecordLine;
         const r = records.get(recordId(it.source, line.externalId));
@@ -176,7 +176,7 @@ function rawInsert(path: string, batches: readonly Op[][]): number {
   const st = {
     subject: db.prepare('INSERT INTO subjects (id, kind, name, region, created_at) VALUES (?, ?, ?, ?, ?)'),
     ident: db.prepare('INSERT INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)'),
-    relation: db.prepare('INSERT INTO relations (subject_id, role, person_id) VALUES (?, ?, ?)'),
+    relation: db.prepare('INSERT INTO relations (subject_id, role, person_id, since, until) VALUES (?, ?, ?, ?, ?)'),
     record: db.prepare(
       'INSERT INTO records (id, subject_id, source, external_id, type, area, occurred_at, recorded_at, facts, catalog_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),

@@ -209,16 +209,31 @@ export class SqliteStore implements Store {
       const dirty = this.st(DIRTY_SQL);
       const changed = new Set<string>();
       // A subject known only from a record (no registration) is stored only if one of its records
-      // or roles is: a rejected line must leave nothing behind.
-      const existingRec = this.st('SELECT 1 FROM records WHERE source = ? AND external_id = ?');
-      const needed = new Set<string>();
-      for (const r of batch.records) if (!existingRec.get(r.source, r.externalId)) needed.add(r.subjectId);
-      for (const r of batch.relations) {
-        needed.add(r.subjectId);
-        needed.add(r.personId);
-      }
+      // or roles is: a rejected line must leave nothing behind. Worked out only when such a subject
+      // is new, which keeps a query per record off the common path.
+      let needed: Set<string> | null = null;
+      const isNeeded = (id: string) => {
+        if (!needed) {
+          const existingRec = this.st('SELECT 1 FROM records WHERE source = ? AND external_id = ?');
+          needed = new Set<string>();
+          for (const r of batch.records) if (!existingRec.get(r.source, r.externalId)) needed.add(r.subjectId);
+          for (const r of batch.relations) {
+            needed.add(r.subjectId);
+            needed.add(r.personId);
+          }
+        }
+        return needed.has(id);
+      };
+      const existing = this.st('SELECT region FROM subjects WHERE id = ?');
       for (const s of batch.subjects) {
-        if (!s.name && !needed.has(s.id)) continue;
+        if (!s.name) {
+          const row = existing.get(s.id) as Row | undefined;
+          if (row) {
+            if (s.region && row.region === '' && fillRegion.run(s.region, s.id).changes > 0) changed.add(s.id);
+            continue;
+          }
+          if (!isNeeded(s.id)) continue;
+        }
         if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) {
           dirty.run(s.id, s.createdAt);
           changed.add(s.id);
