@@ -128,6 +128,16 @@ describe('importFile (NDJSON)', () => {
     expect(readRejects(rejectFilePath(f)).rows.map((r) => r.line)).toEqual([5]);
   });
 
+  it('does not echo an externalId that carries an ID number into the reject file', async () => {
+    const f = join(dir, 'rid-id.ndjson');
+    writeFileSync(f, JSON.stringify({ externalId: `x-${RID}`, type: 'court.contract-breach-judgment', subject: `cn-rid:${RID2}`, occurredAt: '2026-01-01', facts: { caseNo: 'c' } }) + '\n');
+    const s = await importFile({ path: f, source: 'spc', ingestor: new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => T }), catalog: ctx.catalog });
+    expect(s).toMatchObject({ rejected: 1 });
+    const { text, rows } = readRejects(rejectFilePath(f));
+    expect(rows[0]).toMatchObject({ line: 1, field: 'externalId' });
+    expectNoClearRids(text, [RID, RID2]);
+  });
+
   it('ignores a byte-order mark and writes rejects in line order', async () => {
     const f = join(dir, 'bom.ndjson');
     const line = (id: string, cycles: unknown) => JSON.stringify({ externalId: id, type: 'court.contract-breach-judgment', subject: `cn-rid:${RID}`, occurredAt: '2026-01-01', facts: { caseNo: String(cycles) } });

@@ -10,6 +10,7 @@ import { parse as parseCsv } from 'csv-parse';
 import cliProgress from 'cli-progress';
 import type { Catalog } from '../catalog/types.js';
 import type { Ingestor, IngestItem, ItemResult } from './ingestor.js';
+import { containsRid } from './resolve.js';
 
 export interface ImportOptions {
   path: string;
@@ -145,7 +146,8 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
           summary.rejectFile = rejectPath;
         }
         const l = items[i].line as Record<string, unknown> | null;
-        const externalId = l && typeof l === 'object' && typeof l.externalId === 'string' ? l.externalId : undefined;
+        // An externalId is echoed to help find the line, unless it carries an ID number.
+        const externalId = l && typeof l === 'object' && typeof l.externalId === 'string' && !containsRid(l.externalId) ? l.externalId : undefined;
         // The original line is not copied: it may carry a person's identifier in clear.
         writeSync(rejectFd, JSON.stringify({ line: r.lineNo, externalId, field: r.error.field, reason: r.error.reason }) + '\n');
       }

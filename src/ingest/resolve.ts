@@ -35,7 +35,7 @@ export function article(word: string): string {
 const RID_CANDIDATE = /\d{17}[\dXx]/g;
 
 /** Whether a text contains a valid resident identity number (check character and all). */
-function containsRid(text: string): boolean {
+export function containsRid(text: string): boolean {
   for (const m of text.matchAll(RID_CANDIDATE)) if (validateRid(m[0]).ok) return true;
   return false;
 }
