@@ -4,10 +4,9 @@
  * past three years give meaningful answers.
  */
 import type { AppContext } from '../app/context.js';
-import { DAY_MS } from '../domain/time.js';
+import { DAY_MS, parseInstant } from '../domain/time.js';
 import type { Instant } from '../domain/types.js';
 import { Ingestor, type IngestItem } from '../ingest/ingestor.js';
-import { parseInstant } from '../domain/time.js';
 import { drainDirty } from '../ingest/rescore.js';
 import { generateCity } from '../sim/index.js';
 

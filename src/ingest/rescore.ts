@@ -98,18 +98,25 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
   return { states: d.states, relatedPersons: [...d.relatedPersons] };
 }
 
-/** Rescores every subject marked dirty (left by ingest, status changes or a crash). */
-export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000): Promise<number> {
+/**
+ * Rescores, batch by batch, the subjects `next` returns until it returns none it has not seen:
+ * each subject at most once per call, so a subject re-marked while it was scored cannot loop.
+ */
+async function rescoreUntilDone(store: Store, catalog: Catalog, asOf: Instant, next: () => Promise<string[]>, actor?: string): Promise<number> {
   let n = 0;
   const seen = new Set<string>();
   for (;;) {
-    // A subject re-marked while it was scored comes back; score it again, but only once per drain.
-    const ids = (await store.dirtySubjects(batch)).filter((id) => !seen.has(id));
+    const ids = (await next()).filter((id) => !seen.has(id));
     if (ids.length === 0) return n;
     for (const id of ids) seen.add(id);
-    await rescoreSubjects(store, catalog, ids, asOf);
+    await rescoreSubjects(store, catalog, ids, asOf, actor);
     n += ids.length;
   }
+}
+
+/** Rescores every subject marked dirty (left by ingest, status changes or a crash). */
+export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000): Promise<number> {
+  return rescoreUntilDone(store, catalog, asOf, () => store.dirtySubjects(batch));
 }
 
 /**
@@ -119,16 +126,8 @@ export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, 
  */
 export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 1000): Promise<{ dirty: number; due: number }> {
   const dirty = await drainDirty(store, catalog, now, batch);
-  let due = 0;
-  const seen = new Set<string>();
-  for (;;) {
-    // A state is never due at the instant it was derived for, so each subject comes back at most once.
-    const ids = (await store.dueSubjects(now, batch)).filter((id) => !seen.has(id));
-    if (ids.length === 0) break;
-    for (const id of ids) seen.add(id);
-    await rescoreSubjects(store, catalog, ids, now, 'system:schedule');
-    due += ids.length;
-  }
+  // A state is never due at the instant it was derived for, so each due subject comes back at most once.
+  const due = await rescoreUntilDone(store, catalog, now, () => store.dueSubjects(now, batch), 'system:schedule');
   return { dirty, due };
 }
 
