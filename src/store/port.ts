@@ -98,6 +98,36 @@ export interface EntryQuery {
   after?: string;
 }
 
+/** The roles an API key or a signed-in user can hold (DESIGN §1); `public` needs no credential. */
+export const KEY_ROLES = ['source', 'checker', 'reviewer', 'author', 'admin', 'subject'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+export interface ApiKeyRow {
+  /** The public part of the key (`k_…`), also its primary key. */
+  id: string;
+  name: string;
+  role: KeyRole;
+  /** Record-type globs for a source, actions for a checker; empty means all the role allows. */
+  scopes: string[];
+  /** The catalog source a source key sends as. */
+  source: string | null;
+  /** The subject a subject key belongs to. */
+  subjectId: string | null;
+  /** SHA-256 (hex) of the secret part. The secret itself is never stored. */
+  secretHash: string;
+  createdAt: Instant;
+  createdBy: string;
+  revokedAt: Instant | null;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Keyset pagination, newest first: entries with seq below this. */
+  before?: number;
+  actions?: string[];
+  subjectId?: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations (idempotent). */
@@ -153,9 +183,26 @@ export interface Store {
   /** Grades of every scored subject (gate rebuild). */
   scanGrades(): AsyncIterable<{ subjectId: string; grades: Record<string, string> }>;
 
+  /**
+   * Appends to the hash chain in one transaction. A `check.decided` entry whose data carries a
+   * `receipt` is indexed by it.
+   */
   appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
+  /** The audit entry holding the check decided under `receipt`. */
+  findReceipt(receipt: string): Promise<AuditEntry | null>;
+  /** Audit entries, newest first, optionally of some actions or about one subject. */
+  auditPage(q: AuditQuery): Promise<AuditEntry[]>;
   scanAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
   auditHead(): Promise<{ seq: number; hash: string } | null>;
 
   summary(): Promise<StoreSummary>;
+
+  /** Subjects of `kinds` whose name contains `name` (case-insensitive for Latin letters), by name. */
+  searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]>;
+
+  createApiKey(row: ApiKeyRow, audit: AuditEntryInput): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRow | null>;
+  listApiKeys(): Promise<ApiKeyRow[]>;
+  /** Revokes a key; false when there is no such key or it was revoked already. */
+  revokeApiKey(id: string, at: Instant, audit: AuditEntryInput): Promise<boolean>;
 }

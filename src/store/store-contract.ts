@@ -817,5 +817,87 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect(s.auditEntries).toBeGreaterThanOrEqual(3);
       });
     });
+
+    describe('receipts, audit pages, search and API keys', () => {
+      it('indexes check receipts and finds the entry that holds the decision', async () => {
+        const [a, b] = await store.appendAudit([
+          audit('check.decided', { receipt: 'rc_one', decision: 'deny' }, sid('p1')),
+          audit('check.decided', { receipt: 'rc_two', decision: 'allow' }),
+        ]);
+        await store.appendAudit([audit('subject.read', { receipt: 'rc_not_a_check' })]);
+        expect((await store.findReceipt('rc_one'))?.seq).toBe(a.seq);
+        expect((await store.findReceipt('rc_two'))?.data).toEqual({ receipt: 'rc_two', decision: 'allow' });
+        expect(b.hash).toBe((await store.findReceipt('rc_two'))?.hash);
+        expect(await store.findReceipt('rc_not_a_check')).toBeNull();
+        expect(await store.findReceipt('rc_missing')).toBeNull();
+      });
+
+      it('pages the audit log newest first, by subject and by action', async () => {
+        const p1 = sid('p1');
+        const p2 = sid('p2');
+        await store.appendAudit([
+          audit('subject.read', { purpose: 'a' }, p1),
+          audit('subject.read', { purpose: 'b' }, p2),
+          audit('check.decided', { receipt: 'rc_x' }, p1),
+          audit('list.read', { purpose: 'c' }, p1),
+        ]);
+        const mine = await store.auditPage({ limit: 10, subjectId: p1 });
+        expect(mine.map((e) => e.action)).toEqual(['list.read', 'check.decided', 'subject.read']);
+        const reads = await store.auditPage({ limit: 10, subjectId: p1, actions: ['subject.read', 'list.read'] });
+        expect(reads.map((e) => (e.data as { purpose: string }).purpose)).toEqual(['c', 'a']);
+        const first = await store.auditPage({ limit: 2 });
+        expect(first).toHaveLength(2);
+        const next = await store.auditPage({ limit: 2, before: first[1].seq });
+        expect(next.map((e) => e.seq)).toEqual([first[1].seq - 1, first[1].seq - 2]);
+        expect(first[0].seq).toBeGreaterThan(first[1].seq);
+      });
+
+      it('searches subjects by part of their name, within the kinds asked for, treating % and _ literally', async () => {
+        await store.ingest(
+          batch({
+            subjects: [
+              subject('acme', 'enterprise', { name: 'Acme Trading Co.' }),
+              subject('acme-p', 'person', { name: 'Acme Person' }),
+              subject('pct', 'enterprise', { name: '100% Real_Goods Ltd' }),
+              subject('hz', 'government', { name: '杭州市财政局' }),
+            ],
+          }),
+        );
+        const orgs = ['enterprise', 'institution', 'government'] as SubjectKind[];
+        expect((await store.searchSubjects({ name: 'acme', kinds: orgs, limit: 10 })).map((s) => s.name)).toEqual(['Acme Trading Co.']);
+        expect((await store.searchSubjects({ name: '财政', kinds: orgs, limit: 10 })).map((s) => s.name)).toEqual(['杭州市财政局']);
+        expect((await store.searchSubjects({ name: '%', kinds: orgs, limit: 10 })).map((s) => s.name)).toEqual(['100% Real_Goods Ltd']);
+        expect((await store.searchSubjects({ name: 'e_l', kinds: orgs, limit: 10 })).length).toBe(0);
+        const found = await store.searchSubjects({ name: 'Acme', kinds: ['person'], limit: 10 });
+        expect(found.map((s) => s.id)).toEqual([sid('acme-p')]);
+        expect(found[0].identifiers[0].masked).toBe('masked-acme-p');
+      });
+
+      it('creates, lists and revokes API keys, auditing each, and revokes only once', async () => {
+        const key = {
+          id: 'k_0123456789ab',
+          name: 'ticketing',
+          role: 'checker' as const,
+          scopes: ['transport.air.ticket'],
+          source: null,
+          subjectId: null,
+          secretHash: hex('secret', 64),
+          createdAt: T,
+          createdBy: 'test',
+          revokedAt: null,
+        };
+        const before = await auditCount(store);
+        await store.createApiKey(key, audit('key.created', { id: key.id }));
+        await store.createApiKey({ ...key, id: 'k_source', role: 'source', source: 'spc', scopes: [] }, audit('key.created', { id: 'k_source' }));
+        expect(await store.getApiKey(key.id)).toEqual(key);
+        expect(await store.getApiKey('k_nope')).toBeNull();
+        expect((await store.listApiKeys()).map((k) => k.id).sort()).toEqual(['k_0123456789ab', 'k_source']);
+        expect(await store.revokeApiKey(key.id, T + DAY, audit('key.revoked', { id: key.id }))).toBe(true);
+        expect(await store.revokeApiKey(key.id, T + 2 * DAY, audit('key.revoked', { id: key.id }))).toBe(false);
+        expect(await store.revokeApiKey('k_nope', T, audit('key.revoked', { id: 'k_nope' }))).toBe(false);
+        expect((await store.getApiKey(key.id))?.revokedAt).toBe(T + DAY);
+        expect(await auditCount(store)).toBe(before + 3);
+      });
+    });
   });
 }

@@ -180,4 +180,31 @@ CREATE INDEX relations_person ON relations(person_id, until);
 CREATE UNIQUE INDEX relations_open ON relations(subject_id, role, person_id) WHERE until IS NULL;
 `,
   },
+  {
+    version: 6,
+    name: 'api-keys-receipts-access-log',
+    // API keys are kept as a SHA-256 of their secret (high-entropy, so no slow hash is needed);
+    // the secret itself is shown once. Receipts index the audit entry that holds a check's
+    // decision, and the subject index serves a person's access log (GET /v1/me).
+    sql: `
+CREATE TABLE api_keys (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('source', 'checker', 'reviewer', 'author', 'admin', 'subject')),
+  scopes      TEXT NOT NULL,
+  source      TEXT,
+  subject_id  TEXT REFERENCES subjects(id),
+  secret_hash TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT NOT NULL,
+  revoked_at  INTEGER
+);
+CREATE TABLE check_receipts (
+  receipt   TEXT PRIMARY KEY,
+  audit_seq INTEGER NOT NULL
+);
+CREATE INDEX audit_log_subject ON audit_log(subject_id, seq) WHERE subject_id IS NOT NULL;
+CREATE INDEX audit_log_action ON audit_log(action, seq);
+`,
+  },
 ];

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
-import type { CatalogVersionRow, EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import type { ApiKeyRow, AuditQuery, CatalogVersionRow, EntryQuery, KeyRole, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -103,12 +103,93 @@ export class SqliteStore implements Store {
     const head = this.st('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
     const entries = chainEntries(head ? { seq: head.seq as number, hash: head.hash as string } : null, inputs);
     const ins = this.st('INSERT INTO audit_log (seq, at, actor, action, subject_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const e of entries) ins.run(e.seq, e.at, e.actor, e.action, e.subjectId, JSON.stringify(e.data), e.prevHash, e.hash);
+    const rc = this.st('INSERT INTO check_receipts (receipt, audit_seq) VALUES (?, ?)');
+    for (const e of entries) {
+      ins.run(e.seq, e.at, e.actor, e.action, e.subjectId, JSON.stringify(e.data), e.prevHash, e.hash);
+      const receipt = e.action === 'check.decided' ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
+      if (typeof receipt === 'string') rc.run(receipt, e.seq);
+    }
     return entries;
   }
 
   async appendAudit(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
     return this.db.transaction(() => this.appendAuditSync(inputs))();
+  }
+
+  private auditFrom(r: Row): AuditEntry {
+    return {
+      seq: r.seq as number,
+      at: r.at as number,
+      actor: r.actor as string,
+      action: r.action as string,
+      subjectId: (r.subject_id as string | null) ?? null,
+      data: JSON.parse(r.data as string),
+      prevHash: r.prev_hash as string,
+      hash: r.hash as string,
+    };
+  }
+
+  async findReceipt(receipt: string): Promise<AuditEntry | null> {
+    const r = this.st('SELECT a.* FROM check_receipts c JOIN audit_log a ON a.seq = c.audit_seq WHERE c.receipt = ?').get(receipt) as Row | undefined;
+    return r ? this.auditFrom(r) : null;
+  }
+
+  async auditPage(q: AuditQuery): Promise<AuditEntry[]> {
+    const where: string[] = ['seq < ?'];
+    const args: unknown[] = [q.before ?? Number.MAX_SAFE_INTEGER];
+    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
+    const rows = this.st(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, q.limit) as Row[];
+    return rows.map((r) => this.auditFrom(r));
+  }
+
+  // ---- API keys
+
+  private keyFrom(r: Row): ApiKeyRow {
+    return {
+      id: r.id as string,
+      name: r.name as string,
+      role: r.role as KeyRole,
+      scopes: JSON.parse(r.scopes as string) as string[],
+      source: (r.source as string | null) ?? null,
+      subjectId: (r.subject_id as string | null) ?? null,
+      secretHash: r.secret_hash as string,
+      createdAt: r.created_at as number,
+      createdBy: r.created_by as string,
+      revokedAt: (r.revoked_at as number | null) ?? null,
+    };
+  }
+
+  async createApiKey(k: ApiKeyRow, audit: AuditEntryInput): Promise<void> {
+    this.db.transaction(() => {
+      this.st('INSERT INTO api_keys (id, name, role, scopes, source, subject_id, secret_hash, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        k.id, k.name, k.role, JSON.stringify(k.scopes), k.source, k.subjectId, k.secretHash, k.createdAt, k.createdBy, k.revokedAt,
+      );
+      this.appendAuditSync([audit]);
+    })();
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRow | null> {
+    const r = this.st('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.keyFrom(r) : null;
+  }
+
+  async listApiKeys(): Promise<ApiKeyRow[]> {
+    return (this.st('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map((r) => this.keyFrom(r));
+  }
+
+  async revokeApiKey(id: string, at: Instant, audit: AuditEntryInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      const changed = this.st('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+      if (changed) this.appendAuditSync([audit]);
+      return changed;
+    })();
+  }
+
+  async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
+    const pattern = '%' + q.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    const rows = this.st(`SELECT * FROM subjects WHERE kind IN ${IN_JSON} AND name LIKE ? ESCAPE '\\' ORDER BY name, id LIMIT ?`).all(JSON.stringify(q.kinds), pattern, q.limit) as Row[];
+    return rows.map((r) => this.subjectFrom(r, this.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(r.id) as Row[]));
   }
 
   async auditHead(): Promise<{ seq: number; hash: string } | null> {
