@@ -83,7 +83,7 @@ describe('list, check and subject', () => {
     expect(m.measure).toMatch(/^[a-z0-9-]+$/);
     expect(m.since).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(m.legalBasis.length).toBeGreaterThan(10);
-    expect(c.receipt).toMatch(/^rc_[0-9a-f]{24}$/);
+    expect(c.receipt).toMatch(/^rc_[0-9a-f]{32}$/);
 
     const db = new Database(DB, { readonly: true });
     const clean = db.prepare("SELECT id FROM subjects WHERE kind = 'person' AND id NOT IN (SELECT subject_id FROM list_entries) LIMIT 1").get() as { id: string };
@@ -105,7 +105,7 @@ describe('list, check and subject', () => {
     const row = db.prepare("SELECT at, data FROM audit_log WHERE action = 'check.decided' ORDER BY seq DESC LIMIT 1").get() as { at: number; data: string };
     db.close();
     expect(Math.abs(row.at - Date.now())).toBeLessThan(120_000);
-    expect(JSON.parse(row.data).at).toBe(t + 86_400_000);
+    expect(JSON.parse(row.data).at).toBe(new Date(t + 86_400_000).toISOString());
   });
 
   it('accepts cn-rid and cn-uscc references, and answers known: false for a stranger', () => {

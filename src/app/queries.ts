@@ -11,6 +11,7 @@ import { parseSubjectRef } from '../ids/index.js';
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import type { AppContext } from './context.js';
+import { withIsoInstants } from './json.js';
 
 export type Resolved = { ok: true; id: string } | { ok: false; reason: string; known?: false };
 
@@ -110,11 +111,11 @@ export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | '
  * A subject as of `asOf`, computed from the records known then (so `--as-of` is exact, not
  * the last stored snapshot). Logs the read when the subject is a person.
  */
-export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant }): Promise<SubjectView | null> {
+export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant; log?: boolean }): Promise<SubjectView | null> {
   const subject = await ctx.store.getSubject(id);
   if (!subject) return null;
   const { catalog, state, related, records } = await liveState(ctx, subject, asOf);
-  if (subject.kind === 'person') {
+  if (subject.kind === 'person' && access.log !== false) {
     await ctx.store.appendAudit([{ at: access.now, actor: access.actor, action: 'subject.read', subjectId: id, data: { purpose: access.purpose, asOf } }]);
   }
   return {
@@ -134,39 +135,40 @@ export interface CheckOutcome extends CheckResult {
 }
 
 /**
- * Checks one subject at instant `at` and writes the decision receipt to the audit log (dated
- * `now`, the moment the question was asked). The answer is computed exactly as of `at`: what
- * was known and in force then. The server will answer the same question from its in-memory index.
+ * Decides a check exactly as of `at`: the catalog in force then, the records known then and the
+ * roles held then. `subjectId` null (or a subject registered after `at`) answers as unknown.
+ * The server answers checks about the present from its in-memory index instead.
  */
-export async function checkAction(ctx: AppContext, ref: string, action: string, at: Instant, actor: string, now: Instant = at): Promise<CheckOutcome | { error: string }> {
+export async function decideAt(ctx: AppContext, subjectId: string | null, action: string, at: Instant): Promise<{ result: CheckResult; catalog: string } | { error: string }> {
   const catalog = await catalogAt(ctx, at);
   const gate = new GateIndex(catalog);
   if (!gate.hasAction(action)) return { error: `unknown action '${action}' (catalog ${catalog.id}@${catalog.version})` };
-  const r = await resolveSubject(ctx, ref);
-  if (!r.ok && r.known !== false) return { error: r.reason };
-  let subjectId: string | null = null;
-  if (r.ok) {
-    const subject = (await ctx.store.subjectsBasic([r.id])).get(r.id);
+  let known: string | null = null;
+  if (subjectId !== null) {
+    const subject = (await ctx.store.subjectsBasic([subjectId])).get(subjectId);
     // A subject registered after `at` was not known then.
     if (subject && subject.createdAt <= at) {
-      subjectId = r.id;
+      known = subjectId;
       const live = await liveState(ctx, subject, at);
-      gate.addSubject(r.id);
-      gate.setEntries(r.id, [...live.state.entries, ...live.related]);
-      gate.setGrades(r.id, live.state.schemes);
+      gate.addSubject(subjectId);
+      gate.setEntries(subjectId, [...live.state.entries, ...live.related]);
+      gate.setGrades(subjectId, live.state.schemes);
     }
   }
-  const result = gate.check(subjectId, action, at);
-  const receipt = 'rc_' + randomBytes(12).toString('hex');
-  const catalogRef = `${catalog.id}@${catalog.version}`;
-  await ctx.store.appendAudit([
-    {
-      at: now,
-      actor,
-      action: 'check.decided',
-      subjectId,
-      data: { receipt, action, at, decision: result.decision, known: result.known, catalog: catalogRef, measures: result.measures.map((m) => ({ measure: m.measure, entryId: m.entryId ?? null })) },
-    },
-  ]);
-  return { ...result, receipt, catalog: catalogRef };
+  return { result: gate.check(known, action, at), catalog: `${catalog.id}@${catalog.version}` };
+}
+
+/**
+ * Checks one subject at instant `at` and writes the decision receipt to the audit log (dated
+ * `now`, the moment the question was asked).
+ */
+export async function checkAction(ctx: AppContext, ref: string, action: string, at: Instant, actor: string, now: Instant = at): Promise<CheckOutcome | { error: string }> {
+  const r = await resolveSubject(ctx, ref);
+  if (!r.ok && r.known !== false) return { error: r.reason };
+  const d = await decideAt(ctx, r.ok ? r.id : null, action, at);
+  if ('error' in d) return d;
+  const receipt = 'rc_' + randomBytes(16).toString('hex');
+  const outcome: CheckOutcome = { ...d.result, receipt, catalog: d.catalog };
+  await ctx.store.appendAudit([{ at: now, actor, action: 'check.decided', subjectId: d.result.known ? (d.result.subjectId ?? null) : null, data: withIsoInstants(outcome) }]);
+  return outcome;
 }

@@ -15,6 +15,10 @@ import { importFile } from '../ingest/file-import.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
+import { createDemoKeys, demoKeysPath, hasDemoKeys, serve } from './serve.js';
+import { createApiKey } from '../api/auth.js';
+import { KEY_ROLES, type KeyRole } from '../store/port.js';
+import { isoInstants } from '../app/json.js';
 import { printAudit, printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
 
 export const DEFAULT_DB = './data/xinyong.db';
@@ -51,12 +55,6 @@ function actor(): string {
   }
 }
 
-/** Fields that hold instants: JSON output shows them as ISO-8601, as the CLI accepts them. */
-const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt']);
-
-/** JSON.stringify replacer: instants as ISO-8601, as the CLI accepts them. */
-export const isoInstants = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);
-
 function out(g: Globals, value: unknown, human: () => void) {
   if (g.json) process.stdout.write(JSON.stringify(value, isoInstants, 2) + '\n');
   else human();
@@ -90,7 +88,10 @@ scheme:value for a deployment's own registered identifier scheme.
 Instants are ISO-8601: 2026-06-30 or 2026-06-30T08:00:00+08:00.
 
 Examples:
+  xinyong demo                        build the demo city (first time) and serve it on :8080
   xinyong demo --persons 20000 --enterprises 2000 --seed 7 --db /tmp/city.db --no-serve
+  xinyong serve --port 8080
+  xinyong keys create --role checker --name 'ticket office' --scope transport.air.ticket
   xinyong list --name spc-dishonest-debtors --limit 5 --db /tmp/city.db
   xinyong check --subject s_… --action transport.air.ticket --db /tmp/city.db
   xinyong import --source spc records.ndjson
@@ -100,30 +101,141 @@ Examples:
 
   program
     .command('demo')
-    .description('build a synthetic city (seeded, deterministic) into the database and print a summary')
+    .description('build a synthetic city (seeded, deterministic) into the database, then serve it with the dev sign-in on')
     .option('--persons <n>', 'persons', intArg, 20000)
     .option('--enterprises <n>', 'enterprises', intArg, 2000)
     .option('--seed <n>', 'random seed', intArg, 7)
     .addOption(new Option('--now <instant>', 'the instant the city is built as of (default: now)').argParser(instantArg))
-    .option('--no-serve', 'build and exit (the HTTP service is not part of this release yet)')
-    .option('--if-empty', 'if the database already holds a city, just print its summary', false)
-    .action(async (o: { persons: number; enterprises: number; seed: number; now?: number; serve: boolean; ifEmpty: boolean }) => {
+    .option('--no-serve', 'build (or reuse) the city and exit')
+    .option('--if-empty', 'if the database already holds a city, reuse it', false)
+    .option('--port <n>', 'HTTP port', intArg, 8080)
+    .option('--host <host>', 'address to listen on', 'localhost')
+    .action(async (o: { persons: number; enterprises: number; seed: number; now?: number; serve: boolean; ifEmpty: boolean; port: number; host: string }) => {
       const g = globals();
       await withContext(g, async (ctx) => {
-        const result = await buildDemo(ctx, { persons: o.persons, enterprises: o.enterprises, seed: o.seed, now: o.now ?? Date.now(), ifEmpty: o.ifEmpty, progress: !g.json && process.stderr.isTTY });
+        const now = o.now ?? Date.now();
+        const result = await buildDemo(ctx, { persons: o.persons, enterprises: o.enterprises, seed: o.seed, now, ifEmpty: o.ifEmpty, progress: !g.json && process.stderr.isTTY });
+        const demoKeys = result.built ? await createDemoKeys(ctx, now) : null;
         const summary = await ctx.store.summary();
-        out(g, { built: result.built, seconds: result.seconds, db: ctx.dbPath, catalog: `${ctx.catalog.id}@${ctx.catalog.version}`, ...summary }, () => {
+        const db = ctx.dbPath === DEFAULT_DB ? '' : ` --db ${ctx.dbPath}`;
+        out(g, { built: result.built, seconds: result.seconds, db: ctx.dbPath, catalog: `${ctx.catalog.id}@${ctx.catalog.version}`, ...summary, ...(demoKeys ? { keys: demoKeys.keys, listedOrg: demoKeys.listedOrg } : {}) }, () => {
           if (!result.built) console.log(`The database ${ctx.dbPath} already holds a city; reusing it.\n`);
           else console.log(`Built the synthetic city in ${result.seconds.toFixed(1)} s into ${ctx.dbPath} (catalog ${ctx.catalog.id}@${ctx.catalog.version}).\n`);
           printSummary(summary, ctx.catalog);
-          if (o.serve) {
-            console.log('\nThe HTTP service and web console are not part of this release yet. Explore the city with the CLI:');
-          } else console.log('\nNext:');
-          const db = ctx.dbPath === DEFAULT_DB ? '' : ` --db ${ctx.dbPath}`;
-          console.log(`  npx xinyong list --name spc-dishonest-debtors --limit 5${db}`);
-          console.log(`  npx xinyong subject <id>${db}`);
-          console.log(`  npx xinyong check --subject <id> --action transport.air.ticket${db}`);
+          if (!o.serve) {
+            console.log('\nNext:');
+            console.log(`  npx xinyong list --name spc-dishonest-debtors --limit 5${db}`);
+            console.log(`  npx xinyong subject <id>${db}`);
+            console.log(`  npx xinyong check --subject <id> --action transport.air.ticket${db}`);
+          }
         });
+        if (!o.serve) return;
+        await serve(ctx, {
+          port: o.port,
+          host: o.host,
+          dev: true,
+          logLevel: process.env.XY_LOG_LEVEL ?? 'info',
+          banner: (url) => {
+            if (g.json) return;
+            console.log(`\nxinyong is serving ${url} (API under /v1, OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs).`);
+            if (demoKeys) {
+              console.log('Demo API keys, one per role (shown once; also saved to ' + demoKeys.file + '):');
+              for (const [role, key] of Object.entries(demoKeys.keys)) console.log(`  ${role.padEnd(9)} ${key}`);
+              if (demoKeys.listedOrg) console.log(`A listed enterprise to check: ${demoKeys.listedOrg}`);
+            } else if (hasDemoKeys(ctx.dbPath)) console.log(`Demo API keys: see ${demoKeysPath(ctx.dbPath)}.`);
+            console.log(`Try:\n  curl -s -X POST ${url}/v1/checks -H "Authorization: Bearer $XY_CHECKER_KEY" -H 'content-type: application/json' \\\n    -d '{"subject":"'$XY_LISTED_ORG'","action":"transport.air.ticket"}'`);
+            console.log('Stop with Ctrl-C (receipts are flushed first).');
+          },
+        });
+      });
+    });
+
+  program
+    .command('serve')
+    .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs)')
+    .option('--port <n>', 'HTTP port', intArg, 8080)
+    .option('--host <host>', 'address to listen on', 'localhost')
+    .option('--dev', 'enable the dev sign-in (POST /v1/dev/sign-in); never in production', false)
+    .option('--oidc-issuer <url>', 'accept OIDC bearer JWTs from this issuer (or XY_OIDC_ISSUER)')
+    .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
+    .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
+    .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string }) => {
+      const g = globals();
+      const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;
+      const jwksUrl = o.oidcJwksUrl ?? process.env.XY_OIDC_JWKS_URL;
+      if ((issuer === undefined) !== (jwksUrl === undefined)) throw new CliError('OIDC needs both --oidc-issuer and --oidc-jwks-url');
+      await withContext(g, async (ctx) =>
+        serve(ctx, {
+          port: o.port,
+          host: o.host,
+          dev: o.dev,
+          oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE } : undefined,
+          logLevel: o.logLevel,
+          banner: (url) => {
+            if (!g.json) console.log(`xinyong is serving ${url} (OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs)${o.dev ? ', dev sign-in ON' : ''}.`);
+          },
+        }),
+      );
+    });
+
+  const keys = program.command('keys').description('API keys: each has one role (source, checker, reviewer, author, admin, subject) and optional scopes');
+  keys
+    .command('create')
+    .description('create a key; it is shown once and stored only as a hash')
+    .requiredOption('--role <role>', 'source, checker, reviewer, author, admin or subject')
+    .requiredOption('--name <name>', 'who holds it, e.g. "Hangzhou East ticket office"')
+    .option('--scope <scope...>', 'checker: actions it may check; source: record types it may send (prefix.* globs)')
+    .option('--source <code>', 'source keys: the catalog source it sends as')
+    .option('--subject <ref>', 'subject keys: the subject it belongs to (s_…, cn-rid:…, cn-uscc:…)')
+    .action(async (o: { role: string; name: string; scope?: string[]; source?: string; subject?: string }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        if (!(KEY_ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role '${o.role}'; one of ${KEY_ROLES.join(', ')}`);
+        if (o.role === 'source' && (!o.source || !ctx.catalog.sources.has(o.source))) throw new CliError(`a source key needs --source, one of: ${[...ctx.catalog.sources.keys()].join(', ')}`);
+        if (o.role === 'checker') for (const a of o.scope ?? []) if (!ctx.catalog.actions.has(a)) throw new CliError(`unknown action '${a}'; the catalog has: ${[...ctx.catalog.actions.keys()].join(', ')}`);
+        let subjectId: string | null = null;
+        if (o.role === 'subject') {
+          if (!o.subject) throw new CliError('a subject key needs --subject');
+          const r = await resolveSubject(ctx, o.subject);
+          if (!r.ok) throw new CliError(r.reason);
+          subjectId = r.id;
+        }
+        const k = await createApiKey(ctx.store, { name: o.name, role: o.role as KeyRole, scopes: o.scope ?? [], source: o.source ?? null, subjectId }, Date.now(), actor());
+        out(g, { key: k.key, id: k.row.id, role: k.row.role, scopes: k.row.scopes, source: k.row.source, subjectId: k.row.subjectId }, () => {
+          console.log(`Created ${k.row.role} key ${k.row.id} (${k.row.name}). This is the only time the key is shown:\n\n  ${k.key}\n`);
+          console.log('Send it as: Authorization: Bearer <key>');
+        });
+      });
+    });
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .action(async () => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const rows = (await ctx.store.listApiKeys()).map(({ secretHash: _h, ...k }) => k);
+        out(g, rows, () => {
+          if (rows.length === 0) return console.log('No keys. Create one with: xinyong keys create --role checker --name "…"');
+          for (const k of rows) {
+            const scope = k.scopes.length ? k.scopes.join(',') : 'all';
+            const extra = k.source ? ` source=${k.source}` : k.subjectId ? ` subject=${k.subjectId}` : '';
+            console.log(`${k.id}  ${k.role.padEnd(8)}  ${k.revokedAt ? `revoked ${new Date(k.revokedAt).toISOString()}` : 'active'}  scopes=${scope}${extra}  ${k.name}`);
+          }
+        });
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key (a running server stops accepting it within 30 seconds)')
+    .argument('<id>', 'the key id, k_…')
+    .action(async (id: string) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const now = Date.now();
+        const done = await ctx.store.revokeApiKey(id, now, { at: now, actor: actor(), action: 'key.revoked', subjectId: null, data: { id } });
+        if (!done) throw new CliError((await ctx.store.getApiKey(id)) ? `${id} is already revoked` : `no key ${id}`);
+        out(g, { revoked: id }, () => console.log(`Revoked ${id}.`));
       });
     });
 

@@ -10,7 +10,7 @@ import type { Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import type { SubjectLine } from './lines.js';
 import { article, resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
-import { drainDirty } from './rescore.js';
+import { drainDirty, type OnDerived } from './rescore.js';
 
 export interface IngestItem {
   /** The sending source; `null` only for subject registrations. */
@@ -41,6 +41,8 @@ export interface IngestorOptions {
    * crash loses nothing; call `flush()` at the end.
    */
   deriveEvery?: number;
+  /** Told which subjects each derivation saved (so a server can update its gate index). */
+  onDerived?: OnDerived;
 }
 
 function mergeSubject(into: Map<string, Subject>, s: Subject) {
@@ -163,6 +165,6 @@ export class Ingestor {
   /** Derives the state of every subject ingested but not yet derived. */
   async flush(now: Instant = this.opts.now()): Promise<void> {
     this.pending = 0;
-    await drainDirty(this.store, this.catalog, now, 5000);
+    await drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
   }
 }

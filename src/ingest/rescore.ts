@@ -9,6 +9,9 @@ import type { CreditRecord, Instant, ListEntry, Relation, SubjectState } from '.
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
 import type { Store, SubjectBasic } from '../store/port.js';
 
+/** Told the ids of the subjects whose state a derivation just saved (the gate feed listens). */
+export type OnDerived = (subjectIds: string[]) => void;
+
 export interface RescoreOutcome {
   states: SubjectState[];
   /** Persons whose related entries may have changed (holders of roles in rescored organisations). */
@@ -78,7 +81,7 @@ function auditOf(catalog: Catalog, d: Pick<Derived, 'states'>, asOf: Instant, ac
 }
 
 /** Recomputes and saves the state of `ids` as of `asOf`, in one transaction. */
-export async function rescoreSubjects(store: Store, catalog: Catalog, ids: string[], asOf: Instant, actor = 'system:scoring'): Promise<RescoreOutcome> {
+export async function rescoreSubjects(store: Store, catalog: Catalog, ids: string[], asOf: Instant, actor = 'system:scoring', onDerived?: OnDerived): Promise<RescoreOutcome> {
   if (ids.length === 0) return { states: [], relatedPersons: [] };
   // Marks first, records second: a record that lands in between leaves its subject dirty.
   const marks = await store.dirtyMarks(ids);
@@ -95,6 +98,7 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
     clearDirty: ids.map((id) => ({ id, mark: marks.get(id) })).filter((c) => c.mark !== undefined),
     audit: auditOf(catalog, d, asOf, actor, ids),
   });
+  onDerived?.(subjects.map((x) => x.id));
   return { states: d.states, relatedPersons: [...d.relatedPersons] };
 }
 
@@ -102,21 +106,21 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
  * Rescores, batch by batch, the subjects `next` returns until it returns none it has not seen:
  * each subject at most once per call, so a subject re-marked while it was scored cannot loop.
  */
-async function rescoreUntilDone(store: Store, catalog: Catalog, asOf: Instant, next: () => Promise<string[]>, actor?: string): Promise<number> {
+async function rescoreUntilDone(store: Store, catalog: Catalog, asOf: Instant, next: () => Promise<string[]>, actor?: string, onDerived?: OnDerived): Promise<number> {
   let n = 0;
   const seen = new Set<string>();
   for (;;) {
     const ids = (await next()).filter((id) => !seen.has(id));
     if (ids.length === 0) return n;
     for (const id of ids) seen.add(id);
-    await rescoreSubjects(store, catalog, ids, asOf, actor);
+    await rescoreSubjects(store, catalog, ids, asOf, actor, onDerived);
     n += ids.length;
   }
 }
 
 /** Rescores every subject marked dirty (left by ingest, status changes or a crash). */
-export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000): Promise<number> {
-  return rescoreUntilDone(store, catalog, asOf, () => store.dirtySubjects(batch));
+export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000, onDerived?: OnDerived): Promise<number> {
+  return rescoreUntilDone(store, catalog, asOf, () => store.dirtySubjects(batch), undefined, onDerived);
 }
 
 /**
@@ -124,10 +128,10 @@ export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, 
  * whose state changes by time alone (an entry leaving its notice period, expiring, escalating).
  * Idempotent: running it twice changes nothing the second time.
  */
-export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 1000): Promise<{ dirty: number; due: number }> {
-  const dirty = await drainDirty(store, catalog, now, batch);
+export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 1000, onDerived?: OnDerived): Promise<{ dirty: number; due: number }> {
+  const dirty = await drainDirty(store, catalog, now, batch, onDerived);
   // A state is never due at the instant it was derived for, so each due subject comes back at most once.
-  const due = await rescoreUntilDone(store, catalog, now, () => store.dueSubjects(now, batch), 'system:schedule');
+  const due = await rescoreUntilDone(store, catalog, now, () => store.dueSubjects(now, batch), 'system:schedule', onDerived);
   return { dirty, due };
 }
 

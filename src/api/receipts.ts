@@ -1,0 +1,87 @@
+/**
+ * Decision receipts: every check is answered at once and written to the audit chain in batches
+ * (DESIGN §7: no I/O on the check path). A receipt is readable the moment it is issued, from
+ * memory until its batch is committed and from the store after. `close()` flushes what is left,
+ * so a clean shutdown loses none.
+ */
+import type { AuditEntryInput } from '../audit/index.js';
+import type { Store } from '../store/port.js';
+
+export interface ReceiptLogOptions {
+  /** Flush at most this long after the first unflushed receipt (ms). */
+  intervalMs?: number;
+  /** Flush as soon as this many receipts wait. */
+  maxPending?: number;
+  onError?: (err: unknown) => void;
+}
+
+export class ReceiptLog {
+  private pending = new Map<string, AuditEntryInput>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: ReceiptLogOptions = {},
+  ) {}
+
+  /** Queues a `check.decided` entry whose data carries `receipt`. */
+  add(receipt: string, entry: AuditEntryInput): void {
+    this.pending.set(receipt, entry);
+    if (this.pending.size >= (this.opts.maxPending ?? 5000)) this.flushInBackground();
+    else if (this.timer === null && !this.closed) {
+      this.timer = setTimeout(() => this.flushInBackground(), this.opts.intervalMs ?? 25);
+      this.timer.unref();
+    }
+  }
+
+  private flushInBackground(): void {
+    // Failures are reported through onError and retried; nothing to do with the rejection here.
+    this.flush().catch(() => undefined);
+  }
+
+  /** A receipt not yet committed. */
+  peek(receipt: string): AuditEntryInput | undefined {
+    return this.pending.get(receipt);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Commits every waiting receipt in one transaction. Concurrent calls share one flush at a time. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.flushing) await this.flushing;
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushing = (async () => {
+      try {
+        await this.store.appendAudit([...batch.values()]);
+      } catch (err) {
+        // Put them back in front of newer ones: nothing is dropped, the next flush retries.
+        this.pending = new Map([...batch, ...this.pending]);
+        this.opts.onError?.(err);
+        if (!this.closed && this.timer === null) {
+          this.timer = setTimeout(() => this.flushInBackground(), 1000);
+          this.timer.unref();
+        }
+        throw err;
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    await this.flushing;
+  }
+
+  /** Flushes and stops scheduling; call before closing the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * URLs as they may appear in logs: identifier values in the path masked, query values dropped
+ * (a query can carry a person's name or ID number). Keys stay, so a log still says what was asked.
+ */
+import { maskIdentifier } from '../ids/index.js';
+
+const SAFE_QUERY = new Set(['limit', 'after', 'before', 'all', 'asOf', 'action']);
+
+function maskSegment(seg: string): string {
+  let s: string;
+  try {
+    s = decodeURIComponent(seg);
+  } catch {
+    s = seg;
+  }
+  const colon = s.indexOf(':');
+  if (colon > 0 && /^[a-z][a-z0-9-]{1,31}$/.test(s.slice(0, colon))) {
+    const scheme = s.slice(0, colon);
+    return `${scheme}:${maskIdentifier(scheme === 'cn-uscc' ? 'cn-uscc' : scheme === 'cn-rid' ? 'cn-rid' : 'other', s.slice(colon + 1))}`;
+  }
+  // An 18-character ID number pasted on its own, anywhere in the path.
+  return s.replace(/\d{17}[\dXx]/g, (m) => maskIdentifier('cn-rid', m));
+}
+
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).split('/').map(maskSegment).join('/');
+  if (q < 0) return path;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const kept: string[] = [];
+  for (const [k, v] of params) kept.push(SAFE_QUERY.has(k) && v.length <= 64 ? `${k}=${v}` : `${k}=…`);
+  return kept.length ? `${path}?${kept.join('&')}` : path;
+}

@@ -1,0 +1,124 @@
+/**
+ * Reading records of subjects: `GET /v1/subjects/{ref}` (reviewers, with a purpose, optionally as
+ * of an instant), `GET /v1/lists/{code}/entries`, and `GET /v1/me`, where a subject sees their own
+ * record and every read and check of it.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { withIsoInstants } from '../../app/json.js';
+import { subjectView } from '../../app/queries.js';
+import type { ListEntry } from '../../domain/types.js';
+import { ApiError, ProblemSchema } from '../errors.js';
+import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString } from '../schemas.js';
+import { instantParam, iso, principal, requireSubject, type Service } from '../service.js';
+
+/** The audit actions that show in a person's access log. */
+export const ACCESS_ACTIONS = ['subject.read', 'record.read', 'list.read', 'public.read', 'check.decided'];
+
+export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/v1/subjects/:ref',
+      {
+        config: { access: ['reviewer'] },
+        schema: {
+          tags: ['subjects'],
+          summary: 'A subject’s scores, grades, breakdown, list entries and measures in force',
+          description: 'Computed from the records known at `asOf` (default: now) under the catalog in force then. Identifiers are shown masked. A read of a person’s record is logged with `purpose`, and the person sees it at `GET /v1/me`.',
+          params: Type.Object({ ref: SubjectRefString }),
+          querystring: SubjectReadQuery,
+          response: { 200: AnyObject, 400: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const id = await requireSubject(svc, req.params.ref, 'ref');
+        const now = svc.now();
+        const asOf = instantParam(req.query.asOf, 'asOf') ?? now;
+        const view = await subjectView(svc.ctx, id, asOf, { actor: p.actor, purpose: req.query.purpose, now });
+        if (!view) throw new ApiError('XY_ERR_NOT_FOUND', 'no subject has this reference', { field: 'ref' });
+        return withIsoInstants(view) as Record<string, unknown>;
+      },
+    );
+
+    app.get(
+      '/v1/lists/:code/entries',
+      {
+        config: { access: ['reviewer'] },
+        schema: {
+          tags: ['lists'],
+          summary: 'Entries of a red or black list',
+          description: 'Pending and active entries (with `all=true`, ended ones too), in id order; continue with `after` set to the last id. Persons appear with a masked identifier only, and each person shown has the read in their access log.',
+          params: Type.Object({ code: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{0,63}$' }) }),
+          querystring: Type.Object(
+            {
+              purpose: Purpose,
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+              after: Type.Optional(Type.String({ maxLength: 80 })),
+              all: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ list: Type.String(), entries: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) }), 404: ProblemSchema },
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const { code } = req.params;
+        if (!svc.ctx.catalog.listsByCode.has(code)) throw new ApiError('XY_ERR_NOT_FOUND', `the catalog in force has no list '${code}'`, { field: 'code' });
+        const limit = req.query.limit ?? 100;
+        const statuses: ListEntry['status'][] | undefined = req.query.all ? ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'] : undefined;
+        const entries = await svc.ctx.store.listEntries({ list: code, limit, after: req.query.after, statuses });
+        const who: Record<string, { kind: string; name: string | null; identifier: string | null }> = {};
+        for (const id of new Set(entries.map((e) => e.subjectId))) {
+          const s = await svc.ctx.store.getSubject(id);
+          if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
+        }
+        const now = svc.now();
+        const reads = Object.entries(who)
+          .filter(([, w]) => w.kind === 'person')
+          .map(([id]) => ({ at: now, actor: p.actor, action: 'list.read', subjectId: id, data: { list: code, purpose: req.query.purpose } }));
+        if (reads.length > 0) await svc.ctx.store.appendAudit(reads);
+        const next = entries.length === limit ? entries[entries.length - 1].id : null;
+        return { list: code, entries: entries.map((e) => withIsoInstants({ ...e, subject: who[e.subjectId] ?? null }) as Record<string, unknown>), next };
+      },
+    );
+
+    app.get(
+      '/v1/me',
+      {
+        config: { access: ['subject'] },
+        schema: {
+          tags: ['self-service'],
+          summary: 'Your own record, and who looked at it and why',
+          description: 'For a signed-in subject: scores, grades, the reasons, list entries and measures in force, and the access log — every read of the record (with its purpose) and every check made about you.',
+          querystring: Type.Object({ asOf: Type.Optional(InstantString), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ record: AnyObject, accessLog: Type.Array(AnyObject) }) },
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const id = p.subjectId as string;
+        const now = svc.now();
+        const asOf = instantParam(req.query.asOf, 'asOf') ?? now;
+        // Reading one's own record is not logged: the access log is of others' reads.
+        const view = await subjectView(svc.ctx, id, asOf, { actor: p.actor, purpose: 'self-service', now, log: false });
+        if (!view) throw new ApiError('XY_ERR_NOT_FOUND', 'your subject record no longer exists');
+        const entries = await svc.ctx.store.auditPage({ limit: req.query.limit ?? 100, subjectId: id, actions: ACCESS_ACTIONS });
+        const keys = new Map((await svc.ctx.store.listApiKeys()).map((k) => [`key:${k.id}`, k]));
+        const accessLog = entries.map((e) => {
+          const d = (e.data ?? {}) as Record<string, unknown>;
+          const key = keys.get(e.actor);
+          return {
+            at: iso(e.at),
+            action: e.action,
+            by: key ? { name: key.name, role: key.role, id: key.id } : { name: e.actor, role: e.actor.split(':')[0] },
+            purpose: typeof d.purpose === 'string' ? d.purpose : e.action === 'check.decided' ? `check: ${String(d.action)}` : null,
+            ...(e.action === 'check.decided' ? { decision: d.decision, receipt: d.receipt } : {}),
+          };
+        });
+        return { record: withIsoInstants(view) as Record<string, unknown>, accessLog };
+      },
+    );
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * JSON as the CLI and the API show it: instants (epoch ms inside) as ISO-8601 strings, the form
+ * both accept as input.
+ */
+
+/** Fields that hold instants. */
+export const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt', 'revokedAt', 'askedAt', 'expiresAt']);
+
+/** JSON.stringify replacer: instants as ISO-8601. */
+export const isoInstants = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);
+
+/** A deep copy with instants as ISO-8601 strings. */
+export function withIsoInstants<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, isoInstants));
+}

@@ -1,0 +1,98 @@
+/**
+ * What the public may see of a subject, modeled on the national credit website: for an
+ * organisation, its records of public types within their publicity period and its entries on
+ * public lists, with grounds, dates and authority; for a person (found only by full ID number and
+ * name), only their entries on public lists, with a masked identifier and name. Never scores,
+ * never what only a reviewer may see. Pure: the caller passes the state and the instant.
+ */
+import { addDuration } from '../domain/time.js';
+import type { CreditRecord, Instant, ListEntry, Subject } from '../domain/types.js';
+import type { Catalog } from '../catalog/types.js';
+import { safeBool, statusAt } from '../scoring/working-set.js';
+
+export interface PublicEntry {
+  list: string;
+  name: string;
+  color: string;
+  authority: string;
+  legalBasis: string;
+  since: Instant;
+  until: Instant | null;
+  grounds: { recordType?: string; rule: string; legalBasis: string }[];
+}
+
+export interface PublicRecord {
+  id: string;
+  type: string;
+  name: string;
+  occurredAt: Instant;
+  facts: Record<string, unknown>;
+  publicUntil: Instant;
+  disputed: boolean;
+}
+
+export interface PublicView {
+  id: string;
+  kind: Subject['kind'];
+  name: string;
+  region: string;
+  identifiers: { scheme: string; value: string }[];
+  lists: PublicEntry[];
+  records: PublicRecord[];
+}
+
+/** A person's name as the public sees it: the first character, the rest starred. */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length <= 1) return '*';
+  return chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** Until when a record is public: the end of the first publicity tier that applies, else its retention. */
+function publicUntil(catalog: Catalog, rec: CreditRecord): Instant | null {
+  const rt = catalog.recordTypes.get(rec.type);
+  if (!rt || rt.doc.public !== true) return null;
+  if (rt.publicity.length === 0) return addDuration(rec.occurredAt, rt.retention);
+  const cel = { type: rec.type, source: rec.source, facts: rt.toCel(rec.facts) };
+  for (const p of rt.publicity) if (p.when === null || safeBool(p.when, { record: cel })) return addDuration(rec.occurredAt, p.max);
+  return null;
+}
+
+export function publicView(catalog: Catalog, subject: Subject, entries: readonly ListEntry[], records: readonly CreditRecord[], now: Instant): PublicView {
+  const person = subject.kind === 'person';
+  const lists: PublicEntry[] = [];
+  for (const e of entries) {
+    const l = catalog.listsByCode.get(e.list);
+    if (!l || l.doc.public !== true || e.status !== 'active' || e.since > now || (e.until !== null && now >= e.until)) continue;
+    lists.push({
+      list: l.code,
+      name: l.doc.name,
+      color: l.doc.color,
+      authority: l.doc.authority,
+      legalBasis: l.doc.legalBasis,
+      since: e.since,
+      until: e.until,
+      grounds: e.reasons.map((r) => ({ recordType: r.recordType, rule: r.ruleId, legalBasis: r.legalBasis })),
+    });
+  }
+  const recs: PublicRecord[] = [];
+  if (!person) {
+    for (const r of records) {
+      const st = statusAt(r, now);
+      if (st !== 'active' && st !== 'disputed') continue;
+      const until = publicUntil(catalog, r);
+      if (until === null || now >= until) continue;
+      recs.push({ id: r.id, type: r.type, name: catalog.recordTypes.get(r.type)?.doc.name ?? r.type, occurredAt: r.occurredAt, facts: r.facts, publicUntil: until, disputed: st === 'disputed' });
+    }
+    recs.sort((a, b) => b.occurredAt - a.occurredAt);
+  }
+  return {
+    id: subject.id,
+    kind: subject.kind,
+    name: person ? maskName(subject.name) : subject.name,
+    region: subject.region,
+    identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, value: i.masked })),
+    lists,
+    records: recs,
+  };
+}
