@@ -1,0 +1,76 @@
+/**
+ * A small demo city with one API key per role, served in-process (Fastify `inject`, no port).
+ * Built once per test file into a temporary directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { openContext, type AppContext } from '../../src/app/context.js';
+import { createApiKey } from '../../src/api/auth.js';
+import { buildServer, type ServerOptions, type Server } from '../../src/api/server.js';
+import { buildDemo } from '../../src/cli/demo.js';
+import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
+
+export const NOW = Date.UTC(2026, 10, 27, 8, 0, 0);
+
+export interface Fixture {
+  ctx: AppContext;
+  server: Server;
+  app: FastifyInstance;
+  /** One key per role: the source key sends as `spc`; the subject key belongs to `person`. */
+  keys: Record<KeyRole, string>;
+  /** A person listed on spc-dishonest-debtors (internal id). */
+  person: string;
+  /** An enterprise listed on spc-dishonest-debtors: internal id and `cn-uscc:` reference. */
+  org: { id: string; ref: string };
+  /** A subject on no list (internal id). */
+  clean: string;
+  dir: string;
+  req(opts: InjectOptions & { role?: KeyRole }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function makeFixture(opts: { persons?: number; enterprises?: number; server?: Partial<ServerOptions> } = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'xinyong-api-'));
+  const ctx = await openContext({ db: join(dir, 'x.db'), now: NOW, actor: 'test' });
+  await buildDemo(ctx, { persons: opts.persons ?? 2000, enterprises: opts.enterprises ?? 250, seed: 7, now: NOW, ifEmpty: false, progress: false });
+  const entries = await ctx.store.listEntries({ list: 'spc-dishonest-debtors', limit: 1000 });
+  const basics = await ctx.store.subjectsBasic([...new Set(entries.map((e) => e.subjectId))]);
+  const person = entries.find((e) => !e.via && basics.get(e.subjectId)?.kind === 'person')?.subjectId;
+  const orgId = entries.find((e) => basics.get(e.subjectId)?.kind === 'enterprise')?.subjectId;
+  if (!person || !orgId) throw new Error('the fixture city has no listed person or enterprise; raise its size');
+  const orgSubject = await ctx.store.getSubject(orgId);
+  const uscc = orgSubject?.identifiers.find((i) => i.scheme === 'cn-uscc')?.masked;
+  const listed = new Set(entries.map((e) => e.subjectId));
+  let clean = '';
+  for await (const page of ctx.store.scanSubjects(1000)) {
+    const c = page.find((s) => s.kind === 'person' && !listed.has(s.id));
+    if (c) {
+      clean = c.id;
+      break;
+    }
+  }
+  const keys = {} as Record<KeyRole, string>;
+  for (const role of KEY_ROLES) {
+    keys[role] = (await createApiKey(ctx.store, { name: `test ${role}`, role, source: role === 'source' ? 'spc' : null, subjectId: role === 'subject' ? person : null }, NOW, 'test')).key;
+  }
+  const server = await buildServer({ ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, dev: true, ...opts.server });
+  const app = server.app;
+  return {
+    ctx,
+    server,
+    app,
+    keys,
+    person,
+    org: { id: orgId, ref: `cn-uscc:${uscc}` },
+    clean,
+    dir,
+    req: ({ role, ...o }) => app.inject({ ...o, headers: { ...(role ? { authorization: `Bearer ${keys[role]}` } : {}), ...(o.headers ?? {}) } }),
+    close: async () => {
+      await app.close();
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
