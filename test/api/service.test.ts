@@ -1,0 +1,247 @@
+/**
+ * The HTTP service end to end through `inject`: records in, the gate current at once, receipts
+ * that return exactly what was decided, purpose-logged reads that the person sees, public views
+ * that show a person only on full ID number + name, catalog publishing, limits and logs.
+ */
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/api/auth.js';
+import { buildServer } from '../../src/api/server.js';
+import { ridCheckChar } from '../../src/ids/index.js';
+import { NOW, makeFixture, type Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await makeFixture();
+}, 60_000);
+afterAll(async () => f?.close());
+
+const rid = (first17: string) => first17 + ridCheckChar(first17);
+const AIR = 'transport.air.ticket';
+
+async function check(subject: string, action = AIR, role: 'checker' = 'checker') {
+  const r = await f.req({ method: 'POST', url: '/v1/checks', role, payload: { subject, action } });
+  expect(r.statusCode).toBe(200);
+  return r.json() as { receipt: string; decision: string; known: boolean; measures: { measure: string; list?: string }[] };
+}
+
+describe('records over HTTP reach the gate before the answer', () => {
+  it('a court decision about a clean person is enforced by the next check; a resend is a duplicate; changed content is rejected', async () => {
+    expect((await check(f.clean)).decision).toBe('allow');
+    const line = { externalId: 'api-case-1', type: 'court.dishonest-debtor-decision', subject: f.clean, occurredAt: '2026-11-20', facts: { caseNo: '(2026) Zhe 0102 Zhi 77', court: 'Hangzhou Shangcheng District Court', ground: 'evades' } };
+    const r = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: line });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ stored: 1, results: [{ index: 0, status: 'stored', subjectId: f.clean }] });
+    const c = await check(f.clean);
+    expect(c.decision).toBe('deny');
+    expect(c.measures.map((m) => m.list)).toContain('spc-dishonest-debtors');
+
+    const again = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: line });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ duplicates: 1, results: [{ status: 'duplicate' }] });
+
+    const changed = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { ...line, facts: { ...line.facts, ground: 'obstructs' } } });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('a batch answers per item: good items are stored, bad ones name the field and reason; other sources’ types are refused', async () => {
+    const good = { externalId: 'api-batch-1', type: 'court.dishonest-debtor-decision', subject: f.org.ref, occurredAt: '2026-11-01', facts: { caseNo: 'B-1', court: 'Court', ground: 'evades' } };
+    const badFacts = { ...good, externalId: 'api-batch-2', facts: { caseNo: 'B-2', court: 'Court', ground: 'no-such-ground' } };
+    const notOurs = { ...good, externalId: 'api-batch-3', type: 'tax.arrears' };
+    const r = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { records: [good, badFacts, notOurs] } });
+    expect(r.statusCode).toBe(200);
+    const body = r.json() as { stored: number; rejected: number; results: { status: string; field?: string; reason?: string }[] };
+    expect(body).toMatchObject({ stored: 1, rejected: 2 });
+    expect(body.results[1]).toMatchObject({ status: 'rejected', field: 'facts.ground' });
+    expect(body.results[2]).toMatchObject({ status: 'rejected', field: 'type' });
+    expect(body.results[2].reason).toMatch(/not authorised/);
+  });
+
+  it('a source key with narrower scopes may not send a type outside them', async () => {
+    const k = await createApiKey(f.ctx.store, { name: 'narrow court', role: 'source', source: 'spc', scopes: ['court.obligation-performed'] }, NOW, 'test');
+    const r = await f.app.inject({
+      method: 'POST',
+      url: '/v1/records',
+      headers: { authorization: `Bearer ${k.key}` },
+      payload: { externalId: 'scoped-1', type: 'court.dishonest-debtor-decision', subject: f.clean, occurredAt: '2026-11-01', facts: { caseNo: 'S-1', court: 'C', ground: 'evades' } },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toMatchObject({ code: 'XY_ERR_OUT_OF_SCOPE', field: '/type' });
+  });
+});
+
+describe('decision receipts', () => {
+  it('GET /v1/checks/{receipt} returns exactly the answer given, before and after the batch is flushed', async () => {
+    const r = await f.req({ method: 'POST', url: '/v1/checks', role: 'checker', payload: { subject: f.org.ref, action: AIR, reference: 'order-42' } });
+    const given = r.json();
+    const early = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}`, role: 'checker' });
+    expect(early.json().decided).toEqual(given);
+    await f.server.svc.receipts.flush();
+    const late = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}`, role: 'reviewer' });
+    expect(late.statusCode).toBe(200);
+    expect(late.json()).toMatchObject({ askedBy: expect.stringMatching(/^key:k_/), decided: given });
+    expect(late.json().askedAt).toBe(new Date(NOW).toISOString());
+  });
+
+  it('another checker cannot read a checker’s receipt', async () => {
+    const { receipt } = await check(f.org.ref);
+    const other = await createApiKey(f.ctx.store, { name: 'other office', role: 'checker' }, NOW, 'test');
+    const r = await f.app.inject({ method: 'GET', url: `/v1/checks/${receipt}`, headers: { authorization: `Bearer ${other.key}` } });
+    expect(r.statusCode).toBe(404);
+  });
+
+  it('a checker scoped to some actions may not check others', async () => {
+    const k = await createApiKey(f.ctx.store, { name: 'rail only', role: 'checker', scopes: ['transport.rail.high-speed'] }, NOW, 'test');
+    const ok = await f.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${k.key}` }, payload: { subject: f.org.ref, action: 'transport.rail.high-speed' } });
+    expect(ok.statusCode).toBe(200);
+    const no = await f.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${k.key}` }, payload: { subject: f.org.ref, action: AIR } });
+    expect(no.statusCode).toBe(403);
+    expect(no.json().code).toBe('XY_ERR_OUT_OF_SCOPE');
+  });
+
+  it('a batch answers in order under one receipt, which expands to the same results', async () => {
+    const subjects = [f.org.id, f.clean, 's_0000000000000000deadbeef', f.org.ref];
+    const r = await f.req({ method: 'POST', url: '/v1/checks:batch', role: 'checker', payload: { action: AIR, subjects } });
+    expect(r.statusCode).toBe(200);
+    const b = r.json();
+    expect(b.results.map((x: { decision: string; known: boolean }) => [x.decision, x.known])).toEqual([
+      ['deny', true],
+      [expect.any(String), true],
+      ['allow', false],
+      ['deny', true],
+    ]);
+    await f.server.svc.receipts.flush();
+    const got = await f.req({ method: 'GET', url: `/v1/checks/${b.receipt}`, role: 'checker' });
+    expect(got.json().decided.results).toEqual(b.results);
+  });
+
+  it('a batch above the cap is refused with a clear error', async () => {
+    const subjects = Array.from({ length: 10_001 }, () => f.clean);
+    const r = await f.req({ method: 'POST', url: '/v1/checks:batch', role: 'checker', payload: { action: AIR, subjects } });
+    expect(r.statusCode).toBe(413);
+    expect(r.json()).toMatchObject({ code: 'XY_ERR_BATCH_TOO_LARGE', field: '/subjects', max: 10_000 });
+  });
+});
+
+describe('purpose-logged reads and self-service', () => {
+  it('a reviewer’s read of a person’s record needs a purpose and shows in that person’s /v1/me', async () => {
+    const noPurpose = await f.req({ method: 'GET', url: `/v1/subjects/${f.person}`, role: 'reviewer' });
+    expect(noPurpose.statusCode).toBe(400);
+    expect(noPurpose.json()).toMatchObject({ code: 'XY_ERR_VALIDATION', field: 'querystring:/purpose' });
+    const read = await f.req({ method: 'GET', url: `/v1/subjects/${f.person}?purpose=${encodeURIComponent('objection review 2026-118')}`, role: 'reviewer' });
+    expect(read.statusCode).toBe(200);
+    expect(JSON.stringify(read.json())).not.toMatch(/"value"|"encrypted"|"hash"/);
+    const me = await f.req({ method: 'GET', url: '/v1/me', role: 'subject' });
+    expect(me.statusCode).toBe(200);
+    const log = me.json().accessLog as { action: string; purpose: string; by: { role: string; name: string } }[];
+    expect(log).toContainEqual(expect.objectContaining({ action: 'subject.read', purpose: 'objection review 2026-118', by: expect.objectContaining({ role: 'reviewer', name: 'test reviewer' }) }));
+    expect(me.json().record.subject.id).toBe(f.person);
+  });
+});
+
+describe('public views', () => {
+  const number = rid('33010219800101123');
+  const name = '王小明';
+  beforeAll(async () => {
+    const mps = await createApiKey(f.ctx.store, { name: 'residents registry', role: 'source', source: 'mps' }, NOW, 'test');
+    const reg = await f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${mps.key}` }, payload: { kind: 'subject', subject: `cn-rid:${number}`, name } });
+    expect(reg.statusCode).toBe(201);
+    const rec = await f.req({
+      method: 'POST',
+      url: '/v1/records',
+      role: 'source',
+      payload: { externalId: 'public-case-1', type: 'court.dishonest-debtor-decision', subject: `cn-rid:${number}`, occurredAt: '2026-11-02', facts: { caseNo: 'P-1', court: 'Court', ground: 'evades' } },
+    });
+    expect(rec.statusCode).toBe(201);
+  });
+
+  it('finds an organisation by its credit code and shows its public list entries', async () => {
+    const code = f.org.ref.slice('cn-uscc:'.length);
+    const s = await f.app.inject({ method: 'GET', url: `/public/v1/search?q=${code}` });
+    expect(s.json().results).toEqual([expect.objectContaining({ id: f.org.id, kind: 'enterprise' })]);
+    const v = await f.app.inject({ method: 'GET', url: `/public/v1/subjects/${f.org.ref}` });
+    expect(v.statusCode).toBe(200);
+    expect(v.json().lists.map((l: { list: string }) => l.list)).toContain('spc-dishonest-debtors');
+    expect(v.json()).not.toHaveProperty('schemes');
+  });
+
+  it('shows a person only for the full ID number with the exact name, masked, and logs the lookup', async () => {
+    expect((await f.app.inject({ method: 'GET', url: `/public/v1/subjects/cn-rid:${number}` })).statusCode).toBe(404);
+    expect((await f.app.inject({ method: 'GET', url: `/public/v1/subjects/cn-rid:${number}?name=${encodeURIComponent('王小')}` })).statusCode).toBe(404);
+    const r = await f.app.inject({ method: 'GET', url: `/public/v1/subjects/cn-rid:${number}?name=${encodeURIComponent(name)}` });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.name).toBe('王**');
+    expect(body.identifiers).toEqual([{ scheme: 'cn-rid', value: `${number.slice(0, 6)}********${number.slice(-4)}` }]);
+    expect(body.lists.map((l: { list: string }) => l.list)).toContain('spc-dishonest-debtors');
+    expect(body.records).toEqual([]);
+    expect(r.body).not.toContain(number);
+    // The internal id of a person is not a way in either.
+    expect((await f.app.inject({ method: 'GET', url: `/public/v1/subjects/${body.id}?name=${encodeURIComponent(name)}` })).statusCode).toBe(404);
+    const log = await f.ctx.store.auditPage({ limit: 5, subjectId: body.id, actions: ['public.read'] });
+    expect(log).toHaveLength(1);
+  });
+
+  it('person search by name finds nobody', async () => {
+    const r = await f.app.inject({ method: 'GET', url: `/public/v1/search?q=${encodeURIComponent(name)}` });
+    expect(r.json().results).toEqual([]);
+  });
+});
+
+describe('catalog versions over HTTP', () => {
+  it('drafts, validates and publishes a version (rescoring), then rolls back', async () => {
+    const cur = (await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' })).json();
+    const doc = structuredClone(cur.doc);
+    doc.version = '2026.2-api';
+    doc.measures = doc.measures.filter((m: { action: string }) => m.action !== AIR);
+    const bad = { ...doc, version: '2026.3-bad', lists: [{ ...doc.lists[0], legalBasis: '' }, ...doc.lists.slice(1)] };
+    const v = await f.req({ method: 'POST', url: '/v1/catalog/versions:validate', role: 'author', payload: bad });
+    expect(v.statusCode).toBe(422);
+    expect(v.json()).toMatchObject({ code: 'XY_ERR_CATALOG_INVALID', field: expect.stringContaining('lists[') });
+    expect((await f.req({ method: 'POST', url: '/v1/catalog/versions:validate', role: 'author', payload: doc })).statusCode).toBe(200);
+    expect((await f.req({ method: 'POST', url: '/v1/catalog/versions', role: 'author', payload: doc })).statusCode).toBe(201);
+    expect((await check(f.org.ref)).decision).toBe('deny');
+    const pub = await f.req({ method: 'POST', url: `/v1/catalog/versions/${doc.id}@${doc.version}:publish`, role: 'author' });
+    expect(pub.statusCode).toBe(200);
+    expect(pub.json()).toMatchObject({ result: 'published' });
+    expect((await check(f.org.ref)).decision).toBe('allow');
+    const back = await f.req({ method: 'POST', url: `/v1/catalog/versions/${cur.version}:publish`, role: 'author' });
+    expect(back.json()).toMatchObject({ result: 'republished' });
+    expect((await check(f.org.ref)).decision).toBe('deny');
+  });
+});
+
+describe('limits and logs', () => {
+  it('rate-limits the public endpoints with a problem response', async () => {
+    const s = await buildServer({ ctx: f.ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, publicRateLimit: { max: 3, timeWindow: 60_000 } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await s.app.inject({ method: 'GET', url: '/public/v1/search?q=test' })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      const r = await s.app.inject({ method: 'GET', url: '/public/v1/search?q=test' });
+      expect(r.json()).toMatchObject({ code: 'XY_ERR_RATE_LIMITED', status: 429 });
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  it('logs one line per request with its id, never an ID number or a name in clear', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
+    const s = await buildServer({ ctx: f.ctx, now: () => NOW, logLevel: 'info', logStream: stream, refreshEveryMs: 0 });
+    try {
+      const number = rid('11010119900307123');
+      const r = await s.app.inject({ method: 'GET', url: `/public/v1/subjects/cn-rid:${number}?name=${encodeURIComponent('李四')}`, headers: { 'x-request-id': 'trace-abc' } });
+      expect(r.headers['x-request-id']).toBe('trace-abc');
+      const all = lines.join('');
+      expect(all).toContain('"reqId":"trace-abc"');
+      expect(all).toContain(`cn-rid:110101********${number.slice(-4)}`);
+      expect(all).not.toContain(number);
+      expect(all).not.toContain('李四');
+      expect(all).not.toContain(encodeURIComponent('李四'));
+    } finally {
+      await s.app.close();
+    }
+  });
+});
