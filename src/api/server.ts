@@ -26,7 +26,7 @@ import { devRoutes } from './routes/dev.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { subjectRoutes } from './routes/subjects.js';
-import { DEFAULT_LIMITS, resolveRef, type Limits, type Service } from './service.js';
+import { DEFAULT_LIMITS, requireSubject, type Limits, type Service } from './service.js';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -89,13 +89,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     ctx: o.ctx,
     feed,
     receipts,
-    auth: new Authenticator(o.ctx.store, async (ref) => {
-      try {
-        return await resolveRef(svc, ref, 'token');
-      } catch {
-        return null;
-      }
-    }, { oidc: o.oidc, dev: o.dev }),
+    // A token's subject must exist: an internal id is not taken on trust.
+    auth: new Authenticator(o.ctx.store, async (ref) => requireSubject(svc, ref, 'token').catch(() => null), { oidc: o.oidc, dev: o.dev }),
     now,
     limits,
     byHash: new Map(),

@@ -160,7 +160,8 @@ Examples:
     .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string }) => {
+    .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 25)
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number }) => {
       const g = globals();
       const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;
       const jwksUrl = o.oidcJwksUrl ?? process.env.XY_OIDC_JWKS_URL;
@@ -172,6 +173,7 @@ Examples:
           dev: o.dev,
           oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE } : undefined,
           logLevel: o.logLevel,
+          receipts: { intervalMs: o.receiptFlushMs },
           banner: (url) => {
             if (!g.json) console.log(`xinyong is serving ${url} (OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs)${o.dev ? ', dev sign-in ON' : ''}.`);
           },
