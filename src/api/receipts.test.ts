@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
+import type { Store } from '../store/port.js';
+import { ReceiptLog } from './receipts.js';
+
+/** Just enough of a store to watch what the log writes, and to fail on demand. */
+function fakeStore() {
+  const written: AuditEntryInput[][] = [];
+  let failNext = false;
+  const store = {
+    appendAudit: async (entries: AuditEntryInput[]) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      written.push(entries);
+      return [] as AuditEntry[];
+    },
+  } as unknown as Store;
+  return { store, written, fail: () => (failNext = true) };
+}
+
+const entry = (receipt: string): AuditEntryInput => ({ at: 1, actor: 'key:k_1', action: 'check.decided', subjectId: null, data: { receipt } });
+
+describe('ReceiptLog', () => {
+  it('answers for a receipt before it is written, and writes waiting receipts in one batch', async () => {
+    const s = fakeStore();
+    const log = new ReceiptLog(s.store, { intervalMs: 60_000 });
+    log.add('rc_a', entry('rc_a'));
+    log.add('rc_b', entry('rc_b'));
+    expect(log.peek('rc_a')).toEqual(entry('rc_a'));
+    expect(s.written).toHaveLength(0);
+    await log.flush();
+    expect(s.written).toEqual([[entry('rc_a'), entry('rc_b')]]);
+    expect(log.peek('rc_a')).toBeUndefined();
+    await log.close();
+  });
+
+  it('flushes at once when enough receipts wait', async () => {
+    const s = fakeStore();
+    const log = new ReceiptLog(s.store, { intervalMs: 60_000, maxPending: 3 });
+    for (const r of ['rc_1', 'rc_2', 'rc_3']) log.add(r, entry(r));
+    await new Promise((r) => setImmediate(r));
+    expect(s.written.flat().map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_1', 'rc_2', 'rc_3']);
+    await log.close();
+  });
+
+  it('keeps receipts whose write failed, in order, and writes them with the next flush; close flushes', async () => {
+    const s = fakeStore();
+    const errors: unknown[] = [];
+    const log = new ReceiptLog(s.store, { intervalMs: 60_000, onError: (e) => errors.push(e) });
+    log.add('rc_1', entry('rc_1'));
+    s.fail();
+    await expect(log.flush()).rejects.toThrow('disk full');
+    expect(errors).toHaveLength(1);
+    log.add('rc_2', entry('rc_2'));
+    expect(log.peek('rc_1')).toBeDefined();
+    await log.close();
+    expect(s.written.flat().map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_1', 'rc_2']);
+  });
+});
