@@ -58,6 +58,28 @@ describe('records over HTTP reach the gate before the answer', () => {
     expect(body.results[2].reason).toMatch(/not authorised/);
   });
 
+  it('listing an enterprise binds its legal representative at once (the gate follows legal roles)', async () => {
+    const listed = new Set((await f.ctx.store.listEntries({ list: 'spc-dishonest-debtors', limit: 10_000 })).map((e) => e.subjectId));
+    let org: string | undefined;
+    let rep: string | undefined;
+    for await (const page of f.ctx.store.scanSubjects(1000)) {
+      const orgs = page.filter((x) => x.kind === 'enterprise' && !listed.has(x.id)).map((x) => x.id);
+      const rel = (await f.ctx.store.relationsOfOrgs(orgs)).find((r) => r.role === 'legal-representative' && !listed.has(r.personId));
+      if (rel) {
+        org = rel.subjectId;
+        rep = rel.personId;
+        break;
+      }
+    }
+    if (!org || !rep) throw new Error('the fixture city has no unlisted enterprise with a legal representative');
+    expect((await check(rep)).decision).toBe('allow');
+    const r = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'api-org-1', type: 'court.dishonest-debtor-decision', subject: org, occurredAt: '2026-11-10', facts: { caseNo: 'O-1', court: 'Court', ground: 'evades' } } });
+    expect(r.statusCode).toBe(201);
+    const c = (await f.req({ method: 'POST', url: '/v1/checks', role: 'checker', payload: { subject: rep, action: AIR } })).json();
+    expect(c.decision).toBe('deny');
+    expect(c.measures.some((m: { via?: { subjectId: string; role: string } }) => m.via?.subjectId === org && m.via.role === 'legal-representative')).toBe(true);
+  });
+
   it('a source key with narrower scopes may not send a type outside them', async () => {
     const k = await createApiKey(f.ctx.store, { name: 'narrow court', role: 'source', source: 'spc', scopes: ['court.obligation-performed'] }, NOW, 'test');
     const r = await f.app.inject({
