@@ -146,7 +146,7 @@ export class Ingestor {
       const first = insertedIds.delete(g.rec.id);
       if (conflicting.has(pos)) {
         // Records are never updated in place: a changed resend must come as a correction.
-        results[g.i] = { lineNo: items[g.i].lineNo, status: 'rejected', error: { field: 'externalId', reason: `was already stored (${g.rec.id}) with different content; a stored record is never replaced or edited` } };
+        results[g.i] = { lineNo: items[g.i].lineNo, status: 'rejected', error: { field: 'externalId', reason: `was already stored (${g.rec.id}) with different content; a stored record is never replaced or edited`, conflict: true } };
         continue;
       }
       results[g.i] = { lineNo: items[g.i].lineNo, status: first ? 'stored' : 'duplicate', recordId: g.rec.id, subjectId: g.rec.subjectId };

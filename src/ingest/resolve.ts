@@ -14,6 +14,8 @@ import type { RecordLine, SubjectLine } from './lines.js';
 export interface Rejection {
   field: string;
   reason: string;
+  /** The line repeats a stored record's source and externalId with different content. */
+  conflict?: true;
 }
 
 /** How a line refers to its subject once resolved. */

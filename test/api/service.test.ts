@@ -41,8 +41,8 @@ describe('records over HTTP reach the gate before the answer', () => {
     expect(again.json()).toMatchObject({ duplicates: 1, results: [{ status: 'duplicate' }] });
 
     const changed = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { ...line, facts: { ...line.facts, ground: 'obstructs' } } });
-    expect(changed.statusCode).toBe(400);
-    expect(changed.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json()).toMatchObject({ code: 'XY_ERR_CONFLICT', field: '/externalId' });
   });
 
   it('a batch answers per item: good items are stored, bad ones name the field and reason; other sources’ types are refused', async () => {

@@ -30,6 +30,7 @@ const ItemResultSchema = Type.Object(
     subjectId: Type.Optional(Type.String()),
     field: Type.Optional(Type.String()),
     reason: Type.Optional(Type.String()),
+    conflict: Type.Optional(Type.Boolean({ description: 'true when the line repeats a stored record with different content' })),
   },
   { additionalProperties: false },
 );
@@ -57,7 +58,7 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
     return items.map((_, i) => {
       if (outOfScope.has(i)) return { index: i, status: 'rejected' as const, field: 'type', reason: 'this key’s scopes do not cover this record type' };
       const r = byLine.get(i) as ItemResult;
-      if (r.status === 'rejected') return { index: i, status: 'rejected' as const, field: r.error.field, reason: r.error.reason };
+      if (r.status === 'rejected') return { index: i, status: 'rejected' as const, field: r.error.field, reason: r.error.reason, ...(r.error.conflict ? { conflict: true } : {}) };
       return { index: i, status: r.status, recordId: r.recordId, subjectId: r.subjectId };
     });
   }
@@ -96,7 +97,7 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
         if (single) {
           const r = results[0];
           if (r.status === 'rejected') {
-            const code = r.reason?.includes('scopes') ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION';
+            const code = r.reason?.includes('scopes') ? 'XY_ERR_OUT_OF_SCOPE' : 'conflict' in r ? 'XY_ERR_CONFLICT' : 'XY_ERR_VALIDATION';
             throw new ApiError(code, `${r.field}: ${r.reason}`, { field: r.field === '(line)' ? '/' : `/${r.field}` });
           }
           return reply.code(r.status === 'stored' ? 201 : 200).send(summary);
