@@ -18,6 +18,11 @@ export interface AuditEntryInput {
   subjectId: string | null;
   /** JSON-safe details (no NaN, Infinity, cycles or lone surrogates); `undefined` is recorded as `null`. */
   data: unknown;
+  /**
+   * Further subjects the entry is about (a batch of checks), indexed so each one's access log
+   * finds it. Not hashed on its own: `data` must name them, so the chain covers them.
+   */
+  subjects?: string[];
 }
 
 /** An entry as stored: numbered from 1 and linked to its predecessor. */

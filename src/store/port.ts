@@ -190,8 +190,21 @@ export interface Store {
   appendAudit(entries: AuditEntryInput[]): Promise<AuditEntry[]>;
   /** The audit entry holding the check decided under `receipt`. */
   findReceipt(receipt: string): Promise<AuditEntry | null>;
-  /** Audit entries, newest first, optionally of some actions or about one subject. */
+  /**
+   * Audit entries, newest first, optionally of some actions or about one subject (an entry is
+   * about a subject when its `subjectId` is that subject or its `subjects` index names it).
+   */
   auditPage(q: AuditQuery): Promise<AuditEntry[]>;
+
+  /**
+   * The change feed: the subjects whose stored state was saved after `afterSeq`, oldest first,
+   * with the feed position reached. Every `saveStates` adds to it, whichever process saved.
+   */
+  stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[] }>;
+  /** The feed position now (0 when empty). */
+  stateChangeHead(): Promise<number>;
+  /** Drops feed rows older than `before` (readers that far behind rebuild instead). */
+  pruneStateChanges(before: Instant): Promise<number>;
   scanAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
   auditHead(): Promise<{ seq: number; hash: string } | null>;
 

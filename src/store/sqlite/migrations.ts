@@ -207,4 +207,23 @@ CREATE INDEX audit_log_subject ON audit_log(subject_id, seq) WHERE subject_id IS
 CREATE INDEX audit_log_action ON audit_log(action, seq);
 `,
   },
+  {
+    version: 7,
+    name: 'state-change-feed-and-audit-subjects',
+    // The change feed: every saved state leaves a row, so a server process sees derivations made
+    // by another process (a CLI import, a second server) and updates its gate. audit_subjects
+    // indexes entries about many subjects (a batch of checks) for each one's access log.
+    sql: `
+CREATE TABLE state_changes (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  subject_id TEXT NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE TABLE audit_subjects (
+  subject_id TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  PRIMARY KEY (subject_id, seq)
+) WITHOUT ROWID;
+`,
+  },
 ];

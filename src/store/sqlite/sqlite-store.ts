@@ -49,6 +49,15 @@ export class SqliteStore implements Store {
 
   private readonly rawStmts = new Map<string, Database.Statement>();
 
+  /**
+   * Runs `fn` in a write transaction taken at BEGIN IMMEDIATE: a transaction that reads and then
+   * writes (the audit head, say) must not fail with SQLITE_BUSY when another process (a CLI
+   * import beside a running server) writes at the same moment; it waits for busy_timeout instead.
+   */
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   /** A prepared statement returning rows as arrays. */
   private rawSt(sql: string): Database.Statement {
     let s = this.rawStmts.get(sql);
@@ -73,10 +82,10 @@ export class SqliteStore implements Store {
     const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version as number));
     for (const m of SQLITE_MIGRATIONS) {
       if (done.has(m.version)) continue;
-      this.db.transaction(() => {
+      this.tx(() => {
         this.db.exec(m.sql);
         this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      })();
+      });
     }
   }
 
@@ -104,8 +113,10 @@ export class SqliteStore implements Store {
     const entries = chainEntries(head ? { seq: head.seq as number, hash: head.hash as string } : null, inputs);
     const ins = this.st('INSERT INTO audit_log (seq, at, actor, action, subject_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const rc = this.st('INSERT INTO check_receipts (receipt, audit_seq) VALUES (?, ?)');
-    for (const e of entries) {
+    const about = this.st('INSERT OR IGNORE INTO audit_subjects (subject_id, seq) VALUES (?, ?)');
+    for (const [i, e] of entries.entries()) {
       ins.run(e.seq, e.at, e.actor, e.action, e.subjectId, JSON.stringify(e.data), e.prevHash, e.hash);
+      for (const id of inputs[i].subjects ?? []) about.run(id, e.seq);
       const receipt = e.action === 'check.decided' ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
       if (typeof receipt === 'string') rc.run(receipt, e.seq);
     }
@@ -113,7 +124,7 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
-    return this.db.transaction(() => this.appendAuditSync(inputs))();
+    return this.tx(() => this.appendAuditSync(inputs));
   }
 
   private auditFrom(r: Row): AuditEntry {
@@ -137,7 +148,10 @@ export class SqliteStore implements Store {
   async auditPage(q: AuditQuery): Promise<AuditEntry[]> {
     const where: string[] = ['seq < ?'];
     const args: unknown[] = [q.before ?? Number.MAX_SAFE_INTEGER];
-    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.subjectId !== undefined) {
+      where.push('(subject_id = ? OR seq IN (SELECT seq FROM audit_subjects WHERE subject_id = ?))');
+      args.push(q.subjectId, q.subjectId);
+    }
     if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
     const rows = this.st(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => this.auditFrom(r));
@@ -161,12 +175,12 @@ export class SqliteStore implements Store {
   }
 
   async createApiKey(k: ApiKeyRow, audit: AuditEntryInput): Promise<void> {
-    this.db.transaction(() => {
+    this.tx(() => {
       this.st('INSERT INTO api_keys (id, name, role, scopes, source, subject_id, secret_hash, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
         k.id, k.name, k.role, JSON.stringify(k.scopes), k.source, k.subjectId, k.secretHash, k.createdAt, k.createdBy, k.revokedAt,
       );
       this.appendAuditSync([audit]);
-    })();
+    });
   }
 
   async getApiKey(id: string): Promise<ApiKeyRow | null> {
@@ -179,11 +193,11 @@ export class SqliteStore implements Store {
   }
 
   async revokeApiKey(id: string, at: Instant, audit: AuditEntryInput): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.tx(() => {
       const changed = this.st('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
       if (changed) this.appendAuditSync([audit]);
       return changed;
-    })();
+    });
   }
 
   async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
@@ -222,23 +236,23 @@ export class SqliteStore implements Store {
   // ---- catalog versions
 
   async saveCatalogVersion(row: CatalogVersionRow, audit: AuditEntryInput): Promise<void> {
-    this.db.transaction(() => {
+    this.tx(() => {
       this.st(
         `INSERT INTO catalog_versions (catalog_id, version, status, hash, doc, created_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(catalog_id, version) DO UPDATE SET status = excluded.status, hash = excluded.hash, doc = excluded.doc, published_at = excluded.published_at
          WHERE catalog_versions.status = 'draft'`,
       ).run(row.catalogId, row.version, row.status, row.hash, JSON.stringify(row.doc), row.createdAt, row.publishedAt);
       this.appendAuditSync([audit]);
-    })();
+    });
   }
 
   async publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void> {
-    this.db.transaction(() => {
+    this.tx(() => {
       // published_at keeps the first publication; every publication (a rollback too) is an event.
       this.st("UPDATE catalog_versions SET status = 'published', published_at = COALESCE(published_at, ?) WHERE catalog_id = ? AND version = ?").run(at, catalogId, version);
       this.st('INSERT OR IGNORE INTO catalog_publications (catalog_id, version, published_at) VALUES (?, ?, ?)').run(catalogId, version, at);
       this.appendAuditSync([audit]);
-    })();
+    });
   }
 
   private catalogRow(r: Row): CatalogVersionRow {
@@ -277,7 +291,7 @@ export class SqliteStore implements Store {
   // ---- subjects and records
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
-    return this.db.transaction(() => {
+    return this.tx(() => {
       // A new subject is marked dirty so that it gets a state (base score, grade) even without records.
       // Only a registration (it carries a name) may update a subject; a mere reference by
       // identifier (no name) never moves a registered subject back to its number's address code.
@@ -373,7 +387,7 @@ export class SqliteStore implements Store {
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       if (audit) this.appendAuditSync([audit]);
       return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
-    })();
+    });
   }
 
   private subjectFrom(r: Row, idents: Row[]): Subject {
@@ -475,7 +489,7 @@ export class SqliteStore implements Store {
   }
 
   async addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void> {
-    this.db.transaction(() => {
+    this.tx(() => {
       const r = this.st('SELECT subject_id FROM records WHERE id = ?').get(recordId) as Row | undefined;
       if (!r) throw new Error(`no record ${recordId}`);
       const seq = ((this.st('SELECT MAX(seq) AS m FROM record_status WHERE record_id = ?').get(recordId) as Row).m as number | null) ?? 0;
@@ -484,7 +498,7 @@ export class SqliteStore implements Store {
       );
       this.st(DIRTY_SQL).run(r.subject_id, change.at);
       this.appendAuditSync([audit]);
-    })();
+    });
   }
 
   // ---- derived state
@@ -509,9 +523,9 @@ export class SqliteStore implements Store {
   async markDirty(subjectIds: string[]): Promise<void> {
     const st = this.st(DIRTY_SQL);
     const now = Date.now();
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const id of subjectIds) st.run(id, now);
-    })();
+    });
   }
 
   private insertEntry(e: ListEntry, ownerId: string) {
@@ -525,7 +539,7 @@ export class SqliteStore implements Store {
   }
 
   async saveStates(save: SaveStates): Promise<void> {
-    this.db.transaction(() => {
+    this.tx(() => {
       const up = this.st(
         `INSERT INTO subject_states (subject_id, kind, catalog_version, as_of, next_change_at, grades, schemes, state_hash) VALUES (?, (SELECT kind FROM subjects WHERE id = ?), ?, ?, ?, ?, ?, ?)
          ON CONFLICT(subject_id) DO UPDATE SET catalog_version = excluded.catalog_version, as_of = excluded.as_of,
@@ -551,8 +565,25 @@ export class SqliteStore implements Store {
         if (c.mark === undefined) clear.run(c.id);
         else clearMark.run(c.id, c.mark);
       }
+      const feed = this.st('INSERT INTO state_changes (subject_id, at) VALUES (?, ?)');
+      const at = Date.now();
+      for (const st of save.states) feed.run(st.subjectId, at);
       if (save.audit) this.appendAuditSync([save.audit]);
-    })();
+    });
+  }
+
+  async stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[] }> {
+    const rows = this.rawSt('SELECT seq, subject_id FROM state_changes WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as [number, string][];
+    return { seq: rows.length ? rows[rows.length - 1][0] : afterSeq, subjectIds: [...new Set(rows.map((r) => r[1]))] };
+  }
+
+  async stateChangeHead(): Promise<number> {
+    const r = this.st("SELECT seq FROM sqlite_sequence WHERE name = 'state_changes'").get() as Row | undefined;
+    return r ? (r.seq as number) : 0;
+  }
+
+  async pruneStateChanges(before: Instant): Promise<number> {
+    return this.st('DELETE FROM state_changes WHERE at < ?').run(before).changes;
   }
 
   private entryFrom(r: Row): ListEntry {
