@@ -132,7 +132,7 @@ export class Authenticator {
         payload = (await jwtVerify(token, this.devSecret, { issuer: DEV_ISSUER, algorithms: ['HS256'] })).payload;
         via = 'dev';
       } else if (this.jwks && this.opts.oidc) {
-        payload = (await jwtVerify(token, this.jwks, { issuer: this.opts.oidc.issuer, audience: this.opts.oidc.audience })).payload;
+        payload = (await jwtVerify(token, this.jwks, { issuer: this.opts.oidc.issuer, audience: this.opts.oidc.audience, requiredClaims: ['exp'] })).payload;
         via = 'oidc';
       } else return null;
     } catch {

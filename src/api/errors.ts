@@ -8,9 +8,12 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { maskIdentifier } from '../ids/index.js';
+import { redactUrl } from './redact.js';
 
 export const PROBLEMS = {
   XY_ERR_VALIDATION: { status: 400, slug: 'validation', title: 'The request is not valid' },
+  XY_ERR_BAD_URL: { status: 400, slug: 'bad-url', title: 'The URL is not valid' },
   XY_ERR_MALFORMED_JSON: { status: 400, slug: 'malformed-json', title: 'The request body is not valid JSON' },
   XY_ERR_INVALID_SUBJECT_REF: { status: 400, slug: 'invalid-subject-ref', title: 'The subject reference is not valid' },
   XY_ERR_UNKNOWN_ACTION: { status: 400, slug: 'unknown-action', title: 'The catalog has no such action' },
@@ -24,6 +27,7 @@ export const PROBLEMS = {
   XY_ERR_CONFLICT: { status: 409, slug: 'conflict', title: 'The request conflicts with stored data' },
   XY_ERR_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large', title: 'The request body is too large' },
   XY_ERR_BATCH_TOO_LARGE: { status: 413, slug: 'batch-too-large', title: 'The batch has too many items' },
+  XY_ERR_URI_TOO_LONG: { status: 414, slug: 'uri-too-long', title: 'A path segment is too long' },
   XY_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: 'unsupported-media-type', title: 'The request body must be JSON' },
   XY_ERR_CATALOG_INVALID: { status: 422, slug: 'catalog-invalid', title: 'The catalog does not load' },
   XY_ERR_RATE_LIMITED: { status: 429, slug: 'rate-limited', title: 'Too many requests' },
@@ -66,7 +70,40 @@ export const ProblemSchema = Type.Object(
 
 export function problemBody(req: FastifyRequest, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
   const p = PROBLEMS[code];
-  return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: p.status, code, detail, instance: req.url.split('?')[0], requestId: String(req.id), ...extra };
+  return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: p.status, code, detail, instance: instanceOf(req), requestId: String(req.id), ...extra };
+}
+
+/** An 18-character run shaped like a resident ID number. */
+const RID_RUN = /\d{17}[\dXx]/g;
+
+/**
+ * `instance` is the request path, but a path can hold a person's ID number
+ * (`/v1/subjects/cn-rid:…`), which the API never sends back in clear. A route parameter that is an
+ * identifier is masked as in the logs; literal parts of the route (`checks:batch`) are kept as
+ * they are. A path that matched no route is masked segment by segment.
+ */
+function instanceOf(req: FastifyRequest): string {
+  const path = req.url.split('?')[0];
+  let params: unknown[] | null = null;
+  try {
+    // Requests that failed before routing have no route context, and reading it throws.
+    if (req.routeOptions.url !== undefined) params = Object.values((req.params ?? {}) as Record<string, unknown>);
+  } catch {
+    params = null;
+  }
+  if (params === null) return redactUrl(path);
+  return path
+    .split('/')
+    .map((seg) => {
+      let decoded = seg;
+      try {
+        decoded = decodeURIComponent(seg);
+      } catch {
+        // left as sent
+      }
+      return params.includes(decoded) ? redactUrl(seg) : seg.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
+    })
+    .join('/');
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
@@ -105,6 +142,11 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     return sendProblem(req, reply, 'XY_ERR_VALIDATION', `${first.field} ${first.reason}`, { field: first.field, errors });
   }
   switch (err.code) {
+    // Raised before routing (see `frameworkErrors`); Fastify's own messages would quote the URL.
+    case 'FST_ERR_BAD_URL':
+      return sendProblem(req, reply, 'XY_ERR_BAD_URL', 'the URL has an invalid percent-encoding', { field: 'url' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return sendProblem(req, reply, 'XY_ERR_URI_TOO_LONG', 'a path parameter is longer than this service accepts (100 characters)', { field: 'url' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return sendProblem(req, reply, 'XY_ERR_BODY_TOO_LARGE', `the body exceeds this endpoint's limit of ${reply.routeOptions.bodyLimit ?? 'the configured'} bytes`);
@@ -119,8 +161,17 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', err.message, { field: '/' });
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     // A client error Fastify raised that has no code of ours yet: still a client error, said plainly.
-    return sendProblem(req, reply, 'XY_ERR_VALIDATION', err.message);
+    return sendProblem(req, reply, 'XY_ERR_VALIDATION', err.message, { field: '/' });
   }
   req.log.error({ err }, 'unexpected error');
   return sendProblem(req, reply, 'XY_ERR_INTERNAL', 'an internal error occurred; it has been logged with this request id');
 }
+
+/**
+ * Fastify's `frameworkErrors` option: a URL that cannot be routed (bad percent-encoding, a path
+ * parameter over `maxParamLength`) otherwise gets Fastify's plain JSON, which quotes the whole URL
+ * (an ID number in the path included) and is not problem+json.
+ */
+export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+  errorHandler(err, req, reply);
+};

@@ -11,7 +11,7 @@ function fakeStore() {
     appendAudit: async (entries: AuditEntryInput[]) => {
       if (failNext) {
         failNext = false;
-        throw new Error('disk full');
+        throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
       }
       written.push(entries);
       return [] as AuditEntry[];
@@ -43,6 +43,24 @@ describe('ReceiptLog', () => {
     await new Promise((r) => setImmediate(r));
     expect(s.written.flat().map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_1', 'rc_2', 'rc_3']);
     await log.close();
+  });
+
+  it('sets aside an entry the store can never take, and writes the rest', async () => {
+    const written: AuditEntryInput[] = [];
+    const store = {
+      appendAudit: async (entries: AuditEntryInput[]) => {
+        if (entries.some((e) => (e.data as { receipt: string }).receipt === 'rc_bad')) throw new TypeError('Lone surrogate is not allowed');
+        written.push(...entries);
+        return [] as AuditEntry[];
+      },
+    } as unknown as Store;
+    const errors: string[] = [];
+    const log = new ReceiptLog(store, { intervalMs: 60_000, onError: (e) => errors.push((e as Error).message) });
+    for (const r of ['rc_1', 'rc_bad', 'rc_2']) log.add(r, entry(r));
+    await log.close();
+    expect(written.map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_1', 'rc_2']);
+    expect(log.rejected).toBe(1);
+    expect(errors[0]).toMatch(/rc_bad cannot be written/);
   });
 
   it('keeps receipts whose write failed, in order, and writes them with the next flush; close flushes', async () => {

@@ -20,6 +20,8 @@ export class ReceiptLog {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** Receipts set aside because they could not be written at all (a bug upstream; reported through onError). */
+  rejected = 0;
 
   constructor(
     private readonly store: Store,
@@ -62,7 +64,24 @@ export class ReceiptLog {
     this.pending = new Map();
     this.flushing = (async () => {
       try {
-        await this.store.appendAudit([...batch.values()]);
+        try {
+          await this.store.appendAudit([...batch.values()]);
+        } catch (err) {
+          if (isStorageError(err)) throw err;
+          // Not the disk: some entry cannot be written at all. Write the others one by one and set
+          // the bad ones aside (reported), so one cannot hold back every receipt after it.
+          for (const [receipt, e] of batch) {
+            try {
+              await this.store.appendAudit([e]);
+              batch.delete(receipt);
+            } catch (one) {
+              if (isStorageError(one)) throw one;
+              batch.delete(receipt);
+              this.rejected++;
+              this.opts.onError?.(new Error(`receipt ${receipt} cannot be written to the audit log and was set aside: ${(one as Error).message}`));
+            }
+          }
+        }
       } catch (err) {
         // Put them back in front of newer ones: nothing is dropped, the next flush retries.
         this.pending = new Map([...batch, ...this.pending]);
@@ -84,4 +103,10 @@ export class ReceiptLog {
     this.closed = true;
     await this.flush();
   }
+}
+
+/** A failure of the store itself (busy, I/O, full), worth retrying, as opposed to an entry it cannot take. */
+function isStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_') || code.startsWith('E') || /^[0-9A-Z]{5}$/.test(code));
 }

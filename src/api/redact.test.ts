@@ -11,6 +11,8 @@ describe('redactUrl', () => {
     expect(redactUrl(`/v1/x/${rid}`)).not.toContain(rid);
     expect(redactUrl('/v1/subjects/cn-uscc:91350100M000100Y43')).toBe('/v1/subjects/cn-uscc:91350100M000100Y43');
     expect(redactUrl('/v1/subjects/staff-no:AB123456')).toBe('/v1/subjects/staff-no:AB****56');
+    expect(redactUrl('/v1/checks:batch')).toBe('/v1/checks:batch');
+    expect(redactUrl('/v1/audit:verify')).toBe('/v1/audit:verify');
   });
 
   it('drops query values except harmless paging ones', () => {

@@ -14,7 +14,8 @@ function maskSegment(seg: string): string {
     s = seg;
   }
   const colon = s.indexOf(':');
-  if (colon > 0 && /^[a-z][a-z0-9-]{1,31}$/.test(s.slice(0, colon))) {
+  // `scheme:value` with a digit in the value; `checks:batch` and `audit:verify` are route verbs.
+  if (colon > 0 && /^[a-z][a-z0-9-]{1,31}$/.test(s.slice(0, colon)) && /\d/.test(s.slice(colon + 1))) {
     const scheme = s.slice(0, colon);
     return `${scheme}:${maskIdentifier(scheme === 'cn-uscc' ? 'cn-uscc' : scheme === 'cn-rid' ? 'cn-rid' : 'other', s.slice(colon + 1))}`;
   }

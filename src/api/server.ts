@@ -15,8 +15,10 @@ import type { AppContext } from '../app/context.js';
 import { GateFeed } from '../app/gate-feed.js';
 import type { Instant } from '../domain/types.js';
 import { refreshState } from '../ingest/rescore.js';
+import { loadCatalogDoc } from '../catalog/load.js';
 import { Authenticator, type OidcOptions } from './auth.js';
-import { ApiError, errorHandler, sendProblem } from './errors.js';
+import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.js';
+import { guardInput } from './schemas.js';
 import { redactUrl } from './redact.js';
 import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -39,11 +41,15 @@ export interface ServerOptions {
   /** Where log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
   limits?: Partial<Limits>;
+  /** Trust X-Forwarded-For from a reverse proxy (Fastify `trustProxy`), so rate limits apply per client. */
+  trustProxy?: boolean | string;
   /** Per client address, on the public endpoints. */
   publicRateLimit?: { max: number; timeWindow: number };
   receipts?: ReceiptLogOptions;
-  /** How often to apply what falls due by time (ms); 0 turns the scheduler off. */
+  /** How often to apply what falls due by time (ms); 0 turns it off. */
   refreshEveryMs?: number;
+  /** How often to follow the store's change feed and catalog publications (ms); 0 turns it off. */
+  syncEveryMs?: number;
 }
 
 export interface Server {
@@ -53,6 +59,8 @@ export interface Server {
 
 /** A route as the OpenAPI document writes it: `/v1/checks:batch`, `/v1/catalog/versions/{v}:publish`. */
 const routeLabel = (url: string) => url.replace(/:(\w+)(\([^)]*\))?/g, (m, name: string, re: string | undefined, off: number) => (url[off - 1] === ':' ? m : `{${name}}`)).replace(/::/g, ':');
+
+const windowText = (ms: number) => (ms % 60_000 === 0 ? (ms === 60_000 ? 'minute' : `${ms / 60_000} minutes`) : `${ms / 1000} s`);
 
 /** A promise-chain mutex: writes that must update the gate run one at a time. */
 function serialiser() {
@@ -67,6 +75,7 @@ function serialiser() {
 export async function buildServer(o: ServerOptions): Promise<Server> {
   const now = o.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const publicLimit = o.publicRateLimit ?? { max: 120, timeWindow: 60_000 };
   const reqPrefix = randomBytes(3).toString('hex');
   let reqSeq = 0;
   const app = Fastify({
@@ -74,7 +83,10 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     // One line per request is written by the onResponse hook below, with the URL redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyBytes,
-    return503OnClosing: true,
+    // Requests that arrive while closing get our own 503 problem (below), not Fastify's body.
+    return503OnClosing: false,
+    trustProxy: o.trustProxy ?? false,
+    frameworkErrors,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -83,6 +95,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The feed position is read before the gate is built, so a change made meanwhile is replayed, not lost.
+  let feedSeq = await o.ctx.store.stateChangeHead();
   const feed = await GateFeed.load(o.ctx.store, o.ctx.catalog);
   const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
   const svc: Service = {
@@ -98,11 +112,21 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   };
 
   app.decorateRequest('principal', null);
+  // Only JSON bodies: a text/plain body is refused as the wrong media type, not parsed as a string.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, req, reply) => errorHandler(err as never, req as never, reply as never));
   app.setNotFoundHandler((req, reply) => sendProblem(req as never, reply as never, 'XY_ERR_ROUTE_NOT_FOUND', `no endpoint ${req.method} ${redactUrl(req.url)}; see /v1/openapi.json`));
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError('XY_ERR_UNAVAILABLE', 'the service is shutting down; retry in a moment');
+    }
     const access = req.routeOptions.config?.access;
     if (!access || access.includes('public')) return;
     const h = req.headers.authorization;
@@ -119,6 +143,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     if (!access.includes(p.role)) throw new ApiError('XY_ERR_FORBIDDEN', `the ${p.role} role may not call ${req.method} ${routeLabel(req.routeOptions.url ?? '')}; allowed: ${access.join(', ')}`);
     req.principal = p;
   });
+
+  // Before the schemas: what JSON Schema lets through and the store and audit chain cannot take.
+  app.addHook('preValidation', guardInput);
 
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
   app.addHook('onResponse', async (req, reply) => {
@@ -152,7 +179,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry later`), { statusCode: 429 }),
+    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`at most ${ctx.max} requests per ${windowText(publicLimit.timeWindow)} from one address; retry in ${ctx.after}`), { statusCode: 429 }),
   });
 
   app.get('/v1/openapi.json', { config: { access: ['public'] }, schema: { hide: true } }, async () => app.swagger());
@@ -167,26 +194,55 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(subjectRoutes(svc));
   await app.register(catalogRoutes(svc));
   await app.register(auditRoutes(svc));
-  await app.register(publicRoutes(svc, o.publicRateLimit ?? { max: 120, timeWindow: 60_000 }));
+  await app.register(publicRoutes(svc, publicLimit));
   if (o.dev) await app.register(devRoutes(svc));
 
-  // What falls due by time (an entry leaving its notice period, an escalation) reaches the gate.
-  let timer: NodeJS.Timeout | null = null;
-  if ((o.refreshEveryMs ?? 60_000) > 0) {
-    timer = setInterval(() => {
+  // Two loops keep this process current. The sync loop follows the store's change feed, so
+  // derivations made elsewhere (a CLI import, another server, the due loop) reach the gate within
+  // `syncEveryMs`, and picks up a catalog published elsewhere. The due loop applies what falls due
+  // by time alone (an entry leaving its notice period, an escalation).
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, fn: () => Promise<void>) => {
+    if (ms <= 0) return;
+    let running = false;
+    const t = setInterval(() => {
+      if (running) return;
+      running = true;
       svc
-        .writes(async () => {
-          const ids = new Set<string>();
-          await refreshState(svc.ctx.store, svc.ctx.catalog, now(), 1000, (d) => d.forEach((id) => ids.add(id)));
-          await svc.feed.refresh(svc.ctx.store, ids);
-        })
-        .catch((err) => app.log.error({ err }, 'scheduled refresh failed'));
-    }, o.refreshEveryMs ?? 60_000);
-    timer.unref();
-  }
+        .writes(fn)
+        .catch((err) => app.log.error({ err }, `${what} failed`))
+        .finally(() => (running = false));
+    }, ms);
+    t.unref();
+    timers.push(t);
+  };
+  every(o.syncEveryMs ?? 1000, 'following the change feed', async () => {
+    const row = await svc.ctx.store.getPublishedCatalog();
+    if (row && (row.catalogId !== svc.ctx.catalog.id || row.version !== svc.ctx.catalog.version)) {
+      const c = loadCatalogDoc(row.doc);
+      if (c.ok) {
+        feedSeq = await svc.ctx.store.stateChangeHead();
+        svc.ctx.catalog = c.value;
+        await svc.feed.rebuild(svc.ctx.store, c.value);
+        app.log.info({ catalog: `${row.catalogId}@${row.version}` }, 'catalog published elsewhere is now in force here');
+      }
+    }
+    for (;;) {
+      const ch = await svc.ctx.store.stateChangesSince(feedSeq, 20_000);
+      if (ch.subjectIds.length === 0) break;
+      await svc.feed.refresh(svc.ctx.store, ch.subjectIds);
+      feedSeq = ch.seq;
+    }
+  });
+  every(o.refreshEveryMs ?? 60_000, 'applying what fell due', async () => {
+    const t = now();
+    await refreshState(svc.ctx.store, svc.ctx.catalog, t, 1000);
+    // A reader more than a day behind rebuilds its gate rather than replaying the feed.
+    await svc.ctx.store.pruneStateChanges(t - 86_400_000);
+  });
 
   app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
+    for (const t of timers) clearInterval(t);
     // In-flight requests have finished by now; what they decided goes to the audit log.
     await svc.writes(async () => undefined);
     await receipts.close();

@@ -116,6 +116,8 @@ export function parseInstant(text: string): Result<Instant, string> {
   const y = Number(ys), mo = Number(mos), d = Number(ds);
   const h = hs ? Number(hs) : 0, mi = mis ? Number(mis) : 0, s = ss ? Number(ss) : 0;
   if (hs && !tz) return err(`'${text}' has a time but no offset; add Z or +08:00`);
+  // Date.UTC reads years 0–99 as 1900–1999; no credit record or question is about antiquity anyway.
+  if (y < 1000) return err(`'${text}' has year ${y}; years before 1000 are not accepted`);
   if (mo < 1 || mo > 12) return err(`'${text}' has month ${mo}, which does not exist`);
   const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   if (d < 1 || d > lastDay) return err(`'${text}' has day ${d}, but that month has ${lastDay} days`);

@@ -81,7 +81,7 @@ export class Ingestor {
           const src = this.catalog.sources.get(item.source);
           if (!src) return reject({ field: '(source)', reason: `unknown source '${item.source}'` });
           if (!(src.registers ?? []).includes(r.value.subject.kind)) {
-            return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s` });
+            return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s`, forbidden: true });
           }
         }
         mergeSubject(subjects, r.value.subject);

@@ -16,6 +16,8 @@ export interface Rejection {
   reason: string;
   /** The line repeats a stored record's source and externalId with different content. */
   conflict?: true;
+  /** The sender is not authorised for this record type or registration. */
+  forbidden?: true;
 }
 
 /** How a line refers to its subject once resolved. */
@@ -163,7 +165,7 @@ export function resolveRecordLine(
   if (!rt) return fail('type', `is not a record type of catalog ${catalog.id}@${catalog.version}`);
   const src = catalog.sources.get(source);
   if (!src) return fail('(source)', `unknown source '${source}'`);
-  if (!src.allows(l.type)) return fail('type', `source '${source}' is not authorised to send ${l.type}`);
+  if (!src.allows(l.type)) return { ok: false as const, error: { field: 'type', reason: `source '${source}' is not authorised to send ${l.type}`, forbidden: true as const } };
   if (typeof l.occurredAt !== 'string') return fail('occurredAt', 'must be an ISO-8601 date or date-time');
   const at = parseInstant(l.occurredAt);
   // parseInstant's reasons quote the input; a shifted column could put an ID number here.

@@ -24,8 +24,9 @@ export interface Fixture {
   person: string;
   /** An enterprise listed on spc-dishonest-debtors: internal id and `cn-uscc:` reference. */
   org: { id: string; ref: string };
-  /** A subject on no list (internal id). */
+  /** Two persons on no list (internal ids), for tests that list one. */
   clean: string;
+  clean2: string;
   dir: string;
   req(opts: InjectOptions & { role?: KeyRole }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -43,19 +44,18 @@ export async function makeFixture(opts: { persons?: number; enterprises?: number
   const orgSubject = await ctx.store.getSubject(orgId);
   const uscc = orgSubject?.identifiers.find((i) => i.scheme === 'cn-uscc')?.masked;
   const listed = new Set(entries.map((e) => e.subjectId));
-  let clean = '';
+  const cleanOnes: string[] = [];
   for await (const page of ctx.store.scanSubjects(1000)) {
-    const c = page.find((s) => s.kind === 'person' && !listed.has(s.id));
-    if (c) {
-      clean = c.id;
-      break;
-    }
+    // Holding no legal role, so that listing an organisation in one test cannot reach them.
+    for (const c of page) if (c.kind === 'person' && !listed.has(c.id) && cleanOnes.length < 2 && (await ctx.store.relationsOfPersons([c.id])).length === 0) cleanOnes.push(c.id);
+    if (cleanOnes.length === 2) break;
   }
+  const [clean, clean2] = cleanOnes;
   const keys = {} as Record<KeyRole, string>;
   for (const role of KEY_ROLES) {
     keys[role] = (await createApiKey(ctx.store, { name: `test ${role}`, role, source: role === 'source' ? 'spc' : null, subjectId: role === 'subject' ? person : null }, NOW, 'test')).key;
   }
-  const server = await buildServer({ ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, dev: true, ...opts.server });
+  const server = await buildServer({ ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0, dev: true, ...opts.server });
   const app = server.app;
   return {
     ctx,
@@ -65,6 +65,7 @@ export async function makeFixture(opts: { persons?: number; enterprises?: number
     person,
     org: { id: orgId, ref: `cn-uscc:${uscc}` },
     clean,
+    clean2,
     dir,
     req: ({ role, ...o }) => app.inject({ ...o, headers: { ...(role ? { authorization: `Bearer ${keys[role]}` } : {}), ...(o.headers ?? {}) } }),
     close: async () => {

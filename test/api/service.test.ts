@@ -53,8 +53,8 @@ describe('records over HTTP reach the gate before the answer', () => {
     expect(r.statusCode).toBe(200);
     const body = r.json() as { stored: number; rejected: number; results: { status: string; field?: string; reason?: string }[] };
     expect(body).toMatchObject({ stored: 1, rejected: 2 });
-    expect(body.results[1]).toMatchObject({ status: 'rejected', field: 'facts.ground' });
-    expect(body.results[2]).toMatchObject({ status: 'rejected', field: 'type' });
+    expect(body.results[1]).toMatchObject({ status: 'rejected', field: '/facts/ground' });
+    expect(body.results[2]).toMatchObject({ status: 'rejected', field: '/type', forbidden: true });
     expect(body.results[2].reason).toMatch(/not authorised/);
   });
 
@@ -159,6 +159,37 @@ describe('purpose-logged reads and self-service', () => {
     const log = me.json().accessLog as { action: string; purpose: string; by: { role: string; name: string } }[];
     expect(log).toContainEqual(expect.objectContaining({ action: 'subject.read', purpose: 'objection review 2026-118', by: expect.objectContaining({ role: 'reviewer', name: 'test reviewer' }) }));
     expect(me.json().record.subject.id).toBe(f.person);
+  });
+
+  it('a batch check about the person shows in their access log with its decision', async () => {
+    const b = (await f.req({ method: 'POST', url: '/v1/checks:batch', role: 'checker', payload: { action: 'procurement.bid', subjects: [f.org.id, f.person] } })).json();
+    await f.server.svc.receipts.flush();
+    const log = (await f.req({ method: 'GET', url: '/v1/me', role: 'subject' })).json().accessLog as { action: string; receipt?: string; decision?: string }[];
+    expect(log).toContainEqual(expect.objectContaining({ action: 'check.decided', receipt: b.receipt, decision: b.results[1].decision }));
+  });
+});
+
+describe('the change feed', () => {
+  it('a record stored by another process (a CLI import) reaches this server’s gate through the feed', async () => {
+    const s = await buildServer({ ctx: f.ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 20 });
+    try {
+      const subject = f.clean2;
+      const ask = async () => (await s.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${f.keys.checker}` }, payload: { subject, action: AIR } })).json().decision;
+      expect(await ask()).toBe('allow');
+      // Written behind this server's back, as `xinyong import` in another process would.
+      const { Ingestor } = await import('../../src/ingest/ingestor.js');
+      const ing = new Ingestor(f.ctx.store, f.ctx.catalog, f.ctx.keyring, { now: () => NOW, actor: 'source:spc' });
+      const [r] = await ing.ingestBatch([{ source: 'spc', line: { externalId: 'feed-1', type: 'court.dishonest-debtor-decision', subject, occurredAt: '2026-11-20', facts: { caseNo: 'F-1', court: 'C', ground: 'evades' } } }]);
+      expect(r.status).toBe('stored');
+      let d = await ask();
+      for (let i = 0; i < 100 && d !== 'deny'; i++) {
+        await new Promise((res) => setTimeout(res, 20));
+        d = await ask();
+      }
+      expect(d).toBe('deny');
+    } finally {
+      await s.app.close();
+    }
   });
 });
 

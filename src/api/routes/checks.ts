@@ -173,7 +173,11 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
         }
         const receipt = newReceipt();
         const atIso = iso(at ?? now);
-        svc.receipts.add(receipt, { at: now, actor: p.actor, action: 'check.decided', subjectId: null, data: { receipt, batch: true, action, at: atIso, catalog, count: subjects.length, items: compact } });
+        // Each known subject finds the batch in its access log through the audit subject index.
+        const about: string[] = [];
+        for (const c of compact) if (typeof c === 'string') about.push(c);
+        else if (c.subjectId !== undefined) about.push(c.subjectId);
+        svc.receipts.add(receipt, { at: now, actor: p.actor, action: 'check.decided', subjectId: null, subjects: about, data: { receipt, batch: true, action, at: atIso, catalog, count: subjects.length, items: compact } });
         return { receipt, action, at: atIso, catalog, count: subjects.length, results: results as Static<typeof BatchItem>[] };
       },
     );

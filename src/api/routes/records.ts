@@ -25,12 +25,13 @@ const RecordLine = Type.Object(
 const ItemResultSchema = Type.Object(
   {
     index: Type.Integer(),
-    status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
+    status: Type.Enum(['stored', 'duplicate', 'rejected']),
     recordId: Type.Optional(Type.String()),
     subjectId: Type.Optional(Type.String()),
-    field: Type.Optional(Type.String()),
+    field: Type.Optional(Type.String({ description: 'JSON pointer into the record line' })),
     reason: Type.Optional(Type.String()),
     conflict: Type.Optional(Type.Boolean({ description: 'true when the line repeats a stored record with different content' })),
+    forbidden: Type.Optional(Type.Boolean({ description: 'true when the sender may not send this record type or register this kind of subject' })),
   },
   { additionalProperties: false },
 );
@@ -56,9 +57,9 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
     });
     const byLine = new Map<number, ItemResult>(results.map((r) => [(r.lineNo as number) - 1, r]));
     return items.map((_, i) => {
-      if (outOfScope.has(i)) return { index: i, status: 'rejected' as const, field: 'type', reason: 'this key’s scopes do not cover this record type' };
+      if (outOfScope.has(i)) return { index: i, status: 'rejected' as const, field: '/type', reason: 'this key’s scopes do not cover this record type', forbidden: true };
       const r = byLine.get(i) as ItemResult;
-      if (r.status === 'rejected') return { index: i, status: 'rejected' as const, field: r.error.field, reason: r.error.reason, ...(r.error.conflict ? { conflict: true } : {}) };
+      if (r.status === 'rejected') return { index: i, status: 'rejected' as const, field: pointer(r.error.field), reason: r.error.reason, ...(r.error.conflict ? { conflict: true } : {}), ...(r.error.forbidden ? { forbidden: true } : {}) };
       return { index: i, status: r.status, recordId: r.recordId, subjectId: r.subjectId };
     });
   }
@@ -86,6 +87,9 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         const p = principal(req);
         const body = req.body as { records?: unknown };
+        if ('records' in body && (!Array.isArray(body.records) || body.records.length === 0)) {
+          throw new ApiError('XY_ERR_VALIDATION', '/records must be a non-empty array of record lines', { field: '/records' });
+        }
         const single = !Array.isArray(body.records);
         const lines = single ? [body] : (body.records as unknown[]);
         if (lines.length > svc.limits.maxRecordBatch) {
@@ -97,8 +101,8 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
         if (single) {
           const r = results[0];
           if (r.status === 'rejected') {
-            const code = r.reason?.includes('scopes') ? 'XY_ERR_OUT_OF_SCOPE' : 'conflict' in r ? 'XY_ERR_CONFLICT' : 'XY_ERR_VALIDATION';
-            throw new ApiError(code, `${r.field}: ${r.reason}`, { field: r.field === '(line)' ? '/' : `/${r.field}` });
+            const code = 'conflict' in r ? 'XY_ERR_CONFLICT' : 'forbidden' in r ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION';
+            throw new ApiError(code, `${r.field}: ${r.reason}`, { field: r.field ?? '/' });
           }
           return reply.code(r.status === 'stored' ? 201 : 200).send(summary);
         }
@@ -131,4 +135,10 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/** An ingest field name (`facts.ground`, `(line)`) as a JSON pointer into the record line. */
+function pointer(field: string): string {
+  if (field.startsWith('(')) return '/';
+  return '/' + field.split('.').join('/');
 }
