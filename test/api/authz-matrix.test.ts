@@ -1,0 +1,220 @@
+/**
+ * Who may call what. The table below is the specification, written out by hand rather than read
+ * from the routes' `config.access`, so a route that widens or narrows its access by mistake fails
+ * here. Every route × every role, plus no credential: allowed cells send a valid request and must
+ * succeed (2xx); denied cells must be 401 (no credential) or 403 (wrong role) problems. The table
+ * must also cover exactly the routes the server registers, so a new route cannot ship without a row.
+ */
+import { randomBytes } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/api/auth.js';
+import { buildServer } from '../../src/api/server.js';
+import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
+import { NOW, makeFixture, type Fixture } from './fixture.js';
+
+const ROLES = ['source', 'checker', 'reviewer', 'author', 'admin', 'subject'] as const satisfies readonly KeyRole[];
+type Caller = KeyRole | 'none';
+const CALLERS: Caller[] = ['none', ...ROLES];
+const PUBLIC = 'public' as const;
+const AIR = 'transport.air.ticket';
+const LIST = 'spc-dishonest-debtors';
+
+/** What the requests need from the fixture city: set up once in beforeAll. */
+interface Ctx {
+  f: Fixture;
+  receipt: string;
+  recordId: string;
+  catalogDoc: unknown;
+  catalogVersion: string;
+  seq: number;
+}
+
+interface Row {
+  route: string;
+  allowed: readonly KeyRole[] | typeof PUBLIC;
+  /** A request that succeeds when an allowed caller sends it. */
+  req: (c: Ctx) => InjectOptions;
+}
+
+const purpose = 'purpose=authorisation%20matrix%20test';
+
+/** The specification (DESIGN §1 roles, §8 endpoints). */
+const MATRIX: Row[] = [
+  { route: 'POST /v1/checks', allowed: ['checker'], req: (c) => ({ method: 'POST', url: '/v1/checks', payload: { subject: c.f.org.ref, action: AIR } }) },
+  { route: 'POST /v1/checks:batch', allowed: ['checker'], req: (c) => ({ method: 'POST', url: '/v1/checks:batch', payload: { action: AIR, subjects: [c.f.org.ref, c.f.person, c.f.clean] } }) },
+  { route: 'GET /v1/checks/{receipt}', allowed: ['checker', 'reviewer', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/checks/${c.receipt}` }) },
+  {
+    route: 'POST /v1/records',
+    allowed: ['source'],
+    // A fresh externalId per call, so every allowed call stores a record (201).
+    req: (c) => ({ method: 'POST', url: '/v1/records', payload: { externalId: `authz-${++c.seq}`, type: 'court.contract-breach-judgment', subject: c.f.org.id, occurredAt: '2026-11-01', facts: { caseNo: `(2026) authz ${c.seq}` } } }),
+  },
+  { route: 'GET /v1/records/{id}', allowed: ['source', 'reviewer'], req: (c) => ({ method: 'GET', url: `/v1/records/${c.recordId}?${purpose}` }) },
+  { route: 'GET /v1/subjects/{ref}', allowed: ['reviewer'], req: (c) => ({ method: 'GET', url: `/v1/subjects/${c.f.person}?${purpose}` }) },
+  { route: 'GET /v1/lists/{code}/entries', allowed: ['reviewer'], req: () => ({ method: 'GET', url: `/v1/lists/${LIST}/entries?${purpose}&limit=5` }) },
+  { route: 'GET /v1/me', allowed: ['subject'], req: () => ({ method: 'GET', url: '/v1/me' }) },
+  { route: 'GET /v1/catalog', allowed: ROLES, req: () => ({ method: 'GET', url: '/v1/catalog' }) },
+  { route: 'GET /v1/catalog/versions', allowed: ['reviewer', 'author', 'admin'], req: () => ({ method: 'GET', url: '/v1/catalog/versions' }) },
+  // The catalog in force, resent: stored already with the same content, so 200 and nothing changes.
+  { route: 'POST /v1/catalog/versions', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions', payload: c.catalogDoc as object }) },
+  { route: 'POST /v1/catalog/versions:validate', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions:validate', payload: c.catalogDoc as object }) },
+  // Publishing the version in force is a no-op ('unchanged'), so the matrix leaves the city as it was.
+  { route: 'POST /v1/catalog/versions/{v}:publish', allowed: ['author'], req: (c) => ({ method: 'POST', url: `/v1/catalog/versions/${c.catalogVersion}:publish` }) },
+  { route: 'GET /v1/audit', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit?limit=5' }) },
+  { route: 'GET /v1/audit:verify', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit:verify' }) },
+  { route: 'GET /public/v1/search', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/public/v1/search?q=co' }) },
+  { route: 'GET /public/v1/subjects/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/public/v1/subjects/${encodeURIComponent(c.f.org.ref)}` }) },
+  { route: 'GET /healthz', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/healthz' }) },
+  { route: 'GET /v1/openapi.json', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/v1/openapi.json' }) },
+  { route: 'GET /docs', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/docs' }) },
+  { route: 'POST /v1/dev/sign-in', allowed: PUBLIC, req: () => ({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } }) },
+];
+
+let c: Ctx;
+beforeAll(async () => {
+  const f = await makeFixture();
+  const check = await f.req({ method: 'POST', url: '/v1/checks', role: 'checker', payload: { subject: f.org.ref, action: AIR } });
+  expect(check.statusCode).toBe(200);
+  const rec = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'authz-setup', type: 'court.contract-breach-judgment', subject: f.org.id, occurredAt: '2026-11-01', facts: { caseNo: '(2026) authz setup' } } });
+  expect(rec.statusCode).toBe(201);
+  const cat = await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' });
+  expect(cat.statusCode).toBe(200);
+  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0 };
+}, 60_000);
+afterAll(async () => c?.f.close());
+
+const send = (caller: Caller, o: InjectOptions) => c.f.req({ ...o, role: caller === 'none' ? undefined : caller });
+const isAllowed = (row: Row, caller: Caller) => row.allowed === PUBLIC || (caller !== 'none' && row.allowed.includes(caller));
+
+function expectProblem(r: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, status: number, code: string, cell: string) {
+  expect(r.statusCode, cell).toBe(status);
+  expect(String(r.headers['content-type']), cell).toMatch(/^application\/problem\+json/);
+  expect(r.json(), cell).toMatchObject({ status, code });
+}
+
+/**
+ * The routes the server registers, from `printRoutes` (hooks cannot be added after `ready`):
+ * METHOD + path as the OpenAPI document writes it, without HEAD (Fastify adds one per GET) and
+ * without the swagger-ui assets under /docs/.
+ */
+function registeredRoutes(tree: string): Set<string> {
+  const out = new Set<string>();
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(.*)$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    const mm = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(m[2]) as RegExpExecArray;
+    stack.length = depth;
+    stack.push(mm[1]);
+    // find-my-way shows a static `::` as `:`; a parameter is `/:name` with an optional `(regex)`.
+    const path = stack.join('').replace(/\/:(\w+)(\([^)]*\))?/g, '/{$1}').replace(/::/g, ':');
+    for (const method of (mm[2] ?? '').split(', ').filter(Boolean)) {
+      if (method !== 'HEAD' && !path.startsWith('/docs/')) out.add(`${method} ${path}`);
+    }
+  }
+  return out;
+}
+
+describe('the authorisation matrix', () => {
+  it('covers exactly the routes the server registers, and exactly the roles there are', () => {
+    expect(new Set(ROLES)).toEqual(new Set(KEY_ROLES));
+    const registered = registeredRoutes(c.f.app.printRoutes({ commonPrefix: false }));
+    expect(registered.size).toBeGreaterThan(15);
+    expect([...registered].sort()).toEqual(MATRIX.map((r) => r.route).sort());
+  });
+
+  describe.each(MATRIX)('$route', (row) => {
+    it.each(CALLERS)('%s', async (caller) => {
+      const cell = `${row.route} as ${caller}`;
+      const r = await send(caller, row.req(c));
+      if (isAllowed(row, caller)) {
+        // /docs may redirect to its index page; everything else answers a valid request with 2xx.
+        const ok = row.route === 'GET /docs' ? r.statusCode >= 200 && r.statusCode < 400 : r.statusCode >= 200 && r.statusCode < 300;
+        expect(ok, `${cell}: ${r.statusCode} ${r.body.slice(0, 300)}`).toBe(true);
+      } else if (caller === 'none') {
+        expectProblem(r, 401, 'XY_ERR_UNAUTHENTICATED', cell);
+        expect(r.headers['www-authenticate'], cell).toMatch(/^Bearer/);
+      } else {
+        expectProblem(r, 403, 'XY_ERR_FORBIDDEN', cell);
+      }
+    });
+  });
+});
+
+describe('credentials that are not valid', () => {
+  const garbage: [string, (f: Fixture) => string][] = [
+    ['an unknown word', () => 'Bearer garbage'],
+    ['a well-formed key that was never issued', () => `Bearer xy_k_000000000000_${'A'.repeat(43)}`],
+    ['a real key id with the wrong secret', (f) => `Bearer ${f.keys.admin.slice(0, -1)}${f.keys.admin.endsWith('A') ? 'B' : 'A'}`],
+    ['a key without the Bearer scheme', (f) => f.keys.admin],
+    ['Basic auth', () => `Basic ${Buffer.from('admin:admin').toString('base64')}`],
+    ['Bearer with nothing after it', () => 'Bearer '],
+    ['a JWT that is not one', () => 'Bearer a.b.c'],
+    ['a credential over 8 KiB', () => `Bearer xy_${'a'.repeat(9000)}`],
+  ];
+  it.each(garbage)('%s → 401', async (_name, header) => {
+    const r = await c.f.req({ method: 'GET', url: '/v1/audit', headers: { authorization: header(c.f) } });
+    expectProblem(r, 401, 'XY_ERR_UNAUTHENTICATED', _name);
+    expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  it('a public route ignores a credential, even a bad one', async () => {
+    for (const url of ['/healthz', '/public/v1/search?q=co']) {
+      expect((await c.f.req({ method: 'GET', url, headers: { authorization: 'Bearer garbage' } })).statusCode, url).toBe(200);
+    }
+  });
+
+  it('a dev token signed with another secret → 401', async () => {
+    const jwt = await new SignJWT({ xinyong_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('xinyong-dev').setSubject('dev-admin').setIssuedAt().setExpirationTime('1h').sign(randomBytes(32));
+    expectProblem(await c.f.req({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${jwt}` } }), 401, 'XY_ERR_UNAUTHENTICATED', 'forged dev token');
+  });
+
+  it('a revoked key → 401', async () => {
+    // Never used before revocation: the Authenticator caches verified keys for 30 s.
+    const { key, row } = await createApiKey(c.f.ctx.store, { name: 'to revoke', role: 'admin' }, NOW, 'test');
+    expect(await c.f.ctx.store.revokeApiKey(row.id, NOW, { at: NOW, actor: 'test', action: 'key.revoked', subjectId: null, data: { id: row.id } })).toBe(true);
+    expectProblem(await c.f.req({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${key}` } }), 401, 'XY_ERR_UNAUTHENTICATED', 'revoked');
+  });
+
+  it('a key revoked after use → 401 on a server that has not cached it', async () => {
+    const { key, row } = await createApiKey(c.f.ctx.store, { name: 'used then revoked', role: 'admin' }, NOW, 'test');
+    expect((await c.f.req({ method: 'GET', url: '/v1/audit:verify', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    await c.f.ctx.store.revokeApiKey(row.id, NOW, { at: NOW, actor: 'test', action: 'key.revoked', subjectId: null, data: { id: row.id } });
+    const fresh = await buildServer({ ctx: c.f.ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0 });
+    try {
+      expectProblem(await fresh.app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${key}` } }), 401, 'XY_ERR_UNAUTHENTICATED', 'revoked after use');
+    } finally {
+      await fresh.app.close();
+    }
+  });
+});
+
+describe('dev sign-in', () => {
+  it('hands out a token that works as that role, and only as that role', async () => {
+    const r = await c.f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } });
+    expect(r.statusCode).toBe(200);
+    const { token, role } = r.json() as { token: string; role: string };
+    expect(role).toBe('reviewer');
+    const auth = { authorization: `Bearer ${token}` };
+    const read = await c.f.req({ method: 'GET', url: `/v1/subjects/${c.f.person}?${purpose}`, headers: auth });
+    expect(read.statusCode, read.body.slice(0, 300)).toBe(200);
+    expectProblem(await c.f.req({ method: 'POST', url: '/v1/checks', headers: auth, payload: { subject: c.f.org.ref, action: AIR } }), 403, 'XY_ERR_FORBIDDEN', 'reviewer token on checks');
+    expectProblem(await c.f.req({ method: 'GET', url: '/v1/audit', headers: auth }), 403, 'XY_ERR_FORBIDDEN', 'reviewer token on audit');
+  });
+
+  it('does not exist on a server built without dev, where dev tokens are not accepted either', async () => {
+    const token = ((await c.f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } })).json() as { token: string }).token;
+    const prod = await buildServer({ ctx: c.f.ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0 });
+    try {
+      const r = await prod.app.inject({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } });
+      expectProblem(r, 404, 'XY_ERR_ROUTE_NOT_FOUND', 'sign-in without dev');
+      const read = await prod.app.inject({ method: 'GET', url: `/v1/subjects/${c.f.person}?${purpose}`, headers: { authorization: `Bearer ${token}` } });
+      expectProblem(read, 401, 'XY_ERR_UNAUTHENTICATED', 'dev token without dev');
+    } finally {
+      await prod.app.close();
+    }
+  });
+});
