@@ -64,5 +64,8 @@ describe('xinyong keys', () => {
     expect(run(['keys', 'create', '--role', 'subject', '--name', 'x']).stderr).toMatch(/--subject/);
     expect(run(['keys', 'create', '--role', 'root', '--name', 'x']).stderr).toMatch(/unknown role 'root'/);
     expect(run(['keys', 'create', '--role', 'checker', '--name', 'x', '--scope', 'fly.to.moon']).stderr).toMatch(/unknown action 'fly.to.moon'/);
+    expect(run(['keys', 'create', '--role', 'source', '--source', 'spc', '--name', 'x', '--scope', 'tax.*']).stderr).toMatch(/covers no record type that source 'spc' may send/);
+    expect(run(['keys', 'create', '--role', 'checker', '--source', 'spc', '--name', 'x']).stderr).toMatch(/--source is only for source keys/);
+    expect(run(['keys', 'create', '--role', 'source', '--source', 'spc', '--name', 'narrow', '--scope', 'court.obligation-performed']).code).toBe(0);
   });
 });

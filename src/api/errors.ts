@@ -22,8 +22,6 @@ export const PROBLEMS = {
   XY_ERR_OUT_OF_SCOPE: { status: 403, slug: 'out-of-scope', title: 'This is outside the credential’s scopes' },
   XY_ERR_NOT_FOUND: { status: 404, slug: 'not-found', title: 'Not found' },
   XY_ERR_ROUTE_NOT_FOUND: { status: 404, slug: 'route-not-found', title: 'No such endpoint' },
-  XY_ERR_METHOD_NOT_ALLOWED: { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' },
-  XY_ERR_NOT_ACCEPTABLE: { status: 406, slug: 'not-acceptable', title: 'Not acceptable' },
   XY_ERR_CONFLICT: { status: 409, slug: 'conflict', title: 'The request conflicts with stored data' },
   XY_ERR_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large', title: 'The request body is too large' },
   XY_ERR_BATCH_TOO_LARGE: { status: 413, slug: 'batch-too-large', title: 'The batch has too many items' },

@@ -16,7 +16,7 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
 import { createDemoKeys, demoKeysPath, hasDemoKeys, serve } from './serve.js';
-import { createApiKey } from '../api/auth.js';
+import { createApiKey, scopeAllows } from '../api/auth.js';
 import { KEY_ROLES, type KeyRole } from '../store/port.js';
 import { isoInstants } from '../app/json.js';
 import { printAudit, printCheck, printDiff, printEntries, printSubject, printSummary } from './format.js';
@@ -88,7 +88,7 @@ scheme:value for a deployment's own registered identifier scheme.
 Instants are ISO-8601: 2026-06-30 or 2026-06-30T08:00:00+08:00.
 
 Examples:
-  xinyong demo                        build the demo city (first time) and serve it on :8080
+  xinyong demo --if-empty             build the demo city (first time only) and serve it on :8080
   xinyong demo --persons 20000 --enterprises 2000 --seed 7 --db /tmp/city.db --no-serve
   xinyong serve --port 8080
   xinyong keys create --role checker --name 'ticket office' --scope transport.air.ticket
@@ -143,7 +143,7 @@ Examples:
               for (const [role, key] of Object.entries(demoKeys.keys)) console.log(`  ${role.padEnd(9)} ${key}`);
               if (demoKeys.listedOrg) console.log(`A listed enterprise to check: ${demoKeys.listedOrg}`);
             } else if (hasDemoKeys(ctx.dbPath)) console.log(`Demo API keys: see ${demoKeysPath(ctx.dbPath)}.`);
-            console.log(`Try:\n  curl -s -X POST ${url}/v1/checks -H "Authorization: Bearer $XY_CHECKER_KEY" -H 'content-type: application/json' \\\n    -d '{"subject":"'$XY_LISTED_ORG'","action":"transport.air.ticket"}'`);
+            console.log(`Try (after loading the keys: set -a; . ${demoKeysPath(ctx.dbPath)}; set +a):\n  curl -s -X POST ${url}/v1/checks -H "Authorization: Bearer $XY_CHECKER_KEY" -H 'content-type: application/json' \\\n    -d '{"subject":"'$XY_LISTED_ORG'","action":"transport.air.ticket"}'`);
             console.log('Stop with Ctrl-C (receipts are flushed first).');
           },
         });
@@ -152,7 +152,7 @@ Examples:
 
   program
     .command('serve')
-    .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs)')
+    .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs); records imported or catalogs published by other processes reach it within a second')
     .option('--port <n>', 'HTTP port', intArg, 8080)
     .option('--host <host>', 'address to listen on', 'localhost')
     .option('--dev', 'enable the dev sign-in (POST /v1/dev/sign-in); never in production', false)
@@ -160,8 +160,9 @@ Examples:
     .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
+    .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy), so public rate limits apply per client', false)
     .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 25)
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number }) => {
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean }) => {
       const g = globals();
       const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;
       const jwksUrl = o.oidcJwksUrl ?? process.env.XY_OIDC_JWKS_URL;
@@ -174,6 +175,7 @@ Examples:
           oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE } : undefined,
           logLevel: o.logLevel,
           receipts: { intervalMs: o.receiptFlushMs },
+          trustProxy: o.trustProxy,
           banner: (url) => {
             if (!g.json) console.log(`xinyong is serving ${url} (OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs)${o.dev ? ', dev sign-in ON' : ''}.`);
           },
@@ -196,6 +198,16 @@ Examples:
         if (!(KEY_ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role '${o.role}'; one of ${KEY_ROLES.join(', ')}`);
         if (o.role === 'source' && (!o.source || !ctx.catalog.sources.has(o.source))) throw new CliError(`a source key needs --source, one of: ${[...ctx.catalog.sources.keys()].join(', ')}`);
         if (o.role === 'checker') for (const a of o.scope ?? []) if (!ctx.catalog.actions.has(a)) throw new CliError(`unknown action '${a}'; the catalog has: ${[...ctx.catalog.actions.keys()].join(', ')}`);
+        if (o.role === 'source') {
+          const src = ctx.catalog.sources.get(o.source as string);
+          for (const t of o.scope ?? []) {
+            const covered = [...ctx.catalog.recordTypes.keys()].some((code) => scopeAllows([t], code) && src?.allows(code));
+            if (!covered) throw new CliError(`scope '${t}' covers no record type that source '${o.source}' may send (${src?.recordTypes.join(', ')})`);
+          }
+        }
+        if (o.source && o.role !== 'source') throw new CliError('--source is only for source keys');
+        if (o.subject && o.role !== 'subject') throw new CliError('--subject is only for subject keys');
+        if (o.scope && !['source', 'checker'].includes(o.role)) throw new CliError('--scope is only for source and checker keys');
         let subjectId: string | null = null;
         if (o.role === 'subject') {
           if (!o.subject) throw new CliError('a subject key needs --subject');
