@@ -13,7 +13,7 @@ import { buildDb, type IngestedDb } from './ingest.js';
 const ACTION = 'transport.air.ticket';
 
 /** Builds the gate from the store as a gate process does on start. Returns the listed subject ids. */
-async function gateFromStore(store: Store, catalog: Catalog): Promise<{ gate: GateIndex; listed: string[]; known: string[] }> {
+export async function gateFromStore(store: Store, catalog: Catalog): Promise<{ gate: GateIndex; listed: string[]; known: string[] }> {
   const gate = new GateIndex(catalog);
   const known: string[] = [];
   for await (const page of store.scanSubjects(5000)) {

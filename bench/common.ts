@@ -42,6 +42,18 @@ export interface Figure {
   ratio: number;
   /** Minimum ratio we aim for; absent for figures given for information. */
   goal?: number;
+  /**
+   * An absolute goal on our own figure, besides or instead of a ratio: a floor on a rate
+   * (`min`, inclusive) or a ceiling on a latency (`max`, exclusive).
+   */
+  bound?: { min?: number; max?: number };
+  /**
+   * Lower is better (latencies). The ratio is then peer / ours, so that a ratio above 1× still
+   * means ahead of the peer and every ratio in the report reads the same way.
+   */
+  lowerIsBetter?: boolean;
+  /** How to print ours and the peer (default `fmtRate`). */
+  fmt?: (x: number) => string;
   note?: string;
 }
 
@@ -58,11 +70,37 @@ export interface BenchResult {
   seconds: number;
 }
 
-export function figure(measure: string, unit: string, ours: { label: string; rate: number }, peer: { label: string; rate: number }, goal?: number, note?: string): Figure {
-  return { measure, unit, ours, peer, ratio: ours.rate / peer.rate, goal, note };
+export function figure(
+  measure: string,
+  unit: string,
+  ours: { label: string; rate: number },
+  peer: { label: string; rate: number },
+  goal?: number,
+  note?: string,
+  more: Pick<Figure, 'bound' | 'lowerIsBetter' | 'fmt'> = {},
+): Figure {
+  const ratio = more.lowerIsBetter ? peer.rate / ours.rate : ours.rate / peer.rate;
+  return { measure, unit, ours, peer, ratio, goal, note, ...more };
 }
 
-export const passed = (f: Figure): boolean | null => (f.goal === undefined ? null : f.ratio >= f.goal);
+/** Whether a figure meets its goals (ratio and absolute bound alike); null when it has none. */
+export const passed = (f: Figure): boolean | null => {
+  if (f.goal === undefined && f.bound === undefined) return null;
+  const b = f.bound;
+  return (f.goal === undefined || f.ratio >= f.goal) && (b?.min === undefined || f.ours.rate >= b.min) && (b?.max === undefined || f.ours.rate < b.max);
+};
+
+/** A figure's value as printed: its own format or `fmtRate`, with the unit. */
+export const fmtValue = (f: Figure, x: number): string => `${(f.fmt ?? fmtRate)(x)} ${f.unit}`;
+
+/** The goals of a figure as the report writes them ("≥ 0.25×; ours < 5 ms"); null when it has none. */
+export function goalText(f: Figure): string | null {
+  const parts: string[] = [];
+  if (f.goal !== undefined) parts.push(`≥ ${f.goal}×`);
+  if (f.bound?.min !== undefined) parts.push(`ours ≥ ${fmtValue(f, f.bound.min)}`);
+  if (f.bound?.max !== undefined) parts.push(`ours < ${fmtValue(f, f.bound.max)}`);
+  return parts.length ? parts.join('; ') : null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Timing
@@ -138,8 +176,9 @@ export function fmtInt(n: number): string {
 
 /** Prints a figure next to its peer as soon as it is measured. */
 export function printFigure(f: Figure): void {
-  const verdict = f.goal === undefined ? '' : f.ratio >= f.goal ? `  goal ≥ ${f.goal}×: PASS` : `  goal ≥ ${f.goal}×: MISS`;
-  log(`  ${f.measure}: ${f.ours.label} ${fmtRate(f.ours.rate)} ${f.unit} vs ${f.peer.label} ${fmtRate(f.peer.rate)} ${f.unit} → ${fmtRatio(f.ratio)}${verdict}`);
+  const ok = passed(f);
+  const verdict = ok === null ? '' : `  goal ${goalText(f)}: ${ok ? 'PASS' : 'MISS'}`;
+  log(`  ${f.measure}: ${f.ours.label} ${fmtValue(f, f.ours.rate)} vs ${f.peer.label} ${fmtValue(f, f.peer.rate)} → ${fmtRatio(f.ratio)}${verdict}`);
 }
 
 // ---------------------------------------------------------------------------------------------
