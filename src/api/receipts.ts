@@ -4,10 +4,13 @@
  * memory until its batch is committed and from the store after. `close()` flushes what is left,
  * so a clean shutdown loses none.
  */
+import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
 import type { Store } from '../store/port.js';
 
 export interface ReceiptLogOptions {
+  /** Where batches are written (default: the store's `appendAudit` on this thread). */
+  sink?: (entries: AuditEntryInput[]) => Promise<unknown>;
   /** Flush at most this long after the first unflushed receipt (ms). */
   intervalMs?: number;
   /** Flush as soon as this many receipts wait. */
@@ -17,6 +20,8 @@ export interface ReceiptLogOptions {
 
 export class ReceiptLog {
   private pending = new Map<string, AuditEntryInput>();
+  /** The batch being written: still answerable until it is committed. */
+  private inFlight = new Map<string, AuditEntryInput>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
@@ -28,12 +33,16 @@ export class ReceiptLog {
     private readonly opts: ReceiptLogOptions = {},
   ) {}
 
+  private write(entries: AuditEntryInput[]): Promise<unknown> {
+    return this.opts.sink ? this.opts.sink(entries) : this.store.appendAudit(entries);
+  }
+
   /** Queues a `check.decided` entry whose data carries `receipt`. */
   add(receipt: string, entry: AuditEntryInput): void {
     this.pending.set(receipt, entry);
     if (this.pending.size >= (this.opts.maxPending ?? 5000)) this.flushInBackground();
     else if (this.timer === null && !this.closed) {
-      this.timer = setTimeout(() => this.flushInBackground(), this.opts.intervalMs ?? 25);
+      this.timer = setTimeout(() => this.flushInBackground(), this.opts.intervalMs ?? 100);
       this.timer.unref();
     }
   }
@@ -45,11 +54,11 @@ export class ReceiptLog {
 
   /** A receipt not yet committed. */
   peek(receipt: string): AuditEntryInput | undefined {
-    return this.pending.get(receipt);
+    return this.pending.get(receipt) ?? this.inFlight.get(receipt);
   }
 
   get size(): number {
-    return this.pending.size;
+    return this.pending.size + this.inFlight.size;
   }
 
   /** Commits every waiting receipt in one transaction. Concurrent calls share one flush at a time. */
@@ -62,17 +71,18 @@ export class ReceiptLog {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.inFlight = batch;
     this.flushing = (async () => {
       try {
         try {
-          await this.store.appendAudit([...batch.values()]);
+          await this.write([...batch.values()]);
         } catch (err) {
           if (isStorageError(err)) throw err;
           // Not the disk: some entry cannot be written at all. Write the others one by one and set
           // the bad ones aside (reported), so one cannot hold back every receipt after it.
           for (const [receipt, e] of batch) {
             try {
-              await this.store.appendAudit([e]);
+              await this.write([e]);
               batch.delete(receipt);
             } catch (one) {
               if (isStorageError(one)) throw one;
@@ -92,6 +102,7 @@ export class ReceiptLog {
         }
         throw err;
       } finally {
+        this.inFlight = new Map();
         this.flushing = null;
       }
     })();
@@ -110,3 +121,9 @@ function isStorageError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_') || code.startsWith('E') || /^[0-9A-Z]{5}$/.test(code));
 }
+
+/**
+ * `rc_` + 12 hex digits of the millisecond clock + 20 random hex digits: unguessable, and in time
+ * order, so the receipt index grows at its end instead of touching a random page per insert.
+ */
+export const newReceipt = () => 'rc_' + Date.now().toString(16).padStart(12, '0') + randomUUID().replaceAll('-', '').slice(12);

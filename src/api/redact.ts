@@ -2,7 +2,7 @@
  * URLs as they may appear in logs: identifier values in the path masked, query values dropped
  * (a query can carry a person's name or ID number). Keys stay, so a log still says what was asked.
  */
-import { maskIdentifier } from '../ids/index.js';
+import { maskIdentifier, parseSubjectRef } from '../ids/index.js';
 
 const SAFE_QUERY = new Set(['limit', 'after', 'before', 'all', 'asOf', 'action']);
 
@@ -31,4 +31,11 @@ export function redactUrl(url: string): string {
   const kept: string[] = [];
   for (const [k, v] of params) kept.push(SAFE_QUERY.has(k) && v.length <= 64 ? `${k}=${v}` : `${k}=…`);
   return kept.length ? `${path}?${kept.join('&')}` : path;
+}
+
+/** How an unknown subject's reference is kept in the audit log: masked, never in clear. */
+export function maskedRef(ref: string): string {
+  const p = parseSubjectRef(ref);
+  if (!p.ok) return '(invalid)';
+  return p.value.type === 'internal' ? p.value.id : `${p.value.scheme}:${maskIdentifier(p.value.scheme, p.value.value)}`;
 }

@@ -21,6 +21,7 @@ import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.j
 import { guardInput } from './schemas.js';
 import { redactUrl } from './redact.js';
 import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
+import { WorkerSink } from './worker-sink.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { checkRoutes } from './routes/checks.js';
@@ -46,6 +47,11 @@ export interface ServerOptions {
   /** Per client address, on the public endpoints. */
   publicRateLimit?: { max: number; timeWindow: number };
   receipts?: ReceiptLogOptions;
+  /**
+   * Write receipts on a thread of their own with its own connection (SQLite), so hashing and disk
+   * syncs never hold up checks. `xinyong serve` turns it on; in-process tests leave it off.
+   */
+  receiptWorker?: boolean;
   /** How often to apply what falls due by time (ms); 0 turns it off. */
   refreshEveryMs?: number;
   /** How often to follow the store's change feed and catalog publications (ms); 0 turns it off. */
@@ -98,7 +104,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // The feed position is read before the gate is built, so a change made meanwhile is replayed, not lost.
   let feedSeq = await o.ctx.store.stateChangeHead();
   const feed = await GateFeed.load(o.ctx.store, o.ctx.catalog);
-  const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
+  const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath) : null;
+  const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, ...(sink ? { sink: sink.append } : {}), onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
   const svc: Service = {
     ctx: o.ctx,
     feed,
@@ -246,6 +253,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     // In-flight requests have finished by now; what they decided goes to the audit log.
     await svc.writes(async () => undefined);
     await receipts.close();
+    await sink?.close();
   });
 
   return { app: app as unknown as FastifyInstance, svc };

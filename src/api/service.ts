@@ -8,7 +8,7 @@ import type { GateFeed } from '../app/gate-feed.js';
 import { parseInstant } from '../domain/time.js';
 import type { Instant } from '../domain/types.js';
 import { parseSubjectRef } from '../ids/index.js';
-import type { Principal, Authenticator } from './auth.js';
+import { scopeAllows, type Principal, type Authenticator } from './auth.js';
 import { ApiError } from './errors.js';
 import type { ReceiptLog } from './receipts.js';
 
@@ -86,3 +86,9 @@ export function instantParam(value: string | undefined, field: string): Instant 
 }
 
 export const iso = (t: Instant) => new Date(t).toISOString();
+
+/** The action must exist in the catalog in force and be within the checker's scopes. */
+export function requireAction(svc: Service, action: string, scopes: string[]): void {
+  if (!svc.feed.gate.hasAction(action)) throw new ApiError('XY_ERR_UNKNOWN_ACTION', `the catalog in force has no action '${action}'`, { field: '/action' });
+  if (!scopeAllows(scopes, action)) throw new ApiError('XY_ERR_OUT_OF_SCOPE', `this credential may not check '${action}'`, { field: '/action' });
+}

@@ -80,6 +80,20 @@ export async function catalogAt(ctx: AppContext, at: Instant): Promise<Catalog> 
 }
 const compiledVersions = new Map<string, Catalog>();
 
+/** A stored catalog version by `id@version` (compiled once), or null when there is none. */
+export async function catalogByRef(ctx: AppContext, ref: string): Promise<Catalog | null> {
+  if (ref === `${ctx.catalog.id}@${ctx.catalog.version}`) return ctx.catalog;
+  const hit = compiledVersions.get(ref);
+  if (hit) return hit;
+  const at = ref.lastIndexOf('@');
+  const row = at > 0 ? await ctx.store.getCatalogVersion(ref.slice(0, at), ref.slice(at + 1)) : null;
+  if (!row) return null;
+  const r = loadCatalogDoc(row.doc);
+  if (!r.ok) return null;
+  compiledVersions.set(ref, r.value);
+  return r.value;
+}
+
 /**
  * A subject's state exactly as of `asOf`: the records known then, the catalog in force then,
  * and the entries that reached it through the legal roles it held then.

@@ -4,7 +4,7 @@
  * supplies instants and persists entries; this module only links and checks them.
  */
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import type { Instant } from '../domain/types.js';
 
 /** The `prevHash` of the first entry. */
@@ -53,7 +53,7 @@ export interface ChainHead {
  * Only the listed fields are hashed: columns a store adds (row ids, indexes) do not matter.
  */
 export function hashAuditEntry(e: Omit<AuditEntry, 'hash'>): string {
-  const json = canonicalize({
+  const json = canonicalJson({
     seq: e.seq,
     at: e.at,
     actor: e.actor,
@@ -63,7 +63,6 @@ export function hashAuditEntry(e: Omit<AuditEntry, 'hash'>): string {
     data: e.data === undefined ? null : e.data,
     prevHash: e.prevHash,
   });
-  if (json === undefined) throw new Error('audit entry could not be serialised');
   return createHash('sha256').update(json, 'utf8').digest('hex');
 }
 

@@ -161,7 +161,7 @@ Examples:
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy), so public rate limits apply per client', false)
-    .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 25)
+    .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 100)
     .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean }) => {
       const g = globals();
       const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;

@@ -19,7 +19,7 @@ export interface ServeOptions extends Omit<ServerOptions, 'ctx'> {
 
 /** Serves until a termination signal; resolves once everything is flushed and closed. */
 export async function serve(ctx: AppContext, o: ServeOptions): Promise<void> {
-  const { app } = await buildServer({ ...o, ctx });
+  const { app } = await buildServer({ receiptWorker: true, ...o, ctx });
   await app.listen({ port: o.port, host: o.host });
   const shown = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${o.port}`;

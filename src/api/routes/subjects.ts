@@ -9,6 +9,7 @@ import { withIsoInstants } from '../../app/json.js';
 import { subjectView } from '../../app/queries.js';
 import type { ListEntry } from '../../domain/types.js';
 import { ApiError, ProblemSchema } from '../errors.js';
+import { batchDecisionFor } from './check-batch.js';
 import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString } from '../schemas.js';
 import { instantParam, iso, principal, requireSubject, type Service } from '../service.js';
 
@@ -114,21 +115,11 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
             action: e.action,
             by: key ? { name: key.name, role: key.role, id: key.id } : { name: e.actor, role: e.actor.split(':')[0] },
             purpose: typeof d.purpose === 'string' ? d.purpose : e.action === 'check.decided' ? `check: ${String(d.action)}` : null,
-            ...(e.action === 'check.decided' ? { decision: decisionFor(d, id), receipt: d.receipt } : {}),
+            ...(e.action === 'check.decided' ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt } : {}),
           };
         });
         return { record: withIsoInstants(view) as Record<string, unknown>, accessLog };
       },
     );
   };
-}
-
-/** The decision a check entry recorded about `subjectId`: its own, or its item in a batch. */
-function decisionFor(data: Record<string, unknown>, subjectId: string): unknown {
-  if (data.batch !== true) return data.decision;
-  for (const c of (data.items as (string | { subjectId?: string; decision: string })[]) ?? []) {
-    if (c === subjectId) return 'allow';
-    if (typeof c === 'object' && c.subjectId === subjectId) return c.decision;
-  }
-  return null;
 }
