@@ -63,6 +63,20 @@ describe('ReceiptLog', () => {
     expect(errors[0]).toMatch(/rc_bad cannot be written/);
   });
 
+  it('makes new checks wait while too many subject-checks wait for the writer', async () => {
+    const s = fakeStore();
+    const log = new ReceiptLog(s.store, { intervalMs: 60_000, maxWeight: 10_000 });
+    log.add('rc_big', entry('rc_big'), 8_000);
+    await log.admit(2_000);
+    expect(s.written).toHaveLength(0);
+    await log.admit(2_001);
+    expect(s.written.flat().map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_big']);
+    log.add('rc_next', entry('rc_next'), 9_000);
+    await log.admit(500);
+    expect(s.written).toHaveLength(1);
+    await log.close();
+  });
+
   it('keeps receipts whose write failed, in order, and writes them with the next flush; close flushes', async () => {
     const s = fakeStore();
     const errors: unknown[] = [];

@@ -15,6 +15,11 @@ export interface ReceiptLogOptions {
   intervalMs?: number;
   /** Flush as soon as this many receipts wait. */
   maxPending?: number;
+  /**
+   * Subject-checks that may wait to be written (a batch weighs its size). Above it, `admit` makes
+   * new checks wait for the writer, so memory stays bounded and a shutdown flush stays short.
+   */
+  maxWeight?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -37,14 +42,31 @@ export class ReceiptLog {
     return this.opts.sink ? this.opts.sink(entries) : this.store.appendAudit(entries);
   }
 
-  /** Queues a `check.decided` entry whose data carries `receipt`. */
-  add(receipt: string, entry: AuditEntryInput): void {
+  /** Resolves when `weight` more subject-checks may wait for the writer. */
+  async admit(weight: number): Promise<void> {
+    const max = this.opts.maxWeight ?? 1_000_000;
+    while (this.weight > 0 && this.weight + weight > max) await this.flush();
+  }
+
+  private weight = 0;
+  private readonly weights = new Map<string, number>();
+
+  /** Queues a `check.decided` entry whose data carries `receipt`; `weight` is its number of subject-checks. */
+  add(receipt: string, entry: AuditEntryInput, weight = 1): void {
     this.pending.set(receipt, entry);
+    if (weight !== 1) this.weights.set(receipt, weight);
+    this.weight += weight;
     if (this.pending.size >= (this.opts.maxPending ?? 5000)) this.flushInBackground();
     else if (this.timer === null && !this.closed) {
       this.timer = setTimeout(() => this.flushInBackground(), this.opts.intervalMs ?? 100);
       this.timer.unref();
     }
+  }
+
+  /** A receipt left the log (written, or set aside): its weight no longer counts. */
+  private release(receipt: string): void {
+    this.weight -= this.weights.get(receipt) ?? 1;
+    this.weights.delete(receipt);
   }
 
   private flushInBackground(): void {
@@ -76,6 +98,7 @@ export class ReceiptLog {
       try {
         try {
           await this.write([...batch.values()]);
+          for (const r of batch.keys()) this.release(r);
         } catch (err) {
           if (isStorageError(err)) throw err;
           // Not the disk: some entry cannot be written at all. Write the others one by one and set
@@ -84,9 +107,11 @@ export class ReceiptLog {
             try {
               await this.write([e]);
               batch.delete(receipt);
+              this.release(receipt);
             } catch (one) {
               if (isStorageError(one)) throw one;
               batch.delete(receipt);
+              this.release(receipt);
               this.rejected++;
               this.opts.onError?.(new Error(`receipt ${receipt} cannot be written to the audit log and was set aside: ${(one as Error).message}`));
             }

@@ -155,8 +155,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   app.addHook('preValidation', guardInput);
 
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
-  app.addHook('onResponse', async (req, reply) => {
-    if (!(req.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled('info')) return;
+  // (Registered only when info lines are logged at all: a hook costs every request something.)
+  if ((app.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled('info')) app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, actor: req.principal?.actor }, 'request');
   });
 
@@ -224,8 +224,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     timers.push(t);
   };
   every(o.syncEveryMs ?? 1000, 'following the change feed', async () => {
-    const row = await svc.ctx.store.getPublishedCatalog();
-    if (row && (row.catalogId !== svc.ctx.catalog.id || row.version !== svc.ctx.catalog.version)) {
+    const ref = await svc.ctx.store.publishedCatalogRef();
+    const row = ref && (ref.catalogId !== svc.ctx.catalog.id || ref.version !== svc.ctx.catalog.version) ? await svc.ctx.store.getPublishedCatalog() : null;
+    if (row) {
       const c = loadCatalogDoc(row.doc);
       if (c.ok) {
         feedSeq = await svc.ctx.store.stateChangeHead();

@@ -85,7 +85,16 @@ export function instantParam(value: string | undefined, field: string): Instant 
   return r.value;
 }
 
-export const iso = (t: Instant) => new Date(t).toISOString();
+let isoAt = NaN;
+let isoText = '';
+/** An instant as ISO-8601; the last one is remembered, since a busy second asks for the same "now" often. */
+export const iso = (t: Instant): string => {
+  if (t !== isoAt) {
+    isoText = new Date(t).toISOString();
+    isoAt = t;
+  }
+  return isoText;
+};
 
 /** The action must exist in the catalog in force and be within the checker's scopes. */
 export function requireAction(svc: Service, action: string, scopes: string[]): void {

@@ -20,9 +20,12 @@ export interface AuditEntryInput {
   data: unknown;
   /**
    * Further subjects the entry is about (a batch of checks), indexed so each one's access log
-   * finds it. Not hashed on its own: `data` must name them, so the chain covers them.
+   * finds it: the first such entry per subject, UTC day, actor and `subjectsKey`. Not hashed on
+   * its own: `data` must name them, so the chain covers them.
    */
   subjects?: string[];
+  /** What groups repeated entries for the index (the action checked); default the entry's action. */
+  subjectsKey?: string;
 }
 
 /** An entry as stored: numbered from 1 and linked to its predecessor. */

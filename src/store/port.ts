@@ -143,6 +143,8 @@ export interface Store {
   listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]>;
   /** The version in force at `at` (default: now): the one most recently published at or before it. */
   getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null>;
+  /** Which version is in force at `at` (default: now), without its document: cheap enough to poll. */
+  publishedCatalogRef(at?: Instant): Promise<{ catalogId: string; version: string } | null>;
 
   /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
@@ -192,7 +194,8 @@ export interface Store {
   findReceipt(receipt: string): Promise<AuditEntry | null>;
   /**
    * Audit entries, newest first, optionally of some actions or about one subject (an entry is
-   * about a subject when its `subjectId` is that subject or its `subjects` index names it).
+   * about a subject when its `subjectId` is that subject, or when it is the first entry that day
+   * by its actor, under its `subjectsKey`, whose `subjects` name that subject).
    */
   auditPage(q: AuditQuery): Promise<AuditEntry[]>;
 

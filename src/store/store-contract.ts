@@ -199,6 +199,9 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const pub = await store.getPublishedCatalog();
         expect(pub?.version).toBe('2');
         expect(pub?.doc).toEqual(catalogDoc('2'));
+        expect(await store.publishedCatalogRef()).toEqual({ catalogId: 'contract', version: '2' });
+        expect(await store.publishedCatalogRef(T + 2 * DAY)).toEqual({ catalogId: 'contract', version: '1' });
+        expect(await store.publishedCatalogRef(T)).toBeNull();
 
         const listed = await store.listCatalogVersions();
         expect(listed.map((r) => [r.version, r.status]).sort()).toEqual([
@@ -879,6 +882,14 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         expect((await store.auditPage({ limit: 10, subjectId: sid('p2') })).map((x) => x.seq)).toEqual([e.seq]);
         expect((await store.auditPage({ limit: 10, subjectId: sid('p1') })).map((x) => x.action)).toEqual(['subject.read', 'check.decided']);
         expect((await store.auditPage({ limit: 10, subjectId: sid('p1'), actions: ['check.decided'] })).map((x) => x.seq)).toEqual([e.seq]);
+        // The same actor checking the same subjects for the same key that day adds no index rows;
+        // another key (another action checked) or another day does.
+        const [same] = await store.appendAudit([{ ...audit('check.decided', { receipt: 'rc_again' }), subjects: [sid('p2')] }]);
+        const [other] = await store.appendAudit([{ ...audit('check.decided', { receipt: 'rc_other' }), subjects: [sid('p2')], subjectsKey: 'procurement.bid' }]);
+        const [later] = await store.appendAudit([{ ...audit('check.decided', { receipt: 'rc_later' }), at: T + DAY, subjects: [sid('p2')] }]);
+        const p2 = (await store.auditPage({ limit: 10, subjectId: sid('p2') })).map((x) => x.seq);
+        expect(p2).toEqual([later.seq, other.seq, e.seq]);
+        expect(p2).not.toContain(same.seq);
         // The index is not part of the hashed entry: the chain still verifies.
         expect(verifyChain(await collect(store.scanAudit())).ok).toBe(true);
       });

@@ -79,6 +79,7 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
           result = d.result;
           catalog = d.catalog;
         }
+        await svc.receipts.admit(1);
         const receipt = newReceipt();
         const body = render(result, receipt, catalog, reference);
         svc.receipts.add(receipt, { at: now, actor: p.actor, action: 'check.decided', subjectId: result.known ? (result.subjectId ?? null) : null, data: compactBody(body) });

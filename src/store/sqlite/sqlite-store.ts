@@ -48,6 +48,8 @@ export class SqliteStore implements Store {
   }
 
   private readonly rawStmts = new Map<string, Database.Statement>();
+  /** Subject-day index keys this connection has written (see appendAuditSync). */
+  private readonly indexed = new Set<string>();
 
   /**
    * Runs `fn` in a write transaction taken at BEGIN IMMEDIATE: a transaction that reads and then
@@ -113,10 +115,23 @@ export class SqliteStore implements Store {
     const entries = chainEntries(head ? { seq: head.seq as number, hash: head.hash as string } : null, inputs);
     const ins = this.st('INSERT INTO audit_log (seq, at, actor, action, subject_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const rc = this.st('INSERT INTO check_receipts (receipt, audit_seq) VALUES (?, ?)');
-    const about = this.st('INSERT OR IGNORE INTO audit_subjects (subject_id, seq) VALUES (?, ?)');
+    const about = this.st('INSERT OR IGNORE INTO audit_subject_days (subject_id, day, actor, key, seq) VALUES (?, ?, ?, ?, ?)');
     for (const [i, e] of entries.entries()) {
       ins.run(e.seq, e.at, e.actor, e.action, e.subjectId, JSON.stringify(e.data), e.prevHash, e.hash);
-      for (const id of inputs[i].subjects ?? []) about.run(id, e.seq);
+      const subjects = inputs[i].subjects;
+      if (subjects?.length) {
+        const day = Math.floor(e.at / 86_400_000);
+        const key = inputs[i].subjectsKey ?? e.action;
+        // Repeats (the same screening run again the same day) are skipped in memory, not looked up.
+        const prefix = `${day}|${e.actor}|${key}|`;
+        if (this.indexed.size > 500_000) this.indexed.clear();
+        for (const id of subjects) {
+          const k = prefix + id;
+          if (this.indexed.has(k)) continue;
+          this.indexed.add(k);
+          about.run(id, day, e.actor, key, e.seq);
+        }
+      }
       const receipt = e.action === 'check.decided' ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
       if (typeof receipt === 'string') rc.run(receipt, e.seq);
     }
@@ -124,7 +139,13 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
-    return this.tx(() => this.appendAuditSync(inputs));
+    try {
+      return this.tx(() => this.appendAuditSync(inputs));
+    } catch (err) {
+      // The transaction rolled back: forget index keys it may have noted as written.
+      this.indexed.clear();
+      throw err;
+    }
   }
 
   private auditFrom(r: Row): AuditEntry {
@@ -149,7 +170,7 @@ export class SqliteStore implements Store {
     const where: string[] = ['seq < ?'];
     const args: unknown[] = [q.before ?? Number.MAX_SAFE_INTEGER];
     if (q.subjectId !== undefined) {
-      where.push('(subject_id = ? OR seq IN (SELECT seq FROM audit_subjects WHERE subject_id = ?))');
+      where.push('(subject_id = ? OR seq IN (SELECT seq FROM audit_subject_days WHERE subject_id = ?))');
       args.push(q.subjectId, q.subjectId);
     }
     if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
@@ -286,6 +307,11 @@ export class SqliteStore implements Store {
        WHERE p.published_at <= ? ORDER BY p.published_at DESC, p.rowid DESC LIMIT 1`,
     ).get(at ?? Number.MAX_SAFE_INTEGER) as Row | undefined;
     return r ? this.catalogRow(r) : null;
+  }
+
+  async publishedCatalogRef(at?: Instant): Promise<{ catalogId: string; version: string } | null> {
+    const r = this.st('SELECT catalog_id, version FROM catalog_publications WHERE published_at <= ? ORDER BY published_at DESC, rowid DESC LIMIT 1').get(at ?? Number.MAX_SAFE_INTEGER) as Row | undefined;
+    return r ? { catalogId: r.catalog_id as string, version: r.version as string } : null;
   }
 
   // ---- subjects and records
