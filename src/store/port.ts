@@ -128,6 +128,49 @@ export interface AuditQuery {
   subjectId?: string;
 }
 
+/** A due-process case (objection, repair application, commitment), as the process core shapes it. */
+export interface CaseRow<Doc = Record<string, unknown>> {
+  id: string;
+  kind: 'objection' | 'repair' | 'commitment';
+  subjectId: string;
+  status: string;
+  /** When it must be decided by (objections and repairs). */
+  deadline: Instant | null;
+  createdAt: Instant;
+  doc: Doc;
+}
+
+export interface CaseQuery {
+  kind: CaseRow['kind'];
+  statuses?: string[];
+  subjectId?: string;
+  /** Only cases whose deadline is before this instant (the overdue queue). */
+  deadlineBefore?: Instant;
+  limit: number;
+}
+
+/** A notice in the outbox. */
+export interface NoticeRow {
+  id: string;
+  subjectId: string | null;
+  kind: string;
+  createdAt: Instant;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: Instant;
+  lastError: string | null;
+  deliveredAt: Instant | null;
+}
+
+/** What a case decision changes, written in the case's transaction. */
+export interface CaseEffects {
+  /** Status changes of records (a dispute flag, a revocation, a repair), which mark their subjects dirty. */
+  statuses?: { recordId: string; change: StatusChange }[];
+  notices?: NoticeRow[];
+  audit: AuditEntryInput;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations (idempotent). */
@@ -215,6 +258,21 @@ export interface Store {
 
   /** Subjects of `kinds` whose name contains `name` (case-insensitive for Latin letters), by name. */
   searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]>;
+
+  /** Inserts or replaces a case, with its effects, in one transaction. */
+  saveCase(c: CaseRow, effects: CaseEffects): Promise<void>;
+  getCase(id: string): Promise<CaseRow | null>;
+  /** Cases by kind, oldest deadline first (then oldest first). */
+  listCases(q: CaseQuery): Promise<CaseRow[]>;
+
+  /** Adds notices to the outbox (derivations add theirs through this too). */
+  addNotices(notices: NoticeRow[]): Promise<void>;
+  /** Pending notices due at `now`, oldest first. */
+  dueNotices(now: Instant, limit: number): Promise<NoticeRow[]>;
+  /** Records a delivery attempt's outcome. */
+  updateNotice(id: string, patch: Pick<NoticeRow, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>): Promise<void>;
+  /** Notices of one subject (newest first), or of every subject with `subjectId` null. */
+  listNotices(q: { subjectId?: string; status?: NoticeRow['status']; limit: number }): Promise<NoticeRow[]>;
 
   createApiKey(row: ApiKeyRow, audit: AuditEntryInput): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRow | null>;

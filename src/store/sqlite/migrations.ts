@@ -245,4 +245,38 @@ CREATE TABLE audit_subject_days (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 9,
+    name: 'due-process-cases-and-notices',
+    // Objections, repair applications and commitments are cases: a JSON document (its shape is
+    // the process core's) with the columns their queues are searched by. Notices are an outbox:
+    // written in the same transaction as what they announce, delivered (with retries) after.
+    sql: `
+CREATE TABLE cases (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('objection', 'repair', 'commitment')),
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  status     TEXT NOT NULL,
+  deadline   INTEGER,
+  created_at INTEGER NOT NULL,
+  doc        TEXT NOT NULL
+);
+CREATE INDEX cases_queue ON cases(kind, status, deadline);
+CREATE INDEX cases_subject ON cases(subject_id, kind);
+CREATE TABLE notices (
+  id              TEXT PRIMARY KEY,
+  subject_id      TEXT,
+  kind            TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  payload         TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  delivered_at    INTEGER
+);
+CREATE INDEX notices_due ON notices(status, next_attempt_at);
+CREATE INDEX notices_subject ON notices(subject_id, created_at);
+`,
+  },
 ];

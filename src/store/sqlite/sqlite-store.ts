@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
-import type { ApiKeyRow, AuditQuery, CatalogVersionRow, EntryQuery, KeyRole, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import type { ApiKeyRow, AuditQuery, CaseEffects, CaseQuery, CaseRow, CatalogVersionRow, NoticeRow, EntryQuery, KeyRole, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -176,6 +176,79 @@ export class SqliteStore implements Store {
     if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
     const rows = this.st(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => this.auditFrom(r));
+  }
+
+  // ---- due-process cases and the notice outbox
+
+  private caseFrom(r: Row): CaseRow {
+    return { id: r.id as string, kind: r.kind as CaseRow['kind'], subjectId: r.subject_id as string, status: r.status as string, deadline: (r.deadline as number | null) ?? null, createdAt: r.created_at as number, doc: JSON.parse(r.doc as string) };
+  }
+
+  private noticeFrom(r: Row): NoticeRow {
+    return {
+      id: r.id as string,
+      subjectId: (r.subject_id as string | null) ?? null,
+      kind: r.kind as string,
+      createdAt: r.created_at as number,
+      payload: JSON.parse(r.payload as string),
+      status: r.status as NoticeRow['status'],
+      attempts: r.attempts as number,
+      nextAttemptAt: r.next_attempt_at as number,
+      lastError: (r.last_error as string | null) ?? null,
+      deliveredAt: (r.delivered_at as number | null) ?? null,
+    };
+  }
+
+  private addNoticesSync(notices: NoticeRow[]): void {
+    const ins = this.st('INSERT INTO notices (id, subject_id, kind, created_at, payload, status, attempts, next_attempt_at, last_error, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
+    for (const n of notices) ins.run(n.id, n.subjectId, n.kind, n.createdAt, JSON.stringify(n.payload), n.status, n.attempts, n.nextAttemptAt, n.lastError, n.deliveredAt);
+  }
+
+  async saveCase(c: CaseRow, effects: CaseEffects): Promise<void> {
+    this.tx(() => {
+      this.st(
+        `INSERT INTO cases (id, kind, subject_id, status, deadline, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, deadline = excluded.deadline, doc = excluded.doc`,
+      ).run(c.id, c.kind, c.subjectId, c.status, c.deadline, c.createdAt, JSON.stringify(c.doc));
+      for (const { recordId, change } of effects.statuses ?? []) this.addRecordStatusSync(recordId, change);
+      this.addNoticesSync(effects.notices ?? []);
+      this.appendAuditSync([effects.audit]);
+    });
+  }
+
+  async getCase(id: string): Promise<CaseRow | null> {
+    const r = this.st('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.caseFrom(r) : null;
+  }
+
+  async listCases(q: CaseQuery): Promise<CaseRow[]> {
+    const where = ['kind = ?'];
+    const args: unknown[] = [q.kind];
+    if (q.statuses?.length) (where.push(`status IN ${IN_JSON}`), args.push(JSON.stringify(q.statuses)));
+    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.deadlineBefore !== undefined) (where.push('deadline IS NOT NULL AND deadline < ?'), args.push(q.deadlineBefore));
+    const rows = this.st(`SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY deadline IS NULL, deadline, created_at, id LIMIT ?`).all(...args, q.limit) as Row[];
+    return rows.map((r) => this.caseFrom(r));
+  }
+
+  async addNotices(notices: NoticeRow[]): Promise<void> {
+    if (notices.length) this.tx(() => this.addNoticesSync(notices));
+  }
+
+  async dueNotices(now: Instant, limit: number): Promise<NoticeRow[]> {
+    return (this.st("SELECT * FROM notices WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?").all(now, limit) as Row[]).map((r) => this.noticeFrom(r));
+  }
+
+  async updateNotice(id: string, p: Pick<NoticeRow, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>): Promise<void> {
+    this.st('UPDATE notices SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE id = ?').run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.deliveredAt, id);
+  }
+
+  async listNotices(q: { subjectId?: string; status?: NoticeRow['status']; limit: number }): Promise<NoticeRow[]> {
+    const where: string[] = ['1 = 1'];
+    const args: unknown[] = [];
+    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
+    return (this.st(`SELECT * FROM notices WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Row[]).map((r) => this.noticeFrom(r));
   }
 
   // ---- API keys
@@ -514,15 +587,19 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  private addRecordStatusSync(recordId: string, change: StatusChange): void {
+    const r = this.st('SELECT subject_id FROM records WHERE id = ?').get(recordId) as Row | undefined;
+    if (!r) throw new Error(`no record ${recordId}`);
+    const seq = ((this.st('SELECT MAX(seq) AS m FROM record_status WHERE record_id = ?').get(recordId) as Row).m as number | null) ?? 0;
+    this.st('INSERT INTO record_status (record_id, subject_id, seq, status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      recordId, r.subject_id, seq + 1, change.status, change.at, change.actor, change.reason,
+    );
+    this.st(DIRTY_SQL).run(r.subject_id, change.at);
+  }
+
   async addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void> {
     this.tx(() => {
-      const r = this.st('SELECT subject_id FROM records WHERE id = ?').get(recordId) as Row | undefined;
-      if (!r) throw new Error(`no record ${recordId}`);
-      const seq = ((this.st('SELECT MAX(seq) AS m FROM record_status WHERE record_id = ?').get(recordId) as Row).m as number | null) ?? 0;
-      this.st('INSERT INTO record_status (record_id, subject_id, seq, status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        recordId, r.subject_id, seq + 1, change.status, change.at, change.actor, change.reason,
-      );
-      this.st(DIRTY_SQL).run(r.subject_id, change.at);
+      this.addRecordStatusSync(recordId, change);
       this.appendAuditSync([audit]);
     });
   }
