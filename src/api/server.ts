@@ -26,6 +26,9 @@ import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { checkRoutes } from './routes/checks.js';
 import { devRoutes } from './routes/dev.js';
+import { dueProcessRoutes } from './routes/due-process.js';
+import { defaultCalendarFile, loadCalendar } from '../app/calendar-file.js';
+import type { WorkingCalendar } from '../process/calendar.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { subjectRoutes } from './routes/subjects.js';
@@ -54,6 +57,8 @@ export interface ServerOptions {
   receiptWorker?: boolean;
   /** How often to apply what falls due by time (ms); 0 turns it off. */
   refreshEveryMs?: number;
+  /** The working-day calendar (default: calendars/cn-mainland.yaml). */
+  calendar?: WorkingCalendar;
   /** How often to follow the store's change feed and catalog publications (ms); 0 turns it off. */
   syncEveryMs?: number;
 }
@@ -115,6 +120,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     now,
     limits,
     byHash: new Map(),
+    calendar: o.calendar ?? loadCalendar(defaultCalendarFile()),
     writes: serialiser(),
   };
 
@@ -171,7 +177,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`xy_k_…`), an OIDC access token, or a dev sign-in token.' } } },
-      tags: ['checks', 'records', 'subjects', 'lists', 'self-service', 'catalog', 'audit', 'public', 'dev', 'service'].map((name) => ({ name })),
+      tags: ['checks', 'records', 'subjects', 'lists', 'self-service', 'due process', 'catalog', 'audit', 'public', 'dev', 'service'].map((name) => ({ name })),
     },
     transform: ({ schema, url, route }) => {
       const access = (route.config as { access?: string[] } | undefined)?.access;
@@ -201,6 +207,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(subjectRoutes(svc));
   await app.register(catalogRoutes(svc));
   await app.register(auditRoutes(svc));
+  await app.register(dueProcessRoutes(svc));
   await app.register(publicRoutes(svc, publicLimit));
   if (o.dev) await app.register(devRoutes(svc));
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../app/context.js';
 import type { GateFeed } from '../app/gate-feed.js';
 import { parseInstant } from '../domain/time.js';
 import type { Instant } from '../domain/types.js';
+import type { WorkingCalendar } from '../process/calendar.js';
 import { parseSubjectRef } from '../ids/index.js';
 import { scopeAllows, type Principal, type Authenticator } from './auth.js';
 import { ApiError } from './errors.js';
@@ -34,6 +35,8 @@ export interface Service {
   limits: Limits;
   /** Identifier hash → subject id, so repeated checks by ID number skip the store. */
   byHash: Map<string, string>;
+  /** The working-day calendar due-process deadlines are counted on. */
+  calendar: WorkingCalendar;
   /** Serialises writes that change what the gate must know (ingest, publish). */
   writes: <T>(fn: () => Promise<T>) => Promise<T>;
 }

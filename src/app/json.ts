@@ -4,7 +4,7 @@
  */
 
 /** Fields that hold instants. */
-export const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt', 'revokedAt', 'askedAt', 'expiresAt', 'publicUntil']);
+export const INSTANT_FIELDS = new Set(['since', 'until', 'decidedAt', 'endedAt', 'asOf', 'at', 'from', 'occurredAt', 'recordedAt', 'createdAt', 'nextChangeAt', 'publishedAt', 'revokedAt', 'askedAt', 'expiresAt', 'publicUntil', 'deadline', 'filedAt', 'appliedAt', 'madeAt', 'breachedAt']);
 
 /** JSON.stringify replacer: instants as ISO-8601. */
 export const isoInstants = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v);

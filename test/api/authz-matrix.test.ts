@@ -29,13 +29,22 @@ interface Ctx {
   catalogDoc: unknown;
   catalogVersion: string;
   seq: number;
+  /** Due process: fresh records to object to, open objections, commitments, repairable records. */
+  obRecords: string[];
+  openObjections: string[];
+  commitments: string[];
+  repairable: string[];
+  openRepairs: string[];
+  /** A key of the source that may report commitment breaches (finance-dept). */
+  financeKey: string;
+  next: Record<string, number>;
 }
 
 interface Row {
   route: string;
   allowed: readonly KeyRole[] | typeof PUBLIC;
   /** A request that succeeds when an allowed caller sends it. */
-  req: (c: Ctx) => InjectOptions;
+  req: (c: Ctx, caller: Caller) => InjectOptions;
 }
 
 const purpose = 'purpose=authorisation%20matrix%20test';
@@ -70,7 +79,30 @@ const MATRIX: Row[] = [
   { route: 'GET /v1/openapi.json', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/v1/openapi.json' }) },
   { route: 'GET /docs', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/docs' }) },
   { route: 'POST /v1/dev/sign-in', allowed: PUBLIC, req: () => ({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } }) },
+  // Due process: each call takes material of its own, so every allowed call can succeed.
+  { route: 'POST /v1/objections', allowed: ['subject', 'reviewer'], req: (c) => ({ method: 'POST', url: '/v1/objections', payload: { recordId: take(c, 'obRecords'), reasons: 'authorisation matrix' } }) },
+  { route: 'GET /v1/objections', allowed: ['subject', 'reviewer'], req: () => ({ method: 'GET', url: '/v1/objections?overdue=true' }) },
+  { route: 'POST /v1/objections/{id}:extend', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/objections/${take(c, 'openObjections')}:extend` }) },
+  { route: 'POST /v1/objections/{id}:decide', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/objections/${take(c, 'openObjections')}:decide`, payload: { decision: 'upheld', reason: 'authorisation matrix' } }) },
+  { route: 'POST /v1/commitments', allowed: ['subject'], req: () => ({ method: 'POST', url: '/v1/commitments', payload: { text: 'I will keep the rules of the matrix.', purpose: 'authorisation matrix' } }) },
+  {
+    route: 'POST /v1/commitments/{id}:breach',
+    allowed: ['source'],
+    // A breach is reported by the source that sends commitment records (finance-dept), not the court.
+    req: (c, caller) => ({ method: 'POST', url: `/v1/commitments/${take(c, 'commitments')}:breach`, payload: { approval: 'permit 2026-7' }, ...(caller === 'source' ? { headers: { authorization: `Bearer ${c.financeKey}` } } : {}) }),
+  },
+  { route: 'POST /v1/repairs', allowed: ['subject'], req: (c) => ({ method: 'POST', url: '/v1/repairs', payload: { recordId: take(c, 'repairable'), commitmentId: c.commitments[0], obligationMet: 'fine paid' } }) },
+  { route: 'GET /v1/repairs', allowed: ['subject', 'reviewer'], req: () => ({ method: 'GET', url: '/v1/repairs' }) },
+  { route: 'POST /v1/repairs/{id}:decide', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/repairs/${take(c, 'openRepairs')}:decide`, payload: { approve: false, reason: 'authorisation matrix' } }) },
 ];
+
+/** The next unused item of a prepared list. */
+function take(c: Ctx, list: 'obRecords' | 'openObjections' | 'commitments' | 'repairable' | 'openRepairs'): string {
+  const i = (c.next[list] = (c.next[list] ?? -1) + 1);
+  const v = c[list][i];
+  if (v === undefined) throw new Error(`the matrix ran out of prepared ${list}`);
+  return v;
+}
 
 let c: Ctx;
 beforeAll(async () => {
@@ -81,7 +113,22 @@ beforeAll(async () => {
   expect(rec.statusCode).toBe(201);
   const cat = await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' });
   expect(cat.statusCode).toBe(200);
-  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0 };
+  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', next: {} };
+  // Due-process material: records of the subject-key holder to object to and to repair, open
+  // objections, commitments and open repair applications, at least one per caller of each row.
+  const court = (i: number) => ({ externalId: `authz-ob-${i}`, type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-01', facts: { caseNo: `AZ-${i}`, court: 'C', ground: 'evades' } });
+  const ids = (await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { records: Array.from({ length: 24 }, (_, i) => court(i)) } })).json().results.map((r: { recordId: string }) => r.recordId) as string[];
+  c.obRecords = ids.slice(0, 8);
+  for (const recordId of ids.slice(8)) c.openObjections.push((await f.req({ method: 'POST', url: '/v1/objections', role: 'reviewer', payload: { recordId, reasons: 'prepared' } })).json().id);
+  c.financeKey = (await createApiKey(f.ctx.store, { name: 'finance', role: 'source', source: 'finance-dept' }, NOW, 'test')).key;
+  for (let i = 0; i < 8; i++) c.commitments.push((await f.req({ method: 'POST', url: '/v1/commitments', role: 'subject', payload: { text: `Commitment number ${i} of the matrix.`, purpose: 'matrix' } })).json().id);
+  const penaltyKey = (await createApiKey(f.ctx.store, { name: 'penalties', role: 'source', source: 'penalties' }, NOW, 'test')).key;
+  const minor = (i: number) => ({ externalId: `authz-pen-${i}`, type: 'admin.penalty', subject: f.person, occurredAt: '2026-11-01', facts: { severity: 'minor', decisionNo: `AZ-P-${i}`, authority: 'A' } });
+  const pens = await f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${penaltyKey}` }, payload: { records: Array.from({ length: 16 }, (_, i) => minor(i)) } });
+  const penIds = pens.json().results.map((r: { recordId: string }) => r.recordId) as string[];
+  c.repairable = penIds.slice(0, 8);
+  for (const recordId of penIds.slice(8)) c.openRepairs.push((await f.req({ method: 'POST', url: '/v1/repairs', role: 'subject', payload: { recordId, commitmentId: c.commitments[7], obligationMet: 'paid' } })).json().id);
+  expect([c.openObjections.length, c.openRepairs.filter(Boolean).length]).toEqual([16, 8]);
 }, 60_000);
 afterAll(async () => c?.f.close());
 
@@ -129,7 +176,7 @@ describe('the authorisation matrix', () => {
   describe.each(MATRIX)('$route', (row) => {
     it.each(CALLERS)('%s', async (caller) => {
       const cell = `${row.route} as ${caller}`;
-      const r = await send(caller, row.req(c));
+      const r = await send(caller, row.req(c, caller));
       if (isAllowed(row, caller)) {
         // /docs may redirect to its index page; everything else answers a valid request with 2xx.
         const ok = row.route === 'GET /docs' ? r.statusCode >= 200 && r.statusCode < 400 : r.statusCode >= 200 && r.statusCode < 300;

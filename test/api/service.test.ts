@@ -122,20 +122,23 @@ describe('decision receipts', () => {
     expect(no.json().code).toBe('XY_ERR_OUT_OF_SCOPE');
   });
 
-  it('a batch answers in order under one receipt, which expands to the same results', async () => {
-    const subjects = [f.org.id, f.clean, 's_0000000000000000deadbeef', f.org.ref];
+  it('a batch lists the exceptions by index, counts the plain allows, and its receipt returns the same answer', async () => {
+    const subjects = [f.org.id, f.clean2, 's_0000000000000000deadbeef', f.org.ref, f.clean2];
     const r = await f.req({ method: 'POST', url: '/v1/checks:batch', role: 'checker', payload: { action: AIR, subjects } });
     expect(r.statusCode).toBe(200);
     const b = r.json();
-    expect(b.results.map((x: { decision: string; known: boolean }) => [x.decision, x.known])).toEqual([
-      ['deny', true],
-      [expect.any(String), true],
-      ['allow', false],
-      ['deny', true],
+    expect(b).toMatchObject({ count: 5, allowed: 2 });
+    expect(b.results.map((x: { index: number; decision: string; known: boolean }) => [x.index, x.decision, x.known])).toEqual([
+      [0, 'deny', true],
+      [2, 'allow', false],
+      [3, 'deny', true],
     ]);
+    const m = b.results[0].measures[0];
+    expect(m).toMatchObject({ effect: 'deny', list: expect.any(String), entryId: expect.stringMatching(/^e_/), reasons: [expect.objectContaining({ recordId: expect.stringMatching(/^r_/), ruleId: expect.any(String) })] });
+    expect(b.measures[m.measure]).toMatchObject({ effect: 'deny', authority: expect.any(String), legalBasis: expect.any(String) });
     await f.server.svc.receipts.flush();
     const got = await f.req({ method: 'GET', url: `/v1/checks/${b.receipt}`, role: 'checker' });
-    expect(got.json().decided.results).toEqual(b.results);
+    expect(got.json().decided).toEqual(b);
   });
 
   it('a batch above the cap is refused with a clear error', async () => {

@@ -1,0 +1,269 @@
+/**
+ * Due process over HTTP: objections (file, list with the overdue queue, extend, decide), repair
+ * applications (apply, list, decide) and credit commitments (make, report a breach). The process
+ * core decides; this shell stores each step with its effects in one transaction, derives the new
+ * state and updates the gate before it answers.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { withIsoInstants } from '../../app/json.js';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { Ingestor } from '../../ingest/ingestor.js';
+import { drainDirty } from '../../ingest/rescore.js';
+import type { Instant } from '../../domain/types.js';
+import type { NoticeDraft } from '../../process/notices.js';
+import { decideObjection, extendObjection, fileObjection, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../../process/objections.js';
+import { applyForRepair, decideRepair, type Commitment, type Repair } from '../../process/repairs.js';
+import type { CaseRow, NoticeRow } from '../../store/port.js';
+import type { Principal } from '../auth.js';
+import { ApiError, ProblemSchema } from '../errors.js';
+import { AnyObject, InstantString } from '../schemas.js';
+import { principal, requireSubject, type Service } from '../service.js';
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
+const CaseId = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-f]{16}$` });
+
+function noticeRows(drafts: NoticeDraft[]): NoticeRow[] {
+  return drafts.map((n) => ({ ...n, status: 'pending', attempts: 0, nextAttemptAt: n.createdAt, lastError: null, deliveredAt: null }));
+}
+
+function unwrap<C>(r: StepResult<C>): CaseStep<C> {
+  if (!r.ok) throw new ApiError('XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: r.error.field });
+  return r.value;
+}
+
+export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
+  /** Stores a step, derives the subject's new state and brings the gate up to date. */
+  async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput) {
+    await svc.writes(async () => {
+      const c = step.case;
+      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { statuses: step.statuses, notices: noticeRows(step.notices), audit });
+      const derived = new Set<string>();
+      await drainDirty(svc.ctx.store, svc.ctx.catalog, svc.now(), 1000, (ids) => ids.forEach((id) => derived.add(id)));
+      await svc.feed.refresh(svc.ctx.store, derived);
+    });
+  }
+
+  /** The subject a caller acts for: a subject acts for itself; staff name the record's subject. */
+  function actingFor(p: Principal, recordSubject: string): string {
+    if (p.role === 'subject' && p.subjectId !== recordSubject) throw new ApiError('XY_ERR_NOT_FOUND', 'no record of yours has this id', { field: '/recordId' });
+    return recordSubject;
+  }
+
+  async function loadCase<D>(id: string, kind: CaseRow['kind'], p?: Principal): Promise<CaseRow & { doc: D }> {
+    const c = await svc.ctx.store.getCase(id);
+    if (!c || c.kind !== kind || (p?.role === 'subject' && p.subjectId !== c.subjectId)) throw new ApiError('XY_ERR_NOT_FOUND', `no ${kind} has this id`, { field: 'id' });
+    return c as CaseRow & { doc: D };
+  }
+
+  const listQuery = Type.Object(
+    {
+      status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
+      overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their deadline (the overdue queue).' })),
+      subject: Type.Optional(Type.String({ maxLength: 80 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    },
+    { additionalProperties: false },
+  );
+
+  async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number }) {
+    const subjectId = p.role === 'subject' ? (p.subjectId as string) : q.subject ? await requireSubject(svc, q.subject, 'subject') : undefined;
+    const now = svc.now();
+    const rows = await svc.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit: q.limit ?? 100 });
+    return { [`${kind}s`]: rows.map((r) => withIsoInstants({ ...r.doc, overdue: r.status === 'open' && r.deadline !== null && r.deadline < now }) as Record<string, unknown>) };
+  }
+
+  return async (app) => {
+    app.post(
+      '/v1/objections',
+      {
+        config: { access: ['subject', 'reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Object to a record',
+          description: 'The record is flagged `disputed` at once (the flag shows in the subject view and in check reasons). The credit office must decide within 3 working days (7 when extended because another unit must verify). A subject objects to their own records; a reviewer may file for a subject.',
+          body: Type.Object(
+            { recordId: RecordId, reasons: Type.String({ minLength: 3, maxLength: 4000 }), attachments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, description: 'References to documents (URLs, document numbers), not the documents.' })) },
+            { additionalProperties: false },
+          ),
+          response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const rec = await svc.ctx.store.getRecord(req.body.recordId);
+        if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
+        const subjectId = actingFor(p, rec.subjectId);
+        const at = svc.now();
+        const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar }));
+        await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } });
+        return reply.code(201).send(withIsoInstants(step.case) as Record<string, unknown>);
+      },
+    );
+
+    app.get(
+      '/v1/objections',
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Objections, by deadline; `overdue=true` gives the overdue queue', description: 'A subject sees their own.', querystring: listQuery, response: { 200: AnyObject } } },
+      async (req) => list('objection', principal(req), req.query),
+    );
+
+    app.post(
+      '/v1/objections/:id([^:/]+)::extend',
+      {
+        config: { access: ['reviewer'] },
+        schema: { tags: ['due process'], summary: 'Extend the deadline to 7 working days (another unit must verify)', params: Type.Object({ id: CaseId('ob') }), response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema } },
+      },
+      async (req) => {
+        const p = principal(req);
+        const c = await loadCase<Objection>(req.params.id, 'objection');
+        const at = svc.now();
+        const step = unwrap(extendObjection(c.doc, at, svc.calendar));
+        await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.extended', subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } });
+        return withIsoInstants(step.case) as Record<string, unknown>;
+      },
+    );
+
+    app.post(
+      '/v1/objections/:id([^:/]+)::decide',
+      {
+        config: { access: ['reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Decide an objection: upheld, corrected (with the corrected facts) or revoked',
+          description: '`upheld`: the record stands. `revoked`: it is treated as never true, and scores, grades and lists are restored. `corrected`: a corrected record (same source, type, subject and date, the new facts) replaces it. The subject is notified.',
+          params: Type.Object({ id: CaseId('ob') }),
+          body: Type.Object(
+            { decision: Type.Enum(['upheld', 'corrected', 'revoked']), reason: Type.String({ minLength: 3, maxLength: 4000 }), facts: Type.Optional(Type.Object({}, { additionalProperties: true })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const c = await loadCase<Objection>(req.params.id, 'objection');
+        const at = svc.now();
+        const step = unwrap(decideObjection(c.doc, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, by: p.actor, at, correctedFacts: req.body.facts as Record<string, unknown> | undefined }));
+        if (req.body.decision === 'corrected') {
+          const rec = await svc.ctx.store.getRecord(c.doc.recordId);
+          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'the disputed record no longer exists');
+          const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
+          const [r] = await ingestor.ingestBatch([{ source: rec.source, line: { externalId: `${rec.externalId}#corrected-${c.id}`, type: rec.type, subject: rec.subjectId, occurredAt: new Date(rec.occurredAt).toISOString(), facts: req.body.facts } }]);
+          if (r.status === 'rejected') throw new ApiError('XY_ERR_VALIDATION', `facts: ${r.error.field}: ${r.error.reason}`, { field: `/facts` });
+        }
+        await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.decided', subjectId: c.subjectId, data: { objection: c.id, record: c.doc.recordId, decision: req.body.decision, reason: req.body.reason } });
+        return withIsoInstants(step.case) as Record<string, unknown>;
+      },
+    );
+
+    app.post(
+      '/v1/commitments',
+      {
+        config: { access: ['subject'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Make a credit commitment',
+          description: 'A signed promise, made to obtain an approval or to repair credit. A breach, reported by a source, becomes a `commitment.breached` record.',
+          body: Type.Object({ text: Type.String({ minLength: 10, maxLength: 4000 }), purpose: Type.String({ minLength: 3, maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 201: AnyObject },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const at = svc.now();
+        const cm: Commitment = { id: newId('cm'), subjectId: p.subjectId as string, madeAt: at, madeBy: p.actor, text: req.body.text, purpose: req.body.purpose };
+        await svc.ctx.store.saveCase({ id: cm.id, kind: 'commitment', subjectId: cm.subjectId, status: 'made', deadline: null, createdAt: at, doc: cm as unknown as Record<string, unknown> }, { audit: { at, actor: p.actor, action: 'commitment.made', subjectId: cm.subjectId, data: { commitment: cm.id, purpose: cm.purpose } } });
+        return reply.code(201).send(withIsoInstants(cm) as Record<string, unknown>);
+      },
+    );
+
+    app.post(
+      '/v1/commitments/:id([^:/]+)::breach',
+      {
+        config: { access: ['source'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Report a breach of a commitment: it becomes a commitment.breached record',
+          params: Type.Object({ id: CaseId('cm') }),
+          body: Type.Object({ approval: Type.String({ minLength: 1, maxLength: 200 }), occurredAt: Type.Optional(InstantString) }, { additionalProperties: false }),
+          response: { 201: AnyObject, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const c = await loadCase<Commitment>(req.params.id, 'commitment');
+        if (c.doc.breachedAt !== undefined) throw new ApiError('XY_ERR_CONFLICT', 'the breach was reported already');
+        const at = svc.now();
+        const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
+        const [r] = await ingestor.ingestBatch([{ source: p.source as string, line: { externalId: `commitment-breach-${c.id}`, type: 'commitment.breached', subject: c.subjectId, occurredAt: req.body.occurredAt ?? new Date(at).toISOString(), facts: { commitmentId: c.id, approval: req.body.approval } } }]);
+        if (r.status === 'rejected') throw new ApiError(r.error.forbidden ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION', `${r.error.field}: ${r.error.reason}`, { field: `/${r.error.field}` });
+        const doc: Commitment = { ...c.doc, breachedAt: at };
+        const step: CaseStep<Commitment & { status: string }> = { case: { ...doc, status: 'breached' }, statuses: [], notices: [] };
+        await commit('commitment', step, c.createdAt, { at, actor: p.actor, action: 'commitment.breached', subjectId: c.subjectId, data: { commitment: c.id, record: r.recordId } });
+        return reply.code(201).send(withIsoInstants({ ...doc, record: r.recordId }) as Record<string, unknown>);
+      },
+    );
+
+    app.post(
+      '/v1/repairs',
+      {
+        config: { access: ['subject'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Apply to repair a record',
+          description: 'Allowed once the minimum publicity period of the record has passed, with the obligation met and a credit commitment on file; otherwise 409 with one `errors` item per reason. Decided within 3 working days.',
+          body: Type.Object({ recordId: RecordId, commitmentId: CaseId('cm'), obligationMet: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+          response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const rec = await svc.ctx.store.getRecord(req.body.recordId);
+        if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
+        const subjectId = actingFor(p, rec.subjectId);
+        const cm = await svc.ctx.store.getCase(req.body.commitmentId);
+        const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
+        const at = svc.now();
+        const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar });
+        if (!r.ok) {
+          const errors = 'refusals' in r ? r.refusals : [r.error];
+          throw new ApiError('XY_ERR_CONFLICT', `the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, { field: errors[0].field, errors });
+        }
+        await commit('repair', r.value, at, { at, actor: p.actor, action: 'repair.applied', subjectId, data: { repair: r.value.case.id, record: rec.id } });
+        return reply.code(201).send(withIsoInstants(r.value.case) as Record<string, unknown>);
+      },
+    );
+
+    app.get(
+      '/v1/repairs',
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Repair applications, by deadline; `overdue=true` gives the overdue queue', querystring: listQuery, response: { 200: AnyObject } } },
+      async (req) => list('repair', principal(req), req.query),
+    );
+
+    app.post(
+      '/v1/repairs/:id([^:/]+)::decide',
+      {
+        config: { access: ['reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Approve or refuse a repair application',
+          description: 'On approval the record is `repaired`: it stops counting, leaves public view, and the list entries it caused end.',
+          params: Type.Object({ id: CaseId('rp') }),
+          body: Type.Object({ approve: Type.Boolean(), reason: Type.String({ minLength: 3, maxLength: 4000 }) }, { additionalProperties: false }),
+          response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const c = await loadCase<Repair>(req.params.id, 'repair');
+        const at = svc.now();
+        const step = unwrap(decideRepair(c.doc, { approve: req.body.approve, reason: req.body.reason, by: p.actor, at }));
+        await commit('repair', step, c.createdAt, { at, actor: p.actor, action: 'repair.decided', subjectId: c.subjectId, data: { repair: c.id, record: c.doc.recordId, approved: req.body.approve } });
+        return withIsoInstants(step.case) as Record<string, unknown>;
+      },
+    );
+  };
+}
+
