@@ -75,3 +75,13 @@ export async function makeFixture(opts: { persons?: number; enterprises?: number
     },
   };
 }
+
+/**
+ * A second server on the fixture's city whose clock the test moves (`clock.now = …`), with the
+ * background loops off so that nothing happens between steps but what the test asks for.
+ */
+export async function clockedServer(f: Fixture, start = NOW): Promise<{ server: Server; clock: { now: number } }> {
+  const clock = { now: start };
+  const server = await buildServer({ ctx: f.ctx, now: () => clock.now, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0 });
+  return { server, clock };
+}

@@ -3,15 +3,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
-import { buildServer, type Server } from '../../src/api/server.js';
-import { NOW, makeFixture, type Fixture } from '../api/fixture.js';
+import type { Server } from '../../src/api/server.js';
+import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
 
 let f: Fixture;
 let s: Server;
-let clock = NOW;
+let clock = { now: NOW };
 beforeAll(async () => {
   f = await makeFixture();
-  s = await buildServer({ ctx: f.ctx, now: () => clock, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0 });
+  ({ server: s, clock } = await clockedServer(f));
 }, 60_000);
 afterAll(async () => {
   await s?.app.close();
@@ -25,7 +25,7 @@ const AIR = 'transport.air.ticket';
 
 describe('objection', () => {
   it('flags the record at once, the reviewer revokes it, everything is restored and the subject is told; an undecided one turns overdue', async () => {
-    clock = Date.parse('2026-11-27T10:00:00+08:00'); // a Friday
+    clock.now = Date.parse('2026-11-27T10:00:00+08:00'); // a Friday
     const me = (await req('subject', 'GET', '/v1/me')).json();
     const entry = me.record.state.entries.find((e: { list: string; status: string }) => e.list === 'spc-dishonest-debtors' && e.status === 'active');
     const recordId = entry.reasons[0].recordId as string;
@@ -41,7 +41,7 @@ describe('objection', () => {
     const check = (await req('checker', 'POST', '/v1/checks', { subject: f.person, action: AIR })).json();
     expect(check.measures.some((m: { reasons: { recordId: string; disputed?: boolean }[] }) => m.reasons.some((r) => r.recordId === recordId && r.disputed === true))).toBe(true);
 
-    clock = Date.parse('2026-12-01T15:00:00+08:00');
+    clock.now = Date.parse('2026-12-01T15:00:00+08:00');
     const decided = await req('reviewer', 'POST', `/v1/objections/${ob.id}:decide`, { decision: 'revoked', reason: 'The court confirms the listing was made in error.' });
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({ status: 'revoked' });
@@ -64,7 +64,7 @@ describe('objection', () => {
     const rec2 = await req('source', 'POST', '/v1/records', { externalId: 'ob-scn-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-30', facts: { caseNo: 'OB-2', court: 'C', ground: 'evades' } });
     const late = await req('subject', 'POST', '/v1/objections', { recordId: rec2.json().results[0].recordId, reasons: 'Not my case.' });
     expect((await req('reviewer', 'GET', '/v1/objections?overdue=true')).json().objections).toEqual([]);
-    clock = Date.parse('2026-12-09T09:00:00+08:00');
+    clock.now = Date.parse('2026-12-09T09:00:00+08:00');
     const overdue = (await req('reviewer', 'GET', '/v1/objections?overdue=true')).json().objections;
     expect(overdue.map((o: { id: string; overdue: boolean }) => [o.id, o.overdue])).toEqual([[late.json().id, true]]);
   });
@@ -76,14 +76,14 @@ describe('repair', () => {
     const org = f.org.id;
     const orgKey = (await createApiKey(f.ctx.store, { name: 'enterprise self-service', role: 'subject', subjectId: org }, NOW, 'test')).key;
     const penalties = (await createApiKey(f.ctx.store, { name: 'penalty feed', role: 'source', source: 'penalties' }, NOW, 'test')).key;
-    clock = Date.parse('2026-01-10T10:00:00+08:00');
+    clock.now = Date.parse('2026-01-10T10:00:00+08:00');
     const general = await req(penalties, 'POST', '/v1/records', { externalId: 'pen-general-1', type: 'admin.penalty', subject: f.org.ref, occurredAt: '2026-01-10', facts: { severity: 'general', decisionNo: 'HZ-2026-7', authority: 'Hangzhou SAMR' } });
     const serious = await req(penalties, 'POST', '/v1/records', { externalId: 'pen-serious-1', type: 'admin.penalty', subject: f.org.ref, occurredAt: '2026-01-10', facts: { severity: 'serious', decisionNo: 'HZ-2026-8', authority: 'Hangzhou SAMR' } });
     const gId = general.json().results[0].recordId;
     const sId = serious.json().results[0].recordId;
     expect([general.statusCode, serious.statusCode]).toEqual([201, 201]);
 
-    clock = Date.parse('2026-02-20T10:00:00+08:00');
+    clock.now = Date.parse('2026-02-20T10:00:00+08:00');
     const commitment = await req(orgKey, 'POST', '/v1/commitments', { text: 'We will comply with product labelling rules and accept inspection.', purpose: 'credit repair of HZ-2026-7' });
     expect(commitment.statusCode).toBe(201);
     const cm = commitment.json().id;
@@ -91,7 +91,7 @@ describe('repair', () => {
     expect(early.statusCode).toBe(409);
     expect(early.json().errors).toEqual([expect.objectContaining({ field: '/recordId', reason: expect.stringContaining('minimum publicity period (P3M) ends on 2026-04-10') })]);
 
-    clock = Date.parse('2026-04-15T10:00:00+08:00');
+    clock.now = Date.parse('2026-04-15T10:00:00+08:00');
     const applied = await req(orgKey, 'POST', '/v1/repairs', { recordId: gId, commitmentId: cm, obligationMet: 'fine paid, receipt 2026-0211' });
     expect(applied.statusCode).toBe(201);
     const publicBefore = (await s.app.inject({ method: 'GET', url: `/public/v1/subjects/${f.org.ref}` })).json();
@@ -102,12 +102,12 @@ describe('repair', () => {
     expect(publicAfter.records.map((r: { id: string }) => r.id)).not.toContain(gId);
     const view = (await req('reviewer', 'GET', `/v1/subjects/${org}?purpose=repair%20check`)).json();
     const counted = view.state.schemes.flatMap((x: { breakdown: { recordId: string; until: string | null }[] }) => x.breakdown).filter((b: { recordId: string }) => b.recordId === gId);
-    for (const b of counted) expect(Date.parse(b.until as string)).toBeLessThanOrEqual(clock);
+    for (const b of counted) expect(Date.parse(b.until as string)).toBeLessThanOrEqual(clock.now);
 
     // The serious penalty: still public at 5 months, gone after 3 years.
-    clock = Date.parse('2026-06-10T10:00:00+08:00');
+    clock.now = Date.parse('2026-06-10T10:00:00+08:00');
     expect((await s.app.inject({ method: 'GET', url: `/public/v1/subjects/${f.org.ref}` })).json().records.map((r: { id: string }) => r.id)).toContain(sId);
-    clock = Date.parse('2029-01-11T10:00:00+08:00');
+    clock.now = Date.parse('2029-01-11T10:00:00+08:00');
     expect((await s.app.inject({ method: 'GET', url: `/public/v1/subjects/${f.org.ref}` })).json().records.map((r: { id: string }) => r.id)).not.toContain(sId);
   });
 });

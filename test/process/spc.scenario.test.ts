@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, type Server } from '../../src/api/server.js';
+import type { Server } from '../../src/api/server.js';
 import { WorkingCalendar, type CalendarDoc } from '../../src/process/calendar.js';
-import { NOW, makeFixture, type Fixture } from '../api/fixture.js';
+import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
 
 const cal = (() => {
   const r = WorkingCalendar.compile(parse(readFileSync(join(import.meta.dirname, '..', '..', 'calendars', 'cn-mainland.yaml'), 'utf8')) as CalendarDoc);
@@ -20,10 +20,10 @@ const cal = (() => {
 
 let f: Fixture;
 let s: Server;
-let clock = NOW;
+let clock = { now: NOW };
 beforeAll(async () => {
   f = await makeFixture();
-  s = await buildServer({ ctx: f.ctx, now: () => clock, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0 });
+  ({ server: s, clock } = await clockedServer(f));
 }, 60_000);
 afterAll(async () => {
   await s?.app.close();
@@ -37,7 +37,7 @@ const CASE = '(2026)浙0102执1234号';
 describe('SPC: listing on ground 2, performance, deletion', () => {
   it('is denied, performs, is deleted within 3 working days, and the past stays as it was', async () => {
     const debtor = f.clean;
-    clock = Date.parse('2026-11-20T09:00:00+08:00');
+    clock.now = Date.parse('2026-11-20T09:00:00+08:00');
     const listed = await s.app.inject({
       method: 'POST',
       url: '/v1/records',
@@ -46,7 +46,7 @@ describe('SPC: listing on ground 2, performance, deletion', () => {
     });
     expect(listed.statusCode).toBe(201);
 
-    clock = Date.parse('2026-11-23T10:00:00+08:00');
+    clock.now = Date.parse('2026-11-23T10:00:00+08:00');
     const first = await s.app.inject({ method: 'POST', url: '/v1/checks', headers: as('checker'), payload: { subject: debtor, action: AIR, reference: 'booking CA1502' } });
     const given = first.json();
     expect(given.decision).toBe('deny');
@@ -55,7 +55,7 @@ describe('SPC: listing on ground 2, performance, deletion', () => {
 
     // Performance on Friday 27 November; the court reports it on Monday 30 November.
     const performedAt = Date.parse('2026-11-27T15:00:00+08:00');
-    clock = Date.parse('2026-11-30T09:30:00+08:00');
+    clock.now = Date.parse('2026-11-30T09:30:00+08:00');
     const performed = await s.app.inject({
       method: 'POST',
       url: '/v1/records',
