@@ -15,6 +15,7 @@ import { importFile } from '../ingest/file-import.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
+import { tick } from '../app/tick.js';
 import { createDemoKeys, demoKeysPath, hasDemoKeys, serve } from './serve.js';
 import { createApiKey, scopeAllows } from '../api/auth.js';
 import { KEY_ROLES, type KeyRole } from '../store/port.js';
@@ -60,11 +61,11 @@ function out(g: Globals, value: unknown, human: () => void) {
   else human();
 }
 
-async function withContext<T>(g: Globals, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+async function withContext<T>(g: Globals, fn: (ctx: AppContext) => Promise<T>, opts: { refresh?: boolean } = {}): Promise<T> {
   const ctx = await openContext({ db: g.db, now: Date.now(), actor: actor() });
   try {
     // Finish any derivation a crash left behind, and apply what fell due by time, before answering.
-    await refreshState(ctx.store, ctx.catalog, Date.now());
+    if (opts.refresh !== false) await refreshState(ctx.store, ctx.catalog, Date.now());
     return await fn(ctx);
   } finally {
     await ctx.close();
@@ -181,6 +182,20 @@ Examples:
           },
         }),
       );
+    });
+
+  program
+    .command('tick')
+    .description('apply what falls due by time (entries leaving their notice period, expiring, escalating) up to an instant; idempotent')
+    .addOption(new Option('--until <instant>', 'apply up to this instant (default: now); never beyond now, since stored state must not run ahead of time').argParser(instantArg))
+    .action(async (o: { until?: number }) => {
+      const g = globals();
+      const now = Date.now();
+      if (o.until !== undefined && o.until > now) throw new CliError('--until is in the future: state is only ever applied up to now');
+      await withContext(g, async (ctx) => {
+        const r = await tick(ctx, o.until ?? now);
+        out(g, { until: o.until ?? now, ...r }, () => console.log(`Applied what fell due up to ${new Date(o.until ?? now).toISOString()}: ${r.due} subject${r.due === 1 ? '' : 's'} changed by time, ${r.dirty} pending derivation${r.dirty === 1 ? '' : 's'} finished.`));
+      }, { refresh: false });
     });
 
   const keys = program.command('keys').description('API keys: each has one role (source, checker, reviewer, author, admin, subject) and optional scopes');
