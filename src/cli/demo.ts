@@ -26,7 +26,7 @@ export async function buildDemo(ctx: AppContext, o: DemoOptions): Promise<{ buil
     throw new Error(`${ctx.dbPath} already holds subjects; build the demo into a new --db, or pass --if-empty to reuse it`);
   }
   const t0 = performance.now();
-  const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => o.now, actor: 'demo', deriveEachBatch: false });
+  const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => o.now, actor: 'demo', deriveEachBatch: false, notify: false });
   // Registrations are back-dated to before the oldest record.
   const registered = o.now - (3 * 365 + 60) * DAY_MS;
   let batch: IngestItem[] = [];

@@ -10,7 +10,8 @@ import type { Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import type { SubjectLine } from './lines.js';
 import { article, resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
-import { drainDirty, type OnDerived } from './rescore.js';
+import { drainDirty, outbox, type OnDerived } from './rescore.js';
+import { recordNotices } from '../process/listing-notices.js';
 
 export interface IngestItem {
   /** The sending source; `null` only for subject registrations. */
@@ -43,6 +44,8 @@ export interface IngestorOptions {
   deriveEvery?: number;
   /** Told which subjects each derivation saved (so a server can update its gate index). */
   onDerived?: OnDerived;
+  /** Tell subjects of each record stored about them (default true; a historical back-fill turns it off). */
+  notify?: boolean;
 }
 
 function mergeSubject(into: Map<string, Subject>, s: Subject) {
@@ -122,6 +125,7 @@ export class Ingestor {
       replaceRelationsOf,
       at: now,
       records: good.map((g) => g.rec),
+      notices: this.opts.notify === false ? undefined : (inserted) => outbox(recordNotices(this.catalog, inserted)),
       audit: ({ inserted, duplicates, subjects: n }) => {
         if (inserted.length === 0 && n === 0) return null;
         const bySource: Record<string, number> = {};

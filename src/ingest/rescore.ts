@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/types.js';
 import type { CreditRecord, Instant, ListEntry, Relation, SubjectState } from '../domain/types.js';
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
-import type { Store, SubjectBasic } from '../store/port.js';
+import type { NoticeRow, Store, SubjectBasic } from '../store/port.js';
+import { listingNotices } from '../process/listing-notices.js';
+import type { NoticeDraft } from '../process/notices.js';
+
+/** Notice drafts as outbox rows, due at once. */
+export function outbox(drafts: NoticeDraft[]): NoticeRow[] {
+  return drafts.map((n) => ({ ...n, status: 'pending', attempts: 0, nextAttemptAt: n.createdAt, lastError: null, deliveredAt: null }));
+}
 
 /** Told the ids of the subjects whose state a derivation just saved (the gate feed listens). */
 export type OnDerived = (subjectIds: string[]) => void;
@@ -91,11 +98,13 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
   const orgIds = subjects.filter((s) => s.kind !== 'person').map((s) => s.id);
   const relations = orgIds.length ? await store.relationsOfOrgs(orgIds) : [];
   const d = derive(catalog, subjects, records, relations, asOf);
+  const before = await store.enforceableEntries(subjects.map((s) => s.id));
   await store.saveStates({
     states: d.states,
     hashes: d.hashes,
     related: d.related,
     clearDirty: ids.map((id) => ({ id, mark: marks.get(id) })).filter((c) => c.mark !== undefined),
+    notices: outbox(listingNotices(catalog, before, d.states)),
     audit: auditOf(catalog, d, asOf, actor, ids),
   });
   onDerived?.(subjects.map((x) => x.id));
@@ -158,7 +167,9 @@ export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, 
       if (rel) changed.related.push(rel);
     });
     if (changed.states.length > 0) {
+      const before = await store.enforceableEntries(changed.states.map((x) => x.subjectId));
       await store.saveStates({
+        notices: outbox(listingNotices(catalog, before, changed.states)),
         states: changed.states,
         hashes: changed.hashes,
         related: changed.related,

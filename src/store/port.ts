@@ -42,6 +42,8 @@ export interface IngestBatch {
   records: CreditRecord[];
   /** Built after the insert, so it can say what was actually stored. Written in the same transaction. */
   audit: (result: { inserted: CreditRecord[]; duplicates: number; subjects: number }) => AuditEntryInput | null;
+  /** Notices about what was stored (a record added), written in the same transaction. */
+  notices?: (inserted: CreditRecord[]) => NoticeRow[];
 }
 
 export interface IngestResult {
@@ -65,6 +67,8 @@ export interface SaveStates {
    * before their records were), a subject marked again since then stays dirty.
    */
   clearDirty: { id: string; mark?: number }[];
+  /** Notices the change owes its subjects (a listing pending, in effect, ended), written with it. */
+  notices?: NoticeRow[];
   /** A hash of each state's content, parallel to `states`, kept so an unchanged state need not be rewritten. */
   hashes?: string[];
   audit: AuditEntryInput | null;

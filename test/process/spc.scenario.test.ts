@@ -79,6 +79,12 @@ describe('SPC: listing on ground 2, performance, deletion', () => {
     const past = await s.app.inject({ method: 'POST', url: '/v1/checks', headers: as('checker'), payload: { subject: debtor, action: AIR, at: '2026-11-21T12:00:00+08:00' } });
     expect(past.json().decision).toBe('deny');
 
+    // The debtor was told of each step: the record, the listing in effect, and its end.
+    const told = await f.ctx.store.listNotices({ subjectId: debtor, limit: 50 });
+    const kinds = told.map((n) => `${n.kind}:${(n.payload as { list?: string; type?: string }).list ?? (n.payload as { type?: string }).type}`);
+    expect(kinds).toEqual(expect.arrayContaining(['record.added:court.dishonest-debtor-decision', 'listing.effective:spc-dishonest-debtors', 'listing.ended:spc-dishonest-debtors', 'record.added:court.obligation-performed']));
+    expect(told.find((n) => n.kind === 'listing.effective')?.payload).toMatchObject({ howToObject: expect.stringContaining('/v1/objections'), legalBasis: expect.any(String) });
+
     // And the first receipt is unchanged.
     await s.svc.receipts.flush();
     const receipt = await s.app.inject({ method: 'GET', url: `/v1/checks/${given.receipt}`, headers: as('checker') });

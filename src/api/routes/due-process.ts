@@ -10,12 +10,11 @@ import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { Ingestor } from '../../ingest/ingestor.js';
-import { drainDirty } from '../../ingest/rescore.js';
+import { drainDirty, outbox } from '../../ingest/rescore.js';
 import type { Instant } from '../../domain/types.js';
-import type { NoticeDraft } from '../../process/notices.js';
 import { decideObjection, extendObjection, fileObjection, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../../process/objections.js';
 import { applyForRepair, decideRepair, type Commitment, type Repair } from '../../process/repairs.js';
-import type { CaseRow, NoticeRow } from '../../store/port.js';
+import type { CaseRow } from '../../store/port.js';
 import type { Principal } from '../auth.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString } from '../schemas.js';
@@ -25,9 +24,6 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
 const CaseId = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-f]{16}$` });
 
-function noticeRows(drafts: NoticeDraft[]): NoticeRow[] {
-  return drafts.map((n) => ({ ...n, status: 'pending', attempts: 0, nextAttemptAt: n.createdAt, lastError: null, deliveredAt: null }));
-}
 
 function unwrap<C>(r: StepResult<C>): CaseStep<C> {
   if (!r.ok) throw new ApiError('XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: r.error.field });
@@ -39,7 +35,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
   async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput) {
     await svc.writes(async () => {
       const c = step.case;
-      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { statuses: step.statuses, notices: noticeRows(step.notices), audit });
+      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { statuses: step.statuses, notices: outbox(step.notices), audit });
       const derived = new Set<string>();
       await drainDirty(svc.ctx.store, svc.ctx.catalog, svc.now(), 1000, (ids) => ids.forEach((id) => derived.add(id)));
       await svc.feed.refresh(svc.ctx.store, derived);

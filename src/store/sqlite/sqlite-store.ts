@@ -485,6 +485,7 @@ export class SqliteStore implements Store {
       }
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       if (audit) this.appendAuditSync([audit]);
+      if (batch.notices && inserted.length) this.addNoticesSync(batch.notices(inserted));
       return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
     });
   }
@@ -671,6 +672,7 @@ export class SqliteStore implements Store {
       const feed = this.st('INSERT INTO state_changes (subject_id, at) VALUES (?, ?)');
       const at = Date.now();
       for (const st of save.states) feed.run(st.subjectId, at);
+      if (save.notices?.length) this.addNoticesSync(save.notices);
       if (save.audit) this.appendAuditSync([save.audit]);
     });
   }
