@@ -14,7 +14,7 @@ import Type from 'typebox';
 import type { AppContext } from '../app/context.js';
 import { GateFeed } from '../app/gate-feed.js';
 import type { Instant } from '../domain/types.js';
-import { refreshState } from '../ingest/rescore.js';
+import { tick } from '../app/tick.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.js';
@@ -22,6 +22,7 @@ import { guardInput } from './schemas.js';
 import { redactUrl } from './redact.js';
 import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
 import { WorkerSink } from './worker-sink.js';
+import { NoticeDelivery } from './notice-delivery.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { checkRoutes } from './routes/checks.js';
@@ -57,6 +58,8 @@ export interface ServerOptions {
   receiptWorker?: boolean;
   /** How often to apply what falls due by time (ms); 0 turns it off. */
   refreshEveryMs?: number;
+  /** POST outbox notices to this URL, signed with `secret` (at-least-once; see notice-delivery.ts). */
+  webhook?: { url: string; secret: string; everyMs?: number };
   /** The working-day calendar (default: calendars/cn-mainland.yaml). */
   calendar?: WorkingCalendar;
   /** How often to follow the store's change feed and catalog publications (ms); 0 turns it off. */
@@ -123,6 +126,10 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     calendar: o.calendar ?? loadCalendar(defaultCalendarFile()),
     writes: serialiser(),
   };
+
+  // Deadlines in a year the calendar does not list are counted on weekends alone: say so.
+  const year = new Date(now()).getUTCFullYear();
+  for (const y of [year, year + 1]) if (!svc.calendar.covers(y)) app.log.warn({ calendar: svc.calendar.id, year: y }, 'the working-day calendar lists no public holidays for this year; deadlines falling in it count weekends only');
 
   app.decorateRequest('principal', null);
   // Only JSON bodies: a text/plain body is refused as the wrong media type, not parsed as a string.
@@ -251,13 +258,22 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   });
   every(o.refreshEveryMs ?? 60_000, 'applying what fell due', async () => {
     const t = now();
-    await refreshState(svc.ctx.store, svc.ctx.catalog, t, 1000);
+    await tick(svc.ctx, t);
     // A reader more than a day behind rebuilds its gate rather than replaying the feed.
     await svc.ctx.store.pruneStateChanges(t - 86_400_000);
   });
 
+  // Not through every(): that runs inside svc.writes, and a slow receiver must not hold up writes.
+  const delivery = o.webhook ? new NoticeDelivery(o.ctx.store, { url: o.webhook.url, secret: o.webhook.secret, now, onError: (err) => app.log.warn({ err }, 'notice delivery attempt failed') }) : null;
+  if (delivery) {
+    const t = setInterval(() => void delivery.deliverDue().catch((err) => app.log.error({ err }, 'delivering notices failed')), o.webhook?.everyMs ?? 1000);
+    t.unref();
+    timers.push(t);
+  }
+
   app.addHook('onClose', async () => {
     for (const t of timers) clearInterval(t);
+    await delivery?.close();
     // In-flight requests have finished by now; what they decided goes to the audit log.
     await svc.writes(async () => undefined);
     await receipts.close();

@@ -16,6 +16,7 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
 import { tick } from '../app/tick.js';
+import { loadCalendar } from '../app/calendar-file.js';
 import { createDemoKeys, demoKeysPath, hasDemoKeys, serve } from './serve.js';
 import { createApiKey, scopeAllows } from '../api/auth.js';
 import { KEY_ROLES, type KeyRole } from '../store/port.js';
@@ -161,9 +162,13 @@ Examples:
     .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
+    .option('--webhook-url <url>', 'POST notices to this URL, signed with the secret in XY_WEBHOOK_SECRET (at least once: receivers dedupe by x-xinyong-notice)')
+    .option('--calendar <file>', 'working-day calendar (YAML) for due-process deadlines (default: the shipped mainland China calendar)')
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy), so public rate limits apply per client', false)
     .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 100)
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean }) => {
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string }) => {
+      const webhookSecret = process.env.XY_WEBHOOK_SECRET;
+      if (o.webhookUrl && !webhookSecret) throw new CliError('--webhook-url needs the signing secret in XY_WEBHOOK_SECRET');
       const g = globals();
       const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;
       const jwksUrl = o.oidcJwksUrl ?? process.env.XY_OIDC_JWKS_URL;
@@ -177,6 +182,8 @@ Examples:
           logLevel: o.logLevel,
           receipts: { intervalMs: o.receiptFlushMs },
           trustProxy: o.trustProxy,
+          webhook: o.webhookUrl && webhookSecret ? { url: o.webhookUrl, secret: webhookSecret } : undefined,
+          calendar: o.calendar ? loadCalendar(o.calendar) : undefined,
           banner: (url) => {
             if (!g.json) console.log(`xinyong is serving ${url} (OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs)${o.dev ? ', dev sign-in ON' : ''}.`);
           },
