@@ -145,6 +145,7 @@ export const catalogFileSchema = {
           noticePeriod: duration,
           extendsTo: { type: 'array', uniqueItems: true, items: { enum: [...LEGAL_ROLES] } },
           public: { type: 'boolean' },
+          objection: { enum: ['flags', 'suspends'] },
           entries: {
             type: 'array',
             minItems: 1,

@@ -110,6 +110,11 @@ export interface ListDoc {
   noticePeriod?: string;
   extendsTo?: LegalRole[];
   public?: boolean;
+  /**
+   * What an objection to the record behind an entry does while it is pending: `flags` (default)
+   * keeps the entry in force, marked disputed; `suspends` suspends it until the objection is decided.
+   */
+  objection?: 'flags' | 'suspends';
   entries: EntryRuleDoc[];
 }
 

@@ -201,7 +201,7 @@ Examples:
       if (o.until !== undefined && o.until > now) throw new CliError('--until is in the future: state is only ever applied up to now');
       await withContext(g, async (ctx) => {
         const r = await tick(ctx, o.until ?? now);
-        out(g, { until: o.until ?? now, ...r }, () => console.log(`Applied what fell due up to ${new Date(o.until ?? now).toISOString()}: ${r.due} subject${r.due === 1 ? '' : 's'} changed by time, ${r.dirty} pending derivation${r.dirty === 1 ? '' : 's'} finished.`));
+        out(g, { until: o.until ?? now, ...r }, () => console.log(`Applied what fell due up to ${new Date(o.until ?? now).toISOString()}: ${r.due} subject${r.due === 1 ? '' : 's'} changed by time, ${r.dirty} pending derivation${r.dirty === 1 ? '' : 's'} finished, ${r.overdue} overdue case${r.overdue === 1 ? '' : 's'} escalated.`));
       }, { refresh: false });
     });
 

@@ -192,6 +192,26 @@ describe('spc-dishonest-debtors', () => {
   });
 });
 
+describe('objections and list entries', () => {
+  const decision = (statuses: StatusChange[] = []) => rec('court.dishonest-debtor-decision', '2026-01-05', { caseNo: 'OBJ-1', court: 'C', ground: 'evades' }, { statuses });
+  const disputed = [{ status: 'disputed' as const, at: T('2026-02-01'), actor: 'subject', reason: 'objection ob_1' }];
+
+  it('a list that flags keeps the entry in force, its reason marked disputed', () => {
+    const [e] = entriesOf(evalAt([decision(disputed)], '2026-02-02'), 'spc-dishonest-debtors');
+    expect(e.status).toBe('active');
+    expect(e.reasons[0].disputed).toBe(true);
+  });
+
+  it('a list that suspends holds the entry while the objection is pending, and only then', () => {
+    const suspending: Catalog = { ...catalog, lists: catalog.lists.map((l) => (l.code === 'spc-dishonest-debtors' ? { ...l, doc: { ...l.doc, objection: 'suspends' as const } } : l)) };
+    const at = (records: CreditRecord[], asOf: string) => evaluateSubject(suspending, { subject: person, records, asOf: T(asOf) }).entries.filter((e) => e.list === 'spc-dishonest-debtors');
+    expect(at([decision(disputed)], '2026-01-20')[0].status).toBe('active');
+    expect(at([decision(disputed)], '2026-02-02')[0].status).toBe('suspended');
+    const upheld = [...disputed, { status: 'active' as const, at: T('2026-02-04'), actor: 'reviewer', reason: 'upheld' }];
+    expect(at([decision(upheld)], '2026-02-05')[0].status).toBe('active');
+  });
+});
+
 describe('abnormal operations and escalation', () => {
   const missed = () => rec('market.annual-report-missed', '2022-07-01', { year: 2021 }, { subjectId: enterprise.id });
 

@@ -119,6 +119,8 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
           const reasons: EntryReason[] = [{ recordId: w.rec.id, recordType: w.rec.type, ruleId: rule.id, legalBasis: rule.legalBasis }];
           if (w.disputed) reasons[0].disputed = true;
           const e = finish(list, subject.id, entryId(list.code, subject.id, rule.id, w.rec.id), span, reasons, asOf, catalog.version);
+          // A list that suspends on objection holds the entry while the objection is pending.
+          if (w.disputed && list.doc.objection === 'suspends' && (e.status === 'active' || e.status === 'pending')) e.status = 'suspended';
           note(span.since);
           // Its end is noted after escalation, which may end it earlier.
           ends.push({ e, endAt: span.endAt });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
 import type { Server } from '../../src/api/server.js';
+import { tick } from '../../src/app/tick.js';
 import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
 
 let f: Fixture;
@@ -67,6 +68,11 @@ describe('objection', () => {
     clock.now = Date.parse('2026-12-09T09:00:00+08:00');
     const overdue = (await req('reviewer', 'GET', '/v1/objections?overdue=true')).json().objections;
     expect(overdue.map((o: { id: string; overdue: boolean }) => [o.id, o.overdue])).toEqual([[late.json().id, true]]);
+    // And it escalates: the credit office and the subject are told, once however often the loop runs.
+    expect((await tick(f.ctx, clock.now)).overdue).toBe(1);
+    await tick(f.ctx, clock.now + 60_000);
+    const escalated = (await f.ctx.store.listNotices({ limit: 200 })).filter((n) => n.kind === 'objection.overdue');
+    expect(escalated.map((n) => n.subjectId).sort()).toEqual([f.person, null].sort());
   });
 });
 
