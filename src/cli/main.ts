@@ -97,6 +97,7 @@ Examples:
   xinyong list --name spc-dishonest-debtors --limit 5 --db /tmp/city.db
   xinyong check --subject s_… --action transport.air.ticket --db /tmp/city.db
   xinyong import --source spc records.ndjson
+  xinyong tick                        apply what fell due (expiry, escalation, overdue objections)
   xinyong audit verify`,
     );
   const globals = (): Globals => program.opts<Globals>();
