@@ -206,6 +206,52 @@ Examples:
       }, { refresh: false });
     });
 
+  program
+    .command('cases')
+    .description('objections or repair applications, by deadline: the review queue (decide them over HTTP, see docs/due-process.md)')
+    .addOption(new Option('--kind <kind>', 'which cases').choices(['objection', 'repair', 'commitment']).default('objection'))
+    .option('--status <status>', 'only this status (open, upheld, corrected, revoked, approved, refused, made, breached)')
+    .option('--overdue', 'only open cases past their deadline', false)
+    .option('--limit <n>', 'how many', intArg, 50)
+    .action(async (o: { kind: 'objection' | 'repair' | 'commitment'; status?: string; overdue: boolean; limit: number }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const now = Date.now();
+        const rows = await ctx.store.listCases({ kind: o.kind, statuses: o.overdue ? ['open'] : o.status ? [o.status] : undefined, deadlineBefore: o.overdue ? now : undefined, limit: o.limit });
+        out(g, rows, () => {
+          if (rows.length === 0) return console.log(`No ${o.kind}s${o.overdue ? ' overdue' : ''}.`);
+          for (const c of rows) {
+            const late = c.status === 'open' && c.deadline !== null && c.deadline < now ? '  OVERDUE' : '';
+            const record = (c.doc as { recordId?: string }).recordId ?? '';
+            console.log(`${c.id}  ${c.status.padEnd(9)}  ${c.deadline ? `due ${new Date(c.deadline).toISOString()}` : ''.padEnd(28)}  ${c.subjectId}  ${record}${late}`);
+          }
+        });
+      });
+    });
+
+  program
+    .command('notices')
+    .description('the notice outbox: what subjects and sources are told, and its delivery state')
+    .option('--subject <ref>', 'only notices to this subject')
+    .addOption(new Option('--status <status>', 'only this delivery state').choices(['pending', 'delivered', 'dead']))
+    .option('--limit <n>', 'how many', intArg, 50)
+    .action(async (o: { subject?: string; status?: 'pending' | 'delivered' | 'dead'; limit: number }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        let subjectId: string | undefined;
+        if (o.subject) {
+          const r = await resolveSubject(ctx, o.subject);
+          if (!r.ok) throw new CliError(r.reason);
+          subjectId = r.id;
+        }
+        const rows = await ctx.store.listNotices({ subjectId, status: o.status, limit: o.limit });
+        out(g, rows, () => {
+          if (rows.length === 0) return console.log('No notices.');
+          for (const n of rows) console.log(`${new Date(n.createdAt).toISOString()}  ${n.kind.padEnd(22)}  ${n.status.padEnd(9)}  tries ${n.attempts}  ${n.subjectId ?? '(credit office / source)'}${n.lastError ? `  last error: ${n.lastError}` : ''}`);
+        });
+      });
+    });
+
   const keys = program.command('keys').description('API keys: each has one role (source, checker, reviewer, author, admin, subject) and optional scopes');
   keys
     .command('create')
