@@ -35,6 +35,6 @@ export function listingNotices(catalog: Catalog, before: readonly ListEntry[], a
 /** A notice to the subject for each record newly stored about them. */
 export function recordNotices(catalog: Catalog, inserted: readonly CreditRecord[]): NoticeDraft[] {
   return inserted.map((r) =>
-    notice('record.added', r.subjectId, r.recordedAt, { record: r.id, type: r.type, typeName: catalog.recordTypes.get(r.type)?.doc.name ?? r.type, source: r.source, occurredAt: new Date(r.occurredAt).toISOString() }),
+    notice('record.added', r.subjectId, r.recordedAt, { record: r.id, type: r.type, typeName: catalog.recordTypes.get(r.type)?.doc.name ?? r.type, source: r.source, occurredAt: new Date(r.occurredAt).toISOString() }, r.id.slice(2)),
   );
 }

@@ -15,8 +15,10 @@ export interface NoticeDraft {
   payload: Record<string, unknown>;
 }
 
-export function notice(kind: string, subjectId: string | null, at: Instant, payload: Record<string, unknown>): NoticeDraft {
-  const id = 'n_' + createHash('sha256').update(JSON.stringify([kind, subjectId, at, payload])).digest('hex').slice(0, 24);
+export function notice(kind: string, subjectId: string | null, at: Instant, payload: Record<string, unknown>, key?: string): NoticeDraft {
+  // `key`: an id that already identifies the event (a record's id for "record added"), which
+  // spares hashing the payload on the ingest path.
+  const id = key !== undefined ? `n_${kind}_${key}` : 'n_' + createHash('sha256').update(JSON.stringify([kind, subjectId, at, payload])).digest('hex').slice(0, 24);
   return { id, kind, subjectId, createdAt: at, payload: { kind, subjectId, at: new Date(at).toISOString(), ...payload } };
 }
 
