@@ -71,6 +71,8 @@ export function problemBody(req: FastifyRequest, code: ProblemCode, detail: stri
   return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: p.status, code, detail, instance: instanceOf(req), requestId: String(req.id), ...extra };
 }
 
+const JSON_SYNTAX = 'the body is not valid JSON (check quotes, commas and brackets)';
+
 /** An 18-character run shaped like a resident ID number. */
 const RID_RUN = /\d{17}[\dXx]/g;
 
@@ -120,7 +122,9 @@ interface AjvLikeError {
 function fieldOf(e: AjvLikeError, context: string | undefined): string {
   let path = e.instancePath ?? '';
   if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') path += '/' + e.params.missingProperty;
-  if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') path += '/' + e.params.additionalProperty;
+  // An unknown key is the caller's text: masked if it is (or holds) an ID number.
+  if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') path += '/' + e.params.additionalProperty.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
+  path = path.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
   const where = context && context !== 'body' ? `${context}:` : '';
   return where + (path || '/');
 }
@@ -153,10 +157,11 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', 'the body is empty; send a JSON document', { field: '/' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', err.message, { field: '/' });
+      return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', JSON_SYNTAX, { field: '/' });
   }
   if (err.statusCode === 429) return sendProblem(req, reply, 'XY_ERR_RATE_LIMITED', err.message || 'slow down and retry later');
-  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', err.message, { field: '/' });
+  // V8's message quotes part of the body, which may hold an ID number: a fixed message instead.
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return sendProblem(req, reply, 'XY_ERR_MALFORMED_JSON', JSON_SYNTAX, { field: '/' });
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     // A client error Fastify raised that has no code of ours yet: still a client error, said plainly.
     return sendProblem(req, reply, 'XY_ERR_VALIDATION', err.message, { field: '/' });

@@ -15,6 +15,7 @@ import type { AppContext } from '../app/context.js';
 import { GateFeed } from '../app/gate-feed.js';
 import type { Instant } from '../domain/types.js';
 import { tick } from '../app/tick.js';
+import { containsRid } from '../ingest/resolve.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.js';
@@ -33,7 +34,7 @@ import type { WorkingCalendar } from '../process/calendar.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { subjectRoutes } from './routes/subjects.js';
-import { DEFAULT_LIMITS, requireSubject, type Limits, type Service } from './service.js';
+import { DEFAULT_LIMITS, noIdNumber, requireSubject, type Limits, type Service } from './service.js';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -104,7 +105,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : `req-${reqPrefix}-${(++reqSeq).toString(36)}`;
+      // A caller's id is kept if it is plain and carries no ID number (it goes into every log line).
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !containsRid(given) ? given : `req-${reqPrefix}-${(++reqSeq).toString(36)}`;
     },
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -166,6 +168,11 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   // Before the schemas: what JSON Schema lets through and the store and audit chain cannot take.
   app.addHook('preValidation', guardInput);
+  // A purpose is logged and shown to the person: it must not itself carry an ID number.
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as { purpose?: unknown } | undefined;
+    if (typeof q?.purpose === 'string') noIdNumber(q.purpose, 'querystring:/purpose');
+  });
 
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
   // (Registered only when info lines are logged at all: a hook costs every request something.)

@@ -9,6 +9,7 @@ import { parseInstant } from '../domain/time.js';
 import type { Instant } from '../domain/types.js';
 import type { WorkingCalendar } from '../process/calendar.js';
 import { parseSubjectRef } from '../ids/index.js';
+import { containsRid } from '../ingest/resolve.js';
 import { scopeAllows, type Principal, type Authenticator } from './auth.js';
 import { ApiError } from './errors.js';
 import type { ReceiptLog } from './receipts.js';
@@ -98,6 +99,14 @@ export const iso = (t: Instant): string => {
   }
   return isoText;
 };
+
+/**
+ * Free text (a check's reference, an objection's reasons, a purpose) must not carry an ID number:
+ * it would be stored in clear, in an audit chain that can never forget it.
+ */
+export function noIdNumber(value: string | undefined, field: string): void {
+  if (value !== undefined && containsRid(value)) throw new ApiError('XY_ERR_VALIDATION', `${field} must not contain a resident identity number; refer to the person by subject reference instead`, { field });
+}
 
 /** The action must exist in the catalog in force and be within the checker's scopes. */
 export function requireAction(svc: Service, action: string, scopes: string[]): void {

@@ -89,6 +89,8 @@ export function fileObjection(input: {
 export function extendObjection(o: Objection, at: Instant, calendar: WorkingCalendar): StepResult<Objection> {
   if (o.status !== 'open') return { ok: false, error: { field: '/', reason: `the objection is ${o.status}` } };
   if (o.extended) return { ok: false, error: { field: '/', reason: 'the deadline was extended already' } };
+  // An extension is decided within the first deadline, not used to clear an overdue case afterwards.
+  if (at > o.deadline) return { ok: false, error: { field: '/', reason: 'the deadline has passed; decide the objection (it is overdue) rather than extend it' } };
   const next: Objection = { ...o, extended: true, deadline: calendar.addWorkingDays(o.filedAt, OBJECTION_DAYS_EXTENDED) };
   return { ok: true, value: { case: next, statuses: [], notices: [notice('objection.extended', o.subjectId, at, { objection: o.id, deadline: next.deadline })] } };
 }
@@ -98,8 +100,10 @@ export function extendObjection(o: Objection, at: Instant, calendar: WorkingCale
  * never true; `corrected`: it is replaced by a corrected record (the shell stores the new facts
  * as a record of the same type) and stops counting itself.
  */
-export function decideObjection(o: Objection, d: { decision: ObjectionDecision; reason: string; by: string; at: Instant; correctedFacts?: Record<string, unknown> }): StepResult<Objection> {
+export function decideObjection(o: Objection, d: { decision: ObjectionDecision; reason: string; by: string; at: Instant; correctedFacts?: Record<string, unknown>; recordStatus: string }): StepResult<Objection> {
   if (o.status !== 'open') return { ok: false, error: { field: '/', reason: `the objection was decided already (${o.status})` } };
+  // The record may have moved on (repaired, say): a decision must not write over that.
+  if (d.recordStatus !== 'disputed') return { ok: false, error: { field: '/', reason: `the record is ${d.recordStatus} now, no longer disputed; the objection has nothing left to decide` } };
   if (d.decision === 'corrected' && !d.correctedFacts) return { ok: false, error: { field: '/facts', reason: 'a correction needs the corrected facts' } };
   if (d.decision !== 'corrected' && d.correctedFacts) return { ok: false, error: { field: '/facts', reason: 'only a correction carries facts' } };
   const next: Objection = { ...o, status: d.decision, decision: { at: d.at, by: d.by, reason: d.reason, ...(d.correctedFacts ? { correctedFacts: d.correctedFacts } : {}) } };

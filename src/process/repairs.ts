@@ -99,8 +99,10 @@ export function applyForRepair(input: {
   return { ok: true, value: { case: r, statuses: [], notices: [notice('repair.applied', r.subjectId, input.at, { repair: r.id, record: r.recordId, deadline: r.deadline })] } };
 }
 
-export function decideRepair(r: Repair, d: { approve: boolean; reason: string; by: string; at: Instant }): StepResult<Repair> {
+export function decideRepair(r: Repair, d: { approve: boolean; reason: string; by: string; at: Instant; recordStatus: string; openObjection: string | null }): StepResult<Repair> {
   if (r.status !== 'open') return { ok: false, error: { field: '/', reason: `the application was decided already (${r.status})` } };
+  if (d.approve && d.recordStatus !== 'active' && d.recordStatus !== 'disputed') return { ok: false, error: { field: '/', reason: `the record is ${d.recordStatus} now; there is nothing to repair` } };
+  if (d.approve && d.openObjection) return { ok: false, error: { field: '/', reason: `objection ${d.openObjection} on this record is still open; decide it first` } };
   const next: Repair = { ...r, status: d.approve ? 'approved' : 'refused', decision: { at: d.at, by: d.by, reason: d.reason } };
   const step: CaseStep<Repair> = {
     case: next,

@@ -167,8 +167,20 @@ export interface NoticeRow {
   deliveredAt: Instant | null;
 }
 
+/** Thrown by `saveCase` when the case is no longer in the status the step was decided from. */
+export class CaseConflictError extends Error {
+  constructor(readonly caseId: string, readonly found: string | null) {
+    super(found === null ? `case ${caseId} does not exist` : `case ${caseId} is ${found} now`);
+  }
+}
+
 /** What a case decision changes, written in the case's transaction. */
 export interface CaseEffects {
+  /**
+   * The status the case must still have (null: it must not exist yet); otherwise nothing is
+   * written and `CaseConflictError` is thrown. Guards against two decisions racing, across processes.
+   */
+  expectStatus?: string | null;
   /** Status changes of records (a dispute flag, a revocation, a repair), which mark their subjects dirty. */
   statuses?: { recordId: string; change: StatusChange }[];
   notices?: NoticeRow[];

@@ -9,7 +9,7 @@ import { catalogByRef, decideAt } from '../../app/queries.js';
 import type { AppliedMeasure, CheckResult } from '../../domain/types.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AppliedMeasureSchema, CheckResultSchema, Decision, InstantString, SubjectRefString } from '../schemas.js';
-import { instantParam, iso, principal, requireAction, resolveRef, type Service } from '../service.js';
+import { instantParam, iso, noIdNumber, principal, requireAction, resolveRef, type Service } from '../service.js';
 import { batchRoutes, expandBatch } from './check-batch.js';
 import { newReceipt } from '../receipts.js';
 
@@ -64,6 +64,7 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
       async (req) => {
         const p = principal(req);
         const { subject, action, reference } = req.body;
+        noIdNumber(reference, '/reference');
         requireAction(svc, action, p.scopes);
         const now = svc.now();
         const at = instantParam(req.body.at, '/at');

@@ -14,11 +14,13 @@ import { drainDirty, outbox } from '../../ingest/rescore.js';
 import type { Instant } from '../../domain/types.js';
 import { decideObjection, extendObjection, fileObjection, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../../process/objections.js';
 import { applyForRepair, decideRepair, type Commitment, type Repair } from '../../process/repairs.js';
-import type { CaseRow } from '../../store/port.js';
+import { CaseConflictError, type CaseRow } from '../../store/port.js';
 import type { Principal } from '../auth.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString } from '../schemas.js';
-import { principal, requireSubject, type Service } from '../service.js';
+import { noIdNumber, principal, requireSubject, type Service } from '../service.js';
+import { scopeAllows } from '../auth.js';
+import { currentStatus } from '../../process/objections.js';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
@@ -31,15 +33,28 @@ function unwrap<C>(r: StepResult<C>): CaseStep<C> {
 }
 
 export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  /** Stores a step, derives the subject's new state and brings the gate up to date. */
-  async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput) {
-    await svc.writes(async () => {
-      const c = step.case;
-      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { statuses: step.statuses, notices: outbox(step.notices), audit });
-      const derived = new Set<string>();
-      await drainDirty(svc.ctx.store, svc.ctx.catalog, svc.now(), 1000, (ids) => ids.forEach((id) => derived.add(id)));
-      await svc.feed.refresh(svc.ctx.store, derived);
-    });
+  /**
+   * Stores a step (only if the case is still as it was read), derives the subject's new state and
+   * brings the gate up to date. Called inside `svc.writes`, so steps on one server run one at a
+   * time; `expectStatus` also guards against another process deciding the same case.
+   */
+  async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput, expectStatus: string | null) {
+    const c = step.case;
+    try {
+      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { expectStatus, statuses: step.statuses, notices: outbox(step.notices), audit });
+    } catch (e) {
+      if (e instanceof CaseConflictError) throw new ApiError('XY_ERR_CONFLICT', `${e.message}; read it again before acting on it`);
+      throw e;
+    }
+    const derived = new Set<string>();
+    await drainDirty(svc.ctx.store, svc.ctx.catalog, svc.now(), 1000, (ids) => ids.forEach((id) => derived.add(id)));
+    await svc.feed.refresh(svc.ctx.store, derived);
+  }
+
+  /** The open case of `kind` on a record, if any. */
+  async function openCaseOn(kind: CaseRow['kind'], subjectId: string, recordId: string): Promise<string | null> {
+    const open = await svc.ctx.store.listCases({ kind, statuses: ['open'], subjectId, limit: 1000 });
+    return open.find((c) => (c.doc as { recordId?: string }).recordId === recordId)?.id ?? null;
   }
 
   /** The subject a caller acts for: a subject acts for itself; staff name the record's subject. */
@@ -89,13 +104,18 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const p = principal(req);
-        const rec = await svc.ctx.store.getRecord(req.body.recordId);
-        if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
-        const subjectId = actingFor(p, rec.subjectId);
-        const at = svc.now();
-        const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar }));
-        await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } });
-        return reply.code(201).send(withIsoInstants(step.case) as Record<string, unknown>);
+        noIdNumber(req.body.reasons, '/reasons');
+        for (const [i, a] of (req.body.attachments ?? []).entries()) noIdNumber(a, `/attachments/${i}`);
+        const body = await svc.writes(async () => {
+          const rec = await svc.ctx.store.getRecord(req.body.recordId);
+          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
+          const subjectId = actingFor(p, rec.subjectId);
+          const at = svc.now();
+          const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar }));
+          await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } }, null);
+          return step.case;
+        });
+        return reply.code(201).send(withIsoInstants(body) as Record<string, unknown>);
       },
     );
 
@@ -113,11 +133,13 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = principal(req);
-        const c = await loadCase<Objection>(req.params.id, 'objection');
-        const at = svc.now();
-        const step = unwrap(extendObjection(c.doc, at, svc.calendar));
-        await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.extended', subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } });
-        return withIsoInstants(step.case) as Record<string, unknown>;
+        return svc.writes(async () => {
+          const c = await loadCase<Objection>(req.params.id, 'objection');
+          const at = svc.now();
+          const step = unwrap(extendObjection(c.doc, at, svc.calendar));
+          await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.extended', subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } }, c.status);
+          return withIsoInstants(step.case) as Record<string, unknown>;
+        });
       },
     );
 
@@ -139,18 +161,26 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = principal(req);
-        const c = await loadCase<Objection>(req.params.id, 'objection');
-        const at = svc.now();
-        const step = unwrap(decideObjection(c.doc, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, by: p.actor, at, correctedFacts: req.body.facts as Record<string, unknown> | undefined }));
-        if (req.body.decision === 'corrected') {
+        noIdNumber(req.body.reason, '/reason');
+        return svc.writes(async () => {
+          const c = await loadCase<Objection>(req.params.id, 'objection');
           const rec = await svc.ctx.store.getRecord(c.doc.recordId);
           if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'the disputed record no longer exists');
-          const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
-          const [r] = await ingestor.ingestBatch([{ source: rec.source, line: { externalId: `${rec.externalId}#corrected-${c.id}`, type: rec.type, subject: rec.subjectId, occurredAt: new Date(rec.occurredAt).toISOString(), facts: req.body.facts } }]);
-          if (r.status === 'rejected') throw new ApiError('XY_ERR_VALIDATION', `facts: ${r.error.field}: ${r.error.reason}`, { field: `/facts` });
-        }
-        await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.decided', subjectId: c.subjectId, data: { objection: c.id, record: c.doc.recordId, decision: req.body.decision, reason: req.body.reason } });
-        return withIsoInstants(step.case) as Record<string, unknown>;
+          const at = svc.now();
+          const step = unwrap(decideObjection(c.doc, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, by: p.actor, at, correctedFacts: req.body.facts as Record<string, unknown> | undefined, recordStatus: currentStatus(rec, at) }));
+          if (req.body.decision === 'corrected') {
+            // The corrected record: same source, type, subject and date, the new facts; its id is fixed
+            // by the objection, so a retry finds it stored (a duplicate) rather than adding another.
+            const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
+            const [r] = await ingestor.ingestBatch([{ source: rec.source, line: { externalId: `corr-${c.id}`, type: rec.type, subject: rec.subjectId, occurredAt: new Date(rec.occurredAt).toISOString(), facts: req.body.facts } }]);
+            if (r.status === 'rejected') {
+              const inFacts = r.error.field.startsWith('facts');
+              throw new ApiError(inFacts ? 'XY_ERR_VALIDATION' : 'XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: inFacts ? '/' + r.error.field.split('.').join('/') : '/' });
+            }
+          }
+          await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.decided', subjectId: c.subjectId, data: { objection: c.id, record: c.doc.recordId, decision: req.body.decision, reason: req.body.reason } }, c.status);
+          return withIsoInstants(step.case) as Record<string, unknown>;
+        });
       },
     );
 
@@ -168,6 +198,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const p = principal(req);
+        noIdNumber(req.body.text, '/text');
+        noIdNumber(req.body.purpose, '/purpose');
         const at = svc.now();
         const cm: Commitment = { id: newId('cm'), subjectId: p.subjectId as string, madeAt: at, madeBy: p.actor, text: req.body.text, purpose: req.body.purpose };
         await svc.ctx.store.saveCase({ id: cm.id, kind: 'commitment', subjectId: cm.subjectId, status: 'made', deadline: null, createdAt: at, doc: cm as unknown as Record<string, unknown> }, { audit: { at, actor: p.actor, action: 'commitment.made', subjectId: cm.subjectId, data: { commitment: cm.id, purpose: cm.purpose } } });
@@ -189,16 +221,24 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const p = principal(req);
-        const c = await loadCase<Commitment>(req.params.id, 'commitment');
-        if (c.doc.breachedAt !== undefined) throw new ApiError('XY_ERR_CONFLICT', 'the breach was reported already');
-        const at = svc.now();
-        const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
-        const [r] = await ingestor.ingestBatch([{ source: p.source as string, line: { externalId: `commitment-breach-${c.id}`, type: 'commitment.breached', subject: c.subjectId, occurredAt: req.body.occurredAt ?? new Date(at).toISOString(), facts: { commitmentId: c.id, approval: req.body.approval } } }]);
-        if (r.status === 'rejected') throw new ApiError(r.error.forbidden ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION', `${r.error.field}: ${r.error.reason}`, { field: `/${r.error.field}` });
-        const doc: Commitment = { ...c.doc, breachedAt: at };
-        const step: CaseStep<Commitment & { status: string }> = { case: { ...doc, status: 'breached' }, statuses: [], notices: [] };
-        await commit('commitment', step, c.createdAt, { at, actor: p.actor, action: 'commitment.breached', subjectId: c.subjectId, data: { commitment: c.id, record: r.recordId } });
-        return reply.code(201).send(withIsoInstants({ ...doc, record: r.recordId }) as Record<string, unknown>);
+        noIdNumber(req.body.approval, '/approval');
+        if (!scopeAllows(p.scopes, 'commitment.breached')) throw new ApiError('XY_ERR_OUT_OF_SCOPE', 'this key’s scopes do not cover commitment.breached', { field: '/' });
+        const result = await svc.writes(async () => {
+          const c = await loadCase<Commitment>(req.params.id, 'commitment');
+          if (c.doc.breachedAt !== undefined) throw new ApiError('XY_ERR_CONFLICT', 'the breach was reported already');
+          const at = svc.now();
+          const occurredAt = req.body.occurredAt === undefined ? at : Date.parse(req.body.occurredAt);
+          if (!(occurredAt >= c.doc.madeAt)) throw new ApiError('XY_ERR_VALIDATION', 'occurredAt: a breach cannot precede the commitment', { field: '/occurredAt' });
+          const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
+          // One breach record per commitment (its id is fixed by the commitment).
+          const [r] = await ingestor.ingestBatch([{ source: p.source as string, line: { externalId: `commitment-breach-${c.id}`, type: 'commitment.breached', subject: c.subjectId, occurredAt: new Date(occurredAt).toISOString(), facts: { commitmentId: c.id, approval: req.body.approval } } }]);
+          if (r.status === 'rejected') throw new ApiError(r.error.forbidden ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION', `${r.error.field}: ${r.error.reason}`, { field: `/${r.error.field}` });
+          const doc: Commitment = { ...c.doc, breachedAt: at };
+          const step: CaseStep<Commitment & { status: string }> = { case: { ...doc, status: 'breached' }, statuses: [], notices: [] };
+          await commit('commitment', step, c.createdAt, { at, actor: p.actor, action: 'commitment.breached', subjectId: c.subjectId, data: { commitment: c.id, record: r.recordId } }, c.status);
+          return { ...doc, record: r.recordId };
+        });
+        return reply.code(201).send(withIsoInstants(result) as Record<string, unknown>);
       },
     );
 
@@ -216,19 +256,25 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const p = principal(req);
-        const rec = await svc.ctx.store.getRecord(req.body.recordId);
-        if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
-        const subjectId = actingFor(p, rec.subjectId);
-        const cm = await svc.ctx.store.getCase(req.body.commitmentId);
-        const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
-        const at = svc.now();
-        const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar });
-        if (!r.ok) {
-          const errors = 'refusals' in r ? r.refusals : [r.error];
-          throw new ApiError('XY_ERR_CONFLICT', `the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, { field: errors[0].field, errors });
-        }
-        await commit('repair', r.value, at, { at, actor: p.actor, action: 'repair.applied', subjectId, data: { repair: r.value.case.id, record: rec.id } });
-        return reply.code(201).send(withIsoInstants(r.value.case) as Record<string, unknown>);
+        noIdNumber(req.body.obligationMet, '/obligationMet');
+        const body = await svc.writes(async () => {
+          const rec = await svc.ctx.store.getRecord(req.body.recordId);
+          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
+          const subjectId = actingFor(p, rec.subjectId);
+          const pending = await openCaseOn('repair', subjectId, rec.id);
+          if (pending) throw new ApiError('XY_ERR_CONFLICT', `repair application ${pending} for this record is still open`, { field: '/recordId' });
+          const cm = await svc.ctx.store.getCase(req.body.commitmentId);
+          const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
+          const at = svc.now();
+          const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar });
+          if (!r.ok) {
+            const errors = 'refusals' in r ? r.refusals : [r.error];
+            throw new ApiError('XY_ERR_CONFLICT', `the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, { field: errors[0].field, errors });
+          }
+          await commit('repair', r.value, at, { at, actor: p.actor, action: 'repair.applied', subjectId, data: { repair: r.value.case.id, record: rec.id } }, null);
+          return r.value.case;
+        });
+        return reply.code(201).send(withIsoInstants(body) as Record<string, unknown>);
       },
     );
 
@@ -253,11 +299,17 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = principal(req);
-        const c = await loadCase<Repair>(req.params.id, 'repair');
-        const at = svc.now();
-        const step = unwrap(decideRepair(c.doc, { approve: req.body.approve, reason: req.body.reason, by: p.actor, at }));
-        await commit('repair', step, c.createdAt, { at, actor: p.actor, action: 'repair.decided', subjectId: c.subjectId, data: { repair: c.id, record: c.doc.recordId, approved: req.body.approve } });
-        return withIsoInstants(step.case) as Record<string, unknown>;
+        noIdNumber(req.body.reason, '/reason');
+        return svc.writes(async () => {
+          const c = await loadCase<Repair>(req.params.id, 'repair');
+          const rec = await svc.ctx.store.getRecord(c.doc.recordId);
+          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'the record no longer exists');
+          const at = svc.now();
+          const openObjection = await openCaseOn('objection', c.subjectId, rec.id);
+          const step = unwrap(decideRepair(c.doc, { approve: req.body.approve, reason: req.body.reason, by: p.actor, at, recordStatus: currentStatus(rec, at), openObjection }));
+          await commit('repair', step, c.createdAt, { at, actor: p.actor, action: 'repair.decided', subjectId: c.subjectId, data: { repair: c.id, record: c.doc.recordId, approved: req.body.approve } }, c.status);
+          return withIsoInstants(step.case) as Record<string, unknown>;
+        });
       },
     );
   };

@@ -68,7 +68,10 @@ export function publicRoutes(svc: Service, rateLimit: { max: number; timeWindow:
         const now = svc.now();
         if (s.kind === 'person') {
           // Only the full number and the exact name together, so the portal cannot be used to browse persons.
-          if (!ref.startsWith('cn-rid:') || req.query.name === undefined || req.query.name.trim() !== s.name.trim()) throw notFound();
+          // A person known only from records has no name on file: then there is no name to match,
+          // and a blank one must not stand in for it.
+          const given = req.query.name?.trim() ?? '';
+          if (!ref.startsWith('cn-rid:') || given === '' || s.name.trim() === '' || given !== s.name.trim()) throw notFound();
           await svc.ctx.store.appendAudit([{ at: now, actor: 'public', action: 'public.read', subjectId: s.id, data: { purpose: 'public lookup by ID number and name' } }]);
         }
         const state = await svc.ctx.store.getState(s.id);

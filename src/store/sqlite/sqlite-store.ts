@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
-import type { ApiKeyRow, AuditQuery, CaseEffects, CaseQuery, CaseRow, CatalogVersionRow, NoticeRow, EntryQuery, KeyRole, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import { CaseConflictError, type ApiKeyRow, type AuditQuery, type CaseEffects, type CaseQuery, type CaseRow, type CatalogVersionRow, type NoticeRow, type EntryQuery, type KeyRole, type SubjectBasic, type IngestBatch, type IngestResult, type SaveStates, type Store, type StoredState, type StoreSummary } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -206,6 +206,11 @@ export class SqliteStore implements Store {
 
   async saveCase(c: CaseRow, effects: CaseEffects): Promise<void> {
     this.tx(() => {
+      if (effects.expectStatus !== undefined) {
+        const cur = this.st('SELECT status FROM cases WHERE id = ?').get(c.id) as Row | undefined;
+        const found = cur ? (cur.status as string) : null;
+        if (found !== effects.expectStatus) throw new CaseConflictError(c.id, found);
+      }
       this.st(
         `INSERT INTO cases (id, kind, subject_id, status, deadline, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, deadline = excluded.deadline, doc = excluded.doc`,
