@@ -144,7 +144,8 @@ export class ReceiptLog {
 /** A failure of the store itself (busy, I/O, full), worth retrying, as opposed to an entry it cannot take. */
 function isStorageError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_') || code.startsWith('E') || /^[0-9A-Z]{5}$/.test(code));
+  // SQLite's codes, I/O errnos, and PostgreSQL SQLSTATEs; not Node's ERR_* (bugs, not the disk).
+  return typeof code === 'string' && (code.startsWith('SQLITE_') || /^E(IO|NOSPC|BUSY|AGAIN|ACCES|ROFS|MFILE|NFILE)$/.test(code) || /^[0-9A-Z]{5}$/.test(code));
 }
 
 /**

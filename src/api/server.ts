@@ -114,7 +114,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // The feed position is read before the gate is built, so a change made meanwhile is replayed, not lost.
   let feedSeq = await o.ctx.store.stateChangeHead();
   const feed = await GateFeed.load(o.ctx.store, o.ctx.catalog);
-  const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath) : null;
+  const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath, (entries) => o.ctx.store.appendAudit(entries)) : null;
   const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, ...(sink ? { sink: sink.append } : {}), onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
   const svc: Service = {
     ctx: o.ctx,
@@ -259,6 +259,13 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     for (;;) {
       const ch = await svc.ctx.store.stateChangesSince(feedSeq, 20_000);
       if (ch.subjectIds.length === 0) break;
+      if (ch.firstSeq !== null && ch.firstSeq > feedSeq + 1) {
+        // Rows this process never saw were pruned (it was stopped or stuck for over a day): rebuild.
+        app.log.warn({ from: feedSeq, to: ch.firstSeq }, 'fell behind the change feed; rebuilding the gate');
+        feedSeq = await svc.ctx.store.stateChangeHead();
+        await svc.feed.rebuild(svc.ctx.store, svc.ctx.catalog);
+        break;
+      }
       await svc.feed.refresh(svc.ctx.store, ch.subjectIds);
       feedSeq = ch.seq;
     }

@@ -7,10 +7,16 @@ import type { AuditEntryInput } from '../audit/index.js';
 
 export class WorkerSink {
   private readonly worker: Worker;
+  /** Set once the thread has died: appends then go to `fallback` on this thread. */
+  private dead = false;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
-  constructor(dbPath: string) {
+  constructor(
+    dbPath: string,
+    /** Where entries go if the writer thread dies (the main connection): slower, never lost. */
+    private readonly fallback: (entries: AuditEntryInput[]) => Promise<unknown>,
+  ) {
     this.worker = new Worker(new URL('./receipt-worker.js', import.meta.url), { workerData: { dbPath } });
     this.worker.on('message', (m: { id?: number; ok?: boolean; error?: { message: string; code?: string } }) => {
       if (m.id === undefined) return;
@@ -21,17 +27,22 @@ export class WorkerSink {
       if (m.ok) w.resolve();
       else w.reject(Object.assign(new Error(m.error?.message ?? 'receipt writer failed'), { code: m.error?.code }));
     });
-    this.worker.on('error', (err) => {
-      for (const w of this.waiting.values()) w.reject(err);
+    const die = (err: Error) => {
+      if (this.dead) return;
+      this.dead = true;
+      // What it had not confirmed is rejected, and the receipt log retries it through the fallback.
+      for (const w of this.waiting.values()) w.reject(Object.assign(err, { code: 'SQLITE_WRITER_DIED' }));
       this.waiting.clear();
-    });
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`the receipt writer thread exited (${code})`)));
     // An idle writer must not keep a finished process alive; one with work waiting must, or a
     // shutdown could exit before the last receipts are committed.
     this.worker.unref();
   }
 
-  append = (entries: AuditEntryInput[]): Promise<void> =>
-    new Promise((resolve, reject) => {
+  append = (entries: AuditEntryInput[]): Promise<unknown> =>
+    this.dead ? this.fallback(entries) : new Promise<void>((resolve, reject) => {
       const id = ++this.seq;
       this.waiting.set(id, { resolve, reject });
       this.worker.ref();
@@ -41,6 +52,7 @@ export class WorkerSink {
 
   /** Closes the writer's connection (after the last append has been answered) and ends the thread. */
   async close(): Promise<void> {
+    if (this.dead) return;
     await new Promise<void>((resolve) => {
       const done = (m: { closed?: boolean }) => {
         if (m.closed) {

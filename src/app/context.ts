@@ -9,6 +9,7 @@ import { loadOrCreateKeyring, type Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { defaultCatalogDir } from './paths.js';
+import { rescoreAll } from '../ingest/rescore.js';
 
 export interface AppContext {
   store: Store;
@@ -59,6 +60,21 @@ export async function publishCatalog(store: Store, catalog: Catalog, at: Instant
   return 'published';
 }
 
+const RESCORE_PENDING = 'rescore.pending';
+
+/**
+ * Publishes a catalog and rescores every subject under it, crash-safely: the rescore owed is
+ * written down before the publication and cleared after the rescore, and `openContext` finishes
+ * one that a crash interrupted.
+ */
+export async function publishAndRescore(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<{ result: 'published' | 'republished' | 'unchanged'; rescored: number }> {
+  await store.setMeta(RESCORE_PENDING, `${catalog.id}@${catalog.version}`);
+  const result = await publishCatalog(store, catalog, at, actor);
+  const rescored = result === 'unchanged' ? 0 : await rescoreAll(store, catalog, at);
+  await store.setMeta(RESCORE_PENDING, '');
+  return { result, rescored };
+}
+
 export async function openContext(opts: { db: string; now: Instant; actor: string }): Promise<AppContext> {
   const store = new SqliteStore(opts.db);
   try {
@@ -72,6 +88,11 @@ export async function openContext(opts: { db: string; now: Instant; actor: strin
     if (!row) throw new Error('no published catalog');
     const compiled = loadCatalogDoc(row.doc);
     if (!compiled.ok) throw new CatalogLoadError(compiled.error.map(formatIssue));
+    if (await store.getMeta(RESCORE_PENDING)) {
+      // A publication whose rescore did not finish (a crash): finish it before anything reads state.
+      await rescoreAll(store, compiled.value, opts.now);
+      await store.setMeta(RESCORE_PENDING, '');
+    }
     return { store, keyring, catalog: compiled.value, dbPath: opts.db, keyCreated: created, close: () => store.close() };
   } catch (e) {
     await store.close();

@@ -9,7 +9,7 @@ import { loadCatalogDir } from '../catalog/load.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { formatIssue } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
-import { openContext, publishCatalog, loadCatalogOrThrow, type AppContext } from '../app/context.js';
+import { openContext, publishAndRescore, loadCatalogOrThrow, type AppContext } from '../app/context.js';
 import { checkAction, resolveSubject, subjectView } from '../app/queries.js';
 import { importFile } from '../ingest/file-import.js';
 import { Ingestor } from '../ingest/ingestor.js';
@@ -476,8 +476,7 @@ Examples:
       const c = loadCatalogOrThrow(dir);
       await withContext(g, async (ctx) => {
         const now = Date.now();
-        const r = await publishCatalog(ctx.store, c, now, actor());
-        const n = r !== 'unchanged' ? await rescoreAll(ctx.store, c, now) : 0;
+        const { result: r, rescored: n } = await publishAndRescore(ctx.store, c, now, actor());
         out(g, { catalog: `${c.id}@${c.version}`, result: r, rescored: n }, () =>
           console.log(
             r === 'unchanged' ? `${c.id}@${c.version} is already the catalog in force.` : `${r === 'published' ? 'Published' : 'Put back in force'} ${c.id}@${c.version} and rescored ${n} subjects.`,

@@ -260,9 +260,10 @@ export interface Store {
 
   /**
    * The change feed: the subjects whose stored state was saved after `afterSeq`, oldest first,
-   * with the feed position reached. Every `saveStates` adds to it, whichever process saved.
+   * with the feed position reached and the first position returned (above `afterSeq + 1` when rows
+   * were pruned: the reader missed changes and must rebuild). Every `saveStates` adds to it.
    */
-  stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[] }>;
+  stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[]; firstSeq: number | null }>;
   /** The feed position now (0 when empty). */
   stateChangeHead(): Promise<number>;
   /** Drops feed rows older than `before` (readers that far behind rebuild instead). */

@@ -53,7 +53,7 @@ const purpose = 'purpose=authorisation%20matrix%20test';
 const MATRIX: Row[] = [
   { route: 'POST /v1/checks', allowed: ['checker'], req: (c) => ({ method: 'POST', url: '/v1/checks', payload: { subject: c.f.org.ref, action: AIR } }) },
   { route: 'POST /v1/checks:batch', allowed: ['checker'], req: (c) => ({ method: 'POST', url: '/v1/checks:batch', payload: { action: AIR, subjects: [c.f.org.ref, c.f.person, c.f.clean] } }) },
-  { route: 'GET /v1/checks/{receipt}', allowed: ['checker', 'reviewer', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/checks/${c.receipt}` }) },
+  { route: 'GET /v1/checks/{receipt}', allowed: ['checker', 'reviewer', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/checks/${c.receipt}?${purpose}` }) },
   {
     route: 'POST /v1/records',
     allowed: ['source'],

@@ -100,7 +100,9 @@ describe('decision receipts', () => {
     const early = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}`, role: 'checker' });
     expect(early.json().decided).toEqual(given);
     await f.server.svc.receipts.flush();
-    const late = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}`, role: 'reviewer' });
+    const noPurpose = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}`, role: 'reviewer' });
+    expect(noPurpose.json()).toMatchObject({ status: 400, field: 'querystring:/purpose' });
+    const late = await f.req({ method: 'GET', url: `/v1/checks/${given.receipt}?purpose=${encodeURIComponent('appeal 2026-9')}`, role: 'reviewer' });
     expect(late.statusCode).toBe(200);
     expect(late.json()).toMatchObject({ askedBy: expect.stringMatching(/^key:k_/), decided: given });
     expect(late.json().askedAt).toBe(new Date(NOW).toISOString());

@@ -4,11 +4,10 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { publishCatalog } from '../../app/context.js';
+import { publishAndRescore } from '../../app/context.js';
 import { withIsoInstants } from '../../app/json.js';
 import { loadCatalogDoc } from '../../catalog/load.js';
 import type { Catalog, CatalogDoc, CatalogIssue } from '../../catalog/types.js';
-import { rescoreAll } from '../../ingest/rescore.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AnyObject } from '../schemas.js';
 import { principal, type Service } from '../service.js';
@@ -124,19 +123,18 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const c = compile(row.doc);
         return svc.writes(async () => {
           const now = svc.now();
-          let result: string;
+          let r: { result: string; rescored: number };
           try {
-            result = await publishCatalog(svc.ctx.store, c, now, p.actor);
+            r = await publishAndRescore(svc.ctx.store, c, now, p.actor);
           } catch (e) {
-            throw new ApiError('XY_ERR_CONFLICT', (e as Error).message);
+            if ((e as Error).message.includes('already published with different content')) throw new ApiError('XY_ERR_CONFLICT', (e as Error).message);
+            throw e;
           }
-          let rescored = 0;
-          if (result !== 'unchanged') {
-            rescored = await rescoreAll(svc.ctx.store, c, now);
+          if (r.result !== 'unchanged') {
             svc.ctx.catalog = c;
             await svc.feed.rebuild(svc.ctx.store, c);
           }
-          return { catalog: `${c.id}@${c.version}`, result, rescored };
+          return { catalog: `${c.id}@${c.version}`, result: r.result, rescored: r.rescored };
         });
       },
     );

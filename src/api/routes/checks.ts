@@ -8,7 +8,7 @@ import Type, { type Static } from 'typebox';
 import { catalogByRef, decideAt } from '../../app/queries.js';
 import type { AppliedMeasure, CheckResult } from '../../domain/types.js';
 import { ApiError, ProblemSchema } from '../errors.js';
-import { AppliedMeasureSchema, CheckResultSchema, Decision, InstantString, SubjectRefString } from '../schemas.js';
+import { AppliedMeasureSchema, CheckResultSchema, Decision, InstantString, Purpose, SubjectRefString } from '../schemas.js';
 import { instantParam, iso, noIdNumber, principal, requireAction, resolveRef, type Service } from '../service.js';
 import { batchRoutes, expandBatch } from './check-batch.js';
 import { newReceipt } from '../receipts.js';
@@ -95,8 +95,9 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['checks'],
           summary: 'What was decided under this receipt, and why',
-          description: 'Returns the answer exactly as it was given, with when and by whom it was asked. A checker sees only its own receipts.',
+          description: 'Returns the answer exactly as it was given, with when and by whom it was asked. A checker sees only its own receipts. Reviewers and admins give a `purpose`: the read is logged, and the persons the receipt is about see it in their access log.',
           params: Type.Object({ receipt: Type.String({ pattern: '^rc_[0-9a-f]{24,32}$' }) }),
+          querystring: Type.Object({ purpose: Type.Optional(Purpose) }, { additionalProperties: false }),
           response: {
             200: Type.Object({ askedAt: Type.String(), askedBy: Type.String(), decided: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false }),
             404: ProblemSchema,
@@ -110,6 +111,13 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
         // A checker asking about another's receipt learns nothing, not even that it exists.
         if (!e || (p.role === 'checker' && e.actor !== p.actor)) throw new ApiError('XY_ERR_NOT_FOUND', 'no check has this receipt', { field: 'receipt' });
         const data = e.data as Record<string, unknown>;
+        if (p.role !== 'checker') {
+          // Staff reading a decision about someone read that person's record: say why, and it is logged.
+          const purpose = req.query.purpose;
+          if (purpose === undefined) throw new ApiError('XY_ERR_VALIDATION', 'querystring:/purpose is required to read another’s check', { field: 'querystring:/purpose' });
+          const about = data.batch === true ? (typeof data.checked === 'string' ? data.checked.split('\n').filter((x) => x.startsWith('s_')) : []) : [];
+          await svc.ctx.store.appendAudit([{ at: svc.now(), actor: p.actor, action: 'receipt.read', subjectId: e.subjectId, subjects: about, subjectsKey: receipt, data: { receipt, purpose } }]);
+        }
         return { askedAt: iso(e.at), askedBy: e.actor, decided: data.batch === true ? expandBatch(data) : await expandBody(svc, data) };
       },
     );

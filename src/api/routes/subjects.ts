@@ -14,7 +14,7 @@ import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString }
 import { instantParam, iso, principal, requireSubject, type Service } from '../service.js';
 
 /** The audit actions that show in a person's access log. */
-export const ACCESS_ACTIONS = ['subject.read', 'record.read', 'list.read', 'public.read', 'check.decided'];
+export const ACCESS_ACTIONS = ['subject.read', 'record.read', 'list.read', 'public.read', 'receipt.read', 'check.decided'];
 
 export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {

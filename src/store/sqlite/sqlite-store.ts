@@ -682,9 +682,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[] }> {
+  async stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[]; firstSeq: number | null }> {
     const rows = this.rawSt('SELECT seq, subject_id FROM state_changes WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as [number, string][];
-    return { seq: rows.length ? rows[rows.length - 1][0] : afterSeq, subjectIds: [...new Set(rows.map((r) => r[1]))] };
+    return { seq: rows.length ? rows[rows.length - 1][0] : afterSeq, subjectIds: [...new Set(rows.map((r) => r[1]))], firstSeq: rows.length ? rows[0][0] : null };
   }
 
   async stateChangeHead(): Promise<number> {
