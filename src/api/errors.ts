@@ -166,6 +166,11 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     // A client error Fastify raised that has no code of ours yet: still a client error, said plainly.
     return sendProblem(req, reply, 'XY_ERR_VALIDATION', err.message, { field: '/' });
   }
+  if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_BUSY_SNAPSHOT' || err.code === 'SQLITE_LOCKED') {
+    // Another process held the database past the busy timeout: worth retrying, not a bug.
+    reply.header('retry-after', '1');
+    return sendProblem(req, reply, 'XY_ERR_UNAVAILABLE', 'the database is busy with another writer; retry in a moment');
+  }
   req.log.error({ err }, 'unexpected error');
   return sendProblem(req, reply, 'XY_ERR_INTERNAL', 'an internal error occurred; it has been logged with this request id');
 }

@@ -249,6 +249,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     const row = ref && (ref.catalogId !== svc.ctx.catalog.id || ref.version !== svc.ctx.catalog.version) ? await svc.ctx.store.getPublishedCatalog() : null;
     if (row) {
       const c = loadCatalogDoc(row.doc);
+      if (!c.ok) app.log.error({ catalog: `${row.catalogId}@${row.version}` }, 'the catalog published elsewhere does not load here; keeping the one in force');
       if (c.ok) {
         feedSeq = await svc.ctx.store.stateChangeHead();
         svc.ctx.catalog = c.value;

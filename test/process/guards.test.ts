@@ -59,6 +59,15 @@ describe('due-process guards', () => {
     expect((await call('subject', 'POST', '/v1/objections', { recordId: rec, reasons: 'again' })).statusCode).toBe(409);
   });
 
+  it('an upheld objection is not refiled (it cannot keep an entry suspended)', async () => {
+    const rec = await penalty();
+    const ob = (await call('subject', 'POST', '/v1/objections', { recordId: rec, reasons: 'first try' })).json().id;
+    expect((await call('reviewer', 'POST', `/v1/objections/${ob}:decide`, { decision: 'upheld', reason: 'the record stands' })).statusCode).toBe(200);
+    const again = await call('subject', 'POST', '/v1/objections', { recordId: rec, reasons: 'second try' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toContain('was upheld');
+  });
+
   it('an overdue objection is decided, not extended', async () => {
     const ob = (await call('subject', 'POST', '/v1/objections', { recordId: await penalty(), reasons: 'wrong authority' })).json();
     clock.now = Date.parse(ob.deadline) + 1;

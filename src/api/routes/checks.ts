@@ -12,6 +12,7 @@ import { AppliedMeasureSchema, CheckResultSchema, Decision, InstantString, Purpo
 import { instantParam, iso, noIdNumber, principal, requireAction, resolveRef, type Service } from '../service.js';
 import { batchRoutes, expandBatch } from './check-batch.js';
 import { newReceipt } from '../receipts.js';
+import { maskedRef } from '../redact.js';
 
 
 export function isoMeasure(m: AppliedMeasure): AppliedMeasure | Record<string, unknown> {
@@ -83,7 +84,9 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
         await svc.receipts.admit(1);
         const receipt = newReceipt();
         const body = render(result, receipt, catalog, reference);
-        svc.receipts.add(receipt, { at: now, actor: p.actor, action: 'check.decided', subjectId: result.known ? (result.subjectId ?? null) : null, data: compactBody(body) });
+        // An unknown subject is kept as its masked reference, so the receipt says whom it was about.
+        const kept = result.known ? compactBody(body) : { ...compactBody(body), ref: maskedRef(subject) };
+        svc.receipts.add(receipt, { at: now, actor: p.actor, action: 'check.decided', subjectId: result.known ? (result.subjectId ?? null) : null, data: kept });
         return body;
       },
     );
@@ -137,7 +140,8 @@ function compactBody(body: Static<typeof CheckResultSchema>): Record<string, unk
   return { ...body, measures: body.measures.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !STATIC_MEASURE_FIELDS.includes(k)))) };
 }
 
-async function expandBody(svc: Service, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function expandBody(svc: Service, stored: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { ref: _ref, ...data } = stored;
   const measures = data.measures as Record<string, unknown>[] | undefined;
   if (!measures?.length) return data;
   const catalog = await catalogByRef(svc.ctx, String(data.catalog));

@@ -110,6 +110,11 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           const rec = await svc.ctx.store.getRecord(req.body.recordId);
           if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
           const subjectId = actingFor(p, rec.subjectId);
+          // One objection per record: once one is upheld, the decision stands (a further challenge
+          // goes to the authority that made the record, or to court), so refiling cannot keep
+          // suspending an entry.
+          const earlier = (await svc.ctx.store.listCases({ kind: 'objection', subjectId, limit: 10_000 })).find((c) => (c.doc as { recordId?: string }).recordId === rec.id && c.status === 'upheld');
+          if (earlier) throw new ApiError('XY_ERR_CONFLICT', `objection ${earlier.id} to this record was upheld; challenge the record with the authority that made it`, { field: '/recordId' });
           const at = svc.now();
           const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar }));
           await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } }, null);
