@@ -138,9 +138,9 @@ describe('NoticeDelivery', () => {
       if (attempt < MAX_ATTEMPTS) {
         expect(res).toEqual({ delivered: 0, failed: 1, dead: 0 });
         expect(n.status).toBe('pending');
-        const base = 1000 * 2 ** (attempt - 1);
+        const base = Math.min(3_600_000, 1000 * 2 ** (attempt - 1));
         const gap = n.nextAttemptAt - clock;
-        expect(gap).toBe(base + Math.floor(base * 0.25 * jitters[attempt - 1]));
+        expect(gap).toBe(base + Math.floor(base * 0.25 * jitters[(attempt - 1) % jitters.length]));
         gaps.push(gap);
         clock = n.nextAttemptAt;
       } else {
@@ -149,7 +149,13 @@ describe('NoticeDelivery', () => {
       }
     }
     // Each gap is about twice the one before (jitter adds at most a quarter).
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i] / gaps[i - 1]).toBeGreaterThan(1.5), expect(gaps[i] / gaps[i - 1]).toBeLessThan(2.6);
+    // Doubling until the one-hour cap, then hourly.
+    for (let i = 1; i < gaps.length; i++) {
+      if (gaps[i] < 3_600_000) expect(gaps[i] / gaps[i - 1]).toBeGreaterThan(1.5), expect(gaps[i] / gaps[i - 1]).toBeLessThan(2.6);
+      else expect(gaps[i]).toBeLessThanOrEqual(3_600_000 * 1.25);
+    }
+    // About five hours of trying in all.
+    expect(gaps.reduce((a, b) => a + b, 0)).toBeGreaterThan(4 * 3_600_000);
     expect(errors).toHaveLength(MAX_ATTEMPTS);
     expect(errors.at(-1)).toContain(`dead-lettered after ${MAX_ATTEMPTS}`);
     expect(errors.join('\n')).not.toContain('payload-only');

@@ -22,13 +22,16 @@ export function notice(kind: string, subjectId: string | null, at: Instant, payl
   return { id, kind, subjectId, createdAt: at, payload: { kind, subjectId, at: new Date(at).toISOString(), ...payload } };
 }
 
-/** Tries before a notice is dead-lettered. */
-export const MAX_ATTEMPTS = 8;
+/**
+ * Tries before a notice is dead-lettered: with the waits below, about five hours of trying, so a
+ * receiver down for an afternoon still gets everything.
+ */
+export const MAX_ATTEMPTS = 16;
 
 /**
- * When to try again after `attempts` failed tries: 2^attempts seconds (1 s, 2 s, 4 s … capped at
- * an hour), with up to a quarter more drawn from `jitter` (0–1) so retries do not arrive together.
- * Null once the tries are used up: the notice is dead-lettered.
+ * When to try again after `attempts` failed tries: 2^(attempts−1) seconds (1 s, 2 s, 4 s … capped
+ * at an hour), with up to a quarter more drawn from `jitter` (0–1) so retries do not arrive
+ * together. Null once the tries are used up: the notice is dead-lettered.
  */
 export function nextAttempt(now: Instant, attempts: number, jitter: number): Instant | null {
   if (attempts >= MAX_ATTEMPTS) return null;

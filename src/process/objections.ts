@@ -80,7 +80,7 @@ export function fileObjection(input: {
       case: o,
       // Flagged at once, so the dispute shows in the subject view and in check reasons.
       statuses: [{ recordId: record.id, change: { status: 'disputed', at, actor: input.by, reason: `objection ${o.id}` } }],
-      notices: [notice('objection.filed', o.subjectId, at, { objection: o.id, record: o.recordId, deadline: o.deadline }), notice('objection.filed.source', null, at, { objection: o.id, record: o.recordId, source: record.source, deadline: o.deadline })],
+      notices: [notice('objection.filed', o.subjectId, at, { objection: o.id, record: o.recordId, deadline: new Date(o.deadline).toISOString() }), notice('objection.filed.source', null, at, { objection: o.id, record: o.recordId, source: record.source, deadline: new Date(o.deadline).toISOString() })],
     },
   };
 }
@@ -92,7 +92,7 @@ export function extendObjection(o: Objection, at: Instant, calendar: WorkingCale
   // An extension is decided within the first deadline, not used to clear an overdue case afterwards.
   if (at > o.deadline) return { ok: false, error: { field: '/', reason: 'the deadline has passed; decide the objection (it is overdue) rather than extend it' } };
   const next: Objection = { ...o, extended: true, deadline: calendar.addWorkingDays(o.filedAt, OBJECTION_DAYS_EXTENDED) };
-  return { ok: true, value: { case: next, statuses: [], notices: [notice('objection.extended', o.subjectId, at, { objection: o.id, deadline: next.deadline })] } };
+  return { ok: true, value: { case: next, statuses: [], notices: [notice('objection.extended', o.subjectId, at, { objection: o.id, deadline: new Date(next.deadline).toISOString() })] } };
 }
 
 /**

@@ -96,7 +96,7 @@ export function applyForRepair(input: {
     status: 'open',
     deadline: input.calendar.addWorkingDays(input.at, REPAIR_DAYS),
   };
-  return { ok: true, value: { case: r, statuses: [], notices: [notice('repair.applied', r.subjectId, input.at, { repair: r.id, record: r.recordId, deadline: r.deadline })] } };
+  return { ok: true, value: { case: r, statuses: [], notices: [notice('repair.applied', r.subjectId, input.at, { repair: r.id, record: r.recordId, deadline: new Date(r.deadline).toISOString() })] } };
 }
 
 export function decideRepair(r: Repair, d: { approve: boolean; reason: string; by: string; at: Instant; recordStatus: string; openObjection: string | null }): StepResult<Repair> {
