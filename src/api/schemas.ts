@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ApiError } from './errors.js';
+import { containsRid } from '../ingest/resolve.js';
 
 /** An instant as the API accepts it: ISO-8601 date-time with offset, or a date. */
 export const InstantString = Type.String({ minLength: 10, maxLength: 40, description: 'ISO-8601 date-time with offset (or Z), or a calendar date', examples: ['2026-11-27T08:00:00Z'] });
@@ -103,6 +104,9 @@ const pointerSegment = (k: string | number) => String(k).replace(new RegExp(LONE
 export async function guardInput(req: FastifyRequest): Promise<void> {
   const bad = unsafeInBody(req.body);
   if (bad) throw new ApiError('XY_ERR_VALIDATION', `${bad.field} ${bad.reason}`, { field: bad.field, errors: [bad] });
+  // A purpose is logged and shown to the person: it must not itself carry an ID number.
+  const purpose = (req.query as { purpose?: unknown } | undefined)?.purpose;
+  if (typeof purpose === 'string' && containsRid(purpose)) throw new ApiError('XY_ERR_VALIDATION', 'querystring:/purpose must not contain a resident identity number', { field: 'querystring:/purpose' });
   const schema = (req.routeOptions?.schema ?? {}) as { querystring?: { properties?: Record<string, { type?: string }> }; params?: { properties?: Record<string, { type?: string }> } };
   for (const [where, values] of [['querystring', req.query], ['params', req.params]] as const) {
     const props = schema[where]?.properties ?? {};

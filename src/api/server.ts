@@ -34,7 +34,7 @@ import type { WorkingCalendar } from '../process/calendar.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { subjectRoutes } from './routes/subjects.js';
-import { DEFAULT_LIMITS, noIdNumber, requireSubject, type Limits, type Service } from './service.js';
+import { DEFAULT_LIMITS, requireSubject, type Limits, type Service } from './service.js';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -168,11 +168,6 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   // Before the schemas: what JSON Schema lets through and the store and audit chain cannot take.
   app.addHook('preValidation', guardInput);
-  // A purpose is logged and shown to the person: it must not itself carry an ID number.
-  app.addHook('preValidation', async (req) => {
-    const q = req.query as { purpose?: unknown } | undefined;
-    if (typeof q?.purpose === 'string') noIdNumber(q.purpose, 'querystring:/purpose');
-  });
 
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
   // (Registered only when info lines are logged at all: a hook costs every request something.)
