@@ -34,6 +34,17 @@ export const catalogFileSchema = {
     version: { type: 'string', pattern: '^[0-9A-Za-z][0-9A-Za-z.+-]*$', maxLength: 40 },
     title: text,
     description: { type: 'string', maxLength: 20000 },
+    dueProcess: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['legalBasis'],
+      properties: {
+        objectionDays: { type: 'integer', minimum: 1, maximum: 60 },
+        objectionDaysExtended: { type: 'integer', minimum: 1, maximum: 120 },
+        repairDays: { type: 'integer', minimum: 1, maximum: 60 },
+        legalBasis,
+      },
+    },
     sources: {
       type: 'array',
       items: {

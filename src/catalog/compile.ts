@@ -78,6 +78,7 @@ export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIss
       merged.version = d.version ?? '';
       if (d.title) merged.title = d.title;
       if (d.description) merged.description = d.description;
+      if (d.dueProcess) merged.dueProcess = d.dueProcess;
       if (!d.id) issues.push({ file: f.name, item: 'header', field: 'id', message: 'the header needs an id' });
       if (!d.version) issues.push({ file: f.name, item: 'header', field: 'version', message: 'the header needs a version' });
     }
@@ -281,6 +282,7 @@ class Compiler {
       version: d.version,
       hash: catalogHash(d),
       doc: d,
+      dueProcess: { objectionDays: d.dueProcess?.objectionDays ?? 3, objectionDaysExtended: d.dueProcess?.objectionDaysExtended ?? 7, repairDays: d.dueProcess?.repairDays ?? 3 },
       sources,
       actions,
       recordTypes: this.recordTypes,

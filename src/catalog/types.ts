@@ -132,11 +132,20 @@ export interface MeasureDoc {
 }
 
 /** The merged catalog document, as stored with each catalog version. */
+/** Due-process periods, in working days (defaults: 3, 7 and 3). */
+export interface DueProcessDoc {
+  objectionDays?: number;
+  objectionDaysExtended?: number;
+  repairDays?: number;
+  legalBasis: string;
+}
+
 export interface CatalogDoc {
   id: string;
   version: string;
   title?: string;
   description?: string;
+  dueProcess?: DueProcessDoc;
   sources: SourceDoc[];
   actions: ActionDoc[];
   recordTypes: RecordTypeDoc[];
@@ -260,6 +269,8 @@ export interface CompiledMeasure {
 export interface Catalog {
   id: string;
   version: string;
+  /** Due-process periods in working days, with the defaults filled in. */
+  dueProcess: { objectionDays: number; objectionDaysExtended: number; repairDays: number };
   /** SHA-256 of the canonical JSON of `doc`: two loads of the same policy have the same hash. */
   hash: string;
   doc: CatalogDoc;

@@ -56,6 +56,8 @@ export function fileObjection(input: {
   by: string;
   at: Instant;
   calendar: WorkingCalendar;
+  /** Working days to decide (the catalog's setting; default 3). */
+  days?: number;
 }): StepResult<Objection> {
   const { record, at } = input;
   if (record.subjectId !== input.subjectId) return { ok: false, error: { field: '/recordId', reason: 'is not a record about this subject' } };
@@ -71,7 +73,7 @@ export function fileObjection(input: {
     reasons: input.reasons,
     attachments: input.attachments,
     status: 'open',
-    deadline: input.calendar.addWorkingDays(at, OBJECTION_DAYS),
+    deadline: input.calendar.addWorkingDays(at, input.days ?? OBJECTION_DAYS),
     extended: false,
   };
   return {
@@ -86,12 +88,12 @@ export function fileObjection(input: {
 }
 
 /** Another unit must verify: the deadline becomes 7 working days from filing (once). */
-export function extendObjection(o: Objection, at: Instant, calendar: WorkingCalendar): StepResult<Objection> {
+export function extendObjection(o: Objection, at: Instant, calendar: WorkingCalendar, days = OBJECTION_DAYS_EXTENDED): StepResult<Objection> {
   if (o.status !== 'open') return { ok: false, error: { field: '/', reason: `the objection is ${o.status}` } };
   if (o.extended) return { ok: false, error: { field: '/', reason: 'the deadline was extended already' } };
   // An extension is decided within the first deadline, not used to clear an overdue case afterwards.
   if (at > o.deadline) return { ok: false, error: { field: '/', reason: 'the deadline has passed; decide the objection (it is overdue) rather than extend it' } };
-  const next: Objection = { ...o, extended: true, deadline: calendar.addWorkingDays(o.filedAt, OBJECTION_DAYS_EXTENDED) };
+  const next: Objection = { ...o, extended: true, deadline: calendar.addWorkingDays(o.filedAt, days) };
   return { ok: true, value: { case: next, statuses: [], notices: [notice('objection.extended', o.subjectId, at, { objection: o.id, deadline: new Date(next.deadline).toISOString() })] } };
 }
 

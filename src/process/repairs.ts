@@ -81,6 +81,8 @@ export function applyForRepair(input: {
   by: string;
   at: Instant;
   calendar: WorkingCalendar;
+  /** Working days to decide (the catalog's setting; default 3). */
+  days?: number;
 }): StepResult<Repair> | { ok: false; refusals: Refusal[] } {
   const refusals = repairRefusals(input.catalog, input.record, input.subjectId, input.commitment, input.obligationMet, input.at);
   if (refusals.length > 0) return { ok: false, refusals };
@@ -94,7 +96,7 @@ export function applyForRepair(input: {
     commitmentId: (input.commitment as Commitment).id,
     obligationMet: input.obligationMet,
     status: 'open',
-    deadline: input.calendar.addWorkingDays(input.at, REPAIR_DAYS),
+    deadline: input.calendar.addWorkingDays(input.at, input.days ?? REPAIR_DAYS),
   };
   return { ok: true, value: { case: r, statuses: [], notices: [notice('repair.applied', r.subjectId, input.at, { repair: r.id, record: r.recordId, deadline: new Date(r.deadline).toISOString() })] } };
 }

@@ -105,3 +105,21 @@ describe('due-process guards', () => {
     for (const name of ['%20', '', 'x']) expect((await s.app.inject({ method: 'GET', url: `/public/v1/subjects/cn-rid:${rid}?name=${name}` })).statusCode).toBe(name === '' ? 400 : 404);
   });
 });
+
+describe('objecting to a list entry, and asOf on checks', () => {
+  it('an objection to a list entry is an objection to the record that caused it', async () => {
+    const me = (await call('subject', 'GET', '/v1/me')).json();
+    const entry = me.record.state.entries.find((e: { status: string; reasons: { recordId?: string }[] }) => e.status === 'active' && e.reasons[0]?.recordId);
+    const r = await call('subject', 'POST', '/v1/objections', { entryId: entry.id, reasons: 'the listing is wrong' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().recordId).toBe(entry.reasons[0].recordId);
+    expect((await call('subject', 'POST', '/v1/objections', { reasons: 'neither given' })).statusCode).toBe(400);
+  });
+
+  it('a check takes asOf as well as at, not both', async () => {
+    const a = await call('checker', 'POST', '/v1/checks', { subject: f.org.ref, action: 'transport.air.ticket', asOf: '2026-11-20T00:00:00Z' });
+    expect(a.statusCode).toBe(200);
+    expect(a.json().at).toBe('2026-11-20T00:00:00.000Z');
+    expect((await call('checker', 'POST', '/v1/checks', { subject: f.org.ref, action: 'transport.air.ticket', asOf: '2026-11-20', at: '2026-11-20' })).statusCode).toBe(400);
+  });
+});

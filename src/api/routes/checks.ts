@@ -39,6 +39,7 @@ const CheckBody = Type.Object(
     subject: SubjectRefString,
     action: Type.String({ minLength: 1, maxLength: 100, examples: ['transport.air.ticket'] }),
     at: Type.Optional(InstantString),
+    asOf: Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: 'The same as `at` (the name the subject view uses).' })),
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'The caller’s own reference (an order or application number), kept with the receipt.' })),
   },
   { additionalProperties: false },
@@ -68,7 +69,8 @@ export function checkRoutes(svc: Service): FastifyPluginAsyncTypebox {
         noIdNumber(reference, '/reference');
         requireAction(svc, action, p.scopes);
         const now = svc.now();
-        const at = instantParam(req.body.at, '/at');
+        if (req.body.at !== undefined && req.body.asOf !== undefined) throw new ApiError('XY_ERR_VALIDATION', 'give at or asOf, not both', { field: '/asOf' });
+        const at = instantParam(req.body.at ?? req.body.asOf, req.body.at !== undefined ? '/at' : '/asOf');
         const subjectId = await resolveRef(svc, subject, '/subject');
         let result: CheckResult;
         let catalog: string;

@@ -51,6 +51,20 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
     await svc.feed.refresh(svc.ctx.store, derived);
   }
 
+  /** The record an objection is about: given, or the one that caused the given list entry. */
+  async function recordToObjectTo(p: Principal, b: { recordId?: string; entryId?: string; subject?: string }): Promise<string> {
+    if ((b.recordId === undefined) === (b.entryId === undefined)) throw new ApiError('XY_ERR_VALIDATION', 'give either recordId or entryId', { field: '/recordId' });
+    if (b.recordId !== undefined) return b.recordId;
+    const subjectId = p.role === 'subject' ? (p.subjectId as string) : b.subject ? await requireSubject(svc, b.subject, '/subject') : null;
+    if (!subjectId) throw new ApiError('XY_ERR_VALIDATION', 'with entryId, name the subject whose entry it is', { field: '/subject' });
+    const st = await svc.ctx.store.getState(subjectId);
+    const entry = st?.state.entries.find((e) => e.id === b.entryId);
+    if (!entry) throw new ApiError('XY_ERR_NOT_FOUND', 'no list entry of this subject has this id', { field: '/entryId' });
+    const cause = entry.reasons.find((r) => r.recordId)?.recordId;
+    if (!cause) throw new ApiError('XY_ERR_CONFLICT', 'this entry follows from a grade, not a record: object to the records behind the grade', { field: '/entryId' });
+    return cause;
+  }
+
   /** The open case of `kind` on a record, if any. */
   async function openCaseOn(kind: CaseRow['kind'], subjectId: string, recordId: string): Promise<string | null> {
     const open = await svc.ctx.store.listCases({ kind, statuses: ['open'], subjectId, limit: 1000 });
@@ -93,10 +107,15 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         config: { access: ['subject', 'reviewer'] },
         schema: {
           tags: ['due process'],
-          summary: 'Object to a record',
+          summary: 'Object to a record, or to a list entry (the record that caused it)',
           description: 'The record is flagged `disputed` at once (the flag shows in the subject view and in check reasons). The credit office must decide within 3 working days (7 when extended because another unit must verify). A subject objects to their own records; a reviewer may file for a subject.',
           body: Type.Object(
-            { recordId: RecordId, reasons: Type.String({ minLength: 3, maxLength: 4000 }), attachments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, description: 'References to documents (URLs, document numbers), not the documents.' })) },
+            {
+              recordId: Type.Optional(RecordId),
+              entryId: Type.Optional(Type.String({ pattern: '^e_[0-9a-z]{8,64}$', description: 'Object to a list entry instead: the objection is to the record that caused it.' })),
+              subject: Type.Optional(Type.String({ maxLength: 80, description: 'With `entryId`, for a reviewer filing for a subject: whose entry it is.' })),
+              reasons: Type.String({ minLength: 3, maxLength: 4000 }),
+              attachments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, description: 'References to documents (URLs, document numbers), not the documents.' })) },
             { additionalProperties: false },
           ),
           response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
@@ -107,7 +126,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         noIdNumber(req.body.reasons, '/reasons');
         for (const [i, a] of (req.body.attachments ?? []).entries()) noIdNumber(a, `/attachments/${i}`);
         const body = await svc.writes(async () => {
-          const rec = await svc.ctx.store.getRecord(req.body.recordId);
+          const recordId = await recordToObjectTo(p, req.body);
+          const rec = await svc.ctx.store.getRecord(recordId);
           if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
           const subjectId = actingFor(p, rec.subjectId);
           // One objection per record: once one is upheld, the decision stands (a further challenge
@@ -116,7 +136,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           const earlier = (await svc.ctx.store.listCases({ kind: 'objection', subjectId, limit: 10_000 })).find((c) => (c.doc as { recordId?: string }).recordId === rec.id && c.status === 'upheld');
           if (earlier) throw new ApiError('XY_ERR_CONFLICT', `objection ${earlier.id} to this record was upheld; challenge the record with the authority that made it`, { field: '/recordId' });
           const at = svc.now();
-          const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar }));
+          const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar, days: svc.ctx.catalog.dueProcess.objectionDays }));
           await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } }, null);
           return step.case;
         });
@@ -141,7 +161,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         return svc.writes(async () => {
           const c = await loadCase<Objection>(req.params.id, 'objection');
           const at = svc.now();
-          const step = unwrap(extendObjection(c.doc, at, svc.calendar));
+          const step = unwrap(extendObjection(c.doc, at, svc.calendar, svc.ctx.catalog.dueProcess.objectionDaysExtended));
           await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.extended', subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } }, c.status);
           return withIsoInstants(step.case) as Record<string, unknown>;
         });
@@ -271,7 +291,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           const cm = await svc.ctx.store.getCase(req.body.commitmentId);
           const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
           const at = svc.now();
-          const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar });
+          const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar, days: svc.ctx.catalog.dueProcess.repairDays });
           if (!r.ok) {
             const errors = 'refusals' in r ? r.refusals : [r.error];
             throw new ApiError('XY_ERR_CONFLICT', `the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, { field: errors[0].field, errors });
