@@ -60,6 +60,9 @@ describe('objection', () => {
     const notices = await f.ctx.store.listNotices({ subjectId: f.person, limit: 20 });
     expect(notices.map((n) => n.kind)).toEqual(expect.arrayContaining(['objection.filed', 'objection.decided']));
     expect(notices.find((n) => n.kind === 'objection.decided')?.payload).toMatchObject({ decision: 'revoked', objection: ob.id });
+    // And the subject reads them in their own record.
+    const mine = (await req('subject', 'GET', '/v1/me')).json().notices as { kind: string; decision?: string }[];
+    expect(mine).toContainEqual(expect.objectContaining({ kind: 'objection.decided', decision: 'revoked' }));
 
     // A second objection, left undecided past its deadline, is in the overdue queue.
     const rec2 = await req('source', 'POST', '/v1/records', { externalId: 'ob-scn-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-30', facts: { caseNo: 'OB-2', court: 'C', ground: 'evades' } });

@@ -92,9 +92,9 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['self-service'],
           summary: 'Your own record, and who looked at it and why',
-          description: 'For a signed-in subject: scores, grades, the reasons, list entries and measures in force, and the access log — every read of the record (with its purpose) and every check made about you.',
+          description: 'For a signed-in subject: scores, grades, the reasons, list entries and measures in force, the access log — every read of the record (with its purpose) and every check made about you — and the notices sent to you.',
           querystring: Type.Object({ asOf: Type.Optional(InstantString), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ record: AnyObject, accessLog: Type.Array(AnyObject) }) },
+          response: { 200: Type.Object({ record: AnyObject, accessLog: Type.Array(AnyObject), notices: Type.Array(AnyObject, { description: 'What you have been told: listings pending, in effect and ended, records added, objections and repairs.' }) }) },
         },
       },
       async (req) => {
@@ -118,7 +118,9 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
             ...(e.action === 'check.decided' ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt } : {}),
           };
         });
-        return { record: withIsoInstants(view) as Record<string, unknown>, accessLog };
+        // What the subject has been told (listings, records added, objections, repairs), newest first.
+        const notices = (await svc.ctx.store.listNotices({ subjectId: id, limit: req.query.limit ?? 100 })).map((n) => ({ id: n.id, kind: n.kind, at: iso(n.createdAt), ...n.payload, delivery: n.status }));
+        return { record: withIsoInstants(view) as Record<string, unknown>, accessLog, notices };
       },
     );
   };
