@@ -44,4 +44,14 @@ describe('xinyong cases and notices', () => {
     expect(rows.map((n) => n.kind)).toContain('objection.filed');
     expect(rows.every((n) => n.status === 'pending')).toBe(true);
   });
+
+  it('a reviewer decides the objection from the command line; a second decision is refused', () => {
+    const out = cli(['objection-decide', objection, '--decision', 'revoked', '--reason', 'the court withdrew the listing']);
+    expect(out).toContain(`Decided ${objection}: revoked`);
+    const rows = JSON.parse(cli(['cases', '--status', 'revoked', '--json'])) as { id: string }[];
+    expect(rows.map((c) => c.id)).toEqual([objection]);
+    const again = spawnSync(process.execPath, [BIN, '--db', join(f.dir, 'x.db'), 'objection-decide', objection, '--decision', 'upheld', '--reason', 'second thoughts'], { encoding: 'utf8' });
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/decided already/);
+  });
 });

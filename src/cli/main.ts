@@ -16,7 +16,9 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
 import { tick } from '../app/tick.js';
-import { loadCalendar } from '../app/calendar-file.js';
+import { defaultCalendarFile, loadCalendar } from '../app/calendar-file.js';
+import { StepError, decideObjectionStep, decideRepairStep, extendObjectionStep, type StepEnv } from '../app/case-steps.js';
+import type { ObjectionDecision } from '../process/objections.js';
 import { createDemoKeys, demoKeysPath, hasDemoKeys, serve } from './serve.js';
 import { createApiKey, scopeAllows } from '../api/auth.js';
 import { KEY_ROLES, type KeyRole } from '../store/port.js';
@@ -228,6 +230,55 @@ Examples:
         });
       });
     });
+
+  const decideCase = (kind: 'objection' | 'repair', extra: (c: Command) => Command) =>
+    extra(
+      program
+        .command(`${kind === 'objection' ? 'objection' : 'repair'}-decide`)
+        .description(kind === 'objection' ? 'decide an objection as a reviewer: upheld, corrected (with --facts) or revoked' : 'approve or refuse a repair application as a reviewer')
+        .argument('<id>', kind === 'objection' ? 'the objection id (ob_…)' : 'the repair application id (rp_…)')
+        .requiredOption('--reason <text>', 'why (the subject is told)'),
+    );
+  const runStep = async <T>(fn: (env: StepEnv) => Promise<{ case: T; derived: string[] }>): Promise<T> => {
+    const g = globals();
+    return withContext(g, async (ctx) => {
+      try {
+        return (await fn({ ctx, calendar: loadCalendar(defaultCalendarFile()), at: Date.now(), actor: actor() })).case;
+      } catch (e) {
+        if (e instanceof StepError) throw new CliError(e.message);
+        throw e;
+      }
+    });
+  };
+  decideCase('objection', (c) =>
+    c
+      .addOption(new Option('--decision <decision>', 'the decision').choices(['upheld', 'corrected', 'revoked']))
+      .option('--facts <json>', 'the corrected facts, as JSON (with --decision corrected)')
+      .option('--extend', 'instead of deciding, extend the deadline to the catalog’s extended period (another unit must verify)', false)
+      .action(async (id: string, o: { decision?: ObjectionDecision; reason: string; facts?: string; extend: boolean }) => {
+        if (!o.extend && !o.decision) throw new CliError('give --decision (upheld, corrected or revoked), or --extend');
+        let facts: Record<string, unknown> | undefined;
+        if (o.facts !== undefined) {
+          try {
+            facts = JSON.parse(o.facts) as Record<string, unknown>;
+          } catch {
+            throw new CliError('--facts must be a JSON object');
+          }
+        }
+        const done = await runStep((env) => (o.extend ? extendObjectionStep(env, id) : decideObjectionStep(env, id, { decision: o.decision as ObjectionDecision, reason: o.reason, facts })));
+        out(globals(), done, () => console.log(o.extend ? `Extended ${id} to ${new Date(done.deadline).toISOString()}.` : `Decided ${id}: ${done.status}. The subject is notified.`));
+      }),
+  );
+  decideCase('repair', (c) =>
+    c
+      .addOption(new Option('--approve', 'approve the application'))
+      .addOption(new Option('--refuse', 'refuse it').conflicts('approve'))
+      .action(async (id: string, o: { approve?: boolean; refuse?: boolean; reason: string }) => {
+        if (!o.approve && !o.refuse) throw new CliError('give --approve or --refuse');
+        const done = await runStep((env) => decideRepairStep(env, id, { approve: !!o.approve, reason: o.reason }));
+        out(globals(), done, () => console.log(`Decided ${id}: ${done.status}. The subject is notified.`));
+      }),
+  );
 
   program
     .command('notices')

@@ -10,22 +10,31 @@ import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { Ingestor } from '../../ingest/ingestor.js';
-import { drainDirty, outbox } from '../../ingest/rescore.js';
 import type { Instant } from '../../domain/types.js';
-import { decideObjection, extendObjection, fileObjection, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../../process/objections.js';
-import { applyForRepair, decideRepair, type Commitment, type Repair } from '../../process/repairs.js';
-import { CaseConflictError, type CaseRow } from '../../store/port.js';
+import { fileObjection, type CaseStep, type ObjectionDecision, type StepResult } from '../../process/objections.js';
+import { applyForRepair, type Commitment } from '../../process/repairs.js';
+import type { CaseRow } from '../../store/port.js';
+import { StepError, commitStep, decideObjectionStep, decideRepairStep, extendObjectionStep, openCaseOn } from '../../app/case-steps.js';
 import type { Principal } from '../auth.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString } from '../schemas.js';
 import { noIdNumber, principal, requireSubject, type Service } from '../service.js';
 import { scopeAllows } from '../auth.js';
-import { currentStatus } from '../../process/objections.js';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
 const CaseId = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-f]{16}$` });
 
+
+/** Runs a step, turning its expected refusals into problems. */
+async function stepOrProblem<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof StepError) throw new ApiError(e.kind === 'not-found' ? 'XY_ERR_NOT_FOUND' : e.kind === 'validation' ? 'XY_ERR_VALIDATION' : 'XY_ERR_CONFLICT', e.message, { field: e.field });
+    throw e;
+  }
+}
 
 function unwrap<C>(r: StepResult<C>): CaseStep<C> {
   if (!r.ok) throw new ApiError('XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: r.error.field });
@@ -33,21 +42,9 @@ function unwrap<C>(r: StepResult<C>): CaseStep<C> {
 }
 
 export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  /**
-   * Stores a step (only if the case is still as it was read), derives the subject's new state and
-   * brings the gate up to date. Called inside `svc.writes`, so steps on one server run one at a
-   * time; `expectStatus` also guards against another process deciding the same case.
-   */
+  /** Stores a step with its effects, derives, and brings the gate up to date (inside `svc.writes`). */
   async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput, expectStatus: string | null) {
-    const c = step.case;
-    try {
-      await svc.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { expectStatus, statuses: step.statuses, notices: outbox(step.notices), audit });
-    } catch (e) {
-      if (e instanceof CaseConflictError) throw new ApiError('XY_ERR_CONFLICT', `${e.message}; read it again before acting on it`);
-      throw e;
-    }
-    const derived = new Set<string>();
-    await drainDirty(svc.ctx.store, svc.ctx.catalog, svc.now(), 1000, (ids) => ids.forEach((id) => derived.add(id)));
+    const derived = await stepOrProblem(() => commitStep(svc.ctx, kind, step, createdAt, audit, expectStatus, svc.now()));
     await svc.feed.refresh(svc.ctx.store, derived);
   }
 
@@ -65,11 +62,6 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
     return cause;
   }
 
-  /** The open case of `kind` on a record, if any. */
-  async function openCaseOn(kind: CaseRow['kind'], subjectId: string, recordId: string): Promise<string | null> {
-    const open = await svc.ctx.store.listCases({ kind, statuses: ['open'], subjectId, limit: 1000 });
-    return open.find((c) => (c.doc as { recordId?: string }).recordId === recordId)?.id ?? null;
-  }
 
   /** The subject a caller acts for: a subject acts for itself; staff name the record's subject. */
   function actingFor(p: Principal, recordSubject: string): string {
@@ -159,11 +151,9 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       async (req) => {
         const p = principal(req);
         return svc.writes(async () => {
-          const c = await loadCase<Objection>(req.params.id, 'objection');
-          const at = svc.now();
-          const step = unwrap(extendObjection(c.doc, at, svc.calendar, svc.ctx.catalog.dueProcess.objectionDaysExtended));
-          await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.extended', subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } }, c.status);
-          return withIsoInstants(step.case) as Record<string, unknown>;
+          const r = await stepOrProblem(() => extendObjectionStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id));
+          await svc.feed.refresh(svc.ctx.store, r.derived);
+          return withIsoInstants(r.case) as Record<string, unknown>;
         });
       },
     );
@@ -188,23 +178,11 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const p = principal(req);
         noIdNumber(req.body.reason, '/reason');
         return svc.writes(async () => {
-          const c = await loadCase<Objection>(req.params.id, 'objection');
-          const rec = await svc.ctx.store.getRecord(c.doc.recordId);
-          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'the disputed record no longer exists');
-          const at = svc.now();
-          const step = unwrap(decideObjection(c.doc, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, by: p.actor, at, correctedFacts: req.body.facts as Record<string, unknown> | undefined, recordStatus: currentStatus(rec, at) }));
-          if (req.body.decision === 'corrected') {
-            // The corrected record: same source, type, subject and date, the new facts; its id is fixed
-            // by the objection, so a retry finds it stored (a duplicate) rather than adding another.
-            const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
-            const [r] = await ingestor.ingestBatch([{ source: rec.source, line: { externalId: `corr-${c.id}`, type: rec.type, subject: rec.subjectId, occurredAt: new Date(rec.occurredAt).toISOString(), facts: req.body.facts } }]);
-            if (r.status === 'rejected') {
-              const inFacts = r.error.field.startsWith('facts');
-              throw new ApiError(inFacts ? 'XY_ERR_VALIDATION' : 'XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: inFacts ? '/' + r.error.field.split('.').join('/') : '/' });
-            }
-          }
-          await commit('objection', step, c.createdAt, { at, actor: p.actor, action: 'objection.decided', subjectId: c.subjectId, data: { objection: c.id, record: c.doc.recordId, decision: req.body.decision, reason: req.body.reason } }, c.status);
-          return withIsoInstants(step.case) as Record<string, unknown>;
+          const r = await stepOrProblem(() =>
+            decideObjectionStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, facts: req.body.facts as Record<string, unknown> | undefined }),
+          );
+          await svc.feed.refresh(svc.ctx.store, r.derived);
+          return withIsoInstants(r.case) as Record<string, unknown>;
         });
       },
     );
@@ -286,7 +264,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           const rec = await svc.ctx.store.getRecord(req.body.recordId);
           if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
           const subjectId = actingFor(p, rec.subjectId);
-          const pending = await openCaseOn('repair', subjectId, rec.id);
+          const pending = await openCaseOn(svc.ctx, 'repair', subjectId, rec.id);
           if (pending) throw new ApiError('XY_ERR_CONFLICT', `repair application ${pending} for this record is still open`, { field: '/recordId' });
           const cm = await svc.ctx.store.getCase(req.body.commitmentId);
           const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
@@ -326,14 +304,9 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const p = principal(req);
         noIdNumber(req.body.reason, '/reason');
         return svc.writes(async () => {
-          const c = await loadCase<Repair>(req.params.id, 'repair');
-          const rec = await svc.ctx.store.getRecord(c.doc.recordId);
-          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'the record no longer exists');
-          const at = svc.now();
-          const openObjection = await openCaseOn('objection', c.subjectId, rec.id);
-          const step = unwrap(decideRepair(c.doc, { approve: req.body.approve, reason: req.body.reason, by: p.actor, at, recordStatus: currentStatus(rec, at), openObjection }));
-          await commit('repair', step, c.createdAt, { at, actor: p.actor, action: 'repair.decided', subjectId: c.subjectId, data: { repair: c.id, record: c.doc.recordId, approved: req.body.approve } }, c.status);
-          return withIsoInstants(step.case) as Record<string, unknown>;
+          const r = await stepOrProblem(() => decideRepairStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id, { approve: req.body.approve, reason: req.body.reason }));
+          await svc.feed.refresh(svc.ctx.store, r.derived);
+          return withIsoInstants(r.case) as Record<string, unknown>;
         });
       },
     );
