@@ -1,0 +1,89 @@
+/**
+ * Due-process cases (objections, repairs, commitments) and the notice outbox, on the SQLite
+ * connection of `SqliteBase`.
+ */
+import type { CaseEffects, CaseQuery, CaseRow, NoticeRow } from '../port.js';
+import { CaseConflictError } from '../port.js';
+import type { Instant } from '../../domain/types.js';
+import { IN_JSON, SqliteBase, type Row } from './sqlite-base.js';
+
+export abstract class SqliteCases extends SqliteBase {
+  // ---- due-process cases and the notice outbox
+
+  protected caseFrom(r: Row): CaseRow {
+    return { id: r.id as string, kind: r.kind as CaseRow['kind'], subjectId: r.subject_id as string, status: r.status as string, deadline: (r.deadline as number | null) ?? null, createdAt: r.created_at as number, doc: JSON.parse(r.doc as string) };
+  }
+
+  protected noticeFrom(r: Row): NoticeRow {
+    return {
+      id: r.id as string,
+      subjectId: (r.subject_id as string | null) ?? null,
+      kind: r.kind as string,
+      createdAt: r.created_at as number,
+      payload: JSON.parse(r.payload as string),
+      status: r.status as NoticeRow['status'],
+      attempts: r.attempts as number,
+      nextAttemptAt: r.next_attempt_at as number,
+      lastError: (r.last_error as string | null) ?? null,
+      deliveredAt: (r.delivered_at as number | null) ?? null,
+    };
+  }
+
+  protected addNoticesSync(notices: NoticeRow[]): void {
+    const ins = this.st('INSERT INTO notices (id, subject_id, kind, created_at, payload, status, attempts, next_attempt_at, last_error, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
+    for (const n of notices) ins.run(n.id, n.subjectId, n.kind, n.createdAt, JSON.stringify(n.payload), n.status, n.attempts, n.nextAttemptAt, n.lastError, n.deliveredAt);
+  }
+
+  async saveCase(c: CaseRow, effects: CaseEffects): Promise<void> {
+    this.tx(() => {
+      if (effects.expectStatus !== undefined) {
+        const cur = this.st('SELECT status FROM cases WHERE id = ?').get(c.id) as Row | undefined;
+        const found = cur ? (cur.status as string) : null;
+        if (found !== effects.expectStatus) throw new CaseConflictError(c.id, found);
+      }
+      this.st(
+        `INSERT INTO cases (id, kind, subject_id, status, deadline, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, deadline = excluded.deadline, doc = excluded.doc`,
+      ).run(c.id, c.kind, c.subjectId, c.status, c.deadline, c.createdAt, JSON.stringify(c.doc));
+      for (const { recordId, change } of effects.statuses ?? []) this.addRecordStatusSync(recordId, change);
+      this.addNoticesSync(effects.notices ?? []);
+      this.appendAuditSync([effects.audit]);
+    });
+  }
+
+  async getCase(id: string): Promise<CaseRow | null> {
+    const r = this.st('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.caseFrom(r) : null;
+  }
+
+  async listCases(q: CaseQuery): Promise<CaseRow[]> {
+    const where = ['kind = ?'];
+    const args: unknown[] = [q.kind];
+    if (q.statuses?.length) (where.push(`status IN ${IN_JSON}`), args.push(JSON.stringify(q.statuses)));
+    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.deadlineBefore !== undefined) (where.push('deadline IS NOT NULL AND deadline < ?'), args.push(q.deadlineBefore));
+    const rows = this.st(`SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY deadline IS NULL, deadline, created_at, id LIMIT ?`).all(...args, q.limit) as Row[];
+    return rows.map((r) => this.caseFrom(r));
+  }
+
+  async addNotices(notices: NoticeRow[]): Promise<void> {
+    if (notices.length) this.tx(() => this.addNoticesSync(notices));
+  }
+
+  async dueNotices(now: Instant, limit: number): Promise<NoticeRow[]> {
+    return (this.st("SELECT * FROM notices WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?").all(now, limit) as Row[]).map((r) => this.noticeFrom(r));
+  }
+
+  async updateNotice(id: string, p: Pick<NoticeRow, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>): Promise<void> {
+    this.st('UPDATE notices SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE id = ?').run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.deliveredAt, id);
+  }
+
+  async listNotices(q: { subjectId?: string; status?: NoticeRow['status']; limit: number }): Promise<NoticeRow[]> {
+    const where: string[] = ['1 = 1'];
+    const args: unknown[] = [];
+    if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
+    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
+    return (this.st(`SELECT * FROM notices WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Row[]).map((r) => this.noticeFrom(r));
+  }
+
+}
