@@ -6,31 +6,24 @@ import { openContext } from '../src/app/context.js';
 import type { Catalog } from '../src/catalog/types.js';
 import type { ListEntry } from '../src/domain/types.js';
 import { GateIndex } from '../src/gate/gate-index.js';
+import { GateFeed } from '../src/app/gate-feed.js';
 import type { Store } from '../src/store/port.js';
 import { NOW, figure, fmtInt, gc, log, mulberry32, printFigure, rate, scaled, timeSync, type BenchResult } from './common.js';
 import { buildDb, type IngestedDb } from './ingest.js';
 
 const ACTION = 'transport.air.ticket';
 
-/** Builds the gate from the store as a gate process does on start. Returns the listed subject ids. */
+/**
+ * Builds the gate from the store exactly as a server process does on start (`GateFeed.load`), and
+ * returns it with the listed and the known subject ids (read apart, so the gate alone is kept).
+ */
 export async function gateFromStore(store: Store, catalog: Catalog): Promise<{ gate: GateIndex; listed: string[]; known: string[] }> {
-  const gate = new GateIndex(catalog);
+  const { gate } = await GateFeed.load(store, catalog);
   const known: string[] = [];
-  for await (const page of store.scanSubjects(5000)) {
-    for (const s of page) {
-      gate.addSubject(s.id);
-      known.push(s.id);
-    }
-  }
-  const bySubject = new Map<string, ListEntry[]>();
-  for await (const e of store.scanEnforceableEntries()) {
-    const a = bySubject.get(e.subjectId);
-    if (a) a.push(e);
-    else bySubject.set(e.subjectId, [e]);
-  }
-  for (const [id, es] of bySubject) gate.setEntries(id, es);
-  for await (const g of store.scanGrades()) gate.setGrades(g.subjectId, Object.entries(g.grades).map(([scheme, grade]) => ({ scheme, grade })));
-  return { gate, listed: [...bySubject.keys()], known };
+  for await (const page of store.scanSubjects(5000)) for (const s of page) known.push(s.id);
+  const listed = new Set<string>();
+  for await (const e of store.scanEnforceableEntries()) listed.add(e.subjectId);
+  return { gate, listed: [...listed], known };
 }
 
 const heap = () => process.memoryUsage().heapUsed;

@@ -2,6 +2,6 @@
 export { ridCheckChar, validateRid, type RidInfo } from './cn-rid.js';
 export { USCC_ALPHABET, orgCodeCheckChar, usccCheckChar, usccSubjectKind, validateUscc, type UsccInfo } from './cn-uscc.js';
 export { maskIdentifier } from './mask.js';
-export { parseSubjectRef, type SubjectRef } from './subject-ref.js';
+export { isInternalId, parseSubjectRef, type SubjectRef } from './subject-ref.js';
 export { Keyring } from './keyring.js';
 export { keyFilePath, loadOrCreateKeyring, type LoadedKeyring } from './key-file.js';

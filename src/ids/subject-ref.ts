@@ -12,6 +12,9 @@ import { validateUscc } from './cn-uscc.js';
 export type SubjectRef = { type: 'internal'; id: string } | { type: 'identifier'; scheme: string; value: string };
 
 const INTERNAL_ID = /^s_[a-z0-9]{8,40}$/;
+
+/** Whether `ref` is an internal id as written (`s_…`), with no parsing: the fast path of batch checks. */
+export const isInternalId = (ref: string): boolean => INTERNAL_ID.test(ref);
 const SCHEME = /^[a-z][a-z0-9-]{1,31}$/;
 const MAX_VALUE_CHARS = 64;
 // "Printable": no control, format, surrogate, private-use or unassigned code points, which could

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { openContext, type AppContext } from '../../src/app/context.js';
 import { createApiKey } from '../../src/api/auth.js';
 import { buildServer, type ServerOptions, type Server } from '../../src/api/server.js';
@@ -80,8 +81,26 @@ export async function makeFixture(opts: { persons?: number; enterprises?: number
  * A second server on the fixture's city whose clock the test moves (`clock.now = …`), with the
  * background loops off so that nothing happens between steps but what the test asks for.
  */
-export async function clockedServer(f: Fixture, start = NOW): Promise<{ server: Server; clock: { now: number } }> {
-  const clock = { now: start };
+export async function clockedServer(f: Fixture, clock = { now: NOW }): Promise<{ server: Server; clock: { now: number } }> {
   const server = await buildServer({ ctx: f.ctx, now: () => clock.now, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0 });
   return { server, clock };
 }
+
+/**
+ * A whole scenario's setting, set up before its tests and torn down after: the fixture city and a
+ * clocked server on it. `f` and `s` are filled in by `beforeAll`; `clock` is there from the start.
+ */
+export function clockedScenario(): { f: Fixture; s: Server; clock: { now: number } } {
+  const env = { clock: { now: NOW } } as { f: Fixture; s: Server; clock: { now: number } };
+  beforeAll(async () => {
+    env.f = await makeFixture();
+    // The server reads the scenario's clock object, which the tests move.
+    env.s = (await clockedServer(env.f, env.clock)).server;
+  }, 60_000);
+  afterAll(async () => {
+    await env.s?.app.close();
+    await env.f?.close();
+  });
+  return env;
+}
+

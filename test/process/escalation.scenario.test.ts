@@ -4,22 +4,18 @@
  * representative may then not be appointed elsewhere. Applied by `tick` as the server's due loop
  * does; dated exactly, whenever the tick runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/api/server.js';
 import { tick } from '../../src/app/tick.js';
 import { createApiKey } from '../../src/api/auth.js';
-import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
+import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
 
+const scenario = clockedScenario();
+const clock = scenario.clock;
 let f: Fixture;
 let s: Server;
-let clock = { now: NOW };
 beforeAll(async () => {
-  f = await makeFixture();
-  ({ server: s, clock } = await clockedServer(f));
-}, 60_000);
-afterAll(async () => {
-  await s?.app.close();
-  await f?.close();
+  ({ f, s } = scenario);
 });
 
 const APPOINT = 'market.appointment.legal-representative';

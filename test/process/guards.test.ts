@@ -3,24 +3,20 @@
  * an objection after the record moved on, a second open repair, extending past the deadline, a
  * breach before its commitment or outside the key's scopes, and ID numbers in free text.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
 import type { Server } from '../../src/api/server.js';
 import { ridCheckChar } from '../../src/ids/index.js';
-import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
+import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
 
+const scenario = clockedScenario();
+const clock = scenario.clock;
 let f: Fixture;
 let s: Server;
-let clock = { now: NOW };
 let penalties = '';
 beforeAll(async () => {
-  f = await makeFixture();
-  ({ server: s, clock } = await clockedServer(f));
+  ({ f, s } = scenario);
   penalties = (await createApiKey(f.ctx.store, { name: 'penalties', role: 'source', source: 'penalties' }, NOW, 'test')).key;
-}, 60_000);
-afterAll(async () => {
-  await s?.app.close();
-  await f?.close();
 });
 
 const call = (key: string, method: 'GET' | 'POST', url: string, payload?: object) =>

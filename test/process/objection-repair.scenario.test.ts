@@ -1,22 +1,18 @@
 /**
  * Objections and repairs through the HTTP API with a controlled clock (issue 4, must-shows 2 and 3).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
 import type { Server } from '../../src/api/server.js';
 import { tick } from '../../src/app/tick.js';
-import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
+import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
 
+const scenario = clockedScenario();
+const clock = scenario.clock;
 let f: Fixture;
 let s: Server;
-let clock = { now: NOW };
 beforeAll(async () => {
-  f = await makeFixture();
-  ({ server: s, clock } = await clockedServer(f));
-}, 60_000);
-afterAll(async () => {
-  await s?.app.close();
-  await f?.close();
+  ({ f, s } = scenario);
 });
 
 type Role = 'source' | 'checker' | 'reviewer' | 'subject';

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/api/server.js';
 import { WorkingCalendar, type CalendarDoc } from '../../src/process/calendar.js';
-import { NOW, clockedServer, makeFixture, type Fixture } from '../api/fixture.js';
+import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
 
 const cal = (() => {
   const r = WorkingCalendar.compile(parse(readFileSync(join(import.meta.dirname, '..', '..', 'calendars', 'cn-mainland.yaml'), 'utf8')) as CalendarDoc);
@@ -18,16 +18,12 @@ const cal = (() => {
   return r.value;
 })();
 
+const scenario = clockedScenario();
+const clock = scenario.clock;
 let f: Fixture;
 let s: Server;
-let clock = { now: NOW };
 beforeAll(async () => {
-  f = await makeFixture();
-  ({ server: s, clock } = await clockedServer(f));
-}, 60_000);
-afterAll(async () => {
-  await s?.app.close();
-  await f?.close();
+  ({ f, s } = scenario);
 });
 
 const as = (role: 'source' | 'checker' | 'reviewer') => ({ authorization: `Bearer ${f.keys[role]}` });

@@ -11,11 +11,10 @@ import { decideAt } from '../../app/queries.js';
 import type { CheckResult } from '../../domain/types.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { Decision, InstantString } from '../schemas.js';
+import { isInternalId } from '../../ids/index.js';
 import { instantParam, iso, principal, requireAction, resolveRef, type Service } from '../service.js';
 import { maskedRef } from '../redact.js';
 import { newReceipt } from '../receipts.js';
-
-const INTERNAL_ID = /^s_[a-z0-9]{8,40}$/;
 
 const BatchMeasure = Type.Object(
   {
@@ -120,7 +119,7 @@ export function batchRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const ids: (string | null)[] = new Array(subjects.length);
         for (let i = 0; i < subjects.length; i++) {
           const ref = subjects[i];
-          ids[i] = INTERNAL_ID.test(ref) ? ref : await resolveRef(svc, ref, `/subjects/${i}`);
+          ids[i] = isInternalId(ref) ? ref : await resolveRef(svc, ref, `/subjects/${i}`);
         }
         const gate = svc.feed.gate;
         let catalog = `${gate.catalog.id}@${gate.catalog.version}`;
