@@ -210,7 +210,7 @@ Examples:
 
   program
     .command('cases')
-    .description('objections or repair applications, by deadline: the review queue (decide them over HTTP, see docs/due-process.md)')
+    .description('objections or repair applications, by deadline: the review queue (decide them with objection-decide and repair-decide, or over HTTP; see docs/due-process.md)')
     .addOption(new Option('--kind <kind>', 'which cases').choices(['objection', 'repair', 'commitment']).default('objection'))
     .option('--status <status>', 'only this status (open, upheld, corrected, revoked, approved, refused, made, breached)')
     .option('--overdue', 'only open cases past their deadline', false)
