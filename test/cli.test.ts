@@ -145,7 +145,40 @@ describe('list, check and subject', () => {
     db.close();
     const before = json(['subject', row.subject_id, '--as-of', new Date(first.t - 1).toISOString()]);
     expect(before.records).toBe(0);
+    expect(before.timeline).toEqual([]);
     expect(before.state.schemes[0].score).toBe(before.state.schemes[0].base);
+  });
+
+  it('subject shows the timeline of records, newest first: in --json without facts, in text one line each', () => {
+    const db = new Database(DB, { readonly: true });
+    const row = db.prepare("SELECT subject_id, COUNT(*) AS n FROM records WHERE subject_id IN (SELECT id FROM subjects WHERE kind = 'person') GROUP BY subject_id HAVING n >= 2 ORDER BY n DESC, subject_id LIMIT 1").get() as { subject_id: string; n: number };
+    db.close();
+    const v = json(['subject', row.subject_id]);
+    expect(v.records).toBe(row.n);
+    expect(v.timeline).toHaveLength(row.n);
+    const occurred = v.timeline.map((x: { occurredAt: string }) => x.occurredAt);
+    expect(occurred).toEqual([...occurred].sort().reverse());
+    for (const x of v.timeline) {
+      expect(Object.keys(x).sort()).toEqual(['area', 'id', 'occurredAt', 'recordedAt', 'source', 'status', 'statuses', 'type']);
+      expect(x.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    const text = run(['subject', row.subject_id]);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Records, newest first:'));
+    expect(at).toBeGreaterThan(0);
+    const first = v.timeline[0];
+    expect(lines[at + 1]).toMatch(new RegExp(`^\\s+${first.occurredAt.slice(0, 10)}\\s+${first.status}\\s+${first.type.replaceAll('.', '\\.')}\\s+${first.source}\\s+${first.id}$`));
+    expect(lines.slice(at + 1).filter((l) => /\br_[0-9a-f]+$/.test(l))).toHaveLength(row.n);
+  });
+});
+
+describe('serve options', () => {
+  it('--oidc-client-id is in the help, and refused without an OIDC issuer (before anything is served)', () => {
+    expect(run(['serve', '--help']).stdout).toMatch(/--oidc-client-id <id>/);
+    const r = run(['serve', '--oidc-client-id', 'xinyong-console', '--port', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--oidc-client-id needs --oidc-issuer/);
   });
 });
 

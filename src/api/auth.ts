@@ -68,6 +68,11 @@ export interface OidcOptions {
   roleClaim?: string;
   /** Claim holding a subject reference for self-service (default `xinyong_subject`). */
   subjectClaim?: string;
+  /**
+   * The public client id a browser console signs in with (authorization code + PKCE). Only
+   * published by `GET /v1/auth/config`; tokens are verified by issuer and audience, not by it.
+   */
+  clientId?: string;
 }
 
 /** Resolves a subject reference from a token to an internal id (null when unknown). */
@@ -92,6 +97,12 @@ export class Authenticator {
 
   get devEnabled(): boolean {
     return this.devSecret !== null;
+  }
+
+  /** What a browser needs to start an OIDC sign-in, or null when OIDC is not configured. */
+  get oidcClient(): { issuer: string; clientId: string | null } | null {
+    const o = this.opts.oidc;
+    return o ? { issuer: o.issuer, clientId: o.clientId ?? null } : null;
   }
 
   /** Forgets a key at once (after a revocation through this process). */

@@ -33,6 +33,8 @@ import { defaultCalendarFile, loadCalendar } from '../app/calendar-file.js';
 import type { WorkingCalendar } from '../process/calendar.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
+import { sessionRoutes } from './routes/session.js';
+import { statsRoutes } from './routes/stats.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { DEFAULT_LIMITS, requireSubject, type Limits, type Service } from './service.js';
 
@@ -218,6 +220,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(auditRoutes(svc));
   await app.register(dueProcessRoutes(svc));
   await app.register(publicRoutes(svc, publicLimit));
+  await app.register(statsRoutes(svc));
+  await app.register(sessionRoutes(svc));
   if (o.dev) await app.register(devRoutes(svc));
 
   // Two loops keep this process current. The sync loop follows the store's change feed, so

@@ -74,6 +74,16 @@ export async function resolveRef(svc: Service, ref: string, field: string): Prom
   return id;
 }
 
+/**
+ * The subject references a search text stands for: itself when it is one (`s_…`, `cn-uscc:…`,
+ * `cn-rid:…`), or a bare unified social credit code or resident ID number, as people paste them.
+ */
+export function refsInQuery(q: string): string[] {
+  if (parseSubjectRef(q).ok) return [q];
+  const code = q.toUpperCase();
+  return [`cn-uscc:${code}`, `cn-rid:${code}`].filter((ref) => parseSubjectRef(ref).ok);
+}
+
 /** Like `resolveRef`, but the subject must exist (404 otherwise). */
 export async function requireSubject(svc: Service, ref: string, field: string): Promise<string> {
   const id = await resolveRef(svc, ref, field);

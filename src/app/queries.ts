@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/types.js';
-import type { CheckResult, Instant, ListEntry, Subject, SubjectState } from '../domain/types.js';
+import type { CheckResult, CreditRecord, Instant, ListEntry, RecordStatus, StatusChange, Subject, SubjectState } from '../domain/types.js';
 import { GateIndex } from '../gate/index.js';
 import { parseSubjectRef } from '../ids/index.js';
-import { evaluateSubject, relatedEntries } from '../scoring/index.js';
+import { evaluateSubject, relatedEntries, statusAt } from '../scoring/index.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import type { AppContext } from './context.js';
 import { withIsoInstants } from './json.js';
@@ -47,6 +47,39 @@ export interface SubjectView {
   related: ListEntry[];
   measures: MeasureInForce[];
   records: number;
+  /** The records known at `asOf`, newest `occurredAt` first, without their facts. */
+  timeline: TimelineItem[];
+}
+
+/** A record in a subject's timeline: what happened, when it was learnt, and its status then. */
+export interface TimelineItem {
+  id: string;
+  type: string;
+  area: CreditRecord['area'];
+  source: string;
+  occurredAt: Instant;
+  recordedAt: Instant;
+  /** The status in effect at the view's `asOf`. */
+  status: RecordStatus;
+  /** The status history up to `asOf`, oldest first. */
+  statuses: StatusChange[];
+}
+
+/** The records known at `asOf` as a timeline (facts stay behind `GET /v1/records/{id}`). */
+export function timelineAt(records: readonly CreditRecord[], asOf: Instant): TimelineItem[] {
+  return records
+    .filter((r) => r.recordedAt <= asOf)
+    .map((r) => ({
+      id: r.id,
+      type: r.type,
+      area: r.area,
+      source: r.source,
+      occurredAt: r.occurredAt,
+      recordedAt: r.recordedAt,
+      status: statusAt(r, asOf) as RecordStatus,
+      statuses: r.statuses.filter((c) => c.at <= asOf),
+    }))
+    .sort((a, b) => b.occurredAt - a.occurredAt || b.recordedAt - a.recordedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The measures a subject's entries and grades bring at `asOf`. */
@@ -96,9 +129,14 @@ export async function catalogByRef(ctx: AppContext, ref: string): Promise<Catalo
 
 /**
  * A subject's state exactly as of `asOf`: the records known then, the catalog in force then,
- * and the entries that reached it through the legal roles it held then.
+ * and the entries that reached it through the legal roles it held then. `records` are all of the
+ * subject's records as stored, later ones too (the caller cuts them at `asOf` as it needs).
  */
-export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>, asOf: Instant): Promise<{ catalog: Catalog; state: SubjectState; related: ListEntry[]; records: number }> {
+export async function liveState(
+  ctx: AppContext,
+  subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>,
+  asOf: Instant,
+): Promise<{ catalog: Catalog; state: SubjectState; related: ListEntry[]; records: CreditRecord[] }> {
   const catalog = await catalogAt(ctx, asOf);
   const records = (await ctx.store.recordsOf([subject.id])).get(subject.id) ?? [];
   const state = evaluateSubject(catalog, { subject, records, asOf });
@@ -118,7 +156,7 @@ export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | '
       }
     }
   }
-  return { catalog, state, related, records: records.filter((r) => r.recordedAt <= asOf).length };
+  return { catalog, state, related, records };
 }
 
 /**
@@ -128,7 +166,8 @@ export async function liveState(ctx: AppContext, subject: Pick<Subject, 'id' | '
 export async function subjectView(ctx: AppContext, id: string, asOf: Instant, access: { actor: string; purpose: string; now: Instant; log?: boolean }): Promise<SubjectView | null> {
   const subject = await ctx.store.getSubject(id);
   if (!subject) return null;
-  const { catalog, state, related, records } = await liveState(ctx, subject, asOf);
+  const { catalog, state, related, records: all } = await liveState(ctx, subject, asOf);
+  const timeline = timelineAt(all, asOf);
   if (subject.kind === 'person' && access.log !== false) {
     await ctx.store.appendAudit([{ at: access.now, actor: access.actor, action: 'subject.read', subjectId: id, data: { purpose: access.purpose, asOf } }]);
   }
@@ -139,7 +178,8 @@ export async function subjectView(ctx: AppContext, id: string, asOf: Instant, ac
     state,
     related,
     measures: measuresInForce(catalog, state, related, asOf),
-    records,
+    records: timeline.length,
+    timeline,
   };
 }
 

@@ -58,6 +58,8 @@ export function printSubject(v: SubjectView) {
   if (entries.length) table(entries.map(entryLine));
   console.log(`\nMeasures in force: ${v.measures.length ? '' : 'none'}`);
   if (v.measures.length) table(v.measures.map((m) => [m.effect, m.action, m.measure, m.list ?? m.grade ?? '', m.entryId ?? '', m.authority]));
+  console.log(`\nRecords, newest first: ${v.timeline.length ? '' : 'none'}`);
+  if (v.timeline.length) table(v.timeline.map((r) => [day(r.occurredAt), r.status, r.type, r.source, r.id]));
 }
 
 export function printCheck(r: CheckOutcome) {

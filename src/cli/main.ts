@@ -142,7 +142,10 @@ Examples:
           logLevel: process.env.XY_LOG_LEVEL ?? 'info',
           banner: (url) => {
             if (g.json) return;
-            console.log(`\nxinyong is serving ${url} (API under /v1, OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs).`);
+            console.log(`\nxinyong is serving ${url}`);
+            console.log(`  web console    ${url}/  (demo sign-in: pick a role)`);
+            console.log(`  public portal  ${url}/public`);
+            console.log(`  API            ${url}/v1  (docs at ${url}/docs, OpenAPI at ${url}/v1/openapi.json)`);
             if (demoKeys) {
               console.log('Demo API keys, one per role (shown once; also saved to ' + demoKeys.file + '):');
               for (const [role, key] of Object.entries(demoKeys.keys)) console.log(`  ${role.padEnd(9)} ${key}`);
@@ -164,31 +167,34 @@ Examples:
     .option('--oidc-issuer <url>', 'accept OIDC bearer JWTs from this issuer (or XY_OIDC_ISSUER)')
     .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
+    .option('--oidc-client-id <id>', 'the public client a browser console signs in as, published at GET /v1/auth/config (or XY_OIDC_CLIENT_ID)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
     .option('--webhook-url <url>', 'POST notices to this URL, signed with the secret in XY_WEBHOOK_SECRET (at least once: receivers dedupe by x-xinyong-notice)')
     .option('--calendar <file>', 'working-day calendar (YAML) for due-process deadlines (default: the shipped mainland China calendar)')
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy), so public rate limits apply per client', false)
     .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 100)
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string }) => {
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; oidcClientId?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string }) => {
       const webhookSecret = process.env.XY_WEBHOOK_SECRET;
       if (o.webhookUrl && !webhookSecret) throw new CliError('--webhook-url needs the signing secret in XY_WEBHOOK_SECRET');
       const g = globals();
       const issuer = o.oidcIssuer ?? process.env.XY_OIDC_ISSUER;
       const jwksUrl = o.oidcJwksUrl ?? process.env.XY_OIDC_JWKS_URL;
       if ((issuer === undefined) !== (jwksUrl === undefined)) throw new CliError('OIDC needs both --oidc-issuer and --oidc-jwks-url');
+      const clientId = o.oidcClientId ?? process.env.XY_OIDC_CLIENT_ID;
+      if (clientId !== undefined && issuer === undefined) throw new CliError('--oidc-client-id needs --oidc-issuer and --oidc-jwks-url');
       await withContext(g, async (ctx) =>
         serve(ctx, {
           port: o.port,
           host: o.host,
           dev: o.dev,
-          oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE } : undefined,
+          oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE, clientId } : undefined,
           logLevel: o.logLevel,
           receipts: { intervalMs: o.receiptFlushMs },
           trustProxy: o.trustProxy,
           webhook: o.webhookUrl && webhookSecret ? { url: o.webhookUrl, secret: webhookSecret } : undefined,
           calendar: o.calendar ? loadCalendar(o.calendar) : undefined,
           banner: (url) => {
-            if (!g.json) console.log(`xinyong is serving ${url} (OpenAPI at ${url}/v1/openapi.json, docs at ${url}/docs)${o.dev ? ', dev sign-in ON' : ''}.`);
+            if (!g.json) console.log(`xinyong is serving ${url}: web console at ${url}/, public portal at ${url}/public, API docs at ${url}/docs, OpenAPI at ${url}/v1/openapi.json${o.dev ? '; dev sign-in ON' : ''}.`);
           },
         }),
       );

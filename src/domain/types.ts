@@ -11,6 +11,8 @@ export type Instant = number;
 
 export const SUBJECT_KINDS = ['person', 'enterprise', 'institution', 'government'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+/** The kinds that are organisations: everything but persons. */
+export const ORG_KINDS: readonly SubjectKind[] = ['enterprise', 'institution', 'government'];
 
 export const AREAS = ['government', 'commercial', 'societal', 'judicial'] as const;
 /** The four areas of "sincerity" of the 2014 Planning Outline; every record type has one. */

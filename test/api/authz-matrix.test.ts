@@ -61,11 +61,17 @@ const MATRIX: Row[] = [
     req: (c) => ({ method: 'POST', url: '/v1/records', payload: { externalId: `authz-${++c.seq}`, type: 'court.contract-breach-judgment', subject: c.f.org.id, occurredAt: '2026-11-01', facts: { caseNo: `(2026) authz ${c.seq}` } } }),
   },
   { route: 'GET /v1/records/{id}', allowed: ['source', 'reviewer'], req: (c) => ({ method: 'GET', url: `/v1/records/${c.recordId}?${purpose}` }) },
+  { route: 'GET /v1/subjects', allowed: ['reviewer'], req: (c) => ({ method: 'GET', url: `/v1/subjects?q=${encodeURIComponent(c.f.org.ref)}` }) },
   { route: 'GET /v1/subjects/{ref}', allowed: ['reviewer'], req: (c) => ({ method: 'GET', url: `/v1/subjects/${c.f.person}?${purpose}` }) },
   { route: 'GET /v1/lists/{code}/entries', allowed: ['reviewer'], req: () => ({ method: 'GET', url: `/v1/lists/${LIST}/entries?${purpose}&limit=5` }) },
   { route: 'GET /v1/me', allowed: ['subject'], req: () => ({ method: 'GET', url: '/v1/me' }) },
   { route: 'GET /v1/catalog', allowed: ROLES, req: () => ({ method: 'GET', url: '/v1/catalog' }) },
   { route: 'GET /v1/catalog/versions', allowed: ['reviewer', 'author', 'admin'], req: () => ({ method: 'GET', url: '/v1/catalog/versions' }) },
+  { route: 'GET /v1/catalog/versions/{v}', allowed: ['reviewer', 'author', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/catalog/versions/${c.catalogVersion}` }) },
+  { route: 'GET /v1/catalog/diff', allowed: ['reviewer', 'author', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/catalog/diff?from=${c.catalogVersion}&to=${c.catalogVersion}` }) },
+  { route: 'GET /v1/stats', allowed: ['reviewer', 'author', 'admin'], req: () => ({ method: 'GET', url: '/v1/stats' }) },
+  { route: 'GET /v1/whoami', allowed: ROLES, req: () => ({ method: 'GET', url: '/v1/whoami' }) },
+  { route: 'GET /v1/auth/config', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/v1/auth/config' }) },
   // The catalog in force, resent: stored already with the same content, so 200 and nothing changes.
   { route: 'POST /v1/catalog/versions', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions', payload: c.catalogDoc as object }) },
   { route: 'POST /v1/catalog/versions:validate', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions:validate', payload: c.catalogDoc as object }) },
@@ -209,7 +215,7 @@ describe('credentials that are not valid', () => {
   });
 
   it('a public route ignores a credential, even a bad one', async () => {
-    for (const url of ['/healthz', '/public/v1/search?q=co']) {
+    for (const url of ['/healthz', '/public/v1/search?q=co', '/v1/auth/config']) {
       expect((await c.f.req({ method: 'GET', url, headers: { authorization: 'Bearer garbage' } })).statusCode, url).toBe(200);
     }
   });

@@ -45,7 +45,7 @@ const DESIGN_PATHS = [
 ];
 
 /** Operations anyone may call; every other one must declare the bearer scheme. */
-const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /healthz', 'POST /v1/dev/sign-in']);
+const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /healthz', 'POST /v1/dev/sign-in', 'GET /v1/auth/config']);
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 

@@ -7,12 +7,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
 import { publicView } from '../../app/public-view.js';
+import { ORG_KINDS } from '../../domain/types.js';
 import { validateUscc } from '../../ids/index.js';
 import { ApiError, ProblemSchema } from '../errors.js';
 import { AnyObject, SubjectRefString } from '../schemas.js';
 import { resolveRef, type Service } from '../service.js';
-
-const ORG_KINDS = ['enterprise', 'institution', 'government'] as const;
 
 export function publicRoutes(svc: Service, rateLimit: { max: number; timeWindow: number }): FastifyPluginAsyncTypebox {
   return async (app) => {

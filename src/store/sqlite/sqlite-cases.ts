@@ -56,14 +56,25 @@ export abstract class SqliteCases extends SqliteBase {
     return r ? this.caseFrom(r) : null;
   }
 
-  async listCases(q: CaseQuery): Promise<CaseRow[]> {
+  /** The WHERE clause (and its arguments) of a case query. */
+  private caseWhere(q: Omit<CaseQuery, 'limit'>): { sql: string; args: unknown[] } {
     const where = ['kind = ?'];
     const args: unknown[] = [q.kind];
     if (q.statuses?.length) (where.push(`status IN ${IN_JSON}`), args.push(JSON.stringify(q.statuses)));
     if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
     if (q.deadlineBefore !== undefined) (where.push('deadline IS NOT NULL AND deadline < ?'), args.push(q.deadlineBefore));
-    const rows = this.st(`SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY deadline IS NULL, deadline, created_at, id LIMIT ?`).all(...args, q.limit) as Row[];
+    return { sql: where.join(' AND '), args };
+  }
+
+  async listCases(q: CaseQuery): Promise<CaseRow[]> {
+    const { sql, args } = this.caseWhere(q);
+    const rows = this.st(`SELECT * FROM cases WHERE ${sql} ORDER BY deadline IS NULL, deadline, created_at, id LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => this.caseFrom(r));
+  }
+
+  async countCases(q: Omit<CaseQuery, 'limit'>): Promise<number> {
+    const { sql, args } = this.caseWhere(q);
+    return (this.st(`SELECT COUNT(*) AS n FROM cases WHERE ${sql}`).get(...args) as Row).n as number;
   }
 
   async addNotices(notices: NoticeRow[]): Promise<void> {

@@ -4,14 +4,14 @@
  * better-sqlite3 is synchronous; the port is async so that PostgreSQL fits behind it. Each write
  * method runs in one synchronous transaction, so no other work can interleave with it. This file
  * holds subjects, records and derived state; the connection, audit chain, catalog versions and
- * keys are in sqlite-base.ts, cases and notices in sqlite-cases.ts.
+ * keys are in sqlite-base.ts, cases and notices in sqlite-cases.ts, the summary in sqlite-stats.ts.
  */
 import canonicalize from 'canonicalize';
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
-import type { EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary } from '../port.js';
+import type { EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState } from '../port.js';
 import { DIRTY_SQL, IN_JSON, type Row } from './sqlite-base.js';
-import { SqliteCases } from './sqlite-cases.js';
+import { SqliteStats } from './sqlite-stats.js';
 
 /** Whether a stored record row says the same as a resent record (facts compared canonically). */
 function sameRecordContent(row: Row, rec: CreditRecord): boolean {
@@ -23,7 +23,7 @@ function sameRecordContent(row: Row, rec: CreditRecord): boolean {
   );
 }
 
-export class SqliteStore extends SqliteCases implements Store {
+export class SqliteStore extends SqliteStats implements Store {
   async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
     const pattern = '%' + q.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     const rows = this.st(`SELECT * FROM subjects WHERE kind IN ${IN_JSON} AND name LIKE ? ESCAPE '\\' ORDER BY name, id LIMIT ?`).all(JSON.stringify(q.kinds), pattern, q.limit) as Row[];
@@ -414,37 +414,5 @@ export class SqliteStore extends SqliteCases implements Store {
     for (const r of this.st('SELECT subject_id, grades FROM subject_states').iterate() as IterableIterator<Row>) {
       yield { subjectId: r.subject_id as string, grades: JSON.parse(r.grades as string) };
     }
-  }
-
-  async summary(): Promise<StoreSummary> {
-    const subjectsByKind = { person: 0, enterprise: 0, institution: 0, government: 0 } as Record<SubjectKind, number>;
-    for (const r of this.st('SELECT kind, COUNT(*) AS n FROM subjects GROUP BY kind').all() as Row[]) subjectsByKind[r.kind as SubjectKind] = r.n as number;
-    const recordsByArea: Record<string, number> = {};
-    let records = 0;
-    for (const r of this.st('SELECT area, COUNT(*) AS n FROM records GROUP BY area ORDER BY area').all() as Row[]) {
-      recordsByArea[r.area as string] = r.n as number;
-      records += r.n as number;
-    }
-    const recordsByType: Record<string, number> = {};
-    for (const r of this.st('SELECT type, COUNT(*) AS n FROM records GROUP BY type ORDER BY type').all() as Row[]) recordsByType[r.type as string] = r.n as number;
-    const listSizes: Record<string, number> = {};
-    for (const r of this.st("SELECT list, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list").all() as Row[]) {
-      listSizes[r.list as string] = r.n as number;
-    }
-    const listBreakdown: StoreSummary['listBreakdown'] = {};
-    for (const r of this.st(
-      `SELECT e.list AS list, CASE WHEN e.via_subject_id IS NULL THEN s.kind ELSE 'via-role' END AS k, COUNT(DISTINCT e.subject_id) AS n
-       FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE e.status IN ('pending', 'active') GROUP BY 1, 2 ORDER BY 1, 2`,
-    ).all() as Row[]) {
-      (listBreakdown[r.list as string] ??= {})[r.k as string] = r.n as number;
-    }
-    const grades: Record<string, Record<string, number>> = {};
-    for (const r of this.st(
-      'SELECT g.key AS scheme, g.value AS grade, COUNT(*) AS n FROM subject_states, json_each(subject_states.grades) AS g GROUP BY g.key, g.value ORDER BY g.key, g.value',
-    ).all() as Row[]) {
-      (grades[r.scheme as string] ??= {})[r.grade as string] = r.n as number;
-    }
-    const auditEntries = ((this.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
-    return { subjectsByKind, records, recordsByArea, recordsByType, listSizes, listBreakdown, grades, auditEntries };
   }
 }
