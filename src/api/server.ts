@@ -20,6 +20,7 @@ import { loadCatalogDoc } from '../catalog/load.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.js';
 import { guardInput } from './schemas.js';
+import { registerWeb } from './web.js';
 import { redactUrl } from './redact.js';
 import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
 import { WorkerSink } from './worker-sink.js';
@@ -223,6 +224,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(statsRoutes(svc));
   await app.register(sessionRoutes(svc));
   if (o.dev) await app.register(devRoutes(svc));
+  // The web console and public portal (built into dist/web), on the same port.
+  await registerWeb(app, { oidcIssuer: o.oidc?.issuer });
 
   // Two loops keep this process current. The sync loop follows the store's change feed, so
   // derivations made elsewhere (a CLI import, another server, the due loop) reach the gate within

@@ -6,11 +6,14 @@
  * must also cover exactly the routes the server registers, so a new route cannot ship without a row.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
 import { buildServer } from '../../src/api/server.js';
+import { webDir } from '../../src/api/web.js';
 import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
 import { NOW, makeFixture, type Fixture } from './fixture.js';
 
@@ -84,6 +87,14 @@ const MATRIX: Row[] = [
   { route: 'GET /healthz', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/healthz' }) },
   { route: 'GET /v1/openapi.json', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/v1/openapi.json' }) },
   { route: 'GET /docs', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/docs' }) },
+  // The web console and the public portal: every page is the app's HTML, for anyone (the app then
+  // signs in through the API, which enforces the roles); the built assets are public too.
+  ...['/', '/sign-in', '/overview', '/subjects', '/lists', '/catalog', '/review', '/audit', '/checks', '/public', '/public/person', '/public/me'].map(
+    (url): Row => ({ route: `GET ${url}`, allowed: PUBLIC, req: () => ({ method: 'GET', url }) }),
+  ),
+  { route: 'GET /subjects/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/subjects/${c.f.org.id}` }) },
+  { route: 'GET /public/org/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/public/org/${encodeURIComponent(c.f.org.ref)}` }) },
+  { route: 'GET /assets/{file}', allowed: PUBLIC, req: () => ({ method: 'GET', url: `/assets/${readdirSync(join(webDir(), 'assets')).find((n) => n.endsWith('.js'))}` }) },
   { route: 'POST /v1/dev/sign-in', allowed: PUBLIC, req: () => ({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'reviewer' } }) },
   // Due process: each call takes material of its own, so every allowed call can succeed.
   { route: 'POST /v1/objections', allowed: ['subject', 'reviewer'], req: (c) => ({ method: 'POST', url: '/v1/objections', payload: { recordId: take(c, 'obRecords'), reasons: 'authorisation matrix' } }) },

@@ -1,0 +1,74 @@
+/**
+ * The web console (at `/`) and the public portal (at `/public`): the React app built by Vite into
+ * dist/web, served by this process. Its only data source is the documented API. Page paths answer
+ * with the app's index.html (the app routes in the browser); hashed assets are cached for a year.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { packageRoot } from '../app/paths.js';
+
+/** The console's and the portal's page paths (the app's own routes). */
+// Listed one by one rather than as a wildcard, so that an unknown path under /public/v1 stays an
+// API error (404, or 414 for an over-long segment) and never becomes a page.
+export const WEB_PAGES = ['/', '/sign-in', '/overview', '/subjects', '/subjects/:ref', '/lists', '/catalog', '/review', '/audit', '/checks', '/public', '/public/org/:ref', '/public/person', '/public/me'] as const;
+
+export function webDir(): string {
+  return join(packageRoot(), 'dist', 'web');
+}
+
+/** Content-Security-Policy for the app: its own scripts only; the identity provider may be called for sign-in. */
+function csp(issuer: string | undefined): string {
+  const idp = issuer ? ` ${new URL(issuer).origin}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // ECharts and React set inline style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${idp}`,
+    `form-action 'self'${idp}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string } = {}) {
+  const dir = webDir();
+  const policy = csp(o.oidcIssuer);
+  const page = async (_req: FastifyRequest, reply: FastifyReply) => {
+    // Read on each page load (a few hundred bytes): a rebuild takes effect without a restart.
+    const index = existsSync(join(dir, 'index.html')) ? readFileSync(join(dir, 'index.html'), 'utf8') : null;
+    reply
+      .header('content-security-policy', policy)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-cache');
+    if (index === null) {
+      return reply
+        .code(503)
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><html lang="en"><meta charset="utf-8"><title>xinyong</title><h1>The web console is not built</h1><p>Run <code>npm run build</code> (or <code>npm install</code>, which builds it), then restart the server. The API is available under <a href="/docs">/docs</a>.</p></html>');
+    }
+    return reply.type('text/html; charset=utf-8').send(index);
+  };
+  for (const url of WEB_PAGES) app.get(url, { config: { access: ['public'] }, schema: { hide: true } }, page);
+  if (existsSync(join(dir, 'assets'))) {
+    // @fastify/static sends the files (ranges, ETags, caching); the one route names a file of the
+    // build, so nothing under /assets reaches any other path.
+    await app.register(
+      async (assets) => {
+        await assets.register(fastifyStatic, { root: join(dir, 'assets'), serve: false, index: false });
+        assets.get('/:file', { config: { access: ['public'] }, schema: { hide: true } }, (req, reply) => {
+          const { file } = req.params as { file: string };
+          if (!/^[\w.-]+\.(js|css|svg|png|woff2?)$/.test(file)) return reply.callNotFound();
+          // File names carry a content hash: a new build has new names.
+          return reply.sendFile(file, { immutable: true, maxAge: '365d' });
+        });
+      },
+      { prefix: '/assets' },
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The console's only way to the server: the documented HTTP API (/v1 and /public/v1), with the
+ * session's bearer token. Errors come back as RFC 9457 problems; `ApiError` keeps their code,
+ * field and detail so a page can say what happened and what to do.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface Problem {
+  status: number;
+  code: string;
+  title?: string;
+  detail?: string;
+  field?: string;
+  errors?: { field: string; reason: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? problem.code);
+  }
+}
+
+type TokenSource = () => string | null;
+let tokenOf: TokenSource = () => null;
+let onUnauthorised: () => void = () => {};
+
+/** The session module registers where the token comes from and what to do on a 401. */
+export function configureApi(token: TokenSource, unauthorised: () => void) {
+  tokenOf = token;
+  onUnauthorised = unauthorised;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string | null; anonymous?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = init.anonymous ? null : init.token !== undefined ? init.token : tokenOf();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  } catch {
+    throw new ApiError({ status: 0, code: 'XY_UI_NETWORK' });
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const p = (body && typeof body === 'object' ? body : {}) as Partial<Problem>;
+    if (res.status === 401 && !init.anonymous && init.token === undefined) onUnauthorised();
+    throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title, detail: p.detail, field: p.field, errors: p.errors });
+  }
+  return body as T;
+}
+
+export const q = (params: Record<string, string | number | boolean | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+export interface Loaded<T> {
+  data: T | null;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Loads `path` (null: nothing yet) and reloads when it changes. */
+export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {}): Loaded<T> {
+  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>({ data: null, error: null, loading: path !== null });
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    if (path === null) {
+      setState({ data: null, error: null, loading: false });
+      return;
+    }
+    const mine = ++seq.current;
+    setState((s) => ({ data: s.data, error: null, loading: true }));
+    api<T>(path, { anonymous: opts.anonymous }).then(
+      (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+      (error: unknown) => mine === seq.current && setState({ data: null, error: error instanceof ApiError ? error : new ApiError({ status: 0, code: 'XY_UI_UNKNOWN', detail: String(error) }), loading: false }),
+    );
+  }, [path, tick, opts.anonymous]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
+
+/** The purpose sent with every read of a person's record (the server logs it; the person sees it). */
+export const READ_PURPOSE_KEY = 'xy.purpose';
+
+/** Any thrown value as an ApiError, so every error box can say what happened. */
+export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError({ status: 0, code: 'XY_UI_UNKNOWN', detail: e instanceof Error ? e.message : String(e) }));
+
+/**
+ * A user action that calls the API: `busy` while it runs (buttons disable), and the error it ended
+ * with, if any. `run` resolves to whether it succeeded.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = useCallback(async (f: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+      return true;
+    } catch (e) {
+      setError(asApiError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
+}
+
+/** An 18-character resident ID number, as typed. */
+export const isIdNumber = (v: string) => /^\d{17}[\dXx]$/.test(v);
+
+/** What a user typed as a subject, as an API reference: a bare ID number or credit code gets its scheme. */
+export function subjectRef(typed: string): string {
+  const v = typed.trim();
+  if (isIdNumber(v)) return `cn-rid:${v.toUpperCase()}`;
+  if (/^[0-9A-Z]{18}$/.test(v)) return `cn-uscc:${v}`;
+  return v;
+}

@@ -1,0 +1,64 @@
+/** One record (`GET /v1/records/{id}`, logged with the reader's purpose), shown in a dialog. */
+import { useEffect, useRef } from 'react';
+import { useApi, q } from '../api';
+import { useFormat } from '../i18n';
+import type { TimelineItem } from '../types';
+import { ErrorBox, Loading } from './Status';
+import { FactsTable } from './Table';
+
+/** A record as `GET /v1/records/{id}` returns it: the timeline's fields and its facts. */
+interface RecordT extends Omit<TimelineItem, 'status'> {
+  facts: Record<string, unknown>;
+  catalogVersion: string;
+}
+
+export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string }) {
+  const f = useFormat();
+  const ref = useRef<HTMLDialogElement>(null);
+  const r = useApi<RecordT>(`/v1/records/${id}${q({ purpose })}`);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} onClose={onClose} aria-labelledby="rec-h" className="dialog" data-testid="record-dialog">
+      <h2 id="rec-h">{f.t('record.title', { id })}</h2>
+      {r.loading ? <Loading /> : null}
+      {r.error ? <ErrorBox error={r.error} onRetry={r.reload} /> : null}
+      {r.data ? (
+        <dl className="facts">
+          <dt>{f.t('record.type')}</dt>
+          <dd>{typeName(r.data.type)} <code>{r.data.type}</code></dd>
+          <dt>{f.t('record.area')}</dt>
+          <dd>{f.t(`areas.${r.data.area}`)}</dd>
+          <dt>{f.t('record.source')}</dt>
+          <dd>{r.data.source}</dd>
+          <dt>{f.t('record.occurred')}</dt>
+          <dd>{f.dateTime(r.data.occurredAt)}</dd>
+          <dt>{f.t('record.recorded')}</dt>
+          <dd>{f.dateTime(r.data.recordedAt)}</dd>
+          <dt>{f.t('record.catalogVersion')}</dt>
+          <dd>{r.data.catalogVersion}</dd>
+          <dt>{f.t('record.facts')}</dt>
+          <dd>
+            <FactsTable facts={r.data.facts} num={f.num} />
+          </dd>
+          <dt>{f.t('record.statuses')}</dt>
+          <dd>
+            <ol className="plain">
+              {r.data.statuses.map((s, i) => (
+                <li key={i}>
+                  <span className={`badge st-${s.status}`}>{f.t(`recordStatus.${s.status}`, { defaultValue: s.status })}</span> {f.dateTime(s.at)} {s.reason ? `— ${s.reason}` : ''}
+                </li>
+              ))}
+            </ol>
+          </dd>
+        </dl>
+      ) : null}
+      <form method="dialog">
+        <button type="submit" autoFocus>
+          {f.t('common.close')}
+        </button>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,234 @@
+/**
+ * The parts of a subject's record shared by the console (reviewers) and the portal (the subject
+ * themself): the score waterfall per scheme, the timeline of records, list entries and measures in
+ * force, and the access log.
+ */
+import { useMemo, useState } from 'react';
+import { useFormat } from '../i18n';
+import type { names as catalogNames } from '../catalog';
+import type { AccessLogItem, Entry, Measure, SchemeResult, TimelineItem } from '../types';
+import { Chart } from './Chart';
+import { Section } from './Page';
+import { Empty } from './Status';
+import { Head } from './Table';
+
+type Names = ReturnType<typeof catalogNames>;
+
+/** Base, one bar per contribution, final: a waterfall drawn as a stacked bar with an invisible base. */
+export function Waterfall({ r, n, onRecord }: { r: SchemeResult; n: Names; onRecord: (id: string) => void }) {
+  const f = useFormat();
+  const [picked, setPicked] = useState<number | null>(null);
+  const { option, rows } = useMemo(() => {
+    const cats = [f.t('subject.base'), ...r.breakdown.map((b) => b.ruleId), f.t('subject.final')];
+    const invisible: number[] = [0];
+    const total: (number | string)[] = [r.base];
+    const up: (number | string)[] = ['-'];
+    const down: (number | string)[] = ['-'];
+    let level = r.base;
+    for (const b of r.breakdown) {
+      const next = level + b.points;
+      invisible.push(Math.min(level, next));
+      total.push('-');
+      up.push(b.points > 0 ? b.points : '-');
+      down.push(b.points < 0 ? -b.points : '-');
+      level = next;
+    }
+    invisible.push(0);
+    total.push(r.score);
+    up.push('-');
+    down.push('-');
+    const option = {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 56, right: 16, top: 16, bottom: 60 },
+      xAxis: { type: 'category', data: cats, axisLabel: { rotate: cats.length > 5 ? 30 : 0, interval: 0 } },
+      yAxis: { type: 'value', min: (v: { min: number }) => Math.max(0, Math.floor((v.min * 0.9) / 10) * 10) },
+      series: [
+        { type: 'bar', stack: 'w', itemStyle: { color: 'transparent' }, emphasis: { disabled: true }, data: invisible, tooltip: { show: false } },
+        { name: f.t('subject.score'), type: 'bar', stack: 'w', itemStyle: { color: '#0550ae' }, data: total },
+        { name: f.t('subject.gain'), type: 'bar', stack: 'w', itemStyle: { color: '#1a7f37' }, data: up },
+        { name: f.t('subject.loss'), type: 'bar', stack: 'w', itemStyle: { color: '#cf222e' }, data: down },
+      ],
+    };
+    const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [b.ruleId, n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), b.legalBasis]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
+    return { option, rows };
+  }, [r, f.lang]);
+  const b = picked !== null ? r.breakdown[picked] : null;
+  return (
+    <div className="waterfall" data-testid={`waterfall-${r.scheme}`}>
+      <p className="score-line">
+        <span className={`grade g-${r.grade}`} data-testid={`grade-${r.scheme}`}>{r.grade}</span> {f.t('subject.scoreLine', { score: f.num(r.score), base: f.num(r.base) })}
+        {r.cappedBy ? <span className="badge st-disputed"> {f.t('subject.capped', { grade: r.cappedBy.grade, rule: r.cappedBy.ruleId })}</span> : null}
+      </p>
+      <Chart
+        id={`waterfall-${r.scheme}`}
+        title={f.t('subject.waterfall', { scheme: n.scheme(r.scheme) })}
+        option={option}
+        onClick={(i) => i >= 1 && i <= r.breakdown.length && setPicked(i - 1)}
+        table={{ head: [f.t('subject.step'), f.t('record.type'), f.t('subject.points'), f.t('subject.legalBasis')], rows }}
+      />
+      {r.breakdown.length === 0 ? <Empty>{f.t('subject.noContributions')}</Empty> : null}
+      <table className="data">
+        <caption className="sr-only">{f.t('subject.contributions')}</caption>
+        <Head cols={[f.t('subject.points'), f.t('subject.rule'), f.t('subject.record'), f.t('subject.counts'), f.t('subject.legalBasis')]} />
+        <tbody>
+          {r.breakdown.map((x, i) => (
+            <tr key={`${x.recordId}-${x.ruleId}`} className={picked === i ? 'picked' : undefined}>
+              <td className={x.points < 0 ? 'neg num' : 'pos num'}>{(x.points > 0 ? '+' : '') + f.num(x.points)}</td>
+              <td>
+                <code>{x.ruleId}</code>
+                {x.capGrade ? <span className="muted"> {f.t('subject.capsAt', { grade: x.capGrade })}</span> : null}
+                {x.disputed ? <span className="badge st-disputed">{f.t('recordStatus.disputed')}</span> : null}
+              </td>
+              <td>
+                <button type="button" className="link" onClick={() => onRecord(x.recordId)}>
+                  {n.recordType(x.recordType)}
+                </button>
+              </td>
+              <td>{f.t('subject.fromUntil', { from: f.date(x.from), until: x.until ? f.date(x.until) : f.t('subject.untilExit') })}</td>
+              <td className="small">{x.legalBasis}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {b ? (
+        <p className="notice" role="status">
+          {f.t('subject.picked', { rule: b.ruleId, points: f.num(b.points), basis: b.legalBasis })}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Timeline({ items, n, onRecord }: { items: TimelineItem[]; n: Names; onRecord: (id: string) => void }) {
+  const f = useFormat();
+  if (items.length === 0) return <Empty>{f.t('subject.noRecords')}</Empty>;
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {items.map((r) => (
+        <li key={r.id} className={`area-${r.area}`}>
+          <time dateTime={r.occurredAt}>{f.date(r.occurredAt)}</time>
+          <div>
+            <button type="button" className="link" onClick={() => onRecord(r.id)}>
+              {n.recordType(r.type)}
+            </button>{' '}
+            <span className={`badge st-${r.status}`} data-testid={`status-${r.id}`}>
+              {f.t(`recordStatus.${r.status}`, { defaultValue: r.status })}
+            </span>
+            <div className="muted small">
+              {f.t(`areas.${r.area}`)} · {r.source} · {f.t('subject.recordedOn', { date: f.date(r.recordedAt) })}
+              {r.statuses.length > 1 ? ` · ${r.statuses.map((s) => `${f.t(`recordStatus.${s.status}`, { defaultValue: s.status })} ${f.date(s.at)}`).join(' → ')}` : ''}
+            </div>
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function EntriesTable({ entries, n }: { entries: Entry[]; n: Names }) {
+  const f = useFormat();
+  if (entries.length === 0) return <Empty>{f.t('subject.noEntries')}</Empty>;
+  return (
+    <table className="data" data-testid="entries">
+      <Head cols={[f.t('lists.list'), f.t('lists.status'), f.t('lists.since'), f.t('lists.ends'), f.t('lists.grounds')]} />
+      <tbody>
+        {entries.map((e) => {
+          const rule = e.reasons[0] ? n.entryRule(e.list, e.reasons[0].ruleId) : null;
+          return (
+            <tr key={e.id} data-list={e.list} data-status={e.status}>
+              <td>{n.list(e.list)}</td>
+              <td>
+                <span className={`badge st-${e.status}`}>{f.t(`entryStatus.${e.status}`, { defaultValue: e.status })}</span>
+                {e.endedAt ? <div className="small muted">{f.t('lists.endedOn', { date: f.date(e.endedAt), reason: e.endReason ?? '' })}</div> : null}
+              </td>
+              <td>{f.date(e.since)}</td>
+              <td>
+                {e.until ? f.date(e.until) : f.t('subject.untilExit')}
+                {rule?.exitOn ? <div className="small muted">{f.t('lists.exitOn', { what: n.recordType(rule.exitOn) })}</div> : null}
+              </td>
+              <td className="small">
+                {e.via ? <div>{f.t('lists.via', { role: f.t(`legalRoles.${e.via.role}`, { defaultValue: e.via.role }) })}</div> : null}
+                {e.reasons.map((r, i) => (
+                  <div key={i}>
+                    {r.recordType ? n.recordType(r.recordType) : r.grade ? `${r.grade.scheme} = ${r.grade.grade}` : r.ruleId} — {r.legalBasis}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function MeasuresTable({ measures, n }: { measures: Measure[]; n: Names }) {
+  const f = useFormat();
+  if (measures.length === 0) return <Empty>{f.t('subject.noMeasures')}</Empty>;
+  return (
+    <table className="data" data-testid="measures">
+      <Head cols={[f.t('measures.effect'), f.t('measures.action'), f.t('measures.because'), f.t('measures.authority'), f.t('subject.legalBasis')]} />
+      <tbody>
+        {measures.map((m, i) => (
+          <tr key={`${m.measure}-${i}`} data-effect={m.effect} data-action={m.action}>
+            <td>
+              <span className={`badge eff-${m.effect}`}>{f.t(`effects.${m.effect}`, { defaultValue: m.effect })}</span>
+            </td>
+            <td>{n.action(m.action)}</td>
+            <td>{m.list ? n.list(m.list) : m.grade ?? ''}</td>
+            <td>{m.authority}</td>
+            <td className="small">{m.legalBasis}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AccessLog({ items }: { items: AccessLogItem[] }) {
+  const f = useFormat();
+  if (items.length === 0) return <Empty>{f.t('subject.noAccess')}</Empty>;
+  return (
+    <table className="data" data-testid="access-log">
+      <Head cols={[f.t('access.when'), f.t('access.who'), f.t('access.what'), f.t('access.purpose')]} />
+      <tbody>
+        {items.map((a, i) => (
+          <tr key={i}>
+            <td>{f.dateTime(a.at)}</td>
+            <td>
+              {a.by.name} <span className="muted">({f.t(`roles.${a.by.role}`, { defaultValue: a.by.role })})</span>
+            </td>
+            <td>
+              {f.t(`accessActions.${a.action.replace(/\./g, '_')}`, { defaultValue: a.action })}
+              {a.decision ? ` — ${f.t(`effects.${a.decision}`, { defaultValue: a.decision })}` : ''}
+            </td>
+            <td>{a.purpose ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SchemesAndLists({ v, n, onRecord }: { v: { state: { schemes: SchemeResult[]; entries: Entry[] }; related: Entry[]; measures: Measure[]; timeline?: TimelineItem[] }; n: Names; onRecord: (id: string) => void }) {
+  const f = useFormat();
+  return (
+    <>
+      <Section title={f.t('subject.scores')} id="scores">
+        {v.state.schemes.length === 0 ? <Empty>{f.t('subject.noSchemes')}</Empty> : null}
+        {v.state.schemes.map((r) => (
+          <Waterfall key={r.scheme} r={r} n={n} onRecord={onRecord} />
+        ))}
+      </Section>
+      <Section title={f.t('subject.entries')} id="entries">
+        <EntriesTable entries={[...v.state.entries, ...v.related]} n={n} />
+      </Section>
+      <Section title={f.t('subject.measures')} id="measures">
+        <MeasuresTable measures={v.measures} n={n} />
+      </Section>
+      <Section title={f.t('subject.timeline')} id="timeline">
+        <Timeline items={v.timeline ?? []} n={n} onRecord={onRecord} />
+      </Section>
+    </>
+  );
+}

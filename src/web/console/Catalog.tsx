@@ -1,0 +1,337 @@
+/**
+ * The catalog: browse what is in force with its legal basis; compare two versions side by side;
+ * and, for authors, draft, validate and publish, with each problem shown at its item.
+ */
+import { useMemo, useState } from 'react';
+import { api, q, useAction, useApi } from '../api';
+import { forgetCatalog, useCatalog, type CatalogInForce } from '../catalog';
+import { Page, Section } from '../components/Page';
+import { ErrorBox, Loading, Empty } from '../components/Status';
+import { useFormat } from '../i18n';
+import { useSession, type Role } from '../session';
+import type { CatalogDocT, CatalogItem } from '../types';
+import { Head } from '../components/Table';
+
+const SECTIONS = ['recordTypes', 'schemes', 'lists', 'measures', 'actions', 'sources'] as const;
+type Tab = 'browse' | 'diff' | 'draft';
+
+export function CatalogPage({ role }: { role: Role }) {
+  const f = useFormat();
+  const { session } = useSession();
+  const c = useCatalog(session?.token ?? null);
+  const [tab, setTab] = useState<Tab>('browse');
+  const tabs: Tab[] = role === 'author' ? ['browse', 'diff', 'draft'] : ['browse', 'diff'];
+  return (
+    <Page title={f.t('catalog.title')} intro={c ? f.t('catalog.inForce', { id: c.catalogId, version: c.version, date: f.date(c.publishedAt) }) : undefined}>
+      <div role="tablist" className="tabs" aria-label={f.t('catalog.title')}>
+        {tabs.map((x) => (
+          <button key={x} role="tab" type="button" id={`tab-${x}`} aria-selected={tab === x} aria-controls={`panel-${x}`} onClick={() => setTab(x)} data-testid={`tab-${x}`}>
+            {f.t(`catalog.tab.${x}`)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {!c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
+      </div>
+    </Page>
+  );
+}
+
+type Problems = Map<string, { field: string; reason: string }[]>;
+
+/** The problems of one item: those keyed by it or by one of its parts (`lists[x].entries[y]`). */
+const problemsOf = (problems: Problems | undefined, key: string) =>
+  [...(problems?.entries() ?? [])].filter(([k]) => k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}[`)).flatMap(([, v]) => v);
+
+/** Catalog items by section. With `problems`, only the items that have one, each problem shown at its item. */
+function Browse({ doc, problems }: { doc: CatalogDocT; problems?: Problems }) {
+  const f = useFormat();
+  return (
+    <div className="browse">
+      {SECTIONS.map((s) => {
+        const all = (doc[s] as CatalogItem[] | undefined) ?? [];
+        const items = problems ? all.filter((it) => problemsOf(problems, `${s}[${String(it.code ?? it.id)}]`).length > 0) : all;
+        if (problems && items.length === 0) return null;
+        return (
+          <Section key={s} title={`${f.t(`catalog.sections.${s}`)} (${f.num(items.length)})`} id={`sec-${s}`}>
+            {items.length === 0 ? <Empty>{f.t('catalog.emptySection')}</Empty> : null}
+            <ul className="items">
+              {items.map((it) => {
+                const code = String(it.code ?? it.id);
+                const key = `${s}[${code}]`;
+                const its = problemsOf(problems, key);
+                return (
+                  <li key={code} className={its.length ? 'has-problem' : undefined} data-item={key}>
+                    <details open={its.length > 0}>
+                      <summary>
+                        <code>{code}</code> {it.name ? <span>{String(it.name)}</span> : null}
+                        {its.length ? <span className="badge st-disputed">{f.t('catalog.problems', { count: its.length })}</span> : null}
+                      </summary>
+                      {its.length ? (
+                        <ul className="problems" role="list">
+                          {its.map((p, i) => (
+                            <li key={i}>
+                              <strong>{p.field}</strong>: {p.reason}
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                      <p className="small">
+                        <strong>{f.t('subject.legalBasis')}:</strong> {it.legalBasis ? String(it.legalBasis) : f.t('catalog.noBasis')}
+                      </p>
+                      <Rules item={it} />
+                    </details>
+                  </li>
+                );
+              })}
+            </ul>
+          </Section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** A scheme's rules or a list's entry rules, each with its own legal basis. */
+function Rules({ item }: { item: CatalogItem }) {
+  const f = useFormat();
+  const rules = ((item.rules ?? item.entries) as CatalogItem[] | undefined) ?? [];
+  if (!Array.isArray(rules) || rules.length === 0) return null;
+  return (
+    <table className="data compact">
+      <Head cols={[f.t('catalog.rule'), f.t('catalog.on'), f.t('catalog.effect'), f.t('subject.legalBasis')]} />
+      <tbody>
+        {rules.map((r) => (
+          <tr key={String(r.id)}>
+            <th scope="row">
+              <code>{String(r.id)}</code>
+            </th>
+            <td>
+              <code>{String(r.on ?? r.when ?? '')}</code>
+            </td>
+            <td>{r.points !== undefined ? String(r.points) : r.duration ? String(r.duration) : r.exit ? f.t('catalog.untilExit') : ''}</td>
+            <td className="small">{String(r.legalBasis ?? '')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface Versions {
+  inForce: string;
+  versions: { catalogId: string; version: string; status: string; hash: string; createdAt: string; publishedAt: string | null }[];
+}
+interface DiffT {
+  from: string;
+  to: string;
+  header: { field: string; from: unknown; to: unknown }[];
+  changes: { section: string; code: string; change: 'added' | 'removed' | 'changed'; fields?: { field: string; from: unknown; to: unknown }[] }[];
+}
+
+const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+
+function Diff({ c }: { c: CatalogInForce }) {
+  const f = useFormat();
+  const versions = useApi<Versions>('/v1/catalog/versions');
+  const ids = (versions.data?.versions ?? []).map((v) => `${v.catalogId}@${v.version}`);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  // By default: the version in force against the newest other one (a draft under review, say).
+  const inForce = `${c.catalogId}@${c.version}`;
+  const newest = [...(versions.data?.versions ?? [])].sort((x, y) => Date.parse(y.createdAt) - Date.parse(x.createdAt)).map((v) => `${v.catalogId}@${v.version}`).find((x) => x !== inForce);
+  const a = from || inForce;
+  const b = to || newest || inForce;
+  const diff = useApi<DiffT>(a && b ? `/v1/catalog/diff${q({ from: a, to: b })}` : null);
+  return (
+    <>
+      <Section title={f.t('catalog.versions')} id="versions">
+        {versions.loading ? <Loading /> : null}
+        {versions.error ? <ErrorBox error={versions.error} onRetry={versions.reload} /> : null}
+        <table className="data">
+          <Head cols={[f.t('catalog.version'), f.t('catalog.status'), f.t('catalog.created'), f.t('catalog.published')]} />
+          <tbody>
+            {(versions.data?.versions ?? []).map((v) => (
+              <tr key={`${v.catalogId}@${v.version}`}>
+                <th scope="row">
+                  {v.catalogId}@{v.version} {versions.data?.inForce === `${v.catalogId}@${v.version}` ? <span className="badge st-active">{f.t('catalog.inForceBadge')}</span> : null}
+                </th>
+                <td>{f.t(`catalog.st.${v.status}`, { defaultValue: v.status })}</td>
+                <td>{f.dateTime(v.createdAt)}</td>
+                <td>{v.publishedAt ? f.dateTime(v.publishedAt) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title={f.t('catalog.diffTitle')} id="diff">
+        <div className="toolbar">
+          <label>
+            {f.t('catalog.from')}
+            <select value={a} onChange={(e) => setFrom(e.target.value)} data-testid="diff-from">
+              {ids.map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {f.t('catalog.to')}
+            <select value={b} onChange={(e) => setTo(e.target.value)} data-testid="diff-to">
+              {ids.map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {diff.loading ? <Loading /> : null}
+        {diff.error ? <ErrorBox error={diff.error} onRetry={diff.reload} /> : null}
+        {diff.data && diff.data.changes.length === 0 && diff.data.header.length === 0 ? <Empty>{f.t('catalog.same')}</Empty> : null}
+        {diff.data && (diff.data.changes.length > 0 || diff.data.header.length > 0) ? (
+          <table className="data diff" data-testid="diff">
+            <Head cols={[f.t('catalog.item'), diff.data.from, diff.data.to]} />
+            <tbody>
+              {diff.data.header.map((h) => (
+                <tr key={`h-${h.field}`}>
+                  <th scope="row">{h.field}</th>
+                  <td className="old"><pre>{show(h.from)}</pre></td>
+                  <td className="new"><pre>{show(h.to)}</pre></td>
+                </tr>
+              ))}
+              {diff.data.changes.flatMap((ch) =>
+                ch.change === 'changed'
+                  ? (ch.fields ?? []).map((fl) => (
+                      <tr key={`${ch.section}-${ch.code}-${fl.field}`}>
+                        <th scope="row">
+                          {f.t(`catalog.sections.${ch.section}`, { defaultValue: ch.section })} <code>{ch.code}</code> · {fl.field}
+                        </th>
+                        <td className="old"><pre>{show(fl.from)}</pre></td>
+                        <td className="new"><pre>{show(fl.to)}</pre></td>
+                      </tr>
+                    ))
+                  : [
+                      <tr key={`${ch.section}-${ch.code}`}>
+                        <th scope="row">
+                          {f.t(`catalog.sections.${ch.section}`, { defaultValue: ch.section })} <code>{ch.code}</code>
+                        </th>
+                        <td className="old">{ch.change === 'removed' ? f.t('catalog.removed') : ''}</td>
+                        <td className="new">{ch.change === 'added' ? f.t('catalog.added') : ''}</td>
+                      </tr>,
+                    ],
+              )}
+            </tbody>
+          </table>
+        ) : null}
+      </Section>
+    </>
+  );
+}
+
+const bump = (v: string) => (/\d+$/.test(v) ? v.replace(/\d+$/, (d) => String(Number(d) + 1)) : `${v}.1`);
+
+function Draft({ c }: { c: CatalogInForce }) {
+  const f = useFormat();
+  const initial = useMemo(() => JSON.stringify({ ...c.doc, version: bump(c.version) }, null, 2), [c]);
+  const [text, setText] = useState(initial);
+  const [result, setResult] = useState<{ kind: 'valid' | 'saved' | 'published'; text: string } | null>(null);
+  const { busy, error, run } = useAction();
+  // A refused document comes back with one problem per item and field: grouped by item.
+  const problems = useMemo(() => {
+    if (!error?.problem.errors?.length) return null;
+    const m: Problems = new Map();
+    for (const p of error.problem.errors) {
+      const item = p.field.match(/^[a-zA-Z]+\[[^\]]+\]/)?.[0] ?? p.field.split('.')[0];
+      m.set(item, [...(m.get(item) ?? []), p]);
+    }
+    return m;
+  }, [error]);
+  const parsed = useMemo(() => {
+    try {
+      return { doc: JSON.parse(text) as CatalogDocT, error: null };
+    } catch (e) {
+      return { doc: null, error: (e as Error).message };
+    }
+  }, [text]);
+
+  const go = (kind: 'validate' | 'save' | 'publish') => {
+    const doc = parsed.doc;
+    if (!doc) return;
+    if (kind === 'publish' && !window.confirm(f.t('catalog.confirmPublish', { v: `${doc.id}@${doc.version}` }))) return;
+    setResult(null);
+    void run(async () => {
+      if (kind === 'validate') {
+        const r = await api<{ version: string; hash: string }>('/v1/catalog/versions:validate', { method: 'POST', body: doc });
+        setResult({ kind: 'valid', text: f.t('catalog.valid', { version: r.version, hash: r.hash.slice(0, 12) }) });
+      } else if (kind === 'save') {
+        const r = await api<{ catalogId: string; version: string; status: string }>('/v1/catalog/versions', { method: 'POST', body: doc });
+        setResult({ kind: 'saved', text: f.t('catalog.saved', { v: `${r.catalogId}@${r.version}`, status: f.t(`catalog.st.${r.status}`, { defaultValue: r.status }) }) });
+      } else {
+        const r = await api<{ catalog: string; rescored: number }>(`/v1/catalog/versions/${encodeURIComponent(`${doc.id}@${doc.version}`)}:publish`, { method: 'POST' });
+        forgetCatalog();
+        setResult({ kind: 'published', text: f.t('catalog.published', { v: r.catalog, n: f.num(r.rescored) }) });
+      }
+    });
+  };
+
+  return (
+    <>
+      <Section title={f.t('catalog.draftTitle')} id="draft">
+        <p>{f.t('catalog.draftIntro')}</p>
+        <label className="block">
+          {f.t('catalog.document')}
+          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={18} spellCheck={false} className="code" data-testid="draft-text" />
+        </label>
+        {parsed.error ? (
+          <p className="error" role="alert">
+            {f.t('catalog.notJson', { error: parsed.error })}
+          </p>
+        ) : null}
+        <div className="toolbar">
+          <button type="button" onClick={() => go('validate')} disabled={busy || !parsed.doc} data-testid="validate">
+            {f.t('catalog.validate')}
+          </button>
+          <button type="button" onClick={() => go('save')} disabled={busy || !parsed.doc}>
+            {f.t('catalog.saveDraft')}
+          </button>
+          <button type="button" onClick={() => go('publish')} disabled={busy || !parsed.doc}>
+            {f.t('catalog.publish')}
+          </button>
+          <button type="button" onClick={() => setText(initial)} disabled={busy}>
+            {f.t('catalog.reset')}
+          </button>
+        </div>
+        {result ? (
+          <p className="ok" role="status">
+            {result.text}
+          </p>
+        ) : null}
+        {error ? <ErrorBox error={error} /> : null}
+        {problems ? (
+          <p className="small" role="status">
+            {f.t('catalog.problemsAtItems', { count: [...problems.values()].reduce((a, b) => a + b.length, 0) })}
+          </p>
+        ) : null}
+      </Section>
+      {parsed.doc && problems ? <Unplaced doc={parsed.doc} problems={problems} /> : null}
+      {parsed.doc && problems ? <Browse doc={parsed.doc} problems={problems} /> : null}
+    </>
+  );
+}
+
+/** Problems that belong to no item (the document's header, a whole section): listed on their own. */
+function Unplaced({ doc, problems }: { doc: CatalogDocT; problems: Problems }) {
+  const f = useFormat();
+  const keys = new Set(SECTIONS.flatMap((s) => ((doc[s] as CatalogItem[] | undefined) ?? []).map((it) => `${s}[${String(it.code ?? it.id)}]`)));
+  const rest = [...problems.entries()].filter(([k]) => !keys.has(k)).flatMap(([, v]) => v);
+  if (rest.length === 0) return null;
+  return (
+    <Section title={f.t('catalog.documentProblems')} id="doc-problems">
+      <ul className="problems">
+        {rest.map((p, i) => (
+          <li key={i}>
+            <strong>{p.field}</strong>: {p.reason}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}

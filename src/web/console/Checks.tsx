@@ -1,0 +1,109 @@
+/**
+ * The decision point, as a ticket office or procurement portal sees it: may this subject do this?
+ * The answer comes with its measures, reasons and legal basis, and a receipt. An ID number typed
+ * here is sent once and cleared: the page never shows it.
+ */
+import { useState, type FormEvent } from 'react';
+import { api, isIdNumber, subjectRef, useAction } from '../api';
+import { names, useCatalog } from '../catalog';
+import { Page, Section } from '../components/Page';
+import { ErrorBox, Empty } from '../components/Status';
+import { useFormat } from '../i18n';
+import { useSession } from '../session';
+
+interface CheckResult {
+  receipt: string;
+  decision: string;
+  known: boolean;
+  action: string;
+  at: string;
+  catalog: string;
+  measures: { measure: string; effect: string; authority: string; legalBasis: string; list?: string; since?: string; until?: string | null; appeal?: string; reasons: { recordType?: string; ruleId: string; legalBasis: string }[] }[];
+}
+
+/** What the page keeps of the subject it checked: never the number itself. */
+const masked = (ref: string) => {
+  const v = ref.replace(/^[a-z-]+:/, '');
+  if (isIdNumber(v)) return `${v.slice(0, 6)}********${v.slice(14, 16)}**`;
+  return ref;
+};
+
+export function ChecksPage() {
+  const f = useFormat();
+  const { session } = useSession();
+  const c = useCatalog(session?.token ?? null);
+  const n = names(c);
+  const actions = (c?.doc.actions ?? []).map((a) => String(a.code ?? a.id));
+  const allowed = session?.scopes.length ? actions.filter((a) => session.scopes.includes(a)) : actions;
+  const [action, setAction] = useState('');
+  const [subject, setSubject] = useState('');
+  const [result, setResult] = useState<{ who: string; r: CheckResult } | null>(null);
+  const { busy, error, run } = useAction();
+  const act = action || allowed[0] || '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ref = subject.trim();
+    const who = masked(ref);
+    setSubject('');
+    setResult(null);
+    await run(async () => {
+      const r = await api<CheckResult>('/v1/checks', { method: 'POST', body: { subject: subjectRef(ref), action: act } });
+      setResult({ who, r });
+    });
+  };
+  return (
+    <Page title={f.t('checks.title')} intro={f.t('checks.intro')}>
+      <form className="card" onSubmit={submit} aria-labelledby="check-h">
+        <h2 id="check-h">{f.t('checks.ask')}</h2>
+        <label>
+          {f.t('checks.action')}
+          <select value={act} onChange={(e) => setAction(e.target.value)} data-testid="check-action">
+            {allowed.map((a) => (
+              <option key={a} value={a}>
+                {n.action(a)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {f.t('checks.subject')}
+          <input value={subject} onChange={(e) => setSubject(e.target.value)} required autoComplete="off" maxLength={80} data-testid="check-subject" aria-describedby="check-subject-help" />
+        </label>
+        <p id="check-subject-help" className="small muted">
+          {f.t('checks.subjectHelp')}
+        </p>
+        <button type="submit" disabled={busy || !act} data-testid="check-submit">
+          {f.t('checks.submit')}
+        </button>
+      </form>
+      {error ? <ErrorBox error={error} /> : null}
+      {result ? (
+        <Section title={f.t('checks.answer')} id="answer">
+          <p className={`decision d-${result.r.decision}`} data-testid="check-decision">
+            {f.t(`effects.${result.r.decision}`, { defaultValue: result.r.decision })} — {f.t('checks.answerLine', { who: result.who, action: n.action(result.r.action) })}
+          </p>
+          {!result.r.known ? <p className="notice">{f.t('checks.unknown')}</p> : null}
+          <p className="small muted">
+            {f.t('checks.receipt', { receipt: result.r.receipt, at: f.dateTime(result.r.at), catalog: result.r.catalog })}
+          </p>
+          {result.r.measures.length === 0 ? <Empty>{f.t('checks.noMeasures')}</Empty> : null}
+          <ul className="measures">
+            {result.r.measures.map((m, i) => (
+              <li key={i}>
+                <span className={`badge eff-${m.effect}`}>{f.t(`effects.${m.effect}`, { defaultValue: m.effect })}</span> <strong>{m.measure}</strong> — {m.authority}
+                {m.list ? <div>{f.t('checks.becauseList', { list: n.list(m.list), since: f.date(m.since), until: m.until ? f.date(m.until) : f.t('subject.untilExit') })}</div> : null}
+                <div className="small">{m.legalBasis}</div>
+                {m.reasons.map((r, j) => (
+                  <div key={j} className="small muted">
+                    {r.recordType ? n.recordType(r.recordType) : r.ruleId} — {r.legalBasis}
+                  </div>
+                ))}
+                {m.appeal ? <div className="small">{f.t('checks.appeal', { text: m.appeal })}</div> : null}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,148 @@
+/** Find a subject, then see its scores, lists, measures, records and access log, now or as of a past date. */
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { isIdNumber, q, useApi } from '../api';
+import { names, useCatalog } from '../catalog';
+import { Page, Section } from '../components/Page';
+import { RecordDialog } from '../components/RecordDialog';
+import { ErrorBox, Loading, Empty } from '../components/Status';
+import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
+import { useFormat } from '../i18n';
+import { useSession } from '../session';
+import type { AccessLogItem, SubjectViewT } from '../types';
+
+interface SearchResult {
+  results: { id: string; kind: string; name: string | null; region: string; identifiers: { scheme: string; masked: string }[] }[];
+}
+
+export function SubjectSearchPage() {
+  const f = useFormat();
+  const nav = useNavigate();
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState<string | null>(null);
+  const found = useApi<SearchResult>(query ? `/v1/subjects${q({ q: query })}` : null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setQuery(text.trim());
+    // An ID number typed here is sent once and not kept on the page.
+    if (isIdNumber(text.trim())) setText('');
+  };
+  return (
+    <Page title={f.t('subject.findTitle')} intro={f.t('subject.findIntro')}>
+      <form className="search" onSubmit={submit} role="search">
+        <label>
+          {f.t('subject.findLabel')}
+          <input value={text} onChange={(e) => setText(e.target.value)} required minLength={1} maxLength={100} autoComplete="off" data-testid="subject-query" />
+        </label>
+        <button type="submit">{f.t('common.search')}</button>
+      </form>
+      {found.loading ? <Loading /> : null}
+      {found.error ? <ErrorBox error={found.error} onRetry={found.reload} /> : null}
+      {found.data && found.data.results.length === 0 ? <Empty>{f.t('subject.noneFound')}</Empty> : null}
+      {found.data && found.data.results.length > 0 ? (
+        <ul className="results" data-testid="subject-results">
+          {found.data.results.map((s) => (
+            <li key={s.id}>
+              <Link to={`/subjects/${s.id}`}>{s.name ?? f.t(`kinds.${s.kind}`)}</Link>{' '}
+              <span className="muted">
+                {f.t(`kinds.${s.kind}`)} · {s.identifiers.map((i) => i.masked).join(', ')} · {s.region}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {found.data?.results.length === 1 ? (
+        <p>
+          <button type="button" onClick={() => nav(`/subjects/${found.data!.results[0].id}`)}>
+            {f.t('subject.open')}
+          </button>
+        </p>
+      ) : null}
+    </Page>
+  );
+}
+
+const PURPOSE = 'xy.console.purpose';
+
+/** The end of a calendar day in China Standard Time, as an instant. */
+const endOfDay = (d: string) => new Date(`${d}T23:59:59.999+08:00`).toISOString();
+
+export function SubjectPage() {
+  const f = useFormat();
+  const { ref = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const asOfDay = params.get('asOf') ?? '';
+  const { session } = useSession();
+  const catalog = useCatalog(session?.token ?? null);
+  const n = names(catalog);
+  const [purpose, setPurpose] = useState(() => sessionStorage.getItem(PURPOSE) ?? '');
+  const [draft, setDraft] = useState(purpose);
+  const [record, setRecord] = useState<string | null>(null);
+  const path = purpose ? `/v1/subjects/${encodeURIComponent(ref)}${q({ purpose, asOf: asOfDay ? endOfDay(asOfDay) : undefined })}` : null;
+  const view = useApi<SubjectViewT & { accessLog?: AccessLogItem[] }>(path);
+  const v = view.data;
+  const setPurposeNow = (e: FormEvent) => {
+    e.preventDefault();
+    sessionStorage.setItem(PURPOSE, draft.trim());
+    setPurpose(draft.trim());
+  };
+  const title = v ? (v.subject.name ?? f.t(`kinds.${v.subject.kind}`)) : f.t('subject.title');
+  return (
+    <Page title={title}>
+      <form className="toolbar" onSubmit={setPurposeNow} aria-label={f.t('subject.purposeForm')}>
+        <label>
+          {f.t('subject.purpose')}
+          <input value={draft} onChange={(e) => setDraft(e.target.value)} required minLength={3} maxLength={200} placeholder={f.t('subject.purposeHint')} data-testid="purpose" />
+        </label>
+        <button type="submit" data-testid="purpose-set">
+          {purpose ? f.t('subject.purposeChange') : f.t('subject.purposeSet')}
+        </button>
+      </form>
+      {!purpose ? <p className="notice">{f.t('subject.purposeNeeded')}</p> : null}
+      <div className="toolbar">
+        <label>
+          {f.t('subject.asOf')}
+          <input
+            type="date"
+            value={asOfDay}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              if (e.target.value) next.set('asOf', e.target.value);
+              else next.delete('asOf');
+              setParams(next, { replace: true });
+            }}
+            data-testid="as-of"
+          />
+        </label>
+        {asOfDay ? (
+          <button type="button" onClick={() => setParams({}, { replace: true })}>
+            {f.t('subject.backToNow')}
+          </button>
+        ) : null}
+      </div>
+      {view.loading && !v ? <Loading /> : null}
+      {view.error ? <ErrorBox error={view.error} onRetry={view.reload} /> : null}
+      {v ? (
+        <>
+          <dl className="facts header" data-testid="subject-header">
+            <dt>{f.t('subject.kind')}</dt>
+            <dd>{f.t(`kinds.${v.subject.kind}`)}</dd>
+            <dt>{f.t('subject.identifiers')}</dt>
+            <dd>{v.subject.identifiers.map((i) => `${i.scheme}: ${i.masked}`).join(', ') || '—'}</dd>
+            <dt>{f.t('subject.region')}</dt>
+            <dd>{v.subject.region}</dd>
+            <dt>{f.t('subject.stateAsOf')}</dt>
+            <dd data-testid="as-of-shown">
+              {f.dateTime(v.asOf)} · {v.catalog} · {f.t('subject.recordCount', { count: v.records })}
+            </dd>
+          </dl>
+          <SchemesAndLists v={v} n={n} onRecord={setRecord} />
+          <Section title={f.t('subject.accessLog')} id="access">
+            {v.accessLog ? <AccessLog items={v.accessLog} /> : <Empty>{f.t('subject.accessLogOrgs')}</Empty>}
+          </Section>
+        </>
+      ) : null}
+      {record ? <RecordDialog id={record} purpose={purpose} onClose={() => setRecord(null)} typeName={n.recordType} /> : null}
+    </Page>
+  );
+}
