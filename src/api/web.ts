@@ -55,20 +55,18 @@ export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string
     return reply.type('text/html; charset=utf-8').send(index);
   };
   for (const url of WEB_PAGES) app.get(url, { config: { access: ['public'] }, schema: { hide: true } }, page);
-  if (existsSync(join(dir, 'assets'))) {
-    // @fastify/static sends the files (ranges, ETags, caching); the one route names a file of the
-    // build, so nothing under /assets reaches any other path.
-    await app.register(
-      async (assets) => {
-        await assets.register(fastifyStatic, { root: join(dir, 'assets'), serve: false, index: false });
-        assets.get('/:file', { config: { access: ['public'] }, schema: { hide: true } }, (req, reply) => {
-          const { file } = req.params as { file: string };
-          if (!/^[\w.-]+\.(js|css|svg|png|woff2?)$/.test(file)) return reply.callNotFound();
-          // File names carry a content hash: a new build has new names.
-          return reply.sendFile(file, { immutable: true, maxAge: '365d' });
-        });
-      },
-      { prefix: '/assets' },
-    );
-  }
+  // Registered even before a build exists: a build made while the server runs is served at once.
+  await app.register(
+    async (assets) => {
+      await assets.register(fastifyStatic, { root: join(dir, 'assets'), serve: false, index: false });
+      assets.get('/:file', { config: { access: ['public'] }, schema: { hide: true } }, (req, reply) => {
+        const { file } = req.params as { file: string };
+        if (!/^[\w.-]+\.(js|css|svg|png|woff2?)$/.test(file) || !existsSync(join(dir, 'assets', file))) return reply.callNotFound();
+        reply.header('x-content-type-options', 'nosniff');
+        // File names carry a content hash: a new build has new names.
+        return reply.sendFile(file, { immutable: true, maxAge: '365d' });
+      });
+    },
+    { prefix: '/assets' },
+  );
 }

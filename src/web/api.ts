@@ -37,7 +37,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    // no-store: answers about persons must not stay in the browser's cache.
+    res = await fetch(path, { method: init.method ?? 'GET', headers, cache: 'no-store', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   } catch {
     throw new ApiError({ status: 0, code: 'XY_UI_NETWORK' });
   }
@@ -72,7 +73,7 @@ export interface Loaded<T> {
 
 /** Loads `path` (null: nothing yet) and reloads when it changes. */
 export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {}): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>({ data: null, error: null, loading: path !== null });
+  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean; path?: string }>({ data: null, error: null, loading: path !== null });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
@@ -81,14 +82,15 @@ export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {
       return;
     }
     const mine = ++seq.current;
-    setState((s) => ({ data: s.data, error: null, loading: true }));
+    // A new path starts empty (another subject's data must never show under this one); a reload keeps what is shown.
+    setState((s) => ({ data: s.path === path ? s.data : null, error: null, loading: true, path }));
     api<T>(path, { anonymous: opts.anonymous }).then(
-      (data) => mine === seq.current && setState({ data, error: null, loading: false }),
-      (error: unknown) => mine === seq.current && setState({ data: null, error: error instanceof ApiError ? error : new ApiError({ status: 0, code: 'XY_UI_UNKNOWN', detail: String(error) }), loading: false }),
+      (data) => mine === seq.current && setState({ data, error: null, loading: false, path }),
+      (error: unknown) => mine === seq.current && setState({ data: null, error: asApiError(error), loading: false, path }),
     );
   }, [path, tick, opts.anonymous]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
 /** The purpose sent with every read of a person's record (the server logs it; the person sees it). */
@@ -123,10 +125,22 @@ export function useAction() {
 /** An 18-character resident ID number, as typed. */
 export const isIdNumber = (v: string) => /^\d{17}[\dXx]$/.test(v);
 
+/** Whether text holds what looks like an ID number anywhere (spaces ignored): such text must not be kept, echoed or put in an address. */
+export const holdsIdNumber = (v: string) => /\d{17}[\dXx]/.test(v.replace(/\s+/g, ''));
+
+/** Text with every ID number in it masked as the server masks them: the first 6 and the last 4 characters. */
+export const maskIdNumbers = (v: string) => v.replace(/\s+/g, '').replace(/\d{17}[\dXx]/g, (n) => `${n.slice(0, 6)}********${n.slice(14)}`);
+
 /** What a user typed as a subject, as an API reference: a bare ID number or credit code gets its scheme. */
 export function subjectRef(typed: string): string {
-  const v = typed.trim();
+  const v = typed.replace(/\s+/g, '');
   if (isIdNumber(v)) return `cn-rid:${v.toUpperCase()}`;
   if (/^[0-9A-Z]{18}$/.test(v)) return `cn-uscc:${v}`;
   return v;
+}
+
+/** Whether a key's scopes allow an action, matched as the server matches them (empty allows all; `*` and `prefix.*`). */
+export function scopeAllows(scopes: readonly string[], code: string): boolean {
+  if (scopes.length === 0) return true;
+  return scopes.some((s) => s === '*' || s === code || (s.endsWith('*') && code.startsWith(s.slice(0, -1))));
 }

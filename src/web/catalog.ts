@@ -1,6 +1,6 @@
 /** The catalog in force (`GET /v1/catalog`), loaded once per session, for names, legal bases and exit conditions. */
 import { useEffect, useState } from 'react';
-import { api } from './api';
+import { api, asApiError, type ApiError } from './api';
 import type { CatalogDocT, CatalogItem } from './types';
 
 export interface CatalogInForce {
@@ -12,27 +12,42 @@ export interface CatalogInForce {
 }
 
 let cache: { token: string | null; p: Promise<CatalogInForce> } | null = null;
+const listeners = new Set<() => void>();
 
-export function useCatalog(token: string | null): CatalogInForce | null {
-  const [c, setC] = useState<CatalogInForce | null>(null);
+/** The catalog in force, its loading error, and a way to try again. Publishing elsewhere in the app reloads it everywhere. */
+export function useCatalogLoad(token: string | null): { catalog: CatalogInForce | null; error: ApiError | null; reload: () => void } {
+  const [state, setState] = useState<{ catalog: CatalogInForce | null; error: ApiError | null }>({ catalog: null, error: null });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const again = () => setTick((t) => t + 1);
+    listeners.add(again);
+    return () => void listeners.delete(again);
+  }, []);
   useEffect(() => {
     if (!cache || cache.token !== token) cache = { token, p: api<CatalogInForce>('/v1/catalog') };
     let live = true;
     cache.p.then(
-      (v) => live && setC(v),
-      () => {
+      (catalog) => live && setState({ catalog, error: null }),
+      (e: unknown) => {
         cache = null;
+        if (live) setState({ catalog: null, error: asApiError(e) });
       },
     );
     return () => {
       live = false;
     };
-  }, [token]);
-  return c;
+  }, [token, tick]);
+  return { ...state, reload: () => setTick((t) => t + 1) };
 }
 
+export function useCatalog(token: string | null): CatalogInForce | null {
+  return useCatalogLoad(token).catalog;
+}
+
+/** After a publication: every page showing the catalog loads the one now in force. */
 export function forgetCatalog() {
   cache = null;
+  for (const l of listeners) l();
 }
 
 const byCode = (items: CatalogItem[] | undefined, code: string) => items?.find((i) => (i.code ?? i.id) === code);

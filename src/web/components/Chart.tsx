@@ -25,6 +25,9 @@ export interface ChartProps {
 export function Chart({ id, title, option, table, height = 260, onClick }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  // The latest click handler, without redrawing the chart when only the handler changed.
+  const click = useRef(onClick);
+  click.current = onClick;
   const { t } = useTranslation();
   useEffect(() => {
     if (!el.current) return;
@@ -42,9 +45,12 @@ export function Chart({ id, title, option, table, height = 260, onClick }: Chart
     const c = chart.current;
     if (!c) return;
     c.setOption({ animation: false, aria: { enabled: true, label: { description: `${title}. ${t('chart.tableHint')}` } }, ...option }, true);
-    c.off('click');
-    if (onClick) c.on('click', (p) => onClick(p.dataIndex, p.seriesIndex ?? 0));
-  }, [option, title, onClick, t]);
+  }, [option, title, t]);
+  useEffect(() => {
+    const c = chart.current;
+    c?.on('click', (p) => click.current?.(p.dataIndex, p.seriesIndex ?? 0));
+    return () => void c?.off('click');
+  }, []);
   return (
     <figure className="chart" id={id} data-testid={`chart-${id}`}>
       <figcaption>{title}</figcaption>

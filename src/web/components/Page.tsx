@@ -1,16 +1,26 @@
 /** A page's heading and document title, so every view has one h1 and a meaningful tab name. */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** The first page of a visit keeps the browser's focus; later ones (in-app navigation) move it to their heading, as a page load would. */
+let visited = false;
 import { useTranslation } from 'react-i18next';
 
-export function Page({ title, intro, children, actions }: { title: string; intro?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function Page({ title, docTitle, intro, children, actions }: { title: string; docTitle?: string; intro?: ReactNode; children: ReactNode; actions?: ReactNode }) {
   const { t } = useTranslation();
+  const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} · ${t('app.name')}`;
-  }, [title, t]);
+    document.title = `${docTitle ?? title} · ${t('app.name')}`;
+  }, [title, docTitle, t]);
+  useEffect(() => {
+    if (visited) h1.current?.focus();
+    visited = true;
+  }, []);
   return (
     <>
       <div className="page-head">
-        <h1>{title}</h1>
+        <h1 ref={h1} tabIndex={-1}>
+          {title}
+        </h1>
         {actions}
       </div>
       {intro ? <p className="intro">{intro}</p> : null}

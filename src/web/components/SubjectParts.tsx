@@ -51,7 +51,7 @@ export function Waterfall({ r, n, onRecord }: { r: SchemeResult; n: Names; onRec
     };
     const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [b.ruleId, n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), b.legalBasis]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
     return { option, rows };
-  }, [r, f.lang]);
+  }, [r, f.lang, n]);
   const b = picked !== null ? r.breakdown[picked] : null;
   return (
     <div className="waterfall" data-testid={`waterfall-${r.scheme}`}>

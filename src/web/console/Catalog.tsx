@@ -3,8 +3,9 @@
  * and, for authors, draft, validate and publish, with each problem shown at its item.
  */
 import { useMemo, useState } from 'react';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { api, q, useAction, useApi } from '../api';
-import { forgetCatalog, useCatalog, type CatalogInForce } from '../catalog';
+import { forgetCatalog, useCatalogLoad, type CatalogInForce } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
@@ -18,20 +19,39 @@ type Tab = 'browse' | 'diff' | 'draft';
 export function CatalogPage({ role }: { role: Role }) {
   const f = useFormat();
   const { session } = useSession();
-  const c = useCatalog(session?.token ?? null);
+  const { catalog: c, error, reload } = useCatalogLoad(session?.token ?? null);
   const [tab, setTab] = useState<Tab>('browse');
   const tabs: Tab[] = role === 'author' ? ['browse', 'diff', 'draft'] : ['browse', 'diff'];
   return (
     <Page title={f.t('catalog.title')} intro={c ? f.t('catalog.inForce', { id: c.catalogId, version: c.version, date: f.date(c.publishedAt) }) : undefined}>
       <div role="tablist" className="tabs" aria-label={f.t('catalog.title')}>
         {tabs.map((x) => (
-          <button key={x} role="tab" type="button" id={`tab-${x}`} aria-selected={tab === x} aria-controls={`panel-${x}`} onClick={() => setTab(x)} data-testid={`tab-${x}`}>
+          <button
+            key={x}
+            role="tab"
+            type="button"
+            id={`tab-${x}`}
+            aria-selected={tab === x}
+            aria-controls={tab === x ? `panel-${x}` : undefined}
+            tabIndex={tab === x ? 0 : -1}
+            onClick={() => setTab(x)}
+            onKeyDown={(e) => {
+              // The tabs pattern: arrows move between tabs, Home and End go to the ends.
+              const i = tabs.indexOf(x);
+              const to = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1] : null;
+              if (!to) return;
+              e.preventDefault();
+              setTab(to);
+              document.getElementById(`tab-${to}`)?.focus();
+            }}
+            data-testid={`tab-${x}`}
+          >
             {f.t(`catalog.tab.${x}`)}
           </button>
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {!c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
+        {error ? <ErrorBox error={error} onRetry={reload} /> : !c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
       </div>
     </Page>
   );
@@ -230,7 +250,7 @@ const bump = (v: string) => (/\d+$/.test(v) ? v.replace(/\d+$/, (d) => String(Nu
 
 function Draft({ c }: { c: CatalogInForce }) {
   const f = useFormat();
-  const initial = useMemo(() => JSON.stringify({ ...c.doc, version: bump(c.version) }, null, 2), [c]);
+  const initial = useMemo(() => stringifyYaml({ ...c.doc, version: bump(c.version) }, { lineWidth: 0 }), [c]);
   const [text, setText] = useState(initial);
   const [result, setResult] = useState<{ kind: 'valid' | 'saved' | 'published'; text: string } | null>(null);
   const { busy, error, run } = useAction();
@@ -246,7 +266,10 @@ function Draft({ c }: { c: CatalogInForce }) {
   }, [error]);
   const parsed = useMemo(() => {
     try {
-      return { doc: JSON.parse(text) as CatalogDocT, error: null };
+      // YAML, as catalogs are written (JSON is YAML too).
+      const doc = parseYaml(text) as CatalogDocT;
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { doc: null, error: '—' };
+      return { doc, error: null };
     } catch (e) {
       return { doc: null, error: (e as Error).message };
     }
@@ -265,6 +288,8 @@ function Draft({ c }: { c: CatalogInForce }) {
         const r = await api<{ catalogId: string; version: string; status: string }>('/v1/catalog/versions', { method: 'POST', body: doc });
         setResult({ kind: 'saved', text: f.t('catalog.saved', { v: `${r.catalogId}@${r.version}`, status: f.t(`catalog.st.${r.status}`, { defaultValue: r.status }) }) });
       } else {
+        // Publish exactly what is in the editor: store it first (a version stored with other content is refused, 409).
+        await api('/v1/catalog/versions', { method: 'POST', body: doc });
         const r = await api<{ catalog: string; rescored: number }>(`/v1/catalog/versions/${encodeURIComponent(`${doc.id}@${doc.version}`)}:publish`, { method: 'POST' });
         forgetCatalog();
         setResult({ kind: 'published', text: f.t('catalog.published', { v: r.catalog, n: f.num(r.rescored) }) });
@@ -282,7 +307,7 @@ function Draft({ c }: { c: CatalogInForce }) {
         </label>
         {parsed.error ? (
           <p className="error" role="alert">
-            {f.t('catalog.notJson', { error: parsed.error })}
+            {f.t('catalog.notYaml', { error: parsed.error })}
           </p>
         ) : null}
         <div className="toolbar">

@@ -4,8 +4,8 @@
  * here is sent once and cleared: the page never shows it.
  */
 import { useState, type FormEvent } from 'react';
-import { api, isIdNumber, subjectRef, useAction } from '../api';
-import { names, useCatalog } from '../catalog';
+import { api, maskIdNumbers, scopeAllows, subjectRef, useAction } from '../api';
+import { names, useCatalogLoad } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
@@ -21,20 +21,14 @@ interface CheckResult {
   measures: { measure: string; effect: string; authority: string; legalBasis: string; list?: string; since?: string; until?: string | null; appeal?: string; reasons: { recordType?: string; ruleId: string; legalBasis: string }[] }[];
 }
 
-/** What the page keeps of the subject it checked: never the number itself. */
-const masked = (ref: string) => {
-  const v = ref.replace(/^[a-z-]+:/, '');
-  if (isIdNumber(v)) return `${v.slice(0, 6)}********${v.slice(14, 16)}**`;
-  return ref;
-};
 
 export function ChecksPage() {
   const f = useFormat();
   const { session } = useSession();
-  const c = useCatalog(session?.token ?? null);
+  const { catalog: c, error: catalogError, reload } = useCatalogLoad(session?.token ?? null);
   const n = names(c);
   const actions = (c?.doc.actions ?? []).map((a) => String(a.code ?? a.id));
-  const allowed = session?.scopes.length ? actions.filter((a) => session.scopes.includes(a)) : actions;
+  const allowed = actions.filter((a) => scopeAllows(session?.scopes ?? [], a));
   const [action, setAction] = useState('');
   const [subject, setSubject] = useState('');
   const [result, setResult] = useState<{ who: string; r: CheckResult } | null>(null);
@@ -43,7 +37,8 @@ export function ChecksPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ref = subject.trim();
-    const who = masked(ref);
+    // What the page keeps of the subject it checked: any ID number masked, as the server masks it.
+    const who = maskIdNumbers(ref);
     setSubject('');
     setResult(null);
     await run(async () => {
@@ -53,6 +48,7 @@ export function ChecksPage() {
   };
   return (
     <Page title={f.t('checks.title')} intro={f.t('checks.intro')}>
+      {catalogError ? <ErrorBox error={catalogError} onRetry={reload} /> : null}
       <form className="card" onSubmit={submit} aria-labelledby="check-h">
         <h2 id="check-h">{f.t('checks.ask')}</h2>
         <label>

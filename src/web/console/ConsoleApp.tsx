@@ -10,7 +10,7 @@ import { ListsPage } from './Lists';
 import { OverviewPage } from './Overview';
 import { ReviewPage } from './Review';
 import { SignInPage } from './SignIn';
-import { SubjectPage, SubjectSearchPage } from './Subject';
+import { SubjectRoute, SubjectSearchPage } from './Subject';
 
 /** Which pages a role sees: the server enforces the same (each page's calls need these roles). */
 export const PAGES: { path: string; key: string; roles: Role[] }[] = [
@@ -65,7 +65,7 @@ function Shell() {
         <Route path="/sign-in" element={home ? <Navigate to={home} replace /> : <NotForRole />} />
         <Route path="/overview" element={guard('/overview', <OverviewPage role={session.role} />)} />
         <Route path="/subjects" element={guard('/subjects', <SubjectSearchPage />)} />
-        <Route path="/subjects/:ref" element={guard('/subjects', <SubjectPage />)} />
+        <Route path="/subjects/:ref" element={guard('/subjects', <SubjectRoute />)} />
         <Route path="/lists" element={guard('/lists', <ListsPage />)} />
         <Route path="/catalog" element={guard('/catalog', <CatalogPage role={session.role} />)} />
         <Route path="/review" element={guard('/review', <ReviewPage />)} />

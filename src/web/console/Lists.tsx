@@ -6,13 +6,12 @@ import { names, useCatalog } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
+import { usePurpose } from '../components/Purpose';
 import { useSession } from '../session';
 import type { Entry, Stats } from '../types';
 import { Head, Pager } from '../components/Table';
 
 type ListEntryRow = Entry & { subject: { kind: string; name: string | null; identifier: string | null } | null };
-
-const PURPOSE = 'xy.console.purpose';
 
 export function ListsPage() {
   const f = useFormat();
@@ -20,13 +19,15 @@ export function ListsPage() {
   const n = names(useCatalog(session?.token ?? null));
   const stats = useApi<Stats>('/v1/stats');
   const [params, setParams] = useSearchParams();
-  const code = params.get('list') ?? stats.data?.lists[0]?.code ?? '';
+  // Only a list of the catalog: the code goes into a request path.
+  const asked = params.get('list');
+  const code = stats.data?.lists.find((l) => l.code === asked)?.code ?? stats.data?.lists[0]?.code ?? '';
   const all = params.get('all') === 'true';
   const kind = params.get('kind') ?? '';
   const [pages, setPages] = useState<string[]>([]);
   const after = pages[pages.length - 1];
-  const purpose = sessionStorage.getItem(PURPOSE) || f.t('lists.defaultPurpose');
-  const entries = useApi<{ list: string; entries: ListEntryRow[]; next: string | null }>(code ? `/v1/lists/${code}/entries${q({ purpose, limit: 50, all: all || undefined, after })}` : null);
+  const { purpose, form } = usePurpose();
+  const entries = useApi<{ list: string; entries: ListEntryRow[]; next: string | null }>(code && purpose ? `/v1/lists/${encodeURIComponent(code)}/entries${q({ purpose, limit: 50, all: all || undefined, after })}` : null);
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -71,6 +72,7 @@ export function ListsPage() {
         <Loading />
       ) : null}
       <Section title={f.t('lists.entriesOf', { list: n.list(code) })} id="entries">
+        {form}
         <div className="toolbar" role="group" aria-label={f.t('lists.filters')}>
           <label>
             {f.t('lists.list')}

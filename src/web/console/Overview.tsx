@@ -107,13 +107,15 @@ function ListFlows({ s }: { s: Stats }) {
   const f = useFormat();
   const withFlows = s.lists.filter((l) => (s.listFlows[l.code] ?? []).length > 0);
   const [code, setCode] = useState(withFlows[0]?.code ?? s.lists[0]?.code ?? '');
-  const flows = (s.listFlows[code] ?? []).slice(-24);
+  const flows = useMemo(() => (s.listFlows[code] ?? []).slice(-24), [s, code]);
+  const monthF = new Intl.DateTimeFormat(f.lang, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  const month = (m: string) => monthF.format(new Date(`${m}-01T00:00:00Z`));
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis' },
       legend: { data: [f.t('overview.inflow'), f.t('overview.outflow')], bottom: 0 },
       grid: { left: 50, right: 16, top: 16, bottom: 50 },
-      xAxis: { type: 'category', data: flows.map((m) => m.month) },
+      xAxis: { type: 'category', data: flows.map((m) => month(m.month)) },
       yAxis: { type: 'value' },
       series: [
         { name: f.t('overview.inflow'), type: 'line', data: flows.map((m) => m.inflow), itemStyle: { color: '#cf222e' } },
@@ -138,7 +140,7 @@ function ListFlows({ s }: { s: Stats }) {
         id="list-flows"
         title={f.t('overview.flows', { list: s.lists.find((l) => l.code === code)?.name ?? code })}
         option={option}
-        table={{ head: [f.t('overview.month'), f.t('overview.inflow'), f.t('overview.outflow')], rows: flows.map((m) => [m.month, f.num(m.inflow), f.num(m.outflow)]) }}
+        table={{ head: [f.t('overview.month'), f.t('overview.inflow'), f.t('overview.outflow')], rows: flows.map((m) => [month(m.month), f.num(m.inflow), f.num(m.outflow)]) }}
       />
     </div>
   );
@@ -161,12 +163,13 @@ function ByArea({ s }: { s: Stats }) {
 function ByProvince({ s }: { s: Stats }) {
   const f = useFormat();
   const rows = Object.entries(s.recordsByProvince).sort((a, b) => b[1] - a[1]);
+  const province = (p: string) => (p === 'unknown' ? f.t('overview.unknownProvince') : provinceName(p, f.lang));
   const option = useMemo(
     () => ({
       tooltip: {},
       grid: { left: 90, right: 16, top: 8, bottom: 24 },
       xAxis: { type: 'value' },
-      yAxis: { type: 'category', inverse: true, data: rows.map(([p]) => provinceName(p, f.lang)) },
+      yAxis: { type: 'category', inverse: true, data: rows.map(([p]) => province(p)) },
       series: [{ type: 'bar', data: rows.map(([, n]) => n), itemStyle: { color: '#0969da' } }],
     }),
     [rows.join(), f.lang],
@@ -177,7 +180,7 @@ function ByProvince({ s }: { s: Stats }) {
       title={f.t('overview.byProvince')}
       option={option}
       height={Math.max(160, rows.length * 26 + 40)}
-      table={{ head: [f.t('overview.province'), f.t('overview.code'), f.t('overview.records')], rows: rows.map(([p, n]) => [provinceName(p, f.lang), p, f.num(n)]) }}
+      table={{ head: [f.t('overview.province'), f.t('overview.code'), f.t('overview.records')], rows: rows.map(([p, n]) => [province(p), p, f.num(n)]) }}
     />
   );
 }

@@ -132,7 +132,7 @@ function DecideForm({ kind, c, done }: { kind: 'objection' | 'repair'; c: Case; 
         <legend>{f.t('review.decision')}</legend>
         {options.map((o) => (
           <label key={o} className="radio">
-            <input type="radio" name={`d-${c.id}`} value={o} checked={decision === o} onChange={() => setDecision(o)} data-testid={`decision-${o}`} />
+            <input type="radio" name={`d-${c.id}`} value={o} checked={decision === o} onChange={() => setDecision(o)} autoFocus={decision === o} data-testid={`decision-${o}`} />
             {f.t(`review.decisions.${o}`)}
           </label>
         ))}

@@ -1,10 +1,11 @@
 /** Sign in: OIDC in production; dev sign-in by role in the demo; or an API key. */
 import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, useAction, useApi } from '../api';
 import { Page } from '../components/Page';
 import { ErrorBox, Loading } from '../components/Status';
-import { isOidcCallback, oidcManager } from '../oidc';
+import { completeOidc, isOidcCallback, oidcManager } from '../oidc';
 import { useSession, type AuthConfig, type Role } from '../session';
 
 const STAFF_ROLES: Role[] = ['reviewer', 'author', 'admin', 'checker'];
@@ -12,6 +13,7 @@ const STAFF_ROLES: Role[] = ['reviewer', 'author', 'admin', 'checker'];
 export function SignInPage({ expired, from }: { expired: boolean; from: string }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
+  const navigate = useNavigate();
   const config = useApi<AuthConfig>('/v1/auth/config', { anonymous: true });
   const [role, setRole] = useState<Role>('reviewer');
   const [key, setKey] = useState('');
@@ -22,9 +24,9 @@ export function SignInPage({ expired, from }: { expired: boolean; from: string }
     const o = config.data?.oidc;
     if (!o?.clientId || !isOidcCallback()) return;
     void run(async () => {
-      const user = await oidcManager(o.issuer, o.clientId!, '/sign-in').signinRedirectCallback();
-      history.replaceState(null, '', (user.state as string | undefined) ?? '/');
-      await signIn(user.access_token, user.expires_at ? new Date(user.expires_at * 1000).toISOString() : undefined);
+      const r = await completeOidc(o.issuer, o.clientId!, '/sign-in');
+      await signIn(r.token, r.expiresAt);
+      navigate(r.state ?? '/', { replace: true });
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [config.data]);

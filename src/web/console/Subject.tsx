@@ -1,12 +1,13 @@
 /** Find a subject, then see its scores, lists, measures, records and access log, now or as of a past date. */
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { isIdNumber, q, useApi } from '../api';
+import { holdsIdNumber, q, useApi } from '../api';
 import { names, useCatalog } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { RecordDialog } from '../components/RecordDialog';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
+import { usePurpose } from '../components/Purpose';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
 import type { AccessLogItem, SubjectViewT } from '../types';
@@ -25,7 +26,7 @@ export function SubjectSearchPage() {
     e.preventDefault();
     setQuery(text.trim());
     // An ID number typed here is sent once and not kept on the page.
-    if (isIdNumber(text.trim())) setText('');
+    if (holdsIdNumber(text)) setText('');
   };
   return (
     <Page title={f.t('subject.findTitle')} intro={f.t('subject.findIntro')}>
@@ -62,12 +63,16 @@ export function SubjectSearchPage() {
   );
 }
 
-const PURPOSE = 'xy.console.purpose';
-
 /** The end of a calendar day in China Standard Time, as an instant. */
 const endOfDay = (d: string) => new Date(`${d}T23:59:59.999+08:00`).toISOString();
 
-export function SubjectPage() {
+/** One page per subject: moving to another subject starts afresh (its own purpose, nothing of the last one shown). */
+export function SubjectRoute() {
+  const { ref = '' } = useParams();
+  return <SubjectPage key={ref} />;
+}
+
+function SubjectPage() {
   const f = useFormat();
   const { ref = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -75,30 +80,16 @@ export function SubjectPage() {
   const { session } = useSession();
   const catalog = useCatalog(session?.token ?? null);
   const n = names(catalog);
-  const [purpose, setPurpose] = useState(() => sessionStorage.getItem(PURPOSE) ?? '');
-  const [draft, setDraft] = useState(purpose);
+  const { purpose, form } = usePurpose();
   const [record, setRecord] = useState<string | null>(null);
   const path = purpose ? `/v1/subjects/${encodeURIComponent(ref)}${q({ purpose, asOf: asOfDay ? endOfDay(asOfDay) : undefined })}` : null;
   const view = useApi<SubjectViewT & { accessLog?: AccessLogItem[] }>(path);
   const v = view.data;
-  const setPurposeNow = (e: FormEvent) => {
-    e.preventDefault();
-    sessionStorage.setItem(PURPOSE, draft.trim());
-    setPurpose(draft.trim());
-  };
   const title = v ? (v.subject.name ?? f.t(`kinds.${v.subject.kind}`)) : f.t('subject.title');
   return (
-    <Page title={title}>
-      <form className="toolbar" onSubmit={setPurposeNow} aria-label={f.t('subject.purposeForm')}>
-        <label>
-          {f.t('subject.purpose')}
-          <input value={draft} onChange={(e) => setDraft(e.target.value)} required minLength={3} maxLength={200} placeholder={f.t('subject.purposeHint')} data-testid="purpose" />
-        </label>
-        <button type="submit" data-testid="purpose-set">
-          {purpose ? f.t('subject.purposeChange') : f.t('subject.purposeSet')}
-        </button>
-      </form>
-      {!purpose ? <p className="notice">{f.t('subject.purposeNeeded')}</p> : null}
+    // The tab's title stays neutral: a person's name must not land in the browser's history.
+    <Page title={title} docTitle={f.t('subject.recordTitle')}>
+      {form}
       <div className="toolbar">
         <label>
           {f.t('subject.asOf')}

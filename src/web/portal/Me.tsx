@@ -9,7 +9,7 @@ import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
 import { useFormat } from '../i18n';
-import { isOidcCallback, oidcManager } from '../oidc';
+import { completeOidc, isOidcCallback, oidcManager } from '../oidc';
 import { useSession, type AuthConfig } from '../session';
 import type { AccessLogItem, Notice, SubjectViewT } from '../types';
 import { useEffect } from 'react';
@@ -47,9 +47,9 @@ function SubjectSignIn() {
     const o = config.data?.oidc;
     if (!o?.clientId || !isOidcCallback()) return;
     void run(async () => {
-      const user = await oidcManager(o.issuer, o.clientId!, '/public/me').signinRedirectCallback();
+      const r = await completeOidc(o.issuer, o.clientId!, '/public/me');
       history.replaceState(null, '', '/public/me');
-      await signIn(user.access_token, user.expires_at ? new Date(user.expires_at * 1000).toISOString() : undefined);
+      await signIn(r.token, r.expiresAt);
     });
   }, [config.data, signIn, run]);
   const dev = async (e: FormEvent) => {
@@ -108,17 +108,29 @@ function MyRecord() {
   };
   const v = me.data?.record;
   return (
-    <Page title={v ? (v.subject.name ?? f.t('me.title')) : f.t('me.title')} intro={f.t('me.intro')}>
+    <Page title={v ? (v.subject.name ?? f.t('me.title')) : f.t('me.title')} docTitle={f.t('me.title')} intro={f.t('me.intro')}>
       {me.loading && !v ? <Loading /> : null}
       {me.error ? <ErrorBox error={me.error} onRetry={me.reload} /> : null}
       {v ? (
         <>
-          <SchemesAndLists v={v} n={n} onRecord={setRecord} />
+          <SchemesAndLists
+            v={v}
+            n={n}
+            onRecord={(id) => {
+              setRecord(id);
+              document.getElementById('file')?.scrollIntoView();
+              setTimeout(() => document.querySelector<HTMLElement>('[data-testid=file-record]')?.focus(), 0);
+            }}
+          />
           <Section title={f.t('me.cases')} id="cases">
-            <Cases objections={objections.data?.objections} repairs={repairs.data?.repairs} n={n} />
+            {objections.error ? <ErrorBox error={objections.error} onRetry={objections.reload} /> : null}
+            {repairs.error ? <ErrorBox error={repairs.error} onRetry={repairs.reload} /> : null}
+            {(objections.loading && !objections.data) || (repairs.loading && !repairs.data) ? <Loading /> : null}
+            {objections.data && repairs.data ? <Cases objections={objections.data.objections} repairs={repairs.data.repairs} n={n} /> : null}
           </Section>
           <Section title={f.t('me.file')} id="file">
-            <FileForms v={v} picked={record} onDone={reloadAll} n={n} />
+            {/* Choosing a record above (its link) selects it here. */}
+            <FileForms key={record ?? ''} v={v} picked={record} onDone={reloadAll} n={n} />
           </Section>
           <Section title={f.t('me.accessLog')} id="access">
             <p className="small muted">{f.t('me.accessLogIntro')}</p>
@@ -174,6 +186,8 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
   const [commitment, setCommitment] = useState('');
   const [obligation, setObligation] = useState('');
   const [ok, setOk] = useState<string | null>(null);
+  // A commitment made for a repair that was then refused is used again, not made anew.
+  const [commitmentId, setCommitmentId] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   const rid = recordId || records[0]?.id || '';
   if (records.length === 0) return <Empty>{f.t('me.nothingToContest')}</Empty>;
@@ -186,8 +200,12 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
         setOk(f.t('me.objectionFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setReasons('');
       } else {
-        const cm = await api<{ id: string }>('/v1/commitments', { method: 'POST', body: { text: commitment, purpose: f.t('me.commitmentPurpose') } });
-        const c = await api<{ id: string; deadline: string }>('/v1/repairs', { method: 'POST', body: { recordId: rid, commitmentId: cm.id, obligationMet: obligation } });
+        let cm = commitmentId;
+        if (!cm) {
+          cm = (await api<{ id: string }>('/v1/commitments', { method: 'POST', body: { text: commitment, purpose: f.t('me.commitmentPurpose') } })).id;
+          setCommitmentId(cm);
+        }
+        const c = await api<{ id: string; deadline: string }>('/v1/repairs', { method: 'POST', body: { recordId: rid, commitmentId: cm, obligationMet: obligation } });
         setOk(f.t('me.repairFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setCommitment('');
         setObligation('');
@@ -228,7 +246,7 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
           <p className="small">{f.t('me.repairIntro')}</p>
           <label className="block">
             {f.t('me.commitment')}
-            <textarea value={commitment} onChange={(e) => setCommitment(e.target.value)} required minLength={10} maxLength={4000} rows={3} />
+            <textarea value={commitment} onChange={(e) => setCommitment(e.target.value)} required={!commitmentId} minLength={10} maxLength={4000} rows={3} />
           </label>
           <label className="block">
             {f.t('me.obligation')}

@@ -1,7 +1,7 @@
 /** Search organisations by name or unified social credit code (no sign-in). */
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { q, useApi } from '../api';
+import { holdsIdNumber, q, useApi } from '../api';
 import { Page } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
@@ -14,10 +14,19 @@ export function SearchPage() {
   const f = useFormat();
   const [params, setParams] = useSearchParams();
   const query = params.get('q') ?? '';
-  const [text, setText] = useState(query);
-  const found = useApi<Found>(query.length >= 2 ? `/public/v1/search${q({ q: query })}` : null, { anonymous: true });
+  const [text, setText] = useState(holdsIdNumber(query) ? '' : query);
+  const [refused, setRefused] = useState(false);
+  const found = useApi<Found>(query.length >= 2 && !holdsIdNumber(query) ? `/public/v1/search${q({ q: query })}` : null, { anonymous: true });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // A person's ID number is never searched here, put in the address, or shown back.
+    if (holdsIdNumber(text)) {
+      setText('');
+      setRefused(true);
+      setParams({});
+      return;
+    }
+    setRefused(false);
     setParams(text.trim() ? { q: text.trim() } : {});
   };
   return (
@@ -31,6 +40,11 @@ export function SearchPage() {
           {f.t('common.search')}
         </button>
       </form>
+      {refused ? (
+        <p className="notice" role="alert" data-testid="public-refused">
+          {f.t('portal.idNotHere')} <Link to="/public/person">{f.t('portal.nav.person')}</Link>
+        </p>
+      ) : null}
       {found.loading ? <Loading /> : null}
       {found.error ? <ErrorBox error={found.error} onRetry={found.reload} /> : null}
       {found.data && found.data.results.length === 0 ? <Empty>{f.t('portal.noneFound', { q: query })}</Empty> : null}
