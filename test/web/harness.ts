@@ -1,0 +1,119 @@
+/**
+ * Browser tests: the demo city served on a real port, Debian's Chromium driven by playwright-core,
+ * axe-core for accessibility, and screenshots saved to docs/screenshots/<lang>/ for docs/console.md.
+ * Chromium is required: `.ci/run` installs it (`apt-get install chromium`); without it these tests
+ * fail, they do not skip.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { packageRoot } from '../../src/app/paths.js';
+import { makeFixture, type Fixture } from '../api/fixture.js';
+
+export const CHROMIUM = process.env.XY_CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = join(packageRoot(), 'docs', 'screenshots');
+export type Lang = 'en' | 'zh-CN';
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), as .ci/run does, or set XY_CHROMIUM`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // As root in a sandbox with no network: no Chrome sandbox, no background calls home.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none'],
+  });
+}
+
+export interface WebFixture {
+  f: Fixture;
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The fixture city (fixed clock), listening on a free port with the dev sign-in on. */
+export async function serveCity(): Promise<WebFixture> {
+  if (!existsSync(join(packageRoot(), 'dist', 'web', 'index.html'))) throw new Error('the web app is not built: run `npm run build` first (npm test does)');
+  const f = await makeFixture({ persons: 2000, enterprises: 250 });
+  await f.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = f.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { f, base: `http://127.0.0.1:${port}`, close: () => f.close() };
+}
+
+export interface Tab {
+  page: Page;
+  ctx: BrowserContext;
+  /** Console errors and uncaught exceptions seen so far (a missing message key is one). */
+  errors: string[];
+}
+
+/** A session as the app keeps it in sessionStorage, made through the API (for tests that are not about signing in). */
+export interface StoredSession {
+  storageKey: 'xy.console' | 'xy.portal';
+  value: string;
+}
+
+export async function sessionFor(w: WebFixture, role: 'reviewer' | 'author' | 'admin' | 'checker' | 'subject', subject?: string): Promise<StoredSession> {
+  const r = await w.f.app.inject({ method: 'POST', url: '/v1/dev/sign-in', payload: { role, ...(subject ? { subject } : {}) } });
+  const { token, expiresAt } = r.json();
+  const who = (await w.f.app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } })).json();
+  return { storageKey: role === 'subject' ? 'xy.portal' : 'xy.console', value: JSON.stringify({ token, role: who.role, actor: who.actor, subjectId: who.subjectId, scopes: who.scopes, expiresAt }) };
+}
+
+export async function openTab(browser: Browser, o: { lang?: Lang; width?: number; height?: number; session?: StoredSession } = {}): Promise<Tab> {
+  const ctx = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 }, locale: o.lang ?? 'en', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
+  if (o.lang) await ctx.addInitScript((l) => localStorage.setItem('xy.lang', l), o.lang);
+  if (o.session) await ctx.addInitScript((s) => sessionStorage.setItem(s.storageKey, s.value), o.session);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    // A refused request (a 4xx the page handles) is logged by Chromium as a resource error: that is the page working.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  return { page, ctx, errors };
+}
+
+/** Dev sign-in on the console as a staff role. */
+export async function signInConsole(t: Tab, base: string, role: 'reviewer' | 'author' | 'admin' | 'checker') {
+  await t.page.goto(`${base}/`);
+  await t.page.getByTestId('dev-role').selectOption(role);
+  await t.page.getByTestId('dev-sign-in').click();
+  await t.page.getByTestId('signed-in-as').waitFor();
+}
+
+/** Dev sign-in on the portal as a subject. */
+export async function signInPortal(t: Tab, base: string, ref: string) {
+  await t.page.goto(`${base}/public/me`);
+  await t.page.getByTestId('me-ref').fill(ref);
+  await t.page.getByTestId('me-sign-in').click();
+  await t.page.locator('#scores').waitFor();
+}
+
+/** Zero serious or critical axe violations (WCAG 2.1 A and AA rules). */
+export async function expectAccessible(page: Page, what: string) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+  return r;
+}
+
+/** Saves docs/screenshots/<lang>/<name>.png (the whole page). */
+export async function shoot(page: Page, lang: Lang, name: string, mask: Locator[] = []) {
+  const dir = join(SHOTS, lang);
+  mkdirSync(dir, { recursive: true });
+  // Charts draw once they have a size; give the last frame a moment.
+  await page.waitForTimeout(150);
+  // Masked: what differs from run to run (receipt ids, hashes), so a picture changes only with the UI.
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, animations: 'disabled', mask, maskColor: '#d0d7de' });
+}
+
+/** Waits until every chart on the page has drawn marks. */
+export async function chartsDrawn(page: Page) {
+  await page.waitForFunction(() => {
+    const figs = [...document.querySelectorAll('figure.chart')];
+    return figs.length > 0 && figs.every((f) => f.querySelectorAll('svg path, svg rect').length > 3);
+  });
+}

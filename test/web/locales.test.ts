@@ -1,0 +1,58 @@
+/**
+ * The message catalogs: English and Chinese have the same keys (plural forms aside), no message is
+ * empty, and every literal key the app's code asks for exists in both.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/app/paths.js';
+
+const web = join(packageRoot(), 'src', 'web');
+const load = (lang: string) => JSON.parse(readFileSync(join(web, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+
+function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object') for (const [kk, vv] of flatten(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(kk, vv);
+    else out.set(`${prefix}${k}`, String(v));
+  }
+  return out;
+}
+
+/** A key without its plural suffix: English has `_one` and `_other`, Chinese only `_other`. */
+const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : /\.(tsx?)$/.test(n) ? [p] : [];
+  });
+}
+
+describe('message catalogs', () => {
+  const en = flatten(load('en'));
+  const zh = flatten(load('zh-CN'));
+
+  it('have the same keys in English and Chinese', () => {
+    expect([...new Set([...zh.keys()].map(base))].sort()).toEqual([...new Set([...en.keys()].map(base))].sort());
+    expect(en.size).toBeGreaterThan(300);
+  });
+
+  it('have no empty message, and Chinese messages are not left in English', () => {
+    for (const [k, v] of [...en, ...zh]) expect(v.trim(), k).not.toBe('');
+    const untranslated = [...zh].filter(([k, v]) => en.get(k) === v && /[a-z]{4,}/.test(v.replace(/{{\w+}}/g, '')) && !/^(xy_k_|API)/.test(v));
+    expect(untranslated.map(([k]) => k)).toEqual([]);
+  });
+
+  it('hold every literal key the app asks for', () => {
+    const keys = new Set([...en.keys()].map(base));
+    const used = new Set<string>();
+    for (const file of sources(web)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.-]*)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/key: '([a-z]+\.[\w.]+)'/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(200);
+    expect([...used].filter((k) => !keys.has(k)).sort()).toEqual([]);
+  });
+});

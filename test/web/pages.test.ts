@@ -1,0 +1,252 @@
+/**
+ * Every page of the console and the portal, in English and in Chinese: an axe-core pass with no
+ * serious or critical violation, and a screenshot in docs/screenshots/<lang>/ (docs/console.md
+ * shows them). The city is the fixed-clock fixture, so the pictures change only when the UI does.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/api/auth.js';
+import { ridCheckChar } from '../../src/ids/index.js';
+import { NOW } from '../api/fixture.js';
+import { chartsDrawn, expectAccessible, launch, openTab, serveCity, sessionFor, shoot, type Lang, type Tab, type WebFixture } from './harness.js';
+
+const number = '11010519870304' + '562';
+const RID = number + ridCheckChar(number);
+const NAME = '截图测试人';
+
+let w: WebFixture;
+let browser: Browser;
+
+beforeAll(async () => {
+  [w, browser] = await Promise.all([serveCity(), launch()]);
+  const f = w.f;
+  const as = (role: 'reviewer' | 'subject' | 'author', o: { method: 'POST'; url: string; payload?: Record<string, unknown> }) => f.req({ ...o, role });
+  // A person known by number and name, on a public list (the portal's person lookup).
+  const mps = await createApiKey(f.ctx.store, { name: 'residents registry', role: 'source', source: 'mps' }, NOW, 'test');
+  const post = (key: string, payload: Record<string, unknown>) => f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${key}` }, payload });
+  expect((await post(mps.key, { kind: 'subject', subject: `cn-rid:${RID}`, name: NAME })).statusCode).toBe(201);
+  expect((await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-1', type: 'court.dishonest-debtor-decision', subject: `cn-rid:${RID}`, occurredAt: '2026-11-02', facts: { caseNo: 'SHOT-1', court: 'C', ground: 'evades' } } })).statusCode).toBe(201);
+  // The review queue: an objection and a repair application by the subject-key holder.
+  const rec = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-03', facts: { caseNo: 'SHOT-2', court: 'C', ground: 'evades' } } });
+  expect(rec.statusCode, rec.body).toBe(201);
+  const ob = await as('subject', { method: 'POST', url: '/v1/objections', payload: { recordId: rec.json().results[0].recordId, reasons: 'The case was settled before the decision.' } });
+  expect(ob.statusCode, ob.body).toBe(201);
+  const penalties = await createApiKey(f.ctx.store, { name: 'penalties', role: 'source', source: 'penalties' }, NOW, 'test');
+  const pen = await post(penalties.key, { externalId: 'shot-pen-1', type: 'admin.penalty', subject: f.person, occurredAt: '2026-11-01', facts: { severity: 'minor', decisionNo: 'SP-1', authority: 'Market regulation bureau' } });
+  expect(pen.statusCode, pen.body).toBe(201);
+  const cm = await as('subject', { method: 'POST', url: '/v1/commitments', payload: { text: 'I will keep the rules from now on.', purpose: 'repair' } });
+  const rp = await as('subject', { method: 'POST', url: '/v1/repairs', payload: { recordId: pen.json().results[0].recordId, commitmentId: cm.json().id, obligationMet: 'fine paid, receipt SP-1-2026' } });
+  expect(rp.statusCode, rp.body).toBe(201);
+  // Two catalog versions to compare: the one in force and a draft that changes a rule.
+  const doc = (await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' })).json().doc;
+  const draft = structuredClone(doc);
+  draft.version = `${doc.version}-shot`;
+  const civic = draft.schemes.find((s: { code: string }) => s.code === 'civic-points');
+  civic.rules[0].points = (civic.rules[0].points as number) - 5;
+  expect((await as('author', { method: 'POST', url: '/v1/catalog/versions', payload: draft })).statusCode).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await w?.close();
+});
+
+interface Shot {
+  name: string;
+  /** Signed in beforehand (through the API; signing in through the page is console.test.ts's). */
+  as?: 'reviewer' | 'author' | 'admin' | 'checker' | 'subject';
+  /** Leaves the page ready to be looked at; returns what to mask (values that differ run to run). */
+  open(t: Tab, lang: Lang): Promise<Locator[] | void>;
+}
+
+const purpose = async (p: Page) => {
+  await p.getByTestId('purpose').fill('screenshot for the documentation');
+  await p.getByTestId('purpose-set').click();
+};
+
+const SHOTS: Shot[] = [
+  {
+    name: 'console-sign-in',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/`);
+      await t.page.getByTestId('dev-sign-in').waitFor();
+    },
+  },
+  {
+    name: 'console-overview',
+    as: 'admin',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/overview`);
+      await chartsDrawn(t.page);
+      await t.page.getByTestId('chain-status').filter({ hasNotText: /Loading|正在加载/ }).waitFor();
+    },
+  },
+  {
+    name: 'console-subjects',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/subjects`);
+      await t.page.getByTestId('subject-query').fill(w.f.org.ref.replace('cn-uscc:', ''));
+      await t.page.getByTestId('subject-query').press('Enter');
+      await t.page.getByTestId('subject-results').waitFor();
+    },
+  },
+  {
+    name: 'console-subject',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/subjects/${w.f.org.id}`);
+      await purpose(t.page);
+      await t.page.getByTestId('measures').waitFor();
+      await chartsDrawn(t.page);
+    },
+  },
+  {
+    name: 'console-subject-person',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/subjects/${w.f.person}`);
+      await purpose(t.page);
+      await t.page.getByTestId('access-log').waitFor();
+      await chartsDrawn(t.page);
+    },
+  },
+  {
+    name: 'console-lists',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/lists`);
+      await purpose(t.page);
+      await t.page.getByTestId('list-entries').waitFor();
+    },
+  },
+  {
+    name: 'console-catalog',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/catalog`);
+      await t.page.locator('#sec-lists').waitFor();
+    },
+  },
+  {
+    name: 'console-catalog-diff',
+    as: 'author',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/catalog`);
+      await t.page.getByTestId('tab-diff').click();
+      await t.page.getByTestId('diff-from').selectOption('cn-demo@2026.1');
+      await t.page.getByTestId('diff-to').selectOption('cn-demo@2026.1-shot');
+      await t.page.getByTestId('diff').waitFor();
+      expect(await t.page.getByTestId('diff').innerText()).toContain('points');
+    },
+  },
+  {
+    name: 'console-catalog-draft',
+    as: 'author',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/catalog`);
+      await t.page.getByTestId('tab-draft').click();
+      // A list without its legal basis: the loader refuses it, and the page shows the problem at the item.
+      const text = await t.page.getByTestId('draft-text').inputValue();
+      const doc = parseYaml(text);
+      delete doc.lists[0].legalBasis;
+      // Set as a paste would (one input event): typing 200 KB key by key is not the point here.
+      await t.page.getByTestId('draft-text').evaluate((el, v) => {
+        Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(el, v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, JSON.stringify(doc, null, 2));
+      await t.page.getByTestId('validate').click();
+      const item = t.page.locator(`li.has-problem[data-item="lists[${doc.lists[0].code}]"]`);
+      await item.waitFor();
+      expect(await item.innerText()).toMatch(/legalBasis/);
+    },
+  },
+  {
+    name: 'console-review',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/review`);
+      await t.page.getByTestId('queue-objection').waitFor();
+      await t.page.getByTestId('queue-repair').waitFor();
+      await t.page.locator('[data-testid=queue-objection] button').first().click();
+    },
+  },
+  {
+    name: 'console-audit',
+    as: 'admin',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/audit`);
+      await t.page.getByTestId('verify').click();
+      await t.page.getByTestId('verify-result').waitFor();
+      return [t.page.getByTestId('verify-result'), t.page.getByTestId('audit-entries')];
+    },
+  },
+  {
+    name: 'console-checks',
+    as: 'checker',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/checks`);
+      await t.page.getByTestId('check-subject').fill(w.f.org.ref);
+      await t.page.getByTestId('check-submit').click();
+      await t.page.getByTestId('check-decision').waitFor();
+      return [t.page.locator('#answer p.small.muted')];
+    },
+  },
+  {
+    name: 'portal-search',
+    open: async (t) => {
+      const org = await w.f.ctx.store.getSubject(w.f.org.id);
+      await t.page.goto(`${w.base}/public?q=${encodeURIComponent((org?.name ?? '').slice(2, 4))}`);
+      await t.page.getByTestId('public-results').waitFor();
+    },
+  },
+  {
+    name: 'portal-organisation',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/public/org/${w.f.org.ref}`);
+      await t.page.getByTestId('public-entry').first().waitFor();
+    },
+  },
+  {
+    name: 'portal-person',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/public/person`);
+      await t.page.getByTestId('person-id').fill(RID);
+      await t.page.getByTestId('person-name').fill(NAME);
+      await t.page.getByTestId('person-submit').click();
+      await t.page.getByTestId('person-result').waitFor();
+    },
+  },
+  {
+    name: 'portal-me-sign-in',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/public/me`);
+      await t.page.getByTestId('me-sign-in').waitFor();
+    },
+  },
+  {
+    name: 'portal-me',
+    as: 'subject',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/public/me`);
+      await t.page.getByTestId('my-cases').waitFor();
+      await chartsDrawn(t.page);
+    },
+  },
+];
+
+describe.each(['en', 'zh-CN'] as const)('every page in %s', (lang) => {
+  it.each(SHOTS.map((s) => [s.name, s] as const))('%s passes axe and is photographed', async (_name, shot) => {
+    const t = await openTab(browser, { lang, session: shot.as ? await sessionFor(w, shot.as, shot.as === 'subject' ? w.f.person : undefined) : undefined });
+    try {
+      const mask = (await shot.open(t, lang)) ?? [];
+      expect(await t.page.evaluate(() => document.documentElement.lang)).toBe(lang);
+      await expectAccessible(t.page, `${shot.name} (${lang})`);
+      await shoot(t.page, lang, shot.name, mask);
+      expect(t.errors).toEqual([]);
+    } finally {
+      await t.ctx.close();
+    }
+  });
+});
