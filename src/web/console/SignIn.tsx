@@ -25,8 +25,9 @@ export function SignInPage({ expired, from }: { expired: boolean; from: string }
     if (!o?.clientId || !isOidcCallback()) return;
     void run(async () => {
       const r = await completeOidc(o.issuer, o.clientId!, '/sign-in');
-      await signIn(r.token, r.expiresAt);
+      // Back to where the user was before signing in (signed out, every path shows this page).
       navigate(r.state ?? '/', { replace: true });
+      await signIn(r.token, r.expiresAt);
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [config.data]);
