@@ -56,3 +56,13 @@ describe('message catalogs', () => {
     expect([...used].filter((k) => !keys.has(k)).sort()).toEqual([]);
   });
 });
+
+describe('problem codes', () => {
+  it('every error code of the API has a message in both languages, so an error says what happened in the reader’s language', async () => {
+    const { PROBLEMS } = await import('../../src/api/errors.js');
+    for (const lang of ['en', 'zh-CN']) {
+      const problems = load(lang).problems as Record<string, string>;
+      expect(Object.keys(problems).sort(), lang).toEqual(Object.keys(PROBLEMS).sort());
+    }
+  });
+});

@@ -30,9 +30,11 @@ export function ErrorBox({ error, onRetry }: { error: ApiError | Error; onRetry?
   return (
     <div className="error" role="alert">
       <p>
-        <strong>{t('errors.title')}</strong> {e.problem.detail ?? e.problem.title ?? t('errors.unknown')}
+        {/* What happened, in the reader's language; the server's own detail (in English) follows. */}
+        <strong>{t('errors.title')}</strong> {e.problem.code.startsWith('XY_ERR_') ? t(`problems.${e.problem.code}`, { defaultValue: e.problem.title ?? '' }) : e.problem.detail ?? t('errors.unknown')}
         {e.problem.field ? <span className="muted"> ({t('errors.field', { field: e.problem.field })})</span> : null}
       </p>
+      {e.problem.code.startsWith('XY_ERR_') && e.problem.detail ? <p className="small">{t('errors.details', { detail: e.problem.detail })}</p> : null}
       <p>{advice(e, t)}</p>
       {e.problem.code.startsWith('XY_ERR') ? <p className="muted small">{t('errors.code', { code: e.problem.code })}</p> : null}
       {onRetry ? (

@@ -162,22 +162,36 @@ export function EntriesTable({ entries, n }: { entries: Entry[]; n: Names }) {
   );
 }
 
+/** Measures in force, one row per action and effect: a measure triggered by several lists shows once, with each list and legal basis. */
 export function MeasuresTable({ measures, n }: { measures: Measure[]; n: Names }) {
   const f = useFormat();
   if (measures.length === 0) return <Empty>{f.t('subject.noMeasures')}</Empty>;
+  const rows = new Map<string, { effect: string; action: string; because: Set<string>; authority: Set<string>; basis: Set<string> }>();
+  for (const m of measures) {
+    const key = `${m.effect}|${m.action}`;
+    const r = rows.get(key) ?? { effect: m.effect, action: m.action, because: new Set<string>(), authority: new Set<string>(), basis: new Set<string>() };
+    r.because.add(m.list ? n.list(m.list) : (m.grade ?? ''));
+    r.authority.add(m.authority);
+    r.basis.add(m.legalBasis);
+    rows.set(key, r);
+  }
   return (
     <table className="data" data-testid="measures">
       <Head cols={[f.t('measures.effect'), f.t('measures.action'), f.t('measures.because'), f.t('measures.authority'), f.t('subject.legalBasis')]} />
       <tbody>
-        {measures.map((m, i) => (
-          <tr key={`${m.measure}-${i}`} data-effect={m.effect} data-action={m.action}>
+        {[...rows.entries()].map(([key, m]) => (
+          <tr key={key} data-effect={m.effect} data-action={m.action}>
             <td>
               <span className={`badge eff-${m.effect}`}>{f.t(`effects.${m.effect}`, { defaultValue: m.effect })}</span>
             </td>
             <td>{n.action(m.action)}</td>
-            <td>{m.list ? n.list(m.list) : m.grade ?? ''}</td>
-            <td>{m.authority}</td>
-            <td className="small">{m.legalBasis}</td>
+            <td>{[...m.because].join('; ')}</td>
+            <td>{[...m.authority].join('; ')}</td>
+            <td className="small">
+              {[...m.basis].map((b) => (
+                <div key={b}>{b}</div>
+              ))}
+            </td>
           </tr>
         ))}
       </tbody>
