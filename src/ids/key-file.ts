@@ -84,6 +84,15 @@ function readKeyFile(path: string): Keyring | null {
 }
 
 /**
+ * Creates the key file of a database with a given secret, before the database is first opened:
+ * for a reproducible test city (the same identifiers hash to the same subject ids every run).
+ * Returns false if the database has a key file already.
+ */
+export function createKeyFileFor(dbPath: string, secret: Buffer): boolean {
+  return createKeyFile(keyFilePath(dbPath), secret);
+}
+
+/**
  * Writes the key to a private temporary file and hard-links it into place: `link` fails if the
  * target exists, so unlike `rename` it cannot replace a key another process just created, and
  * readers never see a half-written file. Returns false if the file already existed.

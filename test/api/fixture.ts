@@ -12,6 +12,7 @@ import { createApiKey } from '../../src/api/auth.js';
 import { buildServer, type ServerOptions, type Server } from '../../src/api/server.js';
 import { buildDemo } from '../../src/cli/demo.js';
 import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
+import { createKeyFileFor } from '../../src/ids/key-file.js';
 
 export const NOW = Date.UTC(2026, 10, 27, 8, 0, 0);
 
@@ -33,8 +34,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function makeFixture(opts: { persons?: number; enterprises?: number; server?: Partial<ServerOptions> } = {}): Promise<Fixture> {
+export async function makeFixture(opts: { persons?: number; enterprises?: number; server?: Partial<ServerOptions>; keySecret?: Buffer } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'xinyong-api-'));
+  // A fixed key makes subject ids (keyed hashes of identifiers) the same every run.
+  if (opts.keySecret) createKeyFileFor(join(dir, 'x.db'), opts.keySecret);
   const ctx = await openContext({ db: join(dir, 'x.db'), now: NOW, actor: 'test' });
   await buildDemo(ctx, { persons: opts.persons ?? 2000, enterprises: opts.enterprises ?? 250, seed: 7, now: NOW, ifEmpty: false, progress: false });
   const entries = await ctx.store.listEntries({ list: 'spc-dishonest-debtors', limit: 1000 });

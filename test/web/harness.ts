@@ -34,7 +34,8 @@ export interface WebFixture {
 /** The fixture city (fixed clock), listening on a free port with the dev sign-in on. */
 export async function serveCity(): Promise<WebFixture> {
   if (!existsSync(join(packageRoot(), 'dist', 'web', 'index.html'))) throw new Error('the web app is not built: run `npm run build` first (npm test does)');
-  const f = await makeFixture({ persons: 2000, enterprises: 250 });
+  // A fixed identity key: the same subjects get the same ids every run, so the screenshots change only with the UI.
+  const f = await makeFixture({ persons: 2000, enterprises: 250, keySecret: Buffer.alloc(32, 7) });
   await f.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = f.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -104,6 +105,9 @@ export async function expectAccessible(page: Page, what: string) {
 export async function shoot(page: Page, lang: Lang, name: string, mask: Locator[] = []) {
   const dir = join(SHOTS, lang);
   mkdirSync(dir, { recursive: true });
+  // Nothing still loading, no focus ring or caret: the picture is of the page at rest.
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   // Charts draw once they have a size; give the last frame a moment.
   await page.waitForTimeout(150);
   // Masked: what differs from run to run (receipt ids, hashes), so a picture changes only with the UI.
