@@ -131,7 +131,7 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['records'],
           summary: 'Send one record, or a batch of them',
-          description: `Send one record line, or \`{ "records": [ … ] }\` with up to ${svc.limits.maxRecordBatch} lines. Idempotent per source and externalId: a resend is a \`duplicate\`, a resend with changed content is rejected. A batch answers 200 with a result per item (good items are stored even when others are rejected); a single record answers 201 when stored, 200 when a duplicate, and a problem when rejected.`,
+          description: `Send one record line, or \`{ "records": [ … ] }\` with up to ${svc.limits.maxRecordBatch} lines. Idempotent per source and externalId: a resend is a \`duplicate\`, a resend with changed content is rejected. A batch answers 200 with a result per item (good items are stored even when others are rejected); a single record answers 201 when stored, 200 when a duplicate, and a problem when rejected. With \`async=true\` (a server started with \`--nats\`), the lines are published to the ingestion stream and answered 202 with a tracking id each, for an ingest worker to store.`,
           querystring: Type.Object(
             {
               async: Type.Optional(
