@@ -193,8 +193,15 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   let underived = 0;
   while (!o.signal.aborted) {
     const msgs: JsMsg[] = [];
-    const iter = await consumer.fetch({ max_messages: o.batch, expires: 1_000 });
-    for await (const m of iter) msgs.push(m);
+    try {
+      const iter = await consumer.fetch({ max_messages: o.batch, expires: 1_000 });
+      for await (const m of iter) msgs.push(m);
+    } catch (e) {
+      // NATS away (the client reconnects by itself): what was fetched and not acked comes back after ack_wait.
+      o.log?.(`ingest-worker: fetching failed, retrying in a second: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+      continue;
+    }
     if (msgs.length === 0) {
       // Idle: derive what was stored, so scores and lists are current when the stream is quiet.
       if (underived > 0) {
