@@ -182,6 +182,23 @@ describe('serve options', () => {
   });
 });
 
+describe('stream ingestion options', () => {
+  it('ingest-worker and serve --nats are in the help; an unreachable NATS is an error naming the URL, before anything is consumed or served', () => {
+    const help = run(['ingest-worker', '--help']).stdout;
+    for (const o of ['--nats <url>', '--partitions <n>', '--batch <n>', '--durable <name>', '--ack-wait <seconds>', '--stream-prefix <name>']) expect(help).toContain(o);
+    expect(run(['--help']).stdout).toContain('xinyong ingest-worker --nats nats://127.0.0.1:4222');
+    expect(run(['serve', '--help']).stdout).toMatch(/--nats <url>/);
+    // Port 9 (discard) has no NATS server.
+    const w = run(['ingest-worker', '--nats', 'nats://127.0.0.1:9']);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/^xinyong: cannot reach NATS at nats:\/\/127\.0\.0\.1:9: /);
+    const s = run(['serve', '--nats', 'nats://127.0.0.1:9', '--port', '1']);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/^xinyong: cannot reach NATS at nats:\/\/127\.0\.0\.1:9: /);
+    expect(run(['ingest-worker', '--nats', 'nats://127.0.0.1:9', '--batch', '0']).stderr).toMatch(/--batch <n>' argument '0' is invalid\. must be at least 1/);
+  });
+});
+
 describe('catalog validate', () => {
   const demo = join(ROOT, 'catalogs', 'cn-demo');
   const variant = (file: string, edit: (t: string) => string) => {

@@ -31,6 +31,7 @@ export const PROBLEMS = {
   XY_ERR_RATE_LIMITED: { status: 429, slug: 'rate-limited', title: 'Too many requests' },
   XY_ERR_INTERNAL: { status: 500, slug: 'internal', title: 'Internal error' },
   XY_ERR_UNAVAILABLE: { status: 503, slug: 'unavailable', title: 'The service is shutting down or not ready' },
+  XY_ERR_STREAM_UNAVAILABLE: { status: 503, slug: 'stream-unavailable', title: 'Records cannot be sent asynchronously now' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { AppContext } from '../app/context.js';
 import { GateFeed } from '../app/gate-feed.js';
+import type { RecordPublisher } from '../ingest/stream.js';
 import type { Instant } from '../domain/types.js';
 import { tick } from '../app/tick.js';
 import { containsRid } from '../ingest/resolve.js';
@@ -68,6 +69,8 @@ export interface ServerOptions {
   calendar?: WorkingCalendar;
   /** How often to follow the store's change feed and catalog publications (ms); 0 turns it off. */
   syncEveryMs?: number;
+  /** Where `POST /v1/records?async=true` publishes (NATS JetStream); without it, async sends are refused. */
+  stream?: RecordPublisher;
 }
 
 export interface Server {
@@ -130,6 +133,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     byHash: new Map(),
     calendar: o.calendar ?? loadCalendar(defaultCalendarFile()),
     writes: serialiser(),
+    stream: o.stream ?? null,
   };
 
   // Deadlines in a year the calendar does not list are counted on weekends alone: say so.

@@ -13,6 +13,7 @@ import { containsRid } from '../ingest/resolve.js';
 import { scopeAllows, type Principal, type Authenticator } from './auth.js';
 import { ApiError } from './errors.js';
 import type { ReceiptLog } from './receipts.js';
+import type { RecordPublisher } from '../ingest/stream.js';
 
 export interface Limits {
   /** Body limit of ordinary requests (bytes). */
@@ -40,6 +41,8 @@ export interface Service {
   calendar: WorkingCalendar;
   /** Serialises writes that change what the gate must know (ingest, publish). */
   writes: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Where `POST /v1/records?async=true` publishes; null when the server runs without `--nats`. */
+  stream: RecordPublisher | null;
 }
 
 declare module 'fastify' {

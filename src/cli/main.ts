@@ -12,6 +12,9 @@ import { parseInstant } from '../domain/time.js';
 import { openContext, publishAndRescore, loadCatalogOrThrow, type AppContext } from '../app/context.js';
 import { checkAction, resolveSubject, subjectView } from '../app/queries.js';
 import { importFile } from '../ingest/file-import.js';
+import { RecordStream } from '../ingest/stream.js';
+import { DEFAULT_PARTITIONS, streamLayout } from '../ingest/stream-layout.js';
+import { ingestWorker } from './ingest-worker.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { refreshState, rescoreAll } from '../ingest/rescore.js';
 import { buildDemo } from './demo.js';
@@ -48,6 +51,12 @@ function instantArg(value: string): number {
 function intArg(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function positiveIntArg(value: string): number {
+  const n = intArg(value);
+  if (n < 1) throw new InvalidArgumentError('must be at least 1');
   return n;
 }
 
@@ -99,6 +108,7 @@ Examples:
   xinyong list --name spc-dishonest-debtors --limit 5 --db /tmp/city.db
   xinyong check --subject s_… --action transport.air.ticket --db /tmp/city.db
   xinyong import --source spc records.ndjson
+  xinyong ingest-worker --nats nats://127.0.0.1:4222   store records sent through NATS JetStream
   xinyong tick                        apply what fell due (expiry, escalation, overdue objections)
   xinyong audit verify`,
     );
@@ -173,7 +183,10 @@ Examples:
     .option('--calendar <file>', 'working-day calendar (YAML) for due-process deadlines (default: the shipped mainland China calendar)')
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy), so public rate limits apply per client', false)
     .option('--receipt-flush-ms <ms>', 'write decision receipts to the audit log at least this often (they are also flushed on shutdown)', intArg, 100)
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; oidcClientId?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string }) => {
+    .option('--nats <url>', 'publish POST /v1/records?async=true to this NATS JetStream server, for `xinyong ingest-worker` to store (or XY_NATS_URL)')
+    .option('--partitions <n>', 'partitions of the records stream (as the ingest workers have it)', positiveIntArg, DEFAULT_PARTITIONS)
+    .option('--stream-prefix <name>', 'a prefix for the stream and subject names (a second deployment on the same NATS)')
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; oidcClientId?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string; nats?: string; partitions: number; streamPrefix?: string }) => {
       const webhookSecret = process.env.XY_WEBHOOK_SECRET;
       if (o.webhookUrl && !webhookSecret) throw new CliError('--webhook-url needs the signing secret in XY_WEBHOOK_SECRET');
       const g = globals();
@@ -182,8 +195,12 @@ Examples:
       if ((issuer === undefined) !== (jwksUrl === undefined)) throw new CliError('OIDC needs both --oidc-issuer and --oidc-jwks-url');
       const clientId = o.oidcClientId ?? process.env.XY_OIDC_CLIENT_ID;
       if (clientId !== undefined && issuer === undefined) throw new CliError('--oidc-client-id needs --oidc-issuer and --oidc-jwks-url');
+      const natsUrl = o.nats ?? process.env.XY_NATS_URL;
+      const stream = natsUrl ? await RecordStream.open(natsUrl, streamLayout({ prefix: o.streamPrefix, partitions: o.partitions }), 'xinyong serve') : undefined;
+      try {
       await withContext(g, async (ctx) =>
         serve(ctx, {
+          stream,
           port: o.port,
           host: o.host,
           dev: o.dev,
@@ -194,10 +211,32 @@ Examples:
           webhook: o.webhookUrl && webhookSecret ? { url: o.webhookUrl, secret: webhookSecret } : undefined,
           calendar: o.calendar ? loadCalendar(o.calendar) : undefined,
           banner: (url) => {
-            if (!g.json) console.log(`xinyong is serving ${url}: web console at ${url}/, public portal at ${url}/public, API docs at ${url}/docs, OpenAPI at ${url}/v1/openapi.json${o.dev ? '; dev sign-in ON' : ''}.`);
+            if (!g.json) console.log(`xinyong is serving ${url}: web console at ${url}/, public portal at ${url}/public, API docs at ${url}/docs, OpenAPI at ${url}/v1/openapi.json${o.dev ? '; dev sign-in ON' : ''}${stream ? `; POST /v1/records?async=true publishes to ${stream.layout.stream} on ${natsUrl}` : ''}.`);
           },
         }),
       );
+      } finally {
+        await stream?.close();
+      }
+    });
+
+  program
+    .command('ingest-worker')
+    .description('store record lines from NATS JetStream: a durable pull consumer, a transaction per batch, an ack only after the commit, refused lines to the dead-letter subject with their reason; SIGTERM finishes the batch in hand and exits')
+    .requiredOption('--nats <url>', 'the NATS server, e.g. nats://127.0.0.1:4222')
+    .option('--partitions <n>', 'partitions of the records stream (subjects xy.records.0 … N-1)', positiveIntArg, DEFAULT_PARTITIONS)
+    .option('--batch <n>', 'messages per fetch and per transaction', positiveIntArg, 500)
+    .option('--durable <name>', 'the durable consumer; workers with the same name share the work', 'xy-ingest')
+    .option('--ack-wait <seconds>', 'how long a fetched message may stay unacknowledged (a killed worker\'s batch) before it is redelivered', positiveIntArg, 30)
+    .option('--stream-prefix <name>', 'a prefix for the stream and subject names (a second deployment, or a test, on the same NATS)')
+    .action(async (o: { nats: string; partitions: number; batch: number; durable: string; ackWait: number; streamPrefix?: string }) => {
+      const g = globals();
+      await withContext(g, async (ctx) => {
+        const s = await ingestWorker(ctx, { nats: o.nats, partitions: o.partitions, batch: o.batch, durable: o.durable, ackWait: o.ackWait, prefix: o.streamPrefix }, (line) => {
+          if (!g.json) process.stderr.write(line + '\n');
+        });
+        out(g, s, () => console.log(`Stopped after ${s.messages} messages in ${s.batches} batches: ${s.stored} stored, ${s.duplicates} already present, ${s.dead} to dead letters.`));
+      });
     });
 
   program

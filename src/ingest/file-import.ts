@@ -11,6 +11,7 @@ import cliProgress from 'cli-progress';
 import type { Catalog } from '../catalog/types.js';
 import type { Ingestor, IngestItem, ItemResult } from './ingestor.js';
 import { containsRid } from './resolve.js';
+import { parseJsonLine } from './lines.js';
 
 export interface ImportOptions {
   path: string;
@@ -47,14 +48,8 @@ async function* ndjsonItems(path: string, source: string): AsyncGenerator<Ingest
     // Spreadsheet exports often start with a byte-order mark; it is not part of the JSON.
     const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') continue;
-    let line: unknown;
-    try {
-      line = JSON.parse(text);
-    } catch (e) {
-      // V8 quotes the offending text in its message; keep only the position.
-      const pos = /position (\d+)/.exec((e as Error).message);
-      line = { __invalidJson: pos ? `syntax error at position ${pos[1]}` : 'syntax error' };
-    }
+    const parsed = parseJsonLine(text);
+    const line: unknown = parsed.ok ? parsed.line : { __invalidJson: parsed.error.reason };
     yield { source, line, lineNo, bytes };
   }
 }
@@ -165,7 +160,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
         early.push({
           lineNo: it.lineNo,
           status: 'rejected',
-          error: '__invalidJson' in l ? { field: '(line)', reason: `invalid JSON: ${l.__invalidJson}` } : { field: String(l.field), reason: String(l.__invalidCsv) },
+          error: '__invalidJson' in l ? { field: '(line)', reason: String(l.__invalidJson) } : { field: String(l.field), reason: String(l.__invalidCsv) },
         });
       } else parsed.push(it);
     }

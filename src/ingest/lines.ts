@@ -38,3 +38,16 @@ export type ImportLine = RecordLine | SubjectLine;
 export function isSubjectLine(line: ImportLine): line is SubjectLine {
   return (line as SubjectLine).kind === 'subject';
 }
+
+/**
+ * Parses one line of text as JSON. A syntax error is reported by position only: V8 quotes the
+ * offending text in its message, and that text could be a person's ID number.
+ */
+export function parseJsonLine(text: string): { ok: true; line: unknown } | { ok: false; error: { field: '(line)'; reason: string } } {
+  try {
+    return { ok: true, line: JSON.parse(text) };
+  } catch (e) {
+    const pos = /position (\d+)/.exec((e as Error).message);
+    return { ok: false, error: { field: '(line)', reason: `invalid JSON: ${pos ? `syntax error at position ${pos[1]}` : 'syntax error'}` } };
+  }
+}

@@ -77,6 +77,12 @@ function safeField(k: string): string {
   return /\d{6,}/.test(k) || k.length > 60 ? '(unknown field)' : k;
 }
 
+/** An ingest field name (`facts.ground`, `(line)`) as a JSON pointer into the record line, as the API answers it. */
+export function fieldPointer(field: string): string {
+  if (field.startsWith('(')) return '/';
+  return '/' + field.split('.').join('/');
+}
+
 export function recordId(source: string, externalId: string): string {
   return 'r_' + createHash('sha256').update(`${source}\u0000${externalId}`).digest('hex').slice(0, 24);
 }
