@@ -4,6 +4,7 @@
  * retries, and the shape of a dead letter. No I/O here; `stream.ts` does the talking.
  */
 import { fieldPointer, recordId, type Rejection } from './resolve.js';
+import { maskIdentifier } from '../ids/mask.js';
 
 export interface StreamLayout {
   /** The stream of record lines, e.g. `XY_RECORDS`. */
@@ -106,5 +107,16 @@ export function deadLetter(
     [HEADERS.originalSeq, String(original.seq)],
   ];
   if (original.source) headers.push([HEADERS.source, oneLine(original.source)]);
-  return { subject: layout.deadSubject, msgID: `dead:${layout.stream}:${original.seq}`, headers, payload: original.payload };
+  // Dead letters are kept for weeks: an ID number in the line is kept masked, never in clear.
+  return { subject: layout.deadSubject, msgID: `dead:${layout.stream}:${original.seq}`, headers: headers.map(([k, v]) => [k, maskIdNumbers(v)]), payload: maskIdNumbersIn(original.payload) };
+}
+
+const ID_NUMBER = /\d{17}[\dXx]/g;
+const maskIdNumbers = (text: string) => text.replace(ID_NUMBER, (n) => maskIdentifier('cn-rid', n));
+
+/** The payload with every 18-character ID number masked (the bytes unchanged when there is none). */
+function maskIdNumbersIn(payload: Uint8Array): Uint8Array {
+  const text = new TextDecoder().decode(payload);
+  const masked = maskIdNumbers(text);
+  return masked === text ? payload : new TextEncoder().encode(masked);
 }
