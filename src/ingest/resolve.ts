@@ -36,7 +36,7 @@ export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
-const RID_CANDIDATE = /\d{17}[\dXx]/g;
+export const RID_CANDIDATE = /\d{17}[\dXx]/g;
 
 /** Whether a text contains a valid resident identity number (check character and all). */
 export function containsRid(text: string): boolean {

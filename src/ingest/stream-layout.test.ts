@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskIdentifier } from '../ids/mask.js';
+import { ridCheckChar } from '../ids/cn-rid.js';
 import { deadLetter, HEADERS, messageId, partitionOf, partitionSubjects, streamLayout, subjectFor } from './stream-layout.js';
 import { recordId } from './resolve.js';
 
@@ -85,13 +86,18 @@ describe('deadLetter', () => {
   });
 
   it('keeps an ID number in the line or the reason only masked: dead letters are kept for weeks', () => {
-    const rid = '11010519491231002X';
+    const rid = '11010519491231002' + ridCheckChar('11010519491231002');
     const line = new TextEncoder().encode(`{"externalId":"p1","subject":"cn-rid:${rid}","facts":{"months":0}}`);
     const d = deadLetter(streamLayout(), { subject: 'xy.records.5', seq: 9, source: 'utilities', payload: line }, { field: 'facts.months', reason: `must be >= 1 for ${rid}` });
     const text = new TextDecoder().decode(d.payload);
     expect(text).toBe(`{"externalId":"p1","subject":"cn-rid:${maskIdentifier('cn-rid', rid)}","facts":{"months":0}}`);
     expect(text).not.toContain(rid);
     expect(d.headers[0]).toEqual([HEADERS.reason, `must be >= 1 for ${maskIdentifier('cn-rid', rid)}`]);
+  });
+
+  it('leaves an all-digit credit code, which is public, as it is', () => {
+    const line = new TextEncoder().encode('{"externalId":"o1","subject":"cn-uscc:913501001000000326","facts":{"months":0}}');
+    expect(deadLetter(streamLayout(), { subject: 'xy.records.1', seq: 3, source: 'utilities', payload: line }, { field: 'facts.months', reason: 'must be >= 1' }).payload).toBe(line);
   });
 
   it('names the whole line as `/`, and keeps header values on one line', () => {

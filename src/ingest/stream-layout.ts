@@ -3,8 +3,9 @@
  * the partition a record line goes to, the message id that lets JetStream drop a publisher's
  * retries, and the shape of a dead letter. No I/O here; `stream.ts` does the talking.
  */
-import { fieldPointer, recordId, type Rejection } from './resolve.js';
+import { RID_CANDIDATE, fieldPointer, recordId, type Rejection } from './resolve.js';
 import { maskIdentifier } from '../ids/mask.js';
+import { validateRid } from '../ids/cn-rid.js';
 
 export interface StreamLayout {
   /** The stream of record lines, e.g. `XY_RECORDS`. */
@@ -111,8 +112,8 @@ export function deadLetter(
   return { subject: layout.deadSubject, msgID: `dead:${layout.stream}:${original.seq}`, headers: headers.map(([k, v]) => [k, maskIdNumbers(v)]), payload: maskIdNumbersIn(original.payload) };
 }
 
-const ID_NUMBER = /\d{17}[\dXx]/g;
-const maskIdNumbers = (text: string) => text.replace(ID_NUMBER, (n) => maskIdentifier('cn-rid', n));
+// Only what is a valid ID number (check digit, date) is masked: an all-digit credit code is public.
+const maskIdNumbers = (text: string) => text.replace(RID_CANDIDATE, (n) => (validateRid(n).ok ? maskIdentifier('cn-rid', n) : n));
 
 /** The payload with every 18-character ID number masked (the bytes unchanged when there is none). */
 function maskIdNumbersIn(payload: Uint8Array): Uint8Array {
