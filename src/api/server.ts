@@ -152,8 +152,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    // Answers about subjects must not be kept by browsers or shared caches (the web app and its assets set their own).
-    if (req.url.startsWith('/v1/') || req.url.startsWith('/public/v1/')) reply.header('cache-control', 'no-store');
+    // Answers about subjects must not be kept by browsers or shared caches (the web app and its
+    // assets set their own). Only GET answers are cacheable at all, so checks (POST) skip this.
+    if (req.method === 'GET' && (req.url.startsWith('/v1/') || req.url.startsWith('/public/v1/'))) reply.header('cache-control', 'no-store');
     if (closing) {
       reply.header('connection', 'close');
       throw new ApiError('XY_ERR_UNAVAILABLE', 'the service is shutting down; retry in a moment');

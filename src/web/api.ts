@@ -93,9 +93,6 @@ export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-/** The purpose sent with every read of a person's record (the server logs it; the person sees it). */
-export const READ_PURPOSE_KEY = 'xy.purpose';
-
 /** Any thrown value as an ApiError, so every error box can say what happened. */
 export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError({ status: 0, code: 'XY_UI_UNKNOWN', detail: e instanceof Error ? e.message : String(e) }));
 

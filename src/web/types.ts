@@ -101,21 +101,6 @@ export interface Notice {
   [k: string]: unknown;
 }
 
-export interface CaseDoc {
-  id: string;
-  kind?: string;
-  subjectId: string;
-  recordId?: string;
-  status: string;
-  deadline: string | null;
-  filedAt?: string;
-  reasons?: string;
-  decision?: string | null;
-  decisionReason?: string | null;
-  overdue: boolean;
-  [k: string]: unknown;
-}
-
 export interface CatalogDocT {
   id: string;
   version: string;

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '../api';
 import { Chart } from '../components/Chart';
-import { Page, Section } from '../components/Page';
+import { Page } from '../components/Page';
 import { ErrorBox, Loading } from '../components/Status';
 import { useFormat } from '../i18n';
 import type { Role } from '../session';

@@ -2,7 +2,7 @@
  * Self-service for a signed-in subject: their record and the reasons, who looked at it and why,
  * the notices sent to them, and objections and repair applications, filed and followed here.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, subjectRef, useAction, useApi } from '../api';
 import { names, useCatalog } from '../catalog';
 import { Page, Section } from '../components/Page';
@@ -12,7 +12,6 @@ import { useFormat } from '../i18n';
 import { completeOidc, isOidcCallback, oidcManager } from '../oidc';
 import { useSession, type AuthConfig } from '../session';
 import type { AccessLogItem, Notice, SubjectViewT } from '../types';
-import { useEffect } from 'react';
 import { Head } from '../components/Table';
 
 interface Me {
