@@ -239,21 +239,31 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // `syncEveryMs`, and picks up a catalog published elsewhere. The due loop applies what falls due
   // by time alone (an entry leaving its notice period, an escalation).
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, what: string, fn: () => Promise<void>) => {
-    if (ms <= 0) return;
+  /** Runs `fn` every `ms`; the function returned runs it now too (once more after a run in progress). */
+  const every = (ms: number, what: string, fn: () => Promise<void>): (() => void) => {
     let running = false;
-    const t = setInterval(() => {
-      if (running) return;
+    let again = false;
+    const run = () => {
+      if (running) {
+        again = true;
+        return;
+      }
       running = true;
       svc
         .writes(fn)
         .catch((err) => app.log.error({ err }, `${what} failed`))
-        .finally(() => (running = false));
-    }, ms);
+        .finally(() => {
+          running = false;
+          if (again) (again = false), run();
+        });
+    };
+    if (ms <= 0) return () => {};
+    const t = setInterval(run, ms);
     t.unref();
     timers.push(t);
+    return run;
   };
-  every(o.syncEveryMs ?? 1000, 'following the change feed', async () => {
+  const syncNow = every(o.syncEveryMs ?? 1000, 'following the change feed', async () => {
     const ref = await svc.ctx.store.publishedCatalogRef();
     const row = ref && (ref.catalogId !== svc.ctx.catalog.id || ref.version !== svc.ctx.catalog.version) ? await svc.ctx.store.getPublishedCatalog() : null;
     if (row) {
@@ -280,6 +290,12 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       feedSeq = ch.seq;
     }
   });
+  // A store that can notify (PostgreSQL LISTEN/NOTIFY) wakes the sync loop as soon as another
+  // process commits a change, so the gate is current within milliseconds, not `syncEveryMs`.
+  const unwatch =
+    (o.syncEveryMs ?? 1000) > 0 && svc.ctx.store.watchStateChanges
+      ? await svc.ctx.store.watchStateChanges(syncNow, (err) => app.log.warn({ err }, 'the change notification connection failed; reconnecting (the sync loop still polls)'))
+      : null;
   every(o.refreshEveryMs ?? 60_000, 'applying what fell due', async () => {
     const t = now();
     await tick(svc.ctx, t);
@@ -297,6 +313,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   app.addHook('onClose', async () => {
     for (const t of timers) clearInterval(t);
+    await unwatch?.();
     await delivery?.close();
     // In-flight requests have finished by now; what they decided goes to the audit log.
     await svc.writes(async () => undefined);

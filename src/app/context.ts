@@ -5,9 +5,10 @@
 import { loadCatalogDir, loadCatalogDoc } from '../catalog/load.js';
 import { formatIssue, type Catalog } from '../catalog/types.js';
 import type { Instant } from '../domain/types.js';
-import { loadOrCreateKeyring, type Keyring } from '../ids/index.js';
+import { loadOrCreateKeyFile, loadOrCreateKeyring, type Keyring } from '../ids/index.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { redactUrl } from '../store/postgres/postgres-base.js';
 import { defaultCatalogDir } from './paths.js';
 import { rescoreAll } from '../ingest/rescore.js';
 
@@ -15,7 +16,10 @@ export interface AppContext {
   store: Store;
   keyring: Keyring;
   catalog: Catalog;
+  /** The SQLite file, or the PostgreSQL URL without its password: what messages name. */
   dbPath: string;
+  /** The identifier key file; files that belong with the database (demo keys) go beside it. */
+  keyPath: string;
   keyCreated: boolean;
   close(): Promise<void>;
 }
@@ -75,11 +79,18 @@ export async function publishAndRescore(store: Store, catalog: Catalog, at: Inst
   return { result, rescored };
 }
 
-export async function openContext(opts: { db: string; now: Instant; actor: string }): Promise<AppContext> {
-  const store = new SqliteStore(opts.db);
+/** The key file a shared PostgreSQL database uses when none is named (every process must use the same one). */
+export const DEFAULT_PG_KEY_FILE = './data/postgres.key';
+/** Meta key: a fingerprint of the identifier key, so a process with another key is refused. */
+const KEY_FINGERPRINT = 'identity-key.fingerprint';
+
+export async function openContext(opts: { db: string; keyFile?: string; now: Instant; actor: string }): Promise<AppContext> {
+  const pg = isPostgresUrl(opts.db);
+  const store = await openStore(opts.db);
   try {
     await store.migrate();
-    const { keyring, created } = loadOrCreateKeyring(opts.db);
+    const { keyring, created, path: keyPath } = opts.keyFile || pg ? loadOrCreateKeyFile(opts.keyFile || DEFAULT_PG_KEY_FILE) : loadOrCreateKeyring(opts.db);
+    await checkKeyFingerprint(store, keyring, keyPath);
     let row = await store.getPublishedCatalog();
     if (!row) {
       await publishCatalog(store, loadCatalogOrThrow(defaultCatalogDir()), opts.now, opts.actor);
@@ -93,9 +104,29 @@ export async function openContext(opts: { db: string; now: Instant; actor: strin
       await rescoreAll(store, compiled.value, opts.now);
       await store.setMeta(RESCORE_PENDING, '');
     }
-    return { store, keyring, catalog: compiled.value, dbPath: opts.db, keyCreated: created, close: () => store.close() };
+    return { store, keyring, catalog: compiled.value, dbPath: pg ? redactUrl(opts.db) : opts.db, keyPath, keyCreated: created, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;
+  }
+}
+
+/**
+ * Every process that shares a database must hash identifiers with the same key, or the same ID
+ * number would become two subjects. The first process to open a database records a fingerprint of
+ * its key (an HMAC of a fixed text, which reveals nothing of the key); a process whose key differs
+ * is refused before it writes anything.
+ */
+async function checkKeyFingerprint(store: Store, keyring: Keyring, keyPath: string): Promise<void> {
+  const mine = keyring.hash('xinyong', 'key-fingerprint');
+  const stored = await store.getMeta(KEY_FINGERPRINT);
+  if (stored === null) {
+    await store.setMeta(KEY_FINGERPRINT, mine);
+    return;
+  }
+  if (stored !== mine) {
+    throw new Error(
+      `the identifier key in ${keyPath} is not the key this database was built with; every process that shares a database must use the same key file (copy it from the first server, or pass --key-file)`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The `xinyong` command. Every subcommand accepts `--db FILE` and `--json`; output for people
+ * The `xinyong` command. Every subcommand accepts `--db FILE|URL`, `--key-file FILE` and `--json`; output for people
  * goes to stdout, progress and errors to stderr, and the exit code is non-zero on failure.
  */
 import { userInfo } from 'node:os';
@@ -32,6 +32,7 @@ export const DEFAULT_DB = './data/xinyong.db';
 
 interface Globals {
   db: string;
+  keyFile?: string;
   json: boolean;
 }
 
@@ -74,7 +75,7 @@ function out(g: Globals, value: unknown, human: () => void) {
 }
 
 async function withContext<T>(g: Globals, fn: (ctx: AppContext) => Promise<T>, opts: { refresh?: boolean } = {}): Promise<T> {
-  const ctx = await openContext({ db: g.db, now: Date.now(), actor: actor() });
+  const ctx = await openContext({ db: g.db, keyFile: g.keyFile, now: Date.now(), actor: actor() });
   try {
     // Finish any derivation a crash left behind, and apply what fell due by time, before answering.
     if (opts.refresh !== false) await refreshState(ctx.store, ctx.catalog, Date.now());
@@ -90,7 +91,12 @@ export function buildProgram(): Command {
     .name('xinyong')
     .description('Credit-based supervision: records, rules, scores, lists, joint measures and due process.')
     .version('0.1.0')
-    .option('--db <file>', 'the SQLite database file', DEFAULT_DB)
+    .addOption(
+      new Option('--db <file|url>', 'the SQLite database file, or a postgres:// URL (a database several processes share)').env('DATABASE_URL').default(DEFAULT_DB),
+    )
+    .addOption(
+      new Option('--key-file <file>', 'the identifier key file (default: beside a SQLite file; ./data/postgres.key for PostgreSQL); every process sharing a database needs the same one').env('XY_KEY_FILE'),
+    )
     .option('--json', 'print machine-readable JSON', false)
     .showHelpAfterError('(run `xinyong --help` for usage)')
     .addHelpText(
@@ -160,8 +166,8 @@ Examples:
               console.log('Demo API keys, one per role (shown once; also saved to ' + demoKeys.file + '):');
               for (const [role, key] of Object.entries(demoKeys.keys)) console.log(`  ${role.padEnd(9)} ${key}`);
               if (demoKeys.listedOrg) console.log(`A listed enterprise to check: ${demoKeys.listedOrg}`);
-            } else if (hasDemoKeys(ctx.dbPath)) console.log(`Demo API keys: see ${demoKeysPath(ctx.dbPath)}.`);
-            console.log(`Try (after loading the keys: set -a; . ${demoKeysPath(ctx.dbPath)}; set +a):\n  curl -s -X POST ${url}/v1/checks -H "Authorization: Bearer $XY_CHECKER_KEY" -H 'content-type: application/json' \\\n    -d '{"subject":"'$XY_LISTED_ORG'","action":"transport.air.ticket"}'`);
+            } else if (hasDemoKeys(ctx.keyPath)) console.log(`Demo API keys: see ${demoKeysPath(ctx.keyPath)}.`);
+            console.log(`Try (after loading the keys: set -a; . ${demoKeysPath(ctx.keyPath)}; set +a):\n  curl -s -X POST ${url}/v1/checks -H "Authorization: Bearer $XY_CHECKER_KEY" -H 'content-type: application/json' \\\n    -d '{"subject":"'$XY_LISTED_ORG'","action":"transport.air.ticket"}'`);
             console.log('Stop with Ctrl-C (receipts are flushed first).');
           },
         });

@@ -39,9 +39,9 @@ export async function serve(ctx: AppContext, o: ServeOptions): Promise<void> {
 
 export const DEMO_ROLES: KeyRole[] = ['source', 'checker', 'reviewer', 'author', 'admin', 'subject'];
 
-/** Where the demo keeps the keys it printed, for the docs' curl examples: next to the database, 0600. */
-export function demoKeysPath(dbPath: string): string {
-  return join(dirname(dbPath), 'demo-keys.env');
+/** Where the demo keeps the keys it printed, for the docs' curl examples: beside the identifier key file (and so the SQLite file), 0600. */
+export function demoKeysPath(besideFile: string): string {
+  return join(dirname(besideFile), 'demo-keys.env');
 }
 
 /**
@@ -62,7 +62,7 @@ export async function createDemoKeys(ctx: AppContext, at: number): Promise<{ key
     const k = await createApiKey(ctx.store, { name: `demo ${role}`, role, source: role === 'source' ? 'spc' : null, subjectId: role === 'subject' ? person : null }, at, 'demo');
     keys[role] = k.key;
   }
-  const file = demoKeysPath(ctx.dbPath);
+  const file = demoKeysPath(ctx.keyPath);
   const lines = [
     `# Demo API keys for the xinyong demo city in ${ctx.dbPath}, one per role. Created ${new Date(at).toISOString()}.`,
     '# Shown once and kept here only for the demo: real keys are stored as hashes and never written out.',
@@ -75,6 +75,6 @@ export async function createDemoKeys(ctx: AppContext, at: number): Promise<{ key
   return { keys, listedOrg, file };
 }
 
-export function hasDemoKeys(dbPath: string): boolean {
-  return existsSync(demoKeysPath(dbPath));
+export function hasDemoKeys(besideFile: string): boolean {
+  return existsSync(demoKeysPath(besideFile));
 }

@@ -43,7 +43,12 @@ export function keyFilePath(dbPath: string): string {
  */
 export function loadOrCreateKeyring(dbPath: string): LoadedKeyring {
   if (dbPath === IN_MEMORY) return { keyring: Keyring.random(), created: true, path: IN_MEMORY };
-  const path = keyFilePath(dbPath);
+  return loadOrCreateKeyFile(keyFilePath(dbPath));
+}
+
+/** As {@link loadOrCreateKeyring}, for a key file named directly (a shared PostgreSQL database has no file of its own). */
+export function loadOrCreateKeyFile(path: string): LoadedKeyring {
+  mkdirSync(dirname(path), { recursive: true });
   const existing = readKeyFile(path);
   if (existing) return { keyring: existing, created: false, path };
 

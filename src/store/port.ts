@@ -280,6 +280,12 @@ export interface Store {
    * were pruned: the reader missed changes and must rebuild). Every `saveStates` adds to it.
    */
   stateChangesSince(afterSeq: number, limit: number): Promise<{ seq: number; subjectIds: string[]; firstSeq: number | null }>;
+  /**
+   * Optional: calls `onChange` soon after any process commits a `saveStates` (PostgreSQL: LISTEN
+   * on the channel `saveStates` notifies). A reader then follows the feed at once instead of at
+   * its next poll. Returns a function that stops watching.
+   */
+  watchStateChanges?(onChange: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>>;
   /** The feed position now (0 when empty). */
   stateChangeHead(): Promise<number>;
   /** Drops feed rows older than `before` (readers that far behind rebuild instead). */

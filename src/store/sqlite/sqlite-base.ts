@@ -8,8 +8,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { Instant, StatusChange } from '../../domain/types.js';
-import type { ApiKeyRow, AuditQuery, CatalogVersionRow, KeyRole } from '../port.js';
+import type { ApiKeyRow, AuditQuery, CatalogVersionRow } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { auditFrom, catalogFrom, catalogHeadFrom, keyFrom } from '../rows.js';
 
 export type Row = Record<string, unknown>;
 
@@ -136,22 +137,9 @@ export abstract class SqliteBase {
     }
   }
 
-  protected auditFrom(r: Row): AuditEntry {
-    return {
-      seq: r.seq as number,
-      at: r.at as number,
-      actor: r.actor as string,
-      action: r.action as string,
-      subjectId: (r.subject_id as string | null) ?? null,
-      data: JSON.parse(r.data as string),
-      prevHash: r.prev_hash as string,
-      hash: r.hash as string,
-    };
-  }
-
   async findReceipt(receipt: string): Promise<AuditEntry | null> {
     const r = this.st('SELECT a.* FROM check_receipts c JOIN audit_log a ON a.seq = c.audit_seq WHERE c.receipt = ?').get(receipt) as Row | undefined;
-    return r ? this.auditFrom(r) : null;
+    return r ? auditFrom(r) : null;
   }
 
   async auditPage(q: AuditQuery): Promise<AuditEntry[]> {
@@ -163,7 +151,7 @@ export abstract class SqliteBase {
     }
     if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
     const rows = this.st(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, q.limit) as Row[];
-    return rows.map((r) => this.auditFrom(r));
+    return rows.map((r) => auditFrom(r));
   }
 
   async auditHead(): Promise<{ seq: number; hash: string } | null> {
@@ -179,27 +167,12 @@ export abstract class SqliteBase {
       if (rows.length === 0) return;
       for (const r of rows) {
         seq = r.seq as number;
-        yield this.auditFrom(r);
+        yield auditFrom(r);
       }
     }
   }
 
   // ---- API keys
-
-  protected keyFrom(r: Row): ApiKeyRow {
-    return {
-      id: r.id as string,
-      name: r.name as string,
-      role: r.role as KeyRole,
-      scopes: JSON.parse(r.scopes as string) as string[],
-      source: (r.source as string | null) ?? null,
-      subjectId: (r.subject_id as string | null) ?? null,
-      secretHash: r.secret_hash as string,
-      createdAt: r.created_at as number,
-      createdBy: r.created_by as string,
-      revokedAt: (r.revoked_at as number | null) ?? null,
-    };
-  }
 
   async createApiKey(k: ApiKeyRow, audit: AuditEntryInput): Promise<void> {
     this.tx(() => {
@@ -212,11 +185,11 @@ export abstract class SqliteBase {
 
   async getApiKey(id: string): Promise<ApiKeyRow | null> {
     const r = this.st('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
-    return r ? this.keyFrom(r) : null;
+    return r ? keyFrom(r) : null;
   }
 
   async listApiKeys(): Promise<ApiKeyRow[]> {
-    return (this.st('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map((r) => this.keyFrom(r));
+    return (this.st('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map((r) => keyFrom(r));
   }
 
   async revokeApiKey(id: string, at: Instant, audit: AuditEntryInput): Promise<boolean> {
@@ -249,29 +222,14 @@ export abstract class SqliteBase {
     });
   }
 
-  protected catalogRow(r: Row): CatalogVersionRow {
-    return {
-      catalogId: r.catalog_id as string,
-      version: r.version as string,
-      status: r.status as CatalogVersionRow['status'],
-      hash: r.hash as string,
-      doc: JSON.parse(r.doc as string),
-      createdAt: r.created_at as number,
-      publishedAt: (r.published_at as number | null) ?? null,
-    };
-  }
-
   async getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null> {
     const r = this.st('SELECT * FROM catalog_versions WHERE catalog_id = ? AND version = ?').get(catalogId, version) as Row | undefined;
-    return r ? this.catalogRow(r) : null;
+    return r ? catalogFrom(r) : null;
   }
 
   async listCatalogVersions(): Promise<Omit<CatalogVersionRow, 'doc'>[]> {
     const rows = this.st('SELECT catalog_id, version, status, hash, created_at, published_at FROM catalog_versions ORDER BY created_at, version').all() as Row[];
-    return rows.map((r) => {
-      const { doc: _doc, ...rest } = this.catalogRow({ ...r, doc: 'null' });
-      return rest;
-    });
+    return rows.map(catalogHeadFrom);
   }
 
   async getPublishedCatalog(at?: Instant): Promise<CatalogVersionRow | null> {
@@ -279,7 +237,7 @@ export abstract class SqliteBase {
       `SELECT v.* FROM catalog_publications p JOIN catalog_versions v ON v.catalog_id = p.catalog_id AND v.version = p.version
        WHERE p.published_at <= ? ORDER BY p.published_at DESC, p.rowid DESC LIMIT 1`,
     ).get(at ?? Number.MAX_SAFE_INTEGER) as Row | undefined;
-    return r ? this.catalogRow(r) : null;
+    return r ? catalogFrom(r) : null;
   }
 
   async publishedCatalogRef(at?: Instant): Promise<{ catalogId: string; version: string } | null> {

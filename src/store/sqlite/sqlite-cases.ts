@@ -6,28 +6,10 @@ import type { CaseEffects, CaseQuery, CaseRow, NoticeRow } from '../port.js';
 import { CaseConflictError } from '../port.js';
 import type { Instant } from '../../domain/types.js';
 import { IN_JSON, SqliteBase, type Row } from './sqlite-base.js';
+import { caseFrom, noticeFrom } from '../rows.js';
 
 export abstract class SqliteCases extends SqliteBase {
   // ---- due-process cases and the notice outbox
-
-  protected caseFrom(r: Row): CaseRow {
-    return { id: r.id as string, kind: r.kind as CaseRow['kind'], subjectId: r.subject_id as string, status: r.status as string, deadline: (r.deadline as number | null) ?? null, createdAt: r.created_at as number, doc: JSON.parse(r.doc as string) };
-  }
-
-  protected noticeFrom(r: Row): NoticeRow {
-    return {
-      id: r.id as string,
-      subjectId: (r.subject_id as string | null) ?? null,
-      kind: r.kind as string,
-      createdAt: r.created_at as number,
-      payload: JSON.parse(r.payload as string),
-      status: r.status as NoticeRow['status'],
-      attempts: r.attempts as number,
-      nextAttemptAt: r.next_attempt_at as number,
-      lastError: (r.last_error as string | null) ?? null,
-      deliveredAt: (r.delivered_at as number | null) ?? null,
-    };
-  }
 
   protected addNoticesSync(notices: NoticeRow[]): void {
     const ins = this.st('INSERT INTO notices (id, subject_id, kind, created_at, payload, status, attempts, next_attempt_at, last_error, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
@@ -53,7 +35,7 @@ export abstract class SqliteCases extends SqliteBase {
 
   async getCase(id: string): Promise<CaseRow | null> {
     const r = this.st('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
-    return r ? this.caseFrom(r) : null;
+    return r ? caseFrom(r) : null;
   }
 
   /** The WHERE clause (and its arguments) of a case query. */
@@ -69,7 +51,7 @@ export abstract class SqliteCases extends SqliteBase {
   async listCases(q: CaseQuery): Promise<CaseRow[]> {
     const { sql, args } = this.caseWhere(q);
     const rows = this.st(`SELECT * FROM cases WHERE ${sql} ORDER BY deadline IS NULL, deadline, created_at, id LIMIT ?`).all(...args, q.limit) as Row[];
-    return rows.map((r) => this.caseFrom(r));
+    return rows.map((r) => caseFrom(r));
   }
 
   async countCases(q: Omit<CaseQuery, 'limit'>): Promise<number> {
@@ -82,7 +64,7 @@ export abstract class SqliteCases extends SqliteBase {
   }
 
   async dueNotices(now: Instant, limit: number): Promise<NoticeRow[]> {
-    return (this.st("SELECT * FROM notices WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?").all(now, limit) as Row[]).map((r) => this.noticeFrom(r));
+    return (this.st("SELECT * FROM notices WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?").all(now, limit) as Row[]).map((r) => noticeFrom(r));
   }
 
   async updateNotice(id: string, p: Pick<NoticeRow, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>): Promise<void> {
@@ -94,7 +76,7 @@ export abstract class SqliteCases extends SqliteBase {
     const args: unknown[] = [];
     if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
     if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
-    return (this.st(`SELECT * FROM notices WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Row[]).map((r) => this.noticeFrom(r));
+    return (this.st(`SELECT * FROM notices WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args, q.limit) as Row[]).map((r) => noticeFrom(r));
   }
 
 }

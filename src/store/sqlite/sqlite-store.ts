@@ -12,6 +12,7 @@ import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject,
 import type { EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState } from '../port.js';
 import { DIRTY_SQL, IN_JSON, type Row } from './sqlite-base.js';
 import { SqliteStats } from './sqlite-stats.js';
+import { entryFrom, recordFrom, relationFrom, statusFrom, subjectFrom } from '../rows.js';
 
 /** Whether a stored record row says the same as a resent record (facts compared canonically). */
 function sameRecordContent(row: Row, rec: CreditRecord): boolean {
@@ -27,7 +28,7 @@ export class SqliteStore extends SqliteStats implements Store {
   async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
     const pattern = '%' + q.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     const rows = this.st(`SELECT * FROM subjects WHERE kind IN ${IN_JSON} AND name LIKE ? ESCAPE '\\' ORDER BY name, id LIMIT ?`).all(JSON.stringify(q.kinds), pattern, q.limit) as Row[];
-    return rows.map((r) => this.subjectFrom(r, this.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(r.id) as Row[]));
+    return rows.map((r) => subjectFrom(r, this.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(r.id) as Row[]));
   }
 
   // ---- subjects and records
@@ -133,26 +134,11 @@ export class SqliteStore extends SqliteStats implements Store {
     });
   }
 
-  private subjectFrom(r: Row, idents: Row[]): Subject {
-    return {
-      id: r.id as string,
-      kind: r.kind as SubjectKind,
-      name: r.name as string,
-      region: r.region as string,
-      createdAt: r.created_at as number,
-      identifiers: idents.map((i) => {
-        const out: Subject['identifiers'][number] = { scheme: i.scheme as string, hash: i.hash as string, masked: i.masked as string };
-        if (i.encrypted) out.encrypted = i.encrypted as string;
-        return out;
-      }),
-    };
-  }
-
   async getSubject(id: string): Promise<Subject | null> {
     const r = this.st('SELECT * FROM subjects WHERE id = ?').get(id) as Row | undefined;
     if (!r) return null;
     const idents = this.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(id) as Row[];
-    return this.subjectFrom(r, idents);
+    return subjectFrom(r, idents);
   }
 
   async findSubjectByHash(hash: string): Promise<string | null> {
@@ -171,11 +157,7 @@ export class SqliteStore extends SqliteStats implements Store {
         ? this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON} AND until IS NULL`).all(JSON.stringify(ids))
         : this.st(`SELECT * FROM relations WHERE ${column} IN ${IN_JSON} AND since <= ? AND (until IS NULL OR until > ?)`).all(JSON.stringify(ids), at, at)
     ) as Row[];
-    return rows.map((r) => {
-      const rel: Relation = { subjectId: r.subject_id as string, role: r.role as Relation['role'], personId: r.person_id as string, since: r.since as number };
-      if (r.until !== null) rel.until = r.until as number;
-      return rel;
-    });
+    return rows.map(relationFrom);
   }
 
   async relationsOfOrgs(orgIds: string[], at?: Instant): Promise<Relation[]> {
@@ -186,31 +168,11 @@ export class SqliteStore extends SqliteStats implements Store {
     return this.relationsWhere('person_id', personIds, at);
   }
 
-  private recordFrom(r: Row): CreditRecord {
-    return {
-      id: r.id as string,
-      source: r.source as string,
-      externalId: r.external_id as string,
-      type: r.type as string,
-      area: r.area as CreditRecord['area'],
-      subjectId: r.subject_id as string,
-      occurredAt: r.occurred_at as number,
-      recordedAt: r.recorded_at as number,
-      facts: JSON.parse(r.facts as string),
-      catalogVersion: r.catalog_version as string,
-      statuses: [],
-    };
-  }
-
-  private statusFrom(r: Row): StatusChange {
-    return { status: r.status as StatusChange['status'], at: r.at as number, actor: r.actor as string, reason: r.reason as string };
-  }
-
   async getRecord(id: string): Promise<CreditRecord | null> {
     const r = this.st('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined;
     if (!r) return null;
-    const rec = this.recordFrom(r);
-    rec.statuses = (this.st('SELECT * FROM record_status WHERE record_id = ? ORDER BY seq').all(id) as Row[]).map((s) => this.statusFrom(s));
+    const rec = recordFrom(r);
+    rec.statuses = (this.st('SELECT * FROM record_status WHERE record_id = ? ORDER BY seq').all(id) as Row[]).map((s) => statusFrom(s));
     return rec;
   }
 
@@ -221,12 +183,12 @@ export class SqliteStore extends SqliteStats implements Store {
     const ids = JSON.stringify(subjectIds);
     const byId = new Map<string, CreditRecord>();
     for (const r of this.st(`SELECT * FROM records WHERE subject_id IN ${IN_JSON}`).iterate(ids) as IterableIterator<Row>) {
-      const rec = this.recordFrom(r);
+      const rec = recordFrom(r);
       byId.set(rec.id, rec);
       out.get(rec.subjectId)?.push(rec);
     }
     for (const s of this.st(`SELECT * FROM record_status WHERE subject_id IN ${IN_JSON} ORDER BY record_id, seq`).iterate(ids) as IterableIterator<Row>) {
-      byId.get(s.record_id as string)?.statuses.push(this.statusFrom(s));
+      byId.get(s.record_id as string)?.statuses.push(statusFrom(s));
     }
     return out;
   }
@@ -325,28 +287,10 @@ export class SqliteStore extends SqliteStats implements Store {
     return this.st('DELETE FROM state_changes WHERE at < ?').run(before).changes;
   }
 
-  private entryFrom(r: Row): ListEntry {
-    const e: ListEntry = {
-      id: r.id as string,
-      list: r.list as string,
-      subjectId: r.subject_id as string,
-      status: r.status as ListEntry['status'],
-      since: r.since as number,
-      decidedAt: r.decided_at as number,
-      until: (r.until as number | null) ?? null,
-      reasons: JSON.parse(r.reasons as string),
-      catalogVersion: r.catalog_version as string,
-    };
-    if (r.ended_at !== null) e.endedAt = r.ended_at as number;
-    if (r.end_reason !== null) e.endReason = r.end_reason as string;
-    if (r.via_subject_id) e.via = { subjectId: r.via_subject_id as string, role: r.via_role as Relation['role'] };
-    return e;
-  }
-
   async getState(subjectId: string): Promise<StoredState | null> {
     const r = this.st('SELECT * FROM subject_states WHERE subject_id = ?').get(subjectId) as Row | undefined;
     if (!r) return null;
-    const rows = (this.st('SELECT * FROM list_entries WHERE subject_id = ? ORDER BY since, id').all(subjectId) as Row[]).map((x) => this.entryFrom(x));
+    const rows = (this.st('SELECT * FROM list_entries WHERE subject_id = ? ORDER BY since, id').all(subjectId) as Row[]).map((x) => entryFrom(x));
     const state: SubjectState = {
       subjectId,
       asOf: r.as_of as number,
@@ -360,7 +304,7 @@ export class SqliteStore extends SqliteStats implements Store {
 
   async enforceableEntries(subjectIds: string[]): Promise<ListEntry[]> {
     return (this.st(`SELECT * FROM list_entries WHERE subject_id IN ${IN_JSON} AND status IN ('pending', 'active')`).all(JSON.stringify(subjectIds)) as Row[]).map((r) =>
-      this.entryFrom(r),
+      entryFrom(r),
     );
   }
 
@@ -369,7 +313,7 @@ export class SqliteStore extends SqliteStats implements Store {
     const rows = this.st(`SELECT * FROM list_entries WHERE list = ? AND status IN ${IN_JSON} AND id > ? ORDER BY id LIMIT ?`).all(
       q.list, JSON.stringify(statuses), q.after ?? '', q.limit,
     ) as Row[];
-    return rows.map((r) => this.entryFrom(r));
+    return rows.map((r) => entryFrom(r));
   }
 
   async *scanSubjects(pageSize: number): AsyncIterable<(SubjectBasic & { stateHash: string | null })[]> {
@@ -401,13 +345,13 @@ export class SqliteStore extends SqliteStats implements Store {
       else out.set(subjectId, [rec]);
     }
     for (const st of this.st('SELECT * FROM record_status WHERE subject_id BETWEEN ? AND ? ORDER BY record_id, seq').iterate(firstId, lastId) as IterableIterator<Row>) {
-      byId.get(st.record_id as string)?.statuses.push(this.statusFrom(st));
+      byId.get(st.record_id as string)?.statuses.push(statusFrom(st));
     }
     return out;
   }
 
   async *scanEnforceableEntries(): AsyncIterable<ListEntry> {
-    for (const r of this.st("SELECT * FROM list_entries WHERE status IN ('pending', 'active')").iterate() as IterableIterator<Row>) yield this.entryFrom(r);
+    for (const r of this.st("SELECT * FROM list_entries WHERE status IN ('pending', 'active')").iterate() as IterableIterator<Row>) yield entryFrom(r);
   }
 
   async *scanGrades(): AsyncIterable<{ subjectId: string; grades: Record<string, string> }> {

@@ -1,0 +1,132 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { verifyChain } from '../../audit/index.js';
+import { storeContract } from '../store-contract.js';
+import { CITUS_PLAN, PG_MIGRATIONS, citusPlanSql } from './migrations.js';
+import { parseUrl, redactUrl } from './postgres-base.js';
+import { PostgresStore } from './postgres-store.js';
+import { TEST_PG_URL, dropSchemas, freshPgUrl, requirePostgres } from './test-db.js';
+
+const T = Date.UTC(2026, 4, 15, 8, 0, 0);
+const schemas: string[] = [];
+const fresh = () => {
+  const { url, schema } = freshPgUrl();
+  schemas.push(schema);
+  return url;
+};
+
+beforeAll(requirePostgres);
+afterAll(() => dropSchemas(schemas));
+
+storeContract('postgres', async () => new PostgresStore(fresh()));
+
+describe('PostgresStore specifics', () => {
+  const open: PostgresStore[] = [];
+  const track = (s: PostgresStore) => (open.push(s), s);
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+
+  it('records every migration in schema_migrations, once, in its own schema', async () => {
+    const url = fresh();
+    const store = track(new PostgresStore(url));
+    await store.migrate();
+    await store.migrate();
+    const rows = (await store.pool.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
+    expect(rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    const where = (await store.pool.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'records' AND table_schema = $1", [store.schema])).rows;
+    expect(where).toEqual([{ table_schema: store.schema }]);
+  });
+
+  it('two processes migrating at once apply each migration once', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    const b = track(new PostgresStore(url));
+    await Promise.all([a.migrate(), b.migrate()]);
+    expect((await a.pool.query('SELECT COUNT(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(PG_MIGRATIONS.length);
+  });
+
+  it('every primary and unique key of a distributed table holds its distribution column (what Citus requires)', async () => {
+    const store = track(new PostgresStore(fresh()));
+    await store.migrate();
+    const tables = (await store.pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations'", [store.schema])).rows.map((r) => r.table_name as string);
+    // Every table has a place in the plan.
+    expect(tables.sort()).toEqual(Object.keys(CITUS_PLAN).sort());
+    const keys = (
+      await store.pool.query(
+        `SELECT t.relname AS table, i.relname AS index, array_agg(a.attname::text) AS columns
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey)
+         WHERE n.nspname = $1 AND x.indisunique GROUP BY 1, 2`,
+        [store.schema],
+      )
+    ).rows as { table: string; index: string; columns: string[] }[];
+    let checked = 0;
+    for (const k of keys) {
+      const plan = CITUS_PLAN[k.table];
+      if (plan && 'distributeBy' in plan) {
+        expect(k.columns, `${k.table}.${k.index}`).toContain(plan.distributeBy);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(13);
+    // Foreign keys between distributed tables must join on the distribution column.
+    const fks = (
+      await store.pool.query(
+        `SELECT c.conrelid::regclass::text AS from, c.confrelid::regclass::text AS to, (SELECT array_agg(attname::text) FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = ANY(c.conkey)) AS columns
+         FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 AND c.contype = 'f'`,
+        [store.schema],
+      )
+    ).rows as { from: string; to: string; columns: string[] }[];
+    expect(fks.length).toBeGreaterThan(0);
+    for (const fk of fks) expect(fk.columns, `${fk.from} → ${fk.to}`).toContain('subject_id');
+    expect(citusPlanSql()).toContain("SELECT create_distributed_table('records', 'subject_id', colocate_with => 'subjects');");
+    expect(citusPlanSql()).toContain("SELECT create_reference_table('catalog_versions');");
+  });
+
+  it('appends from two connections at once keep one unbroken audit chain', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    await a.migrate();
+    const b = track(new PostgresStore(url));
+    const entry = (i: number): AuditEntryInput => ({ at: T + i, actor: 'test', action: 'x.happened', subjectId: null, data: { i } });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendAudit([entry(i), entry(i + 1000)])));
+    const entries = [];
+    for await (const e of a.scanAudit()) entries.push(e);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(verifyChain(entries).ok).toBe(true);
+  });
+
+  it('LISTEN wakes a watcher when another connection saves states', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    await a.migrate();
+    const b = track(new PostgresStore(url));
+    const s = { id: 's_0123456789abcdef01234567', kind: 'person' as const, name: 'Zhang San', region: '110101', createdAt: T, identifiers: [] };
+    await a.ingest({ subjects: [s], relations: [], records: [], audit: () => null });
+    let woken = 0;
+    const stop = await b.watchStateChanges(() => woken++);
+    try {
+      const head = await b.stateChangeHead();
+      await a.saveStates({ states: [{ subjectId: s.id, asOf: T, catalogVersion: '1', schemes: [], entries: [], nextChangeAt: null }], related: [], clearDirty: [], audit: null });
+      await expect.poll(() => woken, { timeout: 5000 }).toBeGreaterThan(0);
+      expect((await b.stateChangesSince(head, 10)).subjectIds).toEqual([s.id]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('keeps the password out of what it shows, and the schema out of what it sends', () => {
+    expect(redactUrl('postgres://xy:s3cret@db.example:5432/xinyong')).toBe('postgres://xy:***@db.example:5432/xinyong');
+    expect(parseUrl('postgres://h/db?schema=xy_a&sslmode=require')).toEqual({ connectionString: 'postgres://h/db?sslmode=require', schema: 'xy_a' });
+    expect(() => parseUrl('postgres://h/db?schema=x;drop')).toThrow(/identifier/);
+  });
+
+  it('the test server is the one configured', async () => {
+    const c = new pg.Client({ connectionString: TEST_PG_URL });
+    await c.connect();
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await c.end();
+  });
+});
