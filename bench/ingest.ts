@@ -15,6 +15,7 @@ import type { RecordLine, SubjectLine } from '../src/ingest/lines.js';
 import { recordId, resolveRecordLine, resolveSubjectLine } from '../src/ingest/resolve.js';
 import type { CityItem } from '../src/sim/index.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import type { Store } from '../src/store/port.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { NOW, cityItems, figure, fmtInt, instrument, log, median, printFigure, rate, recordsPerPerson, scaled, share, tempDir, type BenchResult } from './common.js';
 
@@ -36,7 +37,7 @@ export function defaultCatalog(): Catalog {
   return r.value;
 }
 
-function sizeCity(): { persons: number; enterprises: number } {
+export function sizeCity(): { persons: number; enterprises: number } {
   const target = scaled(100_000, 2_000);
   const perPerson = recordsPerPerson(new Set(['person', 'enterprise', 'institution', 'government']), ENTERPRISES_PER_PERSON);
   const persons = Math.ceil(target / perPerson);
@@ -44,7 +45,7 @@ function sizeCity(): { persons: number; enterprises: number } {
 }
 
 /** Feeds the items through `Ingestor.ingestBatch` as `xinyong import` does (derivation every 10,000 lines, then a flush); returns milliseconds. */
-async function ingestAll(store: SqliteStore, catalog: Catalog, keyring: Keyring, items: readonly CityItem[]): Promise<number> {
+export async function ingestAll(store: Store, catalog: Catalog, keyring: Keyring, items: readonly CityItem[]): Promise<number> {
   // The same settings as `xinyong import`: incremental scoring grouped every 10,000 lines.
   const ingestor = new Ingestor(store, catalog, keyring, { now: () => NOW, actor: 'bench', deriveEvery: 10_000 });
   const t0 = performance.now();
@@ -104,6 +105,14 @@ export async function buildDb(): Promise<IngestedDb> {
 // ---------------------------------------------------------------------------------------------
 // The raw peer
 
+/** What a city line stored: the subject id of a registration, or the record id of a record line. */
+export function storedKey(it: CityItem, keyring: Keyring): { subject: string } | { record: string } {
+  if (it.source !== null) return { record: recordId(it.source, (it.line as RecordLine).externalId) };
+  const ref = parseSubjectRef((it.line as SubjectLine).subject);
+  if (!ref.ok || ref.value.type !== 'identifier') throw new Error(`bad city subject ${(it.line as SubjectLine).subject}`);
+  return { subject: keyring.subjectId(ref.value.scheme, ref.value.value) };
+}
+
 type Op = { stmt: 'subject' | 'ident' | 'relation' | 'record'; args: unknown[] };
 
 /**
@@ -136,19 +145,17 @@ function rowsOf(path: string, keyring: Keyring, items: readonly CityItem[]): Op[
     const ops: Op[] = [];
     for (let j = i; j < Math.min(items.length, i + BATCH); j++) {
       const it = items[j];
-      if (it.source === null) {
-        const ref = parseSubjectRef((it.line as SubjectLine).subject);
-        if (!ref.ok || ref.value.type !== 'identifier') throw new Error(`bad city subject ${(it.line as SubjectLine).subject}`);
-        const id = keyring.subjectId(ref.value.scheme, ref.value.value);
+      const key = storedKey(it, keyring);
+      if ('subject' in key) {
+        const id = key.subject;
         const s = subjects.get(id);
         if (!s) throw new Error(`subject ${id} is not in the pipeline's database`);
         ops.push({ stmt: 'subject', args: [s.id, s.kind, s.name, s.region, s.created_at] });
         for (const x of idents.get(id) ?? []) ops.push({ stmt: 'ident', args: [x.hash, x.subject_id, x.scheme, x.masked, x.encrypted] });
         for (const x of relations.get(id) ?? []) ops.push({ stmt: 'relation', args: [x.subject_id, x.role, x.person_id, x.since, x.until] });
       } else {
-        const line = it.line as RecordLine;
-        const r = records.get(recordId(it.source, line.externalId));
-        if (!r) throw new Error(`record ${it.source}/${line.externalId} is not in the pipeline's database`);
+        const r = records.get(key.record);
+        if (!r) throw new Error(`record ${key.record} is not in the pipeline's database`);
         ops.push({
           stmt: 'record',
           args: [r.id, r.subject_id, r.source, r.external_id, r.type, r.area, r.occurred_at, r.recorded_at, r.facts, r.catalog_version],

@@ -176,7 +176,7 @@ Examples:
 
   program
     .command('serve')
-    .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs), the web console (/) and the public portal (/public); records imported or catalogs published by other processes reach it within a second')
+    .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs), the web console (/) and the public portal (/public); records imported or catalogs published by other processes reach it within a second (on PostgreSQL at once: LISTEN/NOTIFY wakes it)')
     .option('--port <n>', 'HTTP port', intArg, 8080)
     .option('--host <host>', 'address to listen on', 'localhost')
     .option('--dev', 'enable the dev sign-in (POST /v1/dev/sign-in); never in production', false)

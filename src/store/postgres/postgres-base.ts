@@ -76,11 +76,19 @@ export abstract class PostgresBase {
     this.pool.on('error', () => {});
   }
 
+  /** Statements every connection runs once before its first transaction (outside it, so no rollback undoes them). */
+  protected readonly setupSql: string[] = [];
+  private readonly ready = new WeakSet<Client>();
+
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */
   protected async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
     try {
+      if (!this.ready.has(c)) {
+        for (const sql of this.setupSql) await c.query(sql);
+        this.ready.add(c);
+      }
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');

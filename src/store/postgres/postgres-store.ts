@@ -36,9 +36,8 @@ const PRUNED_HEAD = 'state_changes.pruned_head';
 export class PostgresStore extends PostgresBase implements Store {
   constructor(url: string, opts: { max?: number } = {}) {
     super(url, opts);
-    // Every connection gets the records staging table (a temporary table lives with its session;
-    // made here, outside any transaction, so no rollback takes it away).
-    this.pool.on('connect', (c) => void c.query(STAGE).catch(() => {}));
+    // The records staging table: a temporary table lives as long as its connection.
+    this.setupSql.push(STAGE);
   }
 
   // ---- subjects and records
