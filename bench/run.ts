@@ -2,7 +2,9 @@
  * `npm run bench`: runs every benchmark in sequence, prints each figure next to its peer, and
  * writes BENCHMARKS.md. Environment:
  * - BENCH_SCALE: multiplies every size (default 1; e.g. 0.1 for a quick look);
- * - BENCH_ONLY: comma-separated subset of rules, ingest, rescore, check, http (default: all);
+ * - BENCH_ONLY: comma-separated subset of rules, ingest, rescore, check, http, pgingest, freshness,
+ *   province (default: all); pgingest, freshness and province need PostgreSQL (BENCH_PG_URL, default
+ *   the local server); province also reads BENCH_PROVINCE_SCALE and BENCH_PROVINCE_STORES (bench/province.ts);
  * - BENCH_OUT: where to write the report (default: BENCHMARKS.md at the package root; "-" for none).
  *   A run of a subset keeps the other sections (and their summary rows) of the report it replaces;
  *   every section says when it was measured;
@@ -14,13 +16,16 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/app/paths.js';
 import { benchCheck } from './check.js';
+import { benchFreshness } from './freshness.js';
 import { SCALE, fmtRatio, fmtValue, goalText, log, passed, type BenchResult } from './common.js';
 import { benchHttp } from './http.js';
 import { benchIngest, type IngestedDb } from './ingest.js';
+import { benchPgIngest } from './pg-ingest.js';
+import { benchProvince } from './province.js';
 import { benchRescore } from './rescore.js';
 import { benchRules } from './rules.js';
 
-const ALL = ['rules', 'ingest', 'rescore', 'check', 'http'] as const;
+const ALL = ['rules', 'ingest', 'rescore', 'check', 'http', 'pgingest', 'freshness', 'province'] as const;
 type Key = (typeof ALL)[number];
 
 /** Section titles, which are also how a report's sections are found again. */
@@ -30,6 +35,9 @@ const TITLES: Record<Key, string> = {
   rescore: 'Full rescore',
   check: 'In-process check()',
   http: 'HTTP checks',
+  pgingest: 'PostgreSQL ingest',
+  freshness: 'Gate freshness across processes',
+  province: 'Province-sized run',
 };
 
 function selected(): Set<Key> {
@@ -189,6 +197,9 @@ async function main() {
     (db as IngestedDb | null)?.remove();
   }
   await run('http', benchHttp);
+  await run('pgingest', benchPgIngest);
+  await run('freshness', benchFreshness);
+  await run('province', benchProvince);
 
   const seconds = (performance.now() - t0) / 1000;
   log('\nSummary');

@@ -6,7 +6,7 @@
  * (the outbox keeps one of each).
  */
 import type { Catalog } from '../catalog/types.js';
-import type { CreditRecord, Instant, ListEntry, SubjectState } from '../domain/types.js';
+import type { CreditRecord, ListEntry, SubjectState } from '../domain/types.js';
 import { notice, type NoticeDraft } from './notices.js';
 
 const HOW_TO_OBJECT = 'Object to the record behind this listing with POST /v1/objections, or through the credit authority; it is answered in 3 working days.';

@@ -232,3 +232,60 @@ describe('generateCity', () => {
     }
   });
 });
+
+describe('generateCity with routine records', () => {
+  const small: CityOptions = { persons: 2000, enterprises: 200, seed: 5, now: NOW };
+  const ROUTINE = 6;
+  let plain: CityItem[];
+  let dense: CityItem[];
+  const recordsOf = (items: CityItem[]) => items.filter((i) => !isSubjectLine(i.line)).map((i) => ({ source: i.source as string, line: i.line as RecordLine }));
+  // Types and severities that only the demo's own draws produce: the ones lists and grade caps hang on.
+  const weighty = (items: CityItem[]) => {
+    const n = new Map<string, number>();
+    for (const { line } of recordsOf(items)) {
+      if (['traffic.violation', 'civic.volunteer-service', 'civic.blood-donation'].includes(line.type) && line.facts.offence !== 'drunk-driving') continue;
+      if (line.type === 'admin.penalty' && line.facts.severity === 'minor') continue;
+      const k = line.type === 'traffic.violation' ? 'drunk-driving' : line.type === 'admin.penalty' ? `penalty:${String(line.facts.severity)}` : line.type;
+      n.set(k, (n.get(k) ?? 0) + 1);
+    }
+    return Object.fromEntries([...n].sort());
+  };
+
+  beforeAll(() => {
+    plain = [...generateCity(small)];
+    dense = [...generateCity({ ...small, routine: ROUTINE })];
+  });
+
+  it('is the demo city when the option is 0, and refuses a negative or non-finite mean', () => {
+    expect([...generateCity({ ...small, routine: 0 })]).toEqual(plain);
+    expect(() => citySize({ ...small, routine: -1 })).toThrow(RangeError);
+    expect(() => citySize({ ...small, routine: Number.NaN })).toThrow(RangeError);
+    expect([...generateCity({ ...small, routine: ROUTINE })]).toEqual(dense);
+  });
+
+  it('adds about `routine` records per subject, and registers the same subjects', () => {
+    const subjectsOf = (items: CityItem[]) => items.filter((i) => isSubjectLine(i.line)).map((i) => i.line);
+    expect(subjectsOf(dense)).toEqual(subjectsOf(plain));
+    const subjects = citySize(small);
+    const n = subjects.persons + subjects.enterprises + subjects.institutions + subjects.governments;
+    const added = recordsOf(dense).length - recordsOf(plain).length;
+    expect(added / n).toBeGreaterThan(ROUTINE * 0.95);
+    expect(added / n).toBeLessThan(ROUTINE * 1.05);
+  });
+
+  it('adds only catalogued, valid, dated records that list no one: the weighty records are the same', () => {
+    const kindOf = new Map(dense.filter((i) => isSubjectLine(i.line)).map((i) => [(i.line as SubjectLine).subject, (i.line as SubjectLine).subjectKind as SubjectKind]));
+    const ids = new Set<string>();
+    for (const { source, line } of recordsOf(dense)) {
+      expect(typeErrors(line)).toEqual([]);
+      expect(SPEC[line.type].kinds).toContain(kindOf.get(line.subject));
+      expect(source).toBe(SOURCE_BY_PREFIX[line.type.split('.')[0]]);
+      expect(ids.has(`${source}|${line.externalId}`)).toBe(false);
+      ids.add(`${source}|${line.externalId}`);
+      const at = Date.parse(line.occurredAt);
+      expect(at).toBeLessThan(NOW);
+      expect(at).toBeGreaterThan(NOW - 3.5 * 365.25 * 86_400_000);
+    }
+    expect(weighty(dense)).toEqual(weighty(plain));
+  });
+});

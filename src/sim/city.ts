@@ -14,6 +14,7 @@ import type { Ctx, Draft } from './records-common.js';
 import { Numbering, clockAt, sourceOf } from './records-common.js';
 import { enterpriseRecords, publicBodyRecords } from './records-org.js';
 import { personRecords } from './records-person.js';
+import { organisationRoutine, personRoutine } from './records-routine.js';
 import { REGIONS } from './regions.js';
 import { Rng, STREAM, Weighted } from './rng.js';
 
@@ -31,6 +32,13 @@ export interface CityOptions {
   institutions?: number;
   /** Government organs; default max(3, round(enterprises / 20)). */
   governments?: number;
+  /**
+   * Mean number of extra everyday records per subject over the three years (default 0: the demo
+   * city): traffic tickets, volunteering and blood donations for persons, minor administrative
+   * penalties for organisations, none of which lists anyone (see `ROUTINE_MIX`). Drawn from
+   * streams of their own, so the rest of the city's records are the same with or without them.
+   */
+  routine?: number;
 }
 
 /** One line of the city, with the source that sends it (`null` for subject registrations). */
@@ -53,6 +61,10 @@ export function citySize(opts: CityOptions): { persons: number; enterprises: num
   const governments = count('governments', opts.governments ?? Math.max(3, Math.round(enterprises / 20)));
   if (!Number.isSafeInteger(opts.seed)) throw new RangeError(`city option seed must be an integer, got ${String(opts.seed)}`);
   if (!Number.isFinite(opts.now)) throw new RangeError(`city option now must be epoch milliseconds, got ${String(opts.now)}`);
+  const routine = opts.routine ?? 0;
+  if (typeof routine !== 'number' || !Number.isFinite(routine) || routine < 0) {
+    throw new RangeError(`city option routine must be a non-negative number, got ${String(opts.routine)}`);
+  }
   // Every organisation needs a legal representative, and those are drawn from the residents.
   if (persons === 0 && enterprises + institutions + governments > 0) {
     throw new RangeError('a city with organisations needs at least one person to act as legal representative');
@@ -88,15 +100,19 @@ export function* generateCity(opts: CityOptions): Generator<CityItem> {
   yield* registerOrganisations(seed, size, window, persons, orgs);
 
   const ctx: Ctx = { clock: clockAt(now), num: new Numbering() };
+  const routine = opts.routine ?? 0;
   for (let i = 0; i < persons.length; i++) {
     const rng = new Rng(seed, STREAM.personRecords, i);
-    const drafts = personRecords(rng, ctx, REGIONS[unpackPerson(persons[i]).regionIndex]);
+    const region = REGIONS[unpackPerson(persons[i]).regionIndex];
+    const drafts = personRecords(rng, ctx, region);
+    if (routine > 0) drafts.push(...personRoutine(new Rng(seed, STREAM.personRoutine, i), ctx, region, routine));
     if (drafts.length > 0) yield* emit(ctx, `cn-rid:${ridOf(persons[i], window)}`, drafts);
   }
   for (let j = 0; j < orgs.codes.length; j++) {
     const rng = new Rng(seed, STREAM.organisationRecords, j);
     const region = REGIONS[orgs.regions[j]];
     const drafts = orgs.kinds[j] === 'enterprise' ? enterpriseRecords(rng, ctx, region) : publicBodyRecords(rng, ctx, region);
+    if (routine > 0) drafts.push(...organisationRoutine(new Rng(seed, STREAM.organisationRoutine, j), ctx, region, routine));
     if (drafts.length > 0) yield* emit(ctx, `cn-uscc:${orgs.codes[j]}`, drafts);
   }
 }

@@ -3,3 +3,4 @@ export { citySize, generateCity, type CityItem, type CityOptions } from './city.
 export { REGIONS, regionName, type Region } from './regions.js';
 export { PERSON_RATES } from './records-person.js';
 export { ENTERPRISE_RATES, PUBLIC_BODY_RATES } from './records-org.js';
+export { ROUTINE_MIX } from './records-routine.js';

@@ -15,6 +15,8 @@ export const STREAM = {
   personRecords: 2,
   organisation: 3,
   organisationRecords: 4,
+  personRoutine: 5,
+  organisationRoutine: 6,
 } as const;
 
 // murmur3's 32-bit finaliser: a cheap bijective avalanche, good enough to decorrelate seeds.
@@ -73,6 +75,26 @@ export class Rng {
     if (to <= from) return from;
     const t = from + Math.floor(this.float() * (to - from));
     return t - (((t % 1000) + 1000) % 1000);
+  }
+
+  /** A Poisson-distributed count with the given mean (≥ 0), by inversion in chunks of at most 30. */
+  poisson(mean: number): number {
+    let n = 0;
+    for (let left = mean; left > 0; left -= 30) {
+      // Inversion: exp(-30) is far from underflow, and a chunk costs about its mean in draws.
+      const m = Math.min(left, 30);
+      let p = Math.exp(-m);
+      let cdf = p;
+      let k = 0;
+      const u = this.float();
+      while (u > cdf && k < 1000) {
+        k++;
+        p *= m / k;
+        cdf += p;
+      }
+      n += k;
+    }
+    return n;
   }
 
   /** Log-uniform amount in [min, max], rounded to fen: debts and fines spread over orders of magnitude. */

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/api/server.js';
 import { WorkingCalendar, type CalendarDoc } from '../../src/process/calendar.js';
-import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
+import { clockedScenario, type Fixture } from '../api/fixture.js';
 
 const cal = (() => {
   const r = WorkingCalendar.compile(parse(readFileSync(join(import.meta.dirname, '..', '..', 'calendars', 'cn-mainland.yaml'), 'utf8')) as CalendarDoc);

@@ -8,7 +8,7 @@ import Type, { type Static } from 'typebox';
 import { catalogByRef, decideAt } from '../../app/queries.js';
 import type { AppliedMeasure, CheckResult } from '../../domain/types.js';
 import { ApiError, ProblemSchema } from '../errors.js';
-import { AppliedMeasureSchema, CheckResultSchema, Decision, InstantString, Purpose, SubjectRefString } from '../schemas.js';
+import { CheckResultSchema, InstantString, Purpose, SubjectRefString } from '../schemas.js';
 import { instantParam, iso, noIdNumber, principal, requireAction, resolveRef, type Service } from '../service.js';
 import { batchRoutes, expandBatch } from './check-batch.js';
 import { newReceipt } from '../receipts.js';

@@ -9,7 +9,10 @@
  * state change feed (its sequence numbers are then handed out in commit order, so a reader that
  * has seen number n has seen everything before it).
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { Instant, StatusChange } from '../../domain/types.js';
 import type { ApiKeyRow, AuditQuery, CaseEffects, CaseQuery, CaseRow, CatalogVersionRow, NoticeRow } from '../port.js';
@@ -54,6 +57,24 @@ export function parseUrl(url: string): { connectionString: string; schema: strin
   return { connectionString: u.toString(), schema };
 }
 
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped; `\N` is NULL. */
+export function copyText(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
+  return String(v).replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
+}
+
+/**
+ * COPYs rows into a table: the fastest way in for rows that cannot conflict. A row that does
+ * (another process stored it meanwhile) fails the statement with a unique violation; `tx` callers
+ * that COPY retry then (see `PostgresStore.ingest`).
+ */
+export async function copyRows(c: Client, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const text = rows.map((r) => r.map(copyText).join('\t') + '\n').join('');
+  await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
 export abstract class PostgresBase {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
@@ -76,19 +97,11 @@ export abstract class PostgresBase {
     this.pool.on('error', () => {});
   }
 
-  /** Statements every connection runs once before its first transaction (outside it, so no rollback undoes them). */
-  protected readonly setupSql: string[] = [];
-  private readonly ready = new WeakSet<Client>();
-
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */
   protected async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      if (!this.ready.has(c)) {
-        for (const sql of this.setupSql) await c.query(sql);
-        this.ready.add(c);
-      }
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');

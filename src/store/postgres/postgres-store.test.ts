@@ -98,6 +98,21 @@ describe('PostgresStore specifics', () => {
     expect(verifyChain(entries).ok).toBe(true);
   });
 
+  it('two processes registering the same new subject at once both succeed: the one that loses the race runs again', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    await a.migrate();
+    const b = track(new PostgresStore(url));
+    const s = { id: 's_00000000000000000000beef', kind: 'person' as const, name: 'Li Si', region: '370100', createdAt: T, identifiers: [{ scheme: 'cn-rid', hash: 'c'.repeat(64), masked: '370102********0013' }] };
+    const rec = (i: number) => ({ id: `r_${String(i).padStart(24, '0')}`, source: 'pboc-crc', externalId: `race-${i}`, type: 'finance.loan-arrears', area: 'commercial' as const, subjectId: s.id, occurredAt: T, recordedAt: T, facts: { i }, catalogVersion: '1', statuses: [] });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).ingest({ subjects: [s], relations: [], records: [rec(i)], audit: () => null, notices: (ins) => ins.map((r) => ({ id: `n_${r.id}`, subjectId: r.subjectId, kind: 'record.added', createdAt: T, payload: {}, status: 'pending' as const, attempts: 0, nextAttemptAt: T, lastError: null, deliveredAt: null })) })));
+    expect(results.every((r) => r.inserted.length === 1)).toBe(true);
+    expect((await a.pool.query('SELECT COUNT(*)::int AS n FROM subjects')).rows[0].n).toBe(1);
+    expect((await a.pool.query('SELECT COUNT(*)::int AS n FROM subject_identifiers')).rows[0].n).toBe(1);
+    expect((await a.recordsOf([s.id])).get(s.id)).toHaveLength(12);
+    expect(await a.listNotices({ subjectId: s.id, limit: 100 })).toHaveLength(12);
+  });
+
   it('LISTEN wakes a watcher when another connection saves states', async () => {
     const url = fresh();
     const a = track(new PostgresStore(url));

@@ -7,42 +7,37 @@
  * `saveStates` notifies `xy_state_changes` on commit: `watchStateChanges` lets an API process
  * follow the change feed as soon as another process writes to it.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import canonicalize from 'canonicalize';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { EntryQuery, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary, SubjectBasic } from '../port.js';
-import { APPEND_LOCK, PostgresBase, STATE_CHANNEL, type Client, type Row } from './postgres-base.js';
+import { APPEND_LOCK, PostgresBase, STATE_CHANNEL, copyRows, type Client, type Row } from './postgres-base.js';
 import { entryFrom, recordFrom, relationFrom, statusFrom, subjectFrom } from '../rows.js';
 
-/** A value in COPY's text format: backslash, tab, newline and carriage return escaped; `\N` is NULL. */
-function copyText(v: string | number | null): string {
-  if (v === null) return '\\N';
-  if (typeof v === 'number') return String(v);
-  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
 
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS xy_stage_records (
-  ord INTEGER, id TEXT, subject_id TEXT, source TEXT, external_id TEXT, type TEXT, area TEXT,
-  occurred_at BIGINT, recorded_at BIGINT, facts TEXT, catalog_version TEXT
-) ON COMMIT DELETE ROWS`;
 
 /** Meta key: the highest feed number pruned, which stays the head while the feed is empty. */
 const PRUNED_HEAD = 'state_changes.pruned_head';
 
 export class PostgresStore extends PostgresBase implements Store {
-  constructor(url: string, opts: { max?: number } = {}) {
-    super(url, opts);
-    // The records staging table: a temporary table lives as long as its connection.
-    this.setupSql.push(STAGE);
-  }
 
   // ---- subjects and records
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
+    // New rows go in by COPY, which cannot skip a row another process stored since this batch
+    // looked: that fails the transaction with a unique violation, and the batch runs again, now
+    // seeing the other process's rows (three tries).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ingestOnce(batch);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private ingestOnce(batch: IngestBatch): Promise<IngestResult> {
     return this.tx(async (c) => {
       const dirty: [string, Instant][] = [];
       const changed = new Set<string>();
@@ -100,19 +95,10 @@ export class PostgresStore extends PostgresBase implements Store {
       if (inserts.length) {
         // The values a later line of this batch gave (a registration after a reference) win.
         const fin = inserts.map((s) => ({ ...s, ...cur.get(s.id)! }));
-        await c.query(
-          `INSERT INTO subjects (subject_id, kind, name, region, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-           ON CONFLICT (subject_id) DO NOTHING`,
-          [fin.map((s) => s.id), fin.map((s) => s.kind), fin.map((s) => s.name), fin.map((s) => s.region), fin.map((s) => s.createdAt)],
-        );
-        const idents = inserts.flatMap((s) => s.identifiers.map((i) => ({ ...i, subjectId: s.id })));
-        if (idents.length) {
-          await c.query(
-            `INSERT INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-             ON CONFLICT (hash) DO NOTHING`,
-            [idents.map((i) => i.hash), idents.map((i) => i.subjectId), idents.map((i) => i.scheme), idents.map((i) => i.masked), idents.map((i) => i.encrypted ?? null)],
-          );
-        }
+        // New as of the read above; one that another process stores meanwhile fails the COPY, and the batch is retried.
+        await copyRows(c, 'subjects', ['subject_id', 'kind', 'name', 'region', 'created_at'], fin.map((s) => [s.id, s.kind, s.name, s.region, s.createdAt]));
+        // Identifiers are written with their subject (their hash is its id), and only then.
+        await copyRows(c, 'subject_identifiers', ['hash', 'subject_id', 'scheme', 'masked', 'encrypted'], inserts.flatMap((s) => s.identifiers.map((i) => [i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null])));
       }
       const updates = [...cur.entries()].filter(([, v]) => v.touched && !v.isNew);
       if (updates.length) {
@@ -171,40 +157,43 @@ export class PostgresStore extends PostgresBase implements Store {
         }
       }
 
-      // Records: COPY into the staging table, then claim their keys; only claimed ones are stored.
+      // Records: claim their (source, externalId) keys first; only claimed ones are copied in.
       const inserted: CreditRecord[] = [];
       const conflicts: number[] = [];
       let duplicates = 0;
       if (batch.records.length) {
-        await this.stageRecords(c, batch.records);
+        // The first of repeats inside the batch makes the claim (ON CONFLICT cannot see rows of its own statement twice).
+        const firstAt = new Map<string, number>();
+        for (const [i, rec] of batch.records.entries()) {
+          const k = `${rec.source}\u0000${rec.externalId}`;
+          if (!firstAt.has(k)) firstAt.set(k, i);
+        }
+        const cands = [...firstAt.values()].map((i) => batch.records[i]);
         const claimed = new Set(
           (
             await c.query(
-              `INSERT INTO record_keys (source, external_id, record_id, subject_id)
-               SELECT DISTINCT ON (source, external_id) source, external_id, id, subject_id FROM xy_stage_records ORDER BY source, external_id, ord
+              `INSERT INTO record_keys (source, external_id, record_id, subject_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                ON CONFLICT DO NOTHING RETURNING source, external_id`,
+              [cands.map((r) => r.source), cands.map((r) => r.externalId), cands.map((r) => r.id), cands.map((r) => r.subjectId)],
             )
           ).rows.map((r: Row) => `${r.source}\u0000${r.external_id}`),
         );
         const first = new Map<string, CreditRecord>();
-        const storedOrds: number[] = [];
         const later: number[] = [];
         for (const [i, rec] of batch.records.entries()) {
           const k = `${rec.source}\u0000${rec.externalId}`;
-          if (claimed.has(k) && !first.has(k)) {
+          if (claimed.has(k) && firstAt.get(k) === i) {
             first.set(k, rec);
-            storedOrds.push(i);
             inserted.push(rec);
             dirty.push([rec.subjectId, rec.recordedAt]);
           } else later.push(i);
         }
-        if (storedOrds.length) {
-          await c.query(
-            `INSERT INTO records (subject_id, id, source, external_id, type, area, occurred_at, recorded_at, facts, catalog_version)
-             SELECT subject_id, id, source, external_id, type, area, occurred_at, recorded_at, facts, catalog_version FROM xy_stage_records WHERE ord = ANY($1::int[])`,
-            [storedOrds],
-          );
-        }
+        await copyRows(
+          c,
+          'records',
+          ['subject_id', 'id', 'source', 'external_id', 'type', 'area', 'occurred_at', 'recorded_at', 'facts', 'catalog_version'],
+          inserted.map((r) => [r.subjectId, r.id, r.source, r.externalId, r.type, r.area, r.occurredAt, r.recordedAt, JSON.stringify(r.facts), r.catalogVersion]),
+        );
         if (later.length) {
           // Resent records: the same content is a duplicate, different content a conflict.
           const recs = later.map((i) => batch.records[i]);
@@ -233,21 +222,14 @@ export class PostgresStore extends PostgresBase implements Store {
       }
       await this.markDirtyTx(c, dirty);
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
-      if (batch.notices && inserted.length) await this.addNoticesTx(c, batch.notices(inserted));
+      // Notices of records stored just now are new (their ids derive from the records'), so COPY them.
+      if (batch.notices && inserted.length) {
+        await copyRows(c, 'notices', ['id', 'subject_id', 'kind', 'created_at', 'payload', 'status', 'attempts', 'next_attempt_at', 'last_error', 'delivered_at'],
+          batch.notices(inserted).map((n) => [n.id, n.subjectId, n.kind, n.createdAt, JSON.stringify(n.payload), n.status, n.attempts, n.nextAttemptAt, n.lastError, n.deliveredAt]));
+      }
       if (audit) await this.appendAuditTx(c, [audit]);
       return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
     });
-  }
-
-  /** Copies the batch's records into this connection's staging table (emptied at commit). */
-  private async stageRecords(c: Client, records: CreditRecord[]): Promise<void> {
-    const lines: string[] = [];
-    for (const [i, r] of records.entries()) {
-      lines.push(
-        [i, r.id, r.subjectId, r.source, r.externalId, r.type, r.area, r.occurredAt, r.recordedAt, JSON.stringify(r.facts), r.catalogVersion].map(copyText).join('\t') + '\n',
-      );
-    }
-    await pipeline(Readable.from([lines.join('')]), c.query(copyFrom('COPY xy_stage_records FROM STDIN')));
   }
 
   private async identifiersOf(ids: string[]): Promise<Map<string, Row[]>> {
