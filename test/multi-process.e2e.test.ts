@@ -85,6 +85,8 @@ describe('two API processes on one PostgreSQL database', () => {
     expect(await check(a, person)).toBe('allow');
     expect(await check(b, person)).toBe('allow');
 
+    const health = async (base: string) => (await (await fetch(`${base}/healthz`)).json()) as { feed: { position: number; syncedAt: string } };
+    const before = await health(b);
     const occurredAt = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
     const sent = await post(a, '/v1/records', 'source', { externalId: `mp-${schema}`, type: 'court.dishonest-debtor-decision', subject: person, occurredAt, facts: { caseNo: 'MP-1', court: 'Court', ground: 'evades' } });
     expect(sent.status).toBe(201);
@@ -96,6 +98,10 @@ describe('two API processes on one PostgreSQL database', () => {
     const delay = Date.now() - t0;
     const denied = await post(b, '/v1/checks', 'checker', { subject: person, action: AIR });
     expect(denied.body.measures).toEqual(expect.arrayContaining([expect.objectContaining({ list: 'spc-dishonest-debtors', effect: 'deny' })]));
+    // B's health says how far it has followed the feed, and when.
+    const after = await health(b);
+    expect(after.feed.position).toBeGreaterThan(before.feed.position);
+    expect(Date.parse(after.feed.syncedAt)).toBeGreaterThanOrEqual(t0 - 1000);
     // Another person stays allowed on both.
     expect(await check(b, clean[1])).toBe('allow');
     console.log(`listing via A enforced by B after ${delay} ms`);

@@ -167,6 +167,12 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     // A client error Fastify raised that has no code of ours yet: still a client error, said plainly.
     return sendProblem(req, reply, 'XY_ERR_VALIDATION', err.message, { field: '/' });
   }
+  if (isStoreUnreachable(err)) {
+    // PostgreSQL down, restarting or failing over: the write changed nothing; retry shortly.
+    req.log.warn({ err }, 'the database is unreachable');
+    reply.header('retry-after', '1');
+    return sendProblem(req, reply, 'XY_ERR_UNAVAILABLE', 'the database cannot be reached now; nothing was changed; retry in a moment');
+  }
   if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_BUSY_SNAPSHOT' || err.code === 'SQLITE_LOCKED') {
     // Another process held the database past the busy timeout: worth retrying, not a bug.
     reply.header('retry-after', '1');
@@ -184,3 +190,14 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
 export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
   errorHandler(err, req, reply);
 };
+
+/**
+ * The database cannot be reached (refused, reset, timed out, shutting down, failing over): network
+ * errnos, PostgreSQL's connection-exception (08) and operator-intervention (57P) SQLSTATEs and
+ * too-many-connections, and node-postgres's code-less connection errors.
+ */
+export function isStoreUnreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (/^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|NOTFOUND|HOSTUNREACH|NETUNREACH|AI_AGAIN)$/.test(code) || /^(08...|57P0[1-4]|53300)$/.test(code))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|the database system is (shutting down|starting up)/i.test((err as Error | null)?.message ?? '');
+}

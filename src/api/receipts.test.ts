@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
 import type { Store } from '../store/port.js';
-import { ReceiptLog } from './receipts.js';
+import { ReceiptLog, isStorageError } from './receipts.js';
 
 /** Just enough of a store to watch what the log writes, and to fail on demand. */
 function fakeStore() {
@@ -89,5 +89,16 @@ describe('ReceiptLog', () => {
     expect(log.peek('rc_1')).toBeDefined();
     await log.close();
     expect(s.written.flat().map((e) => (e.data as { receipt: string }).receipt)).toEqual(['rc_1', 'rc_2']);
+  });
+
+  it('keeps receipts waiting, never sets them aside, while PostgreSQL is unreachable or its connection drops', () => {
+    expect(isStorageError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isStorageError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isStorageError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isStorageError(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isStorageError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    // An entry the store cannot take is not a storage failure.
+    expect(isStorageError(new TypeError('Do not know how to serialize a BigInt'))).toBe(false);
+    expect(isStorageError(Object.assign(new Error('bad'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(false);
   });
 });

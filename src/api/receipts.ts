@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntryInput } from '../audit/index.js';
 import type { Store } from '../store/port.js';
+import { isStoreUnreachable } from './errors.js';
 
 export interface ReceiptLogOptions {
   /** Where batches are written (default: the store's `appendAudit` on this thread). */
@@ -141,10 +142,15 @@ export class ReceiptLog {
   }
 }
 
-/** A failure of the store itself (busy, I/O, full), worth retrying, as opposed to an entry it cannot take. */
-function isStorageError(err: unknown): boolean {
+/**
+ * A failure of the store itself (busy, I/O, full, unreachable), worth retrying, as opposed to an
+ * entry it cannot take. A PostgreSQL server that is down or failing over must keep receipts
+ * waiting, never set them aside.
+ */
+export function isStorageError(err: unknown): boolean {
+  if (isStoreUnreachable(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
-  // SQLite's codes, I/O errnos, and PostgreSQL SQLSTATEs; not Node's ERR_* (bugs, not the disk).
+  // SQLite's codes, I/O errnos, and PostgreSQL SQLSTATEs; not Node's ERR_* (bugs, not the store).
   return typeof code === 'string' && (code.startsWith('SQLITE_') || /^E(IO|NOSPC|BUSY|AGAIN|ACCES|ROFS|MFILE|NFILE)$/.test(code) || /^[0-9A-Z]{5}$/.test(code));
 }
 

@@ -119,6 +119,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   // The feed position is read before the gate is built, so a change made meanwhile is replayed, not lost.
   let feedSeq = await o.ctx.store.stateChangeHead();
+  /** When this process last read the change feed to its end (wall clock): how current its gate is. */
+  let syncedAt = Date.now();
   const feed = await GateFeed.load(o.ctx.store, o.ctx.catalog);
   const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath, (entries) => o.ctx.store.appendAudit(entries)) : null;
   const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, ...(sink ? { sink: sink.append } : {}), onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
@@ -217,8 +219,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   app.get('/v1/openapi.json', { config: { access: ['public'] }, schema: { hide: true } }, async () => app.swagger());
   app.get(
     '/healthz',
-    { config: { access: ['public'] }, schema: { tags: ['service'], summary: 'Liveness and what the gate holds', response: { 200: Type.Object({ status: Type.String(), catalog: Type.String(), gate: Type.Object({ subjects: Type.Integer(), withEntries: Type.Integer(), entries: Type.Integer() }), pendingReceipts: Type.Integer() }) } } },
-    async () => ({ status: 'ok', catalog: `${svc.ctx.catalog.id}@${svc.ctx.catalog.version}`, gate: svc.feed.gate.stats(), pendingReceipts: svc.receipts.size }),
+    { config: { access: ['public'] }, schema: { tags: ['service'], summary: 'Liveness and what the gate holds', response: { 200: Type.Object({ status: Type.String(), catalog: Type.String(), gate: Type.Object({ subjects: Type.Integer(), withEntries: Type.Integer(), entries: Type.Integer() }), feed: Type.Object({ position: Type.Integer({ description: 'the change-feed position this process has applied' }), syncedAt: Type.String({ format: 'date-time', description: 'when it last read the feed to its end: a process cut off from the database falls behind here' }) }), pendingReceipts: Type.Integer() }) } } },
+    async () => ({ status: 'ok', catalog: `${svc.ctx.catalog.id}@${svc.ctx.catalog.version}`, gate: svc.feed.gate.stats(), feed: { position: feedSeq, syncedAt: new Date(syncedAt).toISOString() }, pendingReceipts: svc.receipts.size }),
   );
 
   await app.register(checkRoutes(svc));
@@ -289,6 +291,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       await svc.feed.refresh(svc.ctx.store, ch.subjectIds);
       feedSeq = ch.seq;
     }
+    syncedAt = Date.now();
   });
   // A store that can notify (PostgreSQL LISTEN/NOTIFY) wakes the sync loop as soon as another
   // process commits a change, so the gate is current within milliseconds, not `syncEveryMs`.
