@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { freePort } from '../src/app/free-port.js';
 import { packageRoot } from '../src/app/paths.js';
 import { figure, fmtInt, log, median, printFigure, scaled, type BenchResult } from './common.js';
 import { BENCH_PG_URL, benchSchema } from './pg-ingest.js';
@@ -35,8 +36,8 @@ function cli(args: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`xinyong ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-function serve(dbArgs: string[], cwd: string, children: ChildProcess[]): Promise<string> {
-  const port = 21_000 + Math.floor(Math.random() * 20_000);
+async function serve(dbArgs: string[], cwd: string, children: ChildProcess[]): Promise<string> {
+  const port = await freePort();
   const child = spawn(process.execPath, [BIN, ...dbArgs, 'serve', '--port', String(port), '--log-level', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {

@@ -16,12 +16,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from 'redis';
 import { openContext } from '../src/app/context.js';
+import { freePort } from '../src/app/free-port.js';
 import { packageRoot } from '../src/app/paths.js';
 import { gateFromStore } from './check.js';
 import { SEED, figure, fmtInt, log, mulberry32, printFigure, scaled, share, tempDir, type BenchResult, type Figure } from './common.js';
@@ -216,18 +216,6 @@ function cli(args: string[]): string {
     const err = e as { stderr?: string; stdout?: string; message: string };
     throw new Error(`xinyong ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Spawns `node <args>` (given a free port through `args(port)`) and waits until it answers GET /healthz with 200. */

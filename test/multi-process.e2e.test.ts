@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/app/free-port.js';
 import { dropSchemas, freshPgUrl, requirePostgres, TEST_PG_URL } from '../src/store/postgres/test-db.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -30,8 +31,8 @@ function cli(...args: string[]) {
 }
 
 /** Starts `xinyong serve` on a free port and resolves with its base URL once it listens. */
-function serve(): Promise<string> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+async function serve(): Promise<string> {
+  const port = await freePort();
   const child = spawn(process.execPath, [BIN, '--db', DB, '--key-file', KEY, 'serve', '--port', String(port), '--log-level', 'warn'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {

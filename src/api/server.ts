@@ -256,7 +256,10 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
         .catch((err) => app.log.error({ err }, `${what} failed`))
         .finally(() => {
           running = false;
-          if (again) (again = false), run();
+          if (again) {
+            again = false;
+            run();
+          }
         });
     };
     if (ms <= 0) return () => {};
