@@ -2,6 +2,7 @@
  * Rows as both adapters read them (snake_case columns, JSON kept as text, instants as epoch-ms
  * numbers) turned into the port's types. One place, so that SQLite and PostgreSQL cannot drift.
  */
+import canonicalize from 'canonicalize';
 import type { AuditEntry } from '../audit/index.js';
 import type { CreditRecord, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
 import type { ApiKeyRow, CaseRow, CatalogVersionRow, KeyRole, NoticeRow } from './port.js';
@@ -134,4 +135,13 @@ export function noticeFrom(r: Row): NoticeRow {
     lastError: orNull<string>(r.last_error),
     deliveredAt: orNull<number>(r.delivered_at),
   };
+}
+
+/** The content a resent record is compared on (facts canonically): the same is a duplicate, else a conflict. */
+export type RecordContent = Pick<CreditRecord, 'type' | 'subjectId' | 'occurredAt' | 'facts'>;
+
+/** Whether a stored record (a row's `type`, `subject_id`, `occurred_at`, `facts` text, or a record) says the same as a resent one. */
+export function sameRecordContent(stored: Row | RecordContent, rec: CreditRecord): boolean {
+  const s: RecordContent = 'subject_id' in stored ? { type: stored.type as string, subjectId: stored.subject_id as string, occurredAt: stored.occurred_at as number, facts: JSON.parse(stored.facts as string) } : (stored as RecordContent);
+  return s.type === rec.type && s.subjectId === rec.subjectId && s.occurredAt === rec.occurredAt && canonicalize(s.facts) === canonicalize(rec.facts);
 }

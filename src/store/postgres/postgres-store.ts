@@ -2,18 +2,17 @@
  * The PostgreSQL adapter (node-postgres): the Store port for a database shared by many processes,
  * laid out to be distributed with Citus by subject (migrations.ts, docs/scale.md).
  *
- * Every write method is one transaction. Writes are set-based (arrays through `unnest`, records
- * through COPY into a staging table), so a batch costs a handful of round trips, not one per row.
+ * Every write method is one transaction. Writes are set-based (new rows by COPY, upserts through
+ * `unnest` arrays), so a batch costs a handful of round trips, not one per row.
  * `saveStates` notifies `xy_state_changes` on commit: `watchStateChanges` lets an API process
  * follow the change feed as soon as another process writes to it.
  */
-import canonicalize from 'canonicalize';
 import pg from 'pg';
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { EntryQuery, IngestBatch, IngestResult, SaveStates, Store, StoredState, StoreSummary, SubjectBasic } from '../port.js';
 import { APPEND_LOCK, PostgresBase, STATE_CHANNEL, copyRows, type Client, type Row } from './postgres-base.js';
-import { entryFrom, recordFrom, relationFrom, statusFrom, subjectFrom } from '../rows.js';
+import { entryFrom, recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 
 
 
@@ -210,12 +209,9 @@ export class PostgresStore extends PostgresBase implements Store {
           for (const i of later) {
             const rec = batch.records[i];
             const k = `${rec.source}\u0000${rec.externalId}`;
-            const earlier = first.get(k);
-            const row = stored.get(k);
-            const same = earlier
-              ? earlier.type === rec.type && earlier.subjectId === rec.subjectId && earlier.occurredAt === rec.occurredAt && canonicalize(earlier.facts) === canonicalize(rec.facts)
-              : row !== undefined && row.type === rec.type && row.subject_id === rec.subjectId && row.occurred_at === rec.occurredAt && canonicalize(JSON.parse(row.facts)) === canonicalize(rec.facts);
-            if (same) duplicates++;
+            // An earlier copy in this batch, or the record stored before it.
+            const was = first.get(k) ?? stored.get(k);
+            if (was !== undefined && sameRecordContent(was, rec)) duplicates++;
             else conflicts.push(i);
           }
         }

@@ -6,23 +6,12 @@
  * holds subjects, records and derived state; the connection, audit chain, catalog versions and
  * keys are in sqlite-base.ts, cases and notices in sqlite-cases.ts, the summary in sqlite-stats.ts.
  */
-import canonicalize from 'canonicalize';
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { EntryQuery, SubjectBasic, IngestBatch, IngestResult, SaveStates, Store, StoredState } from '../port.js';
 import { DIRTY_SQL, IN_JSON, type Row } from './sqlite-base.js';
 import { SqliteStats } from './sqlite-stats.js';
-import { entryFrom, recordFrom, relationFrom, statusFrom, subjectFrom } from '../rows.js';
-
-/** Whether a stored record row says the same as a resent record (facts compared canonically). */
-function sameRecordContent(row: Row, rec: CreditRecord): boolean {
-  return (
-    row.type === rec.type &&
-    row.subject_id === rec.subjectId &&
-    row.occurred_at === rec.occurredAt &&
-    canonicalize(JSON.parse(row.facts as string)) === canonicalize(rec.facts)
-  );
-}
+import { entryFrom, recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 
 export class SqliteStore extends SqliteStats implements Store {
   async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
