@@ -114,7 +114,9 @@ export async function benchFreshness(): Promise<BenchResult> {
   const db = await benchSchema('fresh');
   const pgArgs = ['--db', db.url, '--key-file', join(pgDir, 'shared.key')];
   const liteArgs = ['--db', join(liteDir, 'city.db')];
-  const unlistedSql = (s: string) => `SELECT subject_id AS id FROM ${s}subjects x WHERE kind = 'person' AND NOT EXISTS (SELECT 1 FROM ${s}list_entries e WHERE e.subject_id = x.subject_id) ORDER BY 1 LIMIT 400`;
+  /** Persons no list reaches; `key` is the subjects table's id column (`subject_id` on PostgreSQL, `id` on SQLite). */
+  const unlistedSql = (schema: string, key: string) =>
+    `SELECT ${key} AS id FROM ${schema}subjects x WHERE kind = 'person' AND NOT EXISTS (SELECT 1 FROM ${schema}list_entries e WHERE e.subject_id = x.${key}) ORDER BY 1 LIMIT 400`;
   let pgPair: Pair | null = null;
   let litePair: Pair | null = null;
   try {
@@ -122,7 +124,7 @@ export async function benchFreshness(): Promise<BenchResult> {
     pgPair = await pair(pgArgs, pgDir, async () => {
       const c = new pg.Client({ connectionString: BENCH_PG_URL });
       await c.connect();
-      const rows = (await c.query(unlistedSql(`${db.schema}.`))).rows.map((r) => r.id as string);
+      const rows = (await c.query(unlistedSql(`${db.schema}.`, 'subject_id'))).rows.map((r) => r.id as string);
       await c.end();
       return rows;
     });
@@ -132,7 +134,7 @@ export async function benchFreshness(): Promise<BenchResult> {
     pgPair = null;
     litePair = await pair(liteArgs, liteDir, async () => {
       const d = new Database(join(liteDir, 'city.db'), { readonly: true });
-      const rows = (d.prepare(unlistedSql('').replace(/subject_id AS id FROM subjects x/, 'id FROM subjects x').replace('e.subject_id = x.subject_id', 'e.subject_id = x.id')).all() as { id: string }[]).map((r) => r.id);
+      const rows = (d.prepare(unlistedSql('', 'id')).all() as { id: string }[]).map((r) => r.id);
       d.close();
       return rows;
     });
