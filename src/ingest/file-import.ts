@@ -149,40 +149,52 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     });
   };
 
-  const flush = async (batch: (IngestItem & { bytes: number })[]) => {
-    if (batch.length === 0) return;
-    // Lines that failed to parse never reach the pipeline.
+  type Line = IngestItem & { bytes: number };
+  /** A batch of lines, split into those the pipeline gets and those that failed to parse. */
+  interface Split {
+    batch: Line[];
+    parsed: IngestItem[];
+    early: { r: ItemResult; it: IngestItem }[];
+  }
+  const split = (batch: Line[]): Split => {
     const parsed: IngestItem[] = [];
-    const early: ItemResult[] = [];
+    const early: Split['early'] = [];
     for (const it of batch) {
       const l = it.line as Record<string, unknown>;
       if (l && typeof l === 'object' && ('__invalidJson' in l || '__invalidCsv' in l)) {
-        early.push({
-          lineNo: it.lineNo,
-          status: 'rejected',
-          error: '__invalidJson' in l ? { field: '(line)', reason: String(l.__invalidJson) } : { field: String(l.field), reason: String(l.__invalidCsv) },
-        });
+        const error = '__invalidJson' in l ? { field: '(line)', reason: String(l.__invalidJson) } : { field: String(l.field), reason: String(l.__invalidCsv) };
+        early.push({ r: { lineNo: it.lineNo, status: 'rejected', error }, it });
       } else parsed.push(it);
     }
-    const results = parsed.length ? await opts.ingestor.ingestBatch(parsed) : [];
-    // Report in input order, so the reject file reads top to bottom like the input.
-    const all = [...early.map((r, i) => ({ r, it: batch.filter((x) => !parsed.includes(x))[i] })), ...results.map((r, i) => ({ r, it: parsed[i] as IngestItem }))];
-    all.sort((a, b) => (a.r.lineNo ?? 0) - (b.r.lineNo ?? 0));
-    record(all.map((x) => x.r), all.map((x) => x.it));
-    bar?.update(batch[batch.length - 1].bytes, { stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected });
+    return { batch, parsed, early };
   };
-
-  try {
-    let batch: (IngestItem & { bytes: number })[] = [];
+  async function* batches(): AsyncGenerator<Split> {
+    let batch: Line[] = [];
     const items = format === 'csv' ? csvItems(opts.path, opts.source, opts.catalog) : ndjsonItems(opts.path, opts.source);
     for await (const it of items) {
       batch.push(it);
       if (batch.length >= batchSize) {
-        await flush(batch);
+        yield split(batch);
         batch = [];
       }
     }
-    await flush(batch);
+    if (batch.length > 0) yield split(batch);
+  }
+
+  try {
+    // Lines that failed to parse never reach the pipeline; the next batch is read and resolved
+    // while this one commits (Ingestor.ingestBatches).
+    await opts.ingestor.ingestBatches(
+      batches(),
+      (s) => s.parsed,
+      (results, s) => {
+        // Report in input order, so the reject file reads top to bottom like the input.
+        const all = [...s.early, ...results.map((r, i) => ({ r, it: s.parsed[i] }))];
+        all.sort((x, y) => (x.r.lineNo ?? 0) - (y.r.lineNo ?? 0));
+        record(all.map((x) => x.r), all.map((x) => x.it));
+        bar?.update(s.batch[s.batch.length - 1].bytes, { stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected });
+      },
+    );
     await opts.ingestor.flush();
   } finally {
     bar?.stop();

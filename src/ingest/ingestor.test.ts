@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openContext, type AppContext } from '../app/context.js';
 import { verifyChain } from '../audit/index.js';
 import { enterpriseUscc, personRid } from '../../test/fixtures/identities.js';
@@ -277,5 +277,97 @@ describe('Ingestor', () => {
     const res = await ing.ingestBatch([loan('NS-1', `cn-rid:${RID2}`, 1)]);
     expect(res.map(statusOf)).toEqual(['rejected:externalId']);
     expect(await ctx.store.getSubject(pid(RID2))).toBeNull();
+  });
+
+  describe('ingestBatches', () => {
+    const batchesOf = (items: IngestItem[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, k) => items.slice(k * size, (k + 1) * size));
+
+    it('gives the results ingestBatch gives, batch by batch in order, and the same stored state', async () => {
+      const persons = [RID, RID2];
+      const items: IngestItem[] = [];
+      for (let k = 0; k < 12; k++) items.push({ ...loan(`P-${k}`, `cn-rid:${persons[k % 2]}`, 1 + (k % 3)), lineNo: k + 1 });
+      items.push({ ...loan('P-3', `cn-rid:${RID}`, 9), lineNo: 13 }); // a changed resend of P-3
+      items.push({ source: 'pboc-crc', line: { externalId: 'P-bad', type: 'finance.loan-arrears', subject: `cn-rid:${RID}`, occurredAt: 'yesterday', facts: { cycles: 1, lender: 'x' } }, lineNo: 14 });
+      const seen: { results: ItemResult[]; first: number | undefined }[] = [];
+      await ingestor().ingestBatches(batchesOf(items, 4), (b) => b, (results, b) => {
+        seen.push({ results, first: b[0].lineNo });
+      });
+      expect(seen.map((s) => s.first)).toEqual([1, 5, 9, 13]);
+      const pipelined = seen.flatMap((s) => s.results);
+      expect(pipelined.map((r) => r.lineNo)).toEqual(items.map((i) => i.lineNo));
+      expect(pipelined.map(statusOf)).toEqual([...Array(12).fill('stored'), 'rejected:externalId', 'rejected:occurredAt']);
+      const pipelinedPoints = await civicPoints(pid(RID));
+      // Subject ids depend on the database's key: compare them as the persons they stand for.
+      const byPerson = (rs: ItemResult[]) => rs.map((r) => (r.status === 'rejected' ? r : { ...r, subjectId: r.subjectId === pid(RID) ? 'RID' : r.subjectId === pid(RID2) ? 'RID2' : r.subjectId }));
+      const pipelinedByPerson = byPerson(pipelined);
+
+      // The same lines one ingestBatch at a time, into a fresh database.
+      await ctx.close();
+      ctx = await openContext({ db: join(root, `db-${++n}`, 'x.db'), now: T, actor: 'test' });
+      const sequential: ItemResult[] = [];
+      for (const b of batchesOf(items, 4)) sequential.push(...(await ingestor().ingestBatch(b)));
+      expect(pipelinedByPerson).toEqual(byPerson(sequential));
+      expect(pipelinedPoints?.score).toBeLessThan(1000);
+      expect((await civicPoints(pid(RID)))?.score).toBe(pipelinedPoints?.score);
+    });
+
+    it('resolves batch n+1 while batch n commits, and finds a subject that batch n registered', async () => {
+      // A store whose ingest waits until released: while batch 1 is held, batch 2 is prepared.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let ingests = 0;
+      const store = new Proxy(ctx.store, {
+        get(target, prop, receiver) {
+          if (prop === 'ingest') {
+            return async (...args: Parameters<typeof ctx.store.ingest>) => {
+              if (++ingests === 1) await held;
+              return target.ingest(...args);
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      let clockReads = 0;
+      const ing = new Ingestor(store, ctx.catalog, ctx.keyring, { now: () => (clockReads++, T), actor: 'test:ingest' });
+      const reg = { source: null, line: { kind: 'subject', subject: `cn-uscc:${USCC}`, name: 'Haixing Trading' } };
+      const org = oid(USCC);
+      const batches = [[reg], [{ source: 'samr', line: { externalId: 'AR-1', type: 'market.annual-report-missed', subject: org, occurredAt: '2026-03-01', facts: { year: 2025 } } }]];
+      const order: string[] = [];
+      const run = ing.ingestBatches(batches, (b) => b, (results) => {
+        order.push(results.map(statusOf).join());
+      });
+      // Batch 1 is in the store and held there; batch 2 gets prepared meanwhile (its clock read).
+      await vi.waitFor(() => expect(clockReads).toBeGreaterThanOrEqual(2));
+      expect(ingests).toBe(1);
+      expect(order).toEqual([]);
+      release();
+      await run;
+      // Batch 2's record names the organisation by its internal id: it was looked up after batch 1 committed.
+      expect(order).toEqual(['stored', 'stored']);
+    });
+
+    it('waits for the batch in flight before passing on an error, which leaves nothing unhandled', async () => {
+      const failing = new Proxy(ctx.store, {
+        get(target, prop, receiver) {
+          if (prop === 'ingest') return async () => Promise.reject(new Error('disk full'));
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const ing = new Ingestor(failing, ctx.catalog, ctx.keyring, { now: () => T, actor: 'test:ingest' });
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      let delivered = 0;
+      try {
+        await expect(ing.ingestBatches([[loan('E-1', `cn-rid:${RID}`)], [loan('E-2', `cn-rid:${RID}`)], [loan('E-3', `cn-rid:${RID}`)]], (b) => b, () => void delivered++)).rejects.toThrow('disk full');
+        await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(delivered).toBe(0);
+      expect(unhandled).toEqual([]);
+    });
   });
 });

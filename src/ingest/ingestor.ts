@@ -48,6 +48,18 @@ export interface IngestorOptions {
   notify?: boolean;
 }
 
+/** A batch validated and resolved, not yet stored. */
+interface PreparedBatch {
+  items: IngestItem[];
+  now: Instant;
+  results: (ItemResult | null)[];
+  subjects: Map<string, Subject>;
+  relations: Relation[];
+  records: { i: number; rec: CreditRecord; needsKind: boolean }[];
+  registrations: { i: number; subjectId: string }[];
+  replaceRelationsOf: string[];
+}
+
 function mergeSubject(into: Map<string, Subject>, s: Subject) {
   const cur = into.get(s.id);
   if (!cur) into.set(s.id, s);
@@ -65,44 +77,114 @@ export class Ingestor {
   ) {}
 
   async ingestBatch(items: IngestItem[]): Promise<ItemResult[]> {
-    const now = this.opts.now();
-    const results: (ItemResult | null)[] = new Array(items.length).fill(null);
-    const subjects = new Map<string, Subject>();
-    const relations: Relation[] = [];
-    const records: { i: number; rec: CreditRecord; needsKind: boolean }[] = [];
-    const registrations: { i: number; subjectId: string }[] = [];
-    const replaceRelationsOf: string[] = [];
+    return this.commit(this.prepare(items));
+  }
 
-    items.forEach((item, i) => {
-      const line = item.line as Record<string, unknown> | null;
-      const reject = (error: Rejection) => (results[i] = { lineNo: item.lineNo, status: 'rejected', error });
-      if (line && typeof line === 'object' && line.kind === 'subject') {
-        const r = resolveSubjectLine(line as unknown as SubjectLine, this.keyring, item.recordedAt ?? now);
-        if (!r.ok) return reject(r.error);
-        // Registrations come from the registries (source null: a trusted internal back-fill).
-        if (item.source !== null) {
-          const src = this.catalog.sources.get(item.source);
-          if (!src) return reject({ field: '(source)', reason: `unknown source '${item.source}'` });
-          if (!(src.registers ?? []).includes(r.value.subject.kind)) {
-            return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s`, forbidden: true });
-          }
+  /**
+   * Ingests batches in order, each as `ingestBatch` would, and reports each batch's results in
+   * order. Batch n+1 is validated and resolved (its identifiers hashed and encrypted) while batch n
+   * is committed: on a store that waits on a server (PostgreSQL) the two overlap, where
+   * `ingestBatch` in a loop would leave the server idle during the one and the process idle
+   * during the other. Resolution needs no store, so it cannot see batch n half-written; what does
+   * need the store (whether an `s_…` subject exists) is looked up when the batch commits, after
+   * batch n. At most one batch is in flight; if `onResults` or a batch throws, the batch in flight
+   * is still waited for before the error is passed on, so no transaction is left running.
+   */
+  async ingestBatches<T>(batches: AsyncIterable<T> | Iterable<T>, itemsOf: (batch: T) => IngestItem[], onResults: (results: ItemResult[], batch: T) => void | Promise<void>): Promise<void> {
+    let inflight: { done: Promise<ItemResult[]>; batch: T } | null = null;
+    const settle = async () => {
+      if (!inflight) return;
+      const { done, batch } = inflight;
+      inflight = null;
+      await onResults(await done, batch);
+    };
+    try {
+      for await (const batch of batches) {
+        const items = itemsOf(batch);
+        if (items.length === 0) {
+          await settle();
+          await onResults([], batch);
+          continue;
         }
-        mergeSubject(subjects, r.value.subject);
-        if ((line as unknown as SubjectLine).relations !== undefined) replaceRelationsOf.push(r.value.subject.id);
-        for (const rel of r.value.relations) {
-          mergeSubject(subjects, rel.person);
-          relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id, since: item.recordedAt ?? now });
-        }
-        registrations.push({ i, subjectId: r.value.subject.id });
-        return;
+        const prepared = await this.prepareYielding(items);
+        await settle();
+        const done = this.commit(prepared);
+        // Handled when settled; until then a failure must not count as unhandled.
+        done.catch(() => undefined);
+        inflight = { done, batch };
       }
-      if (!item.source) return reject({ field: '(source)', reason: 'a record needs a source' });
-      const r = resolveRecordLine(line, item.source, this.catalog, this.keyring, item.recordedAt ?? now);
-      if (!r.ok) return reject(r.error);
-      if (r.value.subject.kind === 'identified') mergeSubject(subjects, r.value.subject.subject);
-      records.push({ i, rec: r.value.record, needsKind: r.value.subject.kind === 'existing' });
-    });
+      await settle();
+    } finally {
+      const left = inflight as { done: Promise<ItemResult[]> } | null;
+      if (left) await left.done.catch(() => undefined);
+    }
+  }
 
+  /** Validates and resolves a batch: no store, no I/O. */
+  private prepare(items: IngestItem[]): PreparedBatch {
+    const p = this.begin(items);
+    for (let i = 0; i < items.length; i++) this.prepareLine(p, i);
+    return p;
+  }
+
+  /**
+   * `prepare`, giving the event loop a turn every few milliseconds, so that a commit in flight
+   * gets its answers from the server while this batch is prepared.
+   */
+  private async prepareYielding(items: IngestItem[], sliceMs = 2): Promise<PreparedBatch> {
+    const p = this.begin(items);
+    let t0 = performance.now();
+    for (let i = 0; i < items.length; i++) {
+      this.prepareLine(p, i);
+      if ((i & 15) === 15 && performance.now() - t0 >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        t0 = performance.now();
+      }
+    }
+    return p;
+  }
+
+  private begin(items: IngestItem[]): PreparedBatch {
+    return { items, now: this.opts.now(), results: new Array(items.length).fill(null), subjects: new Map(), relations: [], records: [], registrations: [], replaceRelationsOf: [] };
+  }
+
+  private prepareLine(p: PreparedBatch, i: number): void {
+    const { items, now, results, subjects, relations, records, registrations, replaceRelationsOf } = p;
+    const item = items[i];
+    const line = item.line as Record<string, unknown> | null;
+    const reject = (error: Rejection): void => {
+      results[i] = { lineNo: item.lineNo, status: 'rejected', error };
+    };
+    if (line && typeof line === 'object' && line.kind === 'subject') {
+      const r = resolveSubjectLine(line as unknown as SubjectLine, this.keyring, item.recordedAt ?? now);
+      if (!r.ok) return reject(r.error);
+      // Registrations come from the registries (source null: a trusted internal back-fill).
+      if (item.source !== null) {
+        const src = this.catalog.sources.get(item.source);
+        if (!src) return reject({ field: '(source)', reason: `unknown source '${item.source}'` });
+        if (!(src.registers ?? []).includes(r.value.subject.kind)) {
+          return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s`, forbidden: true });
+        }
+      }
+      mergeSubject(subjects, r.value.subject);
+      if ((line as unknown as SubjectLine).relations !== undefined) replaceRelationsOf.push(r.value.subject.id);
+      for (const rel of r.value.relations) {
+        mergeSubject(subjects, rel.person);
+        relations.push({ subjectId: r.value.subject.id, role: rel.role, personId: rel.person.id, since: item.recordedAt ?? now });
+      }
+      registrations.push({ i, subjectId: r.value.subject.id });
+      return;
+    }
+    if (!item.source) return reject({ field: '(source)', reason: 'a record needs a source' });
+    const r = resolveRecordLine(line, item.source, this.catalog, this.keyring, item.recordedAt ?? now);
+    if (!r.ok) return reject(r.error);
+    if (r.value.subject.kind === 'identified') mergeSubject(subjects, r.value.subject.subject);
+    records.push({ i, rec: r.value.record, needsKind: r.value.subject.kind === 'existing' });
+  }
+
+  /** Stores a prepared batch in one transaction and derives state as the options say. */
+  private async commit(p: PreparedBatch): Promise<ItemResult[]> {
+    const { items, now, results, subjects, relations, records, registrations, replaceRelationsOf } = p;
     // Records about already-registered subjects: they must exist and be of a kind the type concerns.
     const existing = records.filter((r) => r.needsKind).map((r) => r.rec.subjectId);
     if (existing.length > 0) {
