@@ -5,11 +5,11 @@
  *   node dist/bench/province-run.js --db /tmp/p.db --persons 100000 --enterprises 10000 --records 1000000
  *   node dist/bench/province-run.js --db postgres://postgres@127.0.0.1:5432/xy_p --persons …
  *
- * Options: `--batch <lines per ingestBatch>` (default 1000, `xinyong import --batch-size`),
+ * Options: `--batch <lines per transaction>` (default 1000, `xinyong import --batch-size`),
  * `--derive-every <lines>` (default 10,000, as `xinyong import`), `--no-rescore`.
  *
  * Opens the store with `openStore` (SQLite for a path, PostgreSQL for a URL), migrates, publishes
- * the default catalog, and streams the seeded synthetic city through `Ingestor.ingestBatch` with
+ * the default catalog, and streams the seeded synthetic city through `Ingestor.ingestBatches` with
  * the settings of `xinyong import`, then flushes: every subject is then scored and its list
  * entries saved ("built, scored and listed"; registration marks a subject dirty, so this includes
  * those without records). Then, timed apart, a full `rescoreAll` (what a catalog change costs at
@@ -123,7 +123,7 @@ async function main() {
   const ingestor = new Ingestor(store, catalog, Keyring.random(), { now: () => NOW, actor: 'bench', deriveEvery: o.deriveEvery });
 
   // Where the time goes: the store's write, the incremental derivation (Ingestor.flush, which
-  // ingestBatch calls through `this`), and within it the store's reads and saveStates.
+  // each commit calls through `this`), and within it the store's reads and saveStates.
   const READS = ['dirtySubjects', 'dirtyMarks', 'subjectsBasic', 'recordsOf', 'relationsOfOrgs', 'enforceableEntries'];
   const probe = instrument(store, ['ingest', ...READS, 'saveStates']);
   const flushProbe = instrument(ingestor, ['flush']);
@@ -139,30 +139,36 @@ async function main() {
   const w0 = writtenBytes();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (;;) {
-    const g0 = performance.now();
-    const batch: IngestItem[] = [];
-    while (batch.length < o.batch) {
-      const r = city.next();
-      if (r.done) break;
-      batch.push({ source: r.value.source, line: r.value.line });
-      if (r.value.source !== null) records++;
+  function* batches(): Generator<IngestItem[]> {
+    for (;;) {
+      const g0 = performance.now();
+      const batch: IngestItem[] = [];
+      while (batch.length < o.batch) {
+        const r = city.next();
+        if (r.done) break;
+        batch.push({ source: r.value.source, line: r.value.line });
+        if (r.value.source !== null) records++;
+      }
+      generateMs += performance.now() - g0;
+      if (batch.length === 0) return;
+      yield batch;
     }
-    generateMs += performance.now() - g0;
-    if (batch.length === 0) break;
-    for (const r of await ingestor.ingestBatch(batch)) {
+  }
+  // As `xinyong import` does: the next batch is resolved while this one commits.
+  await ingestor.ingestBatches(batches(), (b) => b, (results) => {
+    for (const r of results) {
       if (r.status === 'rejected') {
         rejected++;
         first ??= r.error;
       }
     }
-    lines += batch.length;
+    lines += results.length;
     if (lines / totalLines >= nextReport) {
       const ms = performance.now() - t0;
       progress(`${Math.round((lines / totalLines) * 100)}%: ${lines} lines in ${sec(ms)} (${Math.round((lines * 1000) / ms)} lines/s)`);
       nextReport += 0.1;
     }
-  }
+  });
   await ingestor.flush();
   const buildMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

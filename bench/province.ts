@@ -5,9 +5,12 @@
  * store at ¼ size in the same run: cost that grows linearly keeps the per-record rate, a ratio
  * of 1.0.
  *
+ * Each store is a benchmark of its own (`province-sqlite`, `province-postgres`; `BENCH_ONLY=province`
+ * runs both), with its own section in BENCHMARKS.md: at the full size a store's three runs take
+ * hours, and a report can then keep one store's section while the other is measured again.
+ *
  * Environment, besides BENCH_SCALE (which multiplies every size):
  * - BENCH_PROVINCE_SCALE: a further factor on the sizes (default 1; e.g. 0.01 for a quick look);
- * - BENCH_PROVINCE_STORES: comma-separated subset of sqlite, postgres (default both);
  * - BENCH_PROVINCE_BATCH: lines per batch, as `xinyong import --batch-size` (default 1000, its default);
  * - BENCH_PG_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres); each
  *   run gets a fresh database `xy_bench_province_<persons>`, dropped afterwards.
@@ -68,7 +71,7 @@ const BASE = { persons: 1_000_000, enterprises: 100_000, records: 10_000_000 };
 const FRACTIONS = [0.25, 0.5, 1] as const;
 const FRACTION_NAME: Record<number, string> = { 0.25: '¼', 0.5: '½', 1: '1×' };
 /**
- * Lines per `ingestBatch` (one transaction) and the derivation interval: those of `xinyong import`
+ * Lines per batch (one transaction) and the derivation interval: those of `xinyong import`
  * (its `--batch-size` default, overridable with BENCH_PROVINCE_BATCH as `--batch-size` is, and its
  * fixed 10,000).
  */
@@ -87,14 +90,6 @@ const PROVINCE_SCALE = (() => {
 })();
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-function stores(): StoreName[] {
-  const v = process.env.BENCH_PROVINCE_STORES;
-  if (!v) return ['sqlite', 'postgres'];
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (n !== 'sqlite' && n !== 'postgres') throw new Error(`BENCH_PROVINCE_STORES: unknown store '${n}' (have: sqlite, postgres)`);
-  return names as StoreName[];
-}
 
 interface Size {
   fraction: number;
@@ -187,7 +182,7 @@ function describeRun(r: ProvinceRun): string {
   const rest = r.buildMs - r.generateMs - r.ingestMs - r.deriveMs;
   return [
     `build ${fmtS(r.buildMs)}, ${fmtInt(rate(r.records, r.buildMs))} records/s, CPU time ${(r.buildCpuMs / r.buildMs).toFixed(2)}× wall${r.buildWrittenBytes === null ? '' : `, ${fmtInt(r.buildWrittenBytes / r.records / 1024)} KiB written per record`}`,
-    `(generation ${pct(r.generateMs, r.buildMs)}, validation and resolution ${pct(rest, r.buildMs)}, store.ingest ${pct(r.ingestMs, r.buildMs)}, derivation ${pct(r.deriveMs, r.buildMs)}: reads ${pct(r.deriveReadMs, r.buildMs)}, saveStates ${pct(r.saveStatesMs, r.buildMs)} in ${fmtInt(r.saveStatesCalls)} transactions);`,
+    `(generation ${pct(r.generateMs, r.buildMs)}, validation and resolution outside a commit ${pct(rest, r.buildMs)}, store.ingest ${pct(r.ingestMs, r.buildMs)}, derivation ${pct(r.deriveMs, r.buildMs)}: reads ${pct(r.deriveReadMs, r.buildMs)}, saveStates ${pct(r.saveStatesMs, r.buildMs)} in ${fmtInt(r.saveStatesCalls)} transactions);`,
     r.rescoreMs === null ? '' : `rescoreAll ${fmtS(r.rescoreMs)} (${fmtInt(rate(r.records, r.rescoreMs))} records/s);`,
     `summary ${fmtS(r.summaryMs)}; peak RSS ${fmtBytes(r.peakRssBytes)}; database ${fmtBytes(r.dbBytes)} (${fmtInt(r.dbBytes / r.records)} B/record);`,
     `${fmtInt(r.scored)} grades, ${fmtInt(r.listed)} listings pending or active`,
@@ -196,69 +191,63 @@ function describeRun(r: ProvinceRun): string {
     .join(' ');
 }
 
-export async function benchProvince(): Promise<BenchResult> {
+/** Section titles, one per store (bench/run.ts finds a kept section by its title). */
+export const PROVINCE_TITLES: Record<StoreName, string> = {
+  sqlite: 'Province-sized run: SQLite',
+  postgres: 'Province-sized run: PostgreSQL',
+};
+
+/** The province-sized run on one store: its three sizes, each in a process of its own. */
+export async function benchProvince(store: StoreName): Promise<BenchResult> {
   const t0 = performance.now();
   const plan = sizes();
-  const wanted = stores();
-  const runs = new Map<StoreName, Map<number, ProvinceRun>>();
+  const title = PROVINCE_TITLES[store];
   const notes: string[] = [];
-
-  for (const store of wanted) {
-    if (store === 'postgres' && !postgresAdapterPresent()) {
-      const msg = 'PostgreSQL leg skipped: the PostgreSQL Store adapter (src/store/postgres/postgres-store.ts) is not built yet. Once it exists, this leg runs and any failure fails the benchmark.';
-      log(`  ${msg}`);
-      notes.push(`**${msg}**`);
-      continue;
-    }
-    const byFraction = new Map<number, ProvinceRun>();
-    runs.set(store, byFraction);
-    for (const size of plan) {
-      log(`  ${store} ${FRACTION_NAME[size.fraction]}: ${fmtInt(size.persons)} persons, ${fmtInt(size.enterprises)} enterprises, ${fmtInt(size.records)} records…`);
-      const r = store === 'sqlite' ? await runSqlite(size) : await runPostgres(size);
-      byFraction.set(size.fraction, r);
-      log(`    ${describeRun(r)}`);
-    }
+  if (store === 'postgres' && !postgresAdapterPresent()) {
+    const msg = 'Skipped: the PostgreSQL Store adapter (src/store/postgres/postgres-store.ts) is not built yet. Once it exists, this benchmark runs and any failure fails it.';
+    log(`  ${msg}`);
+    return { key: `province-${store}`, title, setup: [], figures: [], facts: [], notes: [`**${msg}**`], seconds: 0 };
+  }
+  const by = new Map<number, ProvinceRun>();
+  for (const size of plan) {
+    log(`  ${store} ${FRACTION_NAME[size.fraction]}: ${fmtInt(size.persons)} persons, ${fmtInt(size.enterprises)} enterprises, ${fmtInt(size.records)} records…`);
+    const r = store === 'sqlite' ? await runSqlite(size) : await runPostgres(size);
+    by.set(size.fraction, r);
+    log(`    ${describeRun(r)}`);
   }
 
-  const figures: Figure[] = [];
-  const facts: { name: string; value: string }[] = [];
   const rateLabel = (r: ProvinceRun, f: number, ms: number) => ({ label: `${FRACTION_NAME[f]}, ${fmtInt(r.records)} records in ${fmtS(ms)}`, rate: rate(r.records, ms) });
-  for (const [store, by] of runs) {
-    const q = by.get(0.25) as ProvinceRun;
-    const h = by.get(0.5) as ProvinceRun;
-    const one = by.get(1) as ProvinceRun;
-    figures.push(figure(`${store}: build, ½ vs ¼ (per-record rate)`, 'records/s', rateLabel(h, 0.5, h.buildMs), rateLabel(q, 0.25, q.buildMs)));
-    figures.push(figure(`${store}: build, 1× vs ¼ (per-record rate)`, 'records/s', rateLabel(one, 1, one.buildMs), rateLabel(q, 0.25, q.buildMs), LINEARITY_GOAL));
-    if (one.rescoreMs !== null && q.rescoreMs !== null) {
-      figures.push(figure(`${store}: full rescore, 1× vs ¼ (per-record rate)`, 'records/s', rateLabel(one, 1, one.rescoreMs), rateLabel(q, 0.25, q.rescoreMs), LINEARITY_GOAL));
-    }
-    for (const f of FRACTIONS) facts.push({ name: `${store} ${sizeName(by.get(f) as ProvinceRun, f)}`, value: describeRun(by.get(f) as ProvinceRun) });
+  const q = by.get(0.25) as ProvinceRun;
+  const h = by.get(0.5) as ProvinceRun;
+  const one = by.get(1) as ProvinceRun;
+  const figures: Figure[] = [
+    figure('build, ½ vs ¼ (per-record rate)', 'records/s', rateLabel(h, 0.5, h.buildMs), rateLabel(q, 0.25, q.buildMs)),
+    figure('build, 1× vs ¼ (per-record rate)', 'records/s', rateLabel(one, 1, one.buildMs), rateLabel(q, 0.25, q.buildMs), LINEARITY_GOAL),
+  ];
+  if (one.rescoreMs !== null && q.rescoreMs !== null) {
+    figures.push(figure('full rescore, 1× vs ¼ (per-record rate)', 'records/s', rateLabel(one, 1, one.rescoreMs), rateLabel(q, 0.25, q.rescoreMs), LINEARITY_GOAL));
   }
-  const sq = runs.get('sqlite')?.get(1);
-  const pq = runs.get('postgres')?.get(1);
-  if (sq && pq) {
-    figures.push(figure('postgres vs sqlite: build at 1×', 'records/s', { label: 'PostgreSQL', rate: rate(pq.records, pq.buildMs) }, { label: 'SQLite', rate: rate(sq.records, sq.buildMs) }));
-  }
+  const facts = FRACTIONS.map((f) => ({ name: sizeName(by.get(f) as ProvinceRun, f), value: describeRun(by.get(f) as ProvinceRun) }));
   for (const f of figures) printFigure(f);
 
-  const any = [...runs.values()][0]?.get(1);
   const k = SCALE * PROVINCE_SCALE;
-  if (k !== 1 && any) {
-    notes.push(
-      `Reduced size: ${k} of the province (BENCH_SCALE ${SCALE} × BENCH_PROVINCE_SCALE ${PROVINCE_SCALE}). Not the province-sized run of issue 6; run with both at 1 for that.`,
-    );
+  if (k !== 1) {
+    notes.push(`Reduced size: ${k} of the province (BENCH_SCALE ${SCALE} × BENCH_PROVINCE_SCALE ${PROVINCE_SCALE}). Not the province-sized run of issue 6; run with both at 1 for that.`);
   }
-  const stated = [...runs.keys()].map((s) => (s === 'sqlite' ? '**sqlite**: `SqliteStore` on a temporary file (WAL, synchronous=FULL, as the adapter sets them)' : `**postgres**: the PostgreSQL adapter on a fresh database \`xy_bench_province_<persons>\` created for the run on ${new URL(PG_URL).host} and dropped after it`));
+  const stated =
+    store === 'sqlite'
+      ? '**Store**: `SqliteStore` on a temporary file (WAL, synchronous=FULL, as the adapter sets them).'
+      : `**Store**: the PostgreSQL adapter on a fresh database \`xy_bench_province_<persons>\` created for the run on ${new URL(PG_URL).host} and dropped after it.`;
   return {
-    key: 'province',
-    title: 'Province-sized run',
+    key: `province-${store}`,
+    title,
     setup: [
-      `Sizes: ¼, ½ and 1× of ${fmtInt(BASE.persons * k)} persons, ${fmtInt(BASE.enterprises * k)} enterprises (with public institutions and government organs at the generator's defaults, a tenth and a twentieth of the enterprises) and ${fmtInt(BASE.records * k)} records${k === 1 ? '' : ` (the province of issue 6 × ${k})`}.`,
-      `The synthetic city (seed 7) with the generator's \`routine\` option at ${any ? any.routinePerSubject.toFixed(2) : '—'} records per subject: the demo city's own records (fewer than one per subject) plus everyday ones (traffic tickets, volunteering, blood donations; minor administrative penalties for organisations) that list no one, so the lists keep the demo's shares. Every record passes the pipeline's validation; the run fails on any rejection.`,
-      `Each run in a process of its own (\`dist/bench/province-run.js\`): \`openStore\`, migrations, the default catalog published, then the city streamed from the generator (never held in memory) through \`Ingestor.ingestBatch\` with the settings of \`xinyong import\`: ${fmtInt(BATCH)} lines per batch (one transaction), incremental scoring of the touched subjects every ${fmtInt(DERIVE_EVERY)} lines, notices to subjects on, then a final flush. **build** is the wall time from the first line to the end of the flush, the generator's time included: every subject is then scored and its list entries saved (a registration marks its subject for scoring, so this covers subjects without records). The run checks that no subject is left unscored.`,
+      `Sizes: ¼, ½ and 1× of ${fmtInt(BASE.persons * k)} persons, ${fmtInt(BASE.enterprises * k)} enterprises (with public institutions and government organs at the generator's defaults, a tenth and a twentieth of the enterprises) and ${fmtInt(BASE.records * k)} records${k === 1 ? ': the province of issue 6' : ` (the province of issue 6 × ${k})`}.`,
+      `The synthetic city (seed 7) with the generator's \`routine\` option at ${one.routinePerSubject.toFixed(2)} records per subject: the demo city's own records (fewer than one per subject) plus everyday ones (traffic tickets, volunteering, blood donations; minor administrative penalties for organisations) that list no one, so the lists keep the demo's shares. Every record passes the pipeline's validation; the run fails on any rejection.`,
+      `Each run in a process of its own (\`dist/bench/province-run.js\`): \`openStore\`, migrations, the default catalog published, then the city streamed from the generator (never held in memory) through \`Ingestor.ingestBatches\` with the settings of \`xinyong import\`: ${fmtInt(BATCH)} lines per batch (one transaction), the next batch validated and resolved while one commits (so the shares of time below overlap: store.ingest and derivation are wall times during which the next batch is being prepared), incremental scoring of the touched subjects every ${fmtInt(DERIVE_EVERY)} lines, notices to subjects on, then a final flush. **build** is the wall time from the first line to the end of the flush, the generator's time included: every subject is then scored and its list entries saved (a registration marks its subject for scoring, so this covers subjects without records). The run checks that no subject is left unscored.`,
       '**full rescore**: then `rescoreAll(store, catalog, asOf)` over every subject, timed apart: the pass a catalog change starts. States are unchanged here, so it reads and evaluates everything and writes only what changed, which is little; a catalog change that moves every grade would also write every state.',
-      '**peak RSS**: `process.resourceUsage().maxRSS` of the run\'s process over its whole life. **database**: the SQLite file with its WAL after closing, or `pg_database_size`. **CPU time**: user + system time of the run\'s process during the build over its wall time (the garbage collector\'s threads can take it above 1×; below 1×, the process waited for storage or for the PostgreSQL server). **written**: bytes the run\'s process wrote to storage during the build (`/proc/self/io`; SQLite only).',
-      stated.length ? `Stores: ${stated.join('; ')}.` : 'No store ran.',
+      "**peak RSS**: `process.resourceUsage().maxRSS` of the run's process over its whole life. **database**: the SQLite file with its WAL after closing, or `pg_database_size`. **CPU time**: user + system time of the run's process during the build over its wall time (the garbage collector's threads can take it above 1×; below 1×, the process waited for storage or for the PostgreSQL server). **written**: bytes the run's process wrote to storage during the build (`/proc/self/io`; SQLite only).",
+      stated,
       `Linearity: each figure divides the per-record rate (records/s) at a size by the rate on the same store at ¼ in the same run. 1.0 is linear; below it cost grows faster than the size. Goal for 1× vs ¼: ≥ ${LINEARITY_GOAL}, per-record throughput at 1× at least ${LINEARITY_GOAL * 100}% of that at ¼.`,
     ],
     figures,

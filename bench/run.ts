@@ -3,8 +3,9 @@
  * writes BENCHMARKS.md. Environment:
  * - BENCH_SCALE: multiplies every size (default 1; e.g. 0.1 for a quick look);
  * - BENCH_ONLY: comma-separated subset of rules, ingest, rescore, check, http, pgingest, freshness,
- *   province (default: all); pgingest, freshness and province need PostgreSQL (BENCH_PG_URL, default
- *   the local server); province also reads BENCH_PROVINCE_SCALE and BENCH_PROVINCE_STORES (bench/province.ts);
+ *   province-sqlite, province-postgres, or province for both (default: all); pgingest, freshness and
+ *   province-postgres need PostgreSQL (BENCH_PG_URL, default the local server); the province runs
+ *   also read BENCH_PROVINCE_SCALE (bench/province.ts);
  * - BENCH_OUT: where to write the report (default: BENCHMARKS.md at the package root; "-" for none).
  *   A run of a subset keeps the other sections (and their summary rows) of the report it replaces;
  *   every section says when it was measured;
@@ -21,11 +22,13 @@ import { SCALE, fmtRatio, fmtValue, goalText, log, passed, type BenchResult } fr
 import { benchHttp } from './http.js';
 import { benchIngest, type IngestedDb } from './ingest.js';
 import { benchPgIngest } from './pg-ingest.js';
-import { benchProvince } from './province.js';
+import { PROVINCE_TITLES, benchProvince } from './province.js';
 import { benchRescore } from './rescore.js';
 import { benchRules } from './rules.js';
 
-const ALL = ['rules', 'ingest', 'rescore', 'check', 'http', 'pgingest', 'freshness', 'province'] as const;
+const ALL = ['rules', 'ingest', 'rescore', 'check', 'http', 'pgingest', 'freshness', 'province-sqlite', 'province-postgres'] as const;
+/** Names that stand for several benchmarks in BENCH_ONLY. */
+const GROUPS: Record<string, Key[]> = { province: ['province-sqlite', 'province-postgres'] };
 type Key = (typeof ALL)[number];
 
 /** Section titles, which are also how a report's sections are found again. */
@@ -37,15 +40,21 @@ const TITLES: Record<Key, string> = {
   http: 'HTTP checks',
   pgingest: 'PostgreSQL ingest',
   freshness: 'Gate freshness across processes',
-  province: 'Province-sized run',
+  'province-sqlite': PROVINCE_TITLES.sqlite,
+  'province-postgres': PROVINCE_TITLES.postgres,
 };
 
 function selected(): Set<Key> {
   const v = process.env.BENCH_ONLY;
   if (!v) return new Set(ALL);
   const keys = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const k of keys) if (!(ALL as readonly string[]).includes(k)) throw new Error(`BENCH_ONLY: unknown benchmark '${k}' (have: ${ALL.join(', ')})`);
-  return new Set(keys as Key[]);
+  const out = new Set<Key>();
+  for (const k of keys) {
+    if (GROUPS[k]) GROUPS[k].forEach((g) => out.add(g));
+    else if ((ALL as readonly string[]).includes(k)) out.add(k as Key);
+    else throw new Error(`BENCH_ONLY: unknown benchmark '${k}' (have: ${[...ALL, ...Object.keys(GROUPS)].join(', ')})`);
+  }
+  return out;
 }
 
 function machine(): { node: string; cpu: string; cores: number; memory: string; os: string } {
@@ -199,7 +208,8 @@ async function main() {
   await run('http', benchHttp);
   await run('pgingest', benchPgIngest);
   await run('freshness', benchFreshness);
-  await run('province', benchProvince);
+  await run('province-sqlite', () => benchProvince('sqlite'));
+  await run('province-postgres', () => benchProvince('postgres'));
 
   const seconds = (performance.now() - t0) / 1000;
   log('\nSummary');
