@@ -303,10 +303,18 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       ? await svc.ctx.store.watchStateChanges(syncNow, (err) => app.log.warn({ err }, 'the change notification connection failed; reconnecting (the sync loop still polls)'))
       : null;
   every(o.refreshEveryMs ?? 60_000, 'applying what fell due', async () => {
-    const t = now();
-    await tick(svc.ctx, t);
-    // A reader more than a day behind rebuilds its gate rather than replaying the feed.
-    await svc.ctx.store.pruneStateChanges(t - 86_400_000);
+    const due = async () => {
+      const t = now();
+      await tick(svc.ctx, t);
+      // A reader more than a day behind rebuilds its gate rather than replaying the feed.
+      await svc.ctx.store.pruneStateChanges(t - 86_400_000);
+    };
+    // Servers sharing a database take turns: while one applies what fell due, the others skip
+    // (they would derive the same states, and log the derivation twice). The next minute,
+    // whichever gets there first does it; a server that dies frees its turn with its connection.
+    const store = svc.ctx.store;
+    if (store.runExclusive) await store.runExclusive('due', due);
+    else await due();
   });
 
   // Not through every(): that runs inside svc.writes, and a slow receiver must not hold up writes.

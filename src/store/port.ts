@@ -286,6 +286,13 @@ export interface Store {
    * its next poll. Returns a function that stops watching.
    */
   watchStateChanges?(onChange: () => void, onError?: (err: Error) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` unless another process on the same database is running work of the same `name`;
+   * then returns `{ ran: false }` at once, without waiting. For periodic work that every server
+   * would otherwise repeat (applying what falls due). A store that one process owns need not
+   * implement it: callers then simply run `fn`.
+   */
+  runExclusive?<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   /** The feed position now (0 when empty). */
   stateChangeHead(): Promise<number>;
   /** Drops feed rows older than `before` (readers that far behind rebuild instead). */

@@ -9,6 +9,7 @@
  * state change feed (its sequence numbers are then handed out in commit order, so a reader that
  * has seen number n has seen everything before it).
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -25,6 +26,11 @@ export type Client = pg.PoolClient;
 
 /** The advisory lock key that orders appends to the audit chain and the change feed ("xinyong"). */
 export const APPEND_LOCK = 0x78696e796f6e67;
+/** The advisory lock key of `runExclusive(name)` in a schema: 64 bits of a hash of both. */
+export function exclusiveLockKey(schema: string | null, name: string): string {
+  return createHash('sha256').update(`xinyong:${schema ?? ''}:${name}`).digest().readBigInt64BE(0).toString();
+}
+
 /** The channel `saveStates` notifies on commit; API processes LISTEN to it. */
 export const STATE_CHANNEL = 'xy_state_changes';
 
@@ -110,6 +116,34 @@ export abstract class PostgresBase {
       await c.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw err;
     } finally {
+      c.release(broken);
+    }
+  }
+
+  /**
+   * A session advisory lock named by this schema and `name`, held on a connection of its own
+   * while `fn` runs (on any connections). `pg_try_advisory_lock` does not wait: a process that
+   * finds it taken skips its turn. A process that dies loses its session, and so its lock; so
+   * does one whose lock connection drops (a failover), and `fn` then finishes unguarded, which
+   * is harmless for work that may be repeated.
+   */
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    const key = exclusiveLockKey(this.schema, name);
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    // A checked-out connection reports its failure here, not to the pool: without a listener it
+    // would bring the process down.
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
+    let locked = false;
+    try {
+      locked = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0].ok;
+      if (!locked) return { ran: false };
+      return { ran: true, value: await fn() };
+    } finally {
+      if (locked && !broken) await c.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((e: Error) => (broken = e));
+      c.off('error', onError);
+      // A connection that failed is closed, not reused (closing it ends the lock too).
       c.release(broken);
     }
   }

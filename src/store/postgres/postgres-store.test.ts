@@ -4,7 +4,7 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import { verifyChain } from '../../audit/index.js';
 import { storeContract } from '../store-contract.js';
 import { CITUS_PLAN, PG_MIGRATIONS, citusPlanSql } from './migrations.js';
-import { parseUrl, redactUrl } from './postgres-base.js';
+import { exclusiveLockKey, parseUrl, redactUrl } from './postgres-base.js';
 import { PostgresStore } from './postgres-store.js';
 import { TEST_PG_URL, dropSchemas, freshPgUrl, requirePostgres } from './test-db.js';
 
@@ -130,6 +130,63 @@ describe('PostgresStore specifics', () => {
     } finally {
       await stop();
     }
+  });
+
+  it('runExclusive: while one process runs work of a name, another skips it at once; then it may run', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    const b = track(new PostgresStore(url));
+    const other = track(new PostgresStore(fresh()));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const first = a.runExclusive('due', async () => {
+      started();
+      await held;
+      return 'a';
+    });
+    await running;
+    let ranB = false;
+    expect(await b.runExclusive('due', async () => (ranB = true))).toEqual({ ran: false });
+    expect(ranB).toBe(false);
+    // Another name, or the same name in another schema, is not held up.
+    expect(await b.runExclusive('other-work', async () => 'b')).toEqual({ ran: true, value: 'b' });
+    expect(await other.runExclusive('due', async () => 'c')).toEqual({ ran: true, value: 'c' });
+    release();
+    expect(await first).toEqual({ ran: true, value: 'a' });
+    expect(await b.runExclusive('due', async () => 'b')).toEqual({ ran: true, value: 'b' });
+    // A failure inside frees the name too.
+    await expect(a.runExclusive('due', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await b.runExclusive('due', async () => 'again')).toEqual({ ran: true, value: 'again' });
+  });
+
+  it('runExclusive: a process that dies holding a name frees it with its session', async () => {
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    const b = track(new PostgresStore(url));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    let finish!: () => void;
+    const first = a.runExclusive('due', async () => {
+      started();
+      await new Promise<void>((r) => (finish = r));
+      return 'a';
+    });
+    await running;
+    expect(await b.runExclusive('due', async () => 'b')).toEqual({ ran: false });
+    // The session holding the lock ends, as a killed process's would (pg_locks names a bigint key by its two halves).
+    const key = BigInt.asUintN(64, BigInt(exclusiveLockKey(a.schema, 'due')));
+    const killed = await b.pool.query<{ ok: boolean }>(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1",
+      [(key >> 32n).toString(), (key & 0xffffffffn).toString()],
+    );
+    expect(killed.rows).toEqual([{ ok: true }]);
+    await expect.poll(async () => (await b.runExclusive('due', async () => 'b')).ran, { timeout: 5000 }).toBe(true);
+    // The work that lost its lock finishes without bringing its process down.
+    finish();
+    expect(await first).toEqual({ ran: true, value: 'a' });
+    expect(await a.runExclusive('due', async () => 'a again')).toEqual({ ran: true, value: 'a again' });
   });
 
   it('keeps the password out of what it shows, and the schema out of what it sends', () => {
