@@ -107,15 +107,21 @@ export abstract class PostgresBase {
   protected async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection lost mid-transaction (a restart, a failover) fails the query in hand, and is
+    // also reported on the connection, which the pool stops listening to while it is checked
+    // out: unheard, that report would bring the process down.
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+      if (!broken) await c.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw err;
     } finally {
+      c.off('error', onError);
       c.release(broken);
     }
   }

@@ -4,7 +4,7 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import { verifyChain } from '../../audit/index.js';
 import { storeContract } from '../store-contract.js';
 import { CITUS_PLAN, PG_MIGRATIONS, citusPlanSql } from './migrations.js';
-import { exclusiveLockKey, parseUrl, redactUrl } from './postgres-base.js';
+import { APPEND_LOCK, exclusiveLockKey, parseUrl, redactUrl } from './postgres-base.js';
 import { PostgresStore } from './postgres-store.js';
 import { TEST_PG_URL, dropSchemas, freshPgUrl, requirePostgres } from './test-db.js';
 
@@ -130,6 +130,33 @@ describe('PostgresStore specifics', () => {
     } finally {
       await stop();
     }
+  });
+
+  it('a connection lost mid-transaction fails that write, not the process, and the next write reconnects', async () => {
+    const store = track(new PostgresStore(fresh()));
+    await store.migrate();
+    // The pool's one connection, which the next transaction takes.
+    const pid = (await store.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const entry = (i: number): AuditEntryInput => ({ at: T + i, actor: 'test', action: 'x.happened', subjectId: null, data: { i } });
+    // Hold the append lock, so that the store's transaction waits inside it; then end its session.
+    const blocker = new pg.Client({ connectionString: TEST_PG_URL });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      const write = store.appendAudit([entry(1)]);
+      write.catch(() => undefined);
+      await expect.poll(async () => (await blocker.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.wait_event_type, { timeout: 5000 }).toBe('Lock');
+      await blocker.query('SELECT pg_terminate_backend($1)', [pid]);
+      await expect(write).rejects.toThrow(/terminat/);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+    await store.appendAudit([entry(2)]);
+    const entries = [];
+    for await (const e of store.scanAudit()) entries.push(e);
+    expect(entries.map((e) => e.data)).toEqual([{ i: 2 }]);
   });
 
   it('runExclusive: while one process runs work of a name, another skips it at once; then it may run', async () => {
