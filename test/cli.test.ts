@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { personRid } from './fixtures/identities.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'xinyong.js');
@@ -301,6 +302,28 @@ describe('audit verify', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain(`entry ${target}`);
   });
+});
+
+describe('import --score-at-end', () => {
+  it('scores each touched subject once, after the last line, where the default also scores every 10,000 lines', () => {
+    // One person's record, 10,000 about others, then the person's second record: past the
+    // 10,000-line mark, the default scores the person twice; --score-at-end once.
+    const file = join(dir, 'back-fill.ndjson');
+    const rid = personRid(900_001);
+    const line = (id: string, subject: string, month: number) => JSON.stringify({ externalId: id, type: 'finance.loan-arrears', subject: `cn-rid:${subject}`, occurredAt: `2026-0${month}-01`, facts: { cycles: 3, lender: 'Weihai Bank' } });
+    const lines = [line('SE-first', rid, 1), ...Array.from({ length: 10_000 }, (_, i) => line(`SE-${i}`, personRid(i), 2)), line('SE-last', rid, 3)];
+    writeFileSync(file, lines.join('\n') + '\n');
+    const scorings = (db: string) =>
+      json<{ entries: { data: { subjects: number } }[] }>(['audit', 'log', '--action', 'state.derived', '--limit', '1000'], db).entries.reduce((n, e) => n + e.data.subjects, 0);
+    for (const [flags, expected] of [[['--score-at-end'], 10_001], [[], 10_002]] as const) {
+      const db = join(dir, `back-fill${flags.length}.db`);
+      const r = json(['import', '--source', 'pboc-crc', ...flags, file], db);
+      expect(r).toMatchObject({ lines: 10_002, stored: 10_002, rejected: 0 });
+      expect(scorings(db), flags.join(' ') || 'default').toBe(expected);
+      const v = json(['subject', `cn-rid:${rid}`], db);
+      expect(v.state.schemes.find((x: { scheme: string }) => x.scheme === 'civic-points').score).toBeLessThan(1000);
+    }
+  }, 180_000);
 });
 
 describe('least exposure', () => {
