@@ -103,27 +103,38 @@ export abstract class PostgresBase {
     this.pool.on('error', () => {});
   }
 
-  /** Runs `fn` in one transaction on one connection; rolls back on any error. */
-  protected async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  /**
+   * A connection of the pool for `fn`, released afterwards, or closed if it failed. A connection
+   * lost while held (a restart, a failover) fails the query in hand, and is also reported on the
+   * connection, which the pool stops listening to while it is checked out: unheard, that report
+   * would bring the process down. So it is heard here, and recorded in `conn.broken`.
+   */
+  private async withClient<T>(fn: (c: Client, conn: { broken?: Error }) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
-    let broken: Error | undefined;
-    // A connection lost mid-transaction (a restart, a failover) fails the query in hand, and is
-    // also reported on the connection, which the pool stops listening to while it is checked
-    // out: unheard, that report would bring the process down.
-    const onError = (e: Error) => (broken = e);
+    const conn: { broken?: Error } = {};
+    const onError = (e: Error) => (conn.broken = e);
     c.on('error', onError);
     try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      if (!broken) await c.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
+      return await fn(c, conn);
     } finally {
       c.off('error', onError);
-      c.release(broken);
+      c.release(conn.broken);
     }
+  }
+
+  /** Runs `fn` in one transaction on one connection; rolls back on any error. */
+  protected async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+    return this.withClient(async (c, conn) => {
+      try {
+        await c.query('BEGIN');
+        const out = await fn(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        if (!conn.broken) await c.query('ROLLBACK').catch((e: Error) => (conn.broken = e));
+        throw err;
+      }
+    });
   }
 
   /**
@@ -135,23 +146,16 @@ export abstract class PostgresBase {
    */
   async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
     const key = exclusiveLockKey(this.schema, name);
-    const c = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out connection reports its failure here, not to the pool: without a listener it
-    // would bring the process down.
-    const onError = (e: Error) => (broken = e);
-    c.on('error', onError);
-    let locked = false;
-    try {
-      locked = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0].ok;
+    return this.withClient(async (c, conn) => {
+      const locked = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0].ok;
       if (!locked) return { ran: false };
-      return { ran: true, value: await fn() };
-    } finally {
-      if (locked && !broken) await c.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((e: Error) => (broken = e));
-      c.off('error', onError);
-      // A connection that failed is closed, not reused (closing it ends the lock too).
-      c.release(broken);
-    }
+      try {
+        return { ran: true, value: await fn() };
+      } finally {
+        // A failed unlock closes the connection, which ends the lock too.
+        if (!conn.broken) await c.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((e: Error) => (conn.broken = e));
+      }
+    });
   }
 
   protected async q(sql: string, args: unknown[] = []): Promise<Row[]> {
