@@ -113,6 +113,33 @@ describe('PostgresStore specifics', () => {
     expect(await a.listNotices({ subjectId: s.id, limit: 100 })).toHaveLength(12);
   });
 
+  it('a derivation clearing dirty marks beside an ingest marking them does not deadlock', async () => {
+    // Ingest marks subjects dirty in subject order; saveStates must lock them in the same order,
+    // whatever order its caller lists them in (here the reverse), or the two deadlock.
+    const url = fresh();
+    const a = track(new PostgresStore(url));
+    await a.migrate();
+    const b = track(new PostgresStore(url));
+    const ids = Array.from({ length: 300 }, (_, i) => `s_${String(i).padStart(24, '0')}`);
+    const subjects = ids.map((id) => ({ id, kind: 'person' as const, name: 'P', region: '370100', createdAt: T, identifiers: [] }));
+    await a.ingest({ subjects, relations: [], records: [], audit: () => null });
+    const rec = (id: string, round: number) => ({ id: `r_${id.slice(2, 20)}${String(round).padStart(6, '0')}`, source: 'pboc-crc', externalId: `${id}-${round}`, type: 'finance.loan-arrears', area: 'commercial' as const, subjectId: id, occurredAt: T, recordedAt: T, facts: { round }, catalogVersion: '1', statuses: [] });
+    const reversed = [...ids].reverse();
+    for (let round = 0; round < 15; round++) {
+      const marks = await b.dirtyMarks(reversed);
+      await Promise.all([
+        a.ingest({ subjects: [], relations: [], records: ids.map((id) => rec(id, round)), audit: () => null }),
+        b.saveStates({
+          states: reversed.map((subjectId) => ({ subjectId, asOf: T, catalogVersion: '1', schemes: [], entries: [], nextChangeAt: null })),
+          related: [],
+          clearDirty: reversed.map((id) => ({ id, mark: marks.get(id) })),
+          audit: null,
+        }),
+      ]);
+    }
+    expect((await a.pool.query('SELECT COUNT(*)::int AS n FROM records')).rows[0].n).toBe(15 * ids.length);
+  });
+
   it('LISTEN wakes a watcher when another connection saves states', async () => {
     const url = fresh();
     const a = track(new PostgresStore(url));

@@ -394,6 +394,10 @@ export class PostgresStore extends PostgresBase implements Store {
         await c.query('DELETE FROM list_entries WHERE owner_id = ANY($1::text[]) AND via_subject_id IS NOT NULL', [save.related.map((r) => r.ownerId)]);
         await this.putEntries(c, save.related.flatMap((r) => r.entries.map((e) => ({ e, owner: r.ownerId }))));
       }
+      // Dirty marks are locked in subject order, the order ingest marks them in: a derivation
+      // running beside an ingest (another process, or a background derivation) cannot deadlock
+      // with it.
+      if (save.clearDirty.length) await c.query('SELECT 1 FROM dirty_subjects WHERE subject_id = ANY($1::text[]) ORDER BY subject_id FOR UPDATE', [save.clearDirty.map((d) => d.id)]);
       const all = save.clearDirty.filter((d) => d.mark === undefined).map((d) => d.id);
       if (all.length) await c.query('DELETE FROM dirty_subjects WHERE subject_id = ANY($1::text[])', [all]);
       const marked = save.clearDirty.filter((d) => d.mark !== undefined);
