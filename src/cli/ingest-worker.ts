@@ -1,6 +1,6 @@
 /**
  * `xinyong ingest-worker`: takes record lines from NATS JetStream into the store until SIGTERM or
- * SIGINT, then finishes the batch in hand and exits. Any number may run on one durable consumer.
+ * SIGINT, then finishes the batches in hand and exits. Any number may run on one durable consumer.
  */
 import type { AppContext } from '../app/context.js';
 import { Ingestor } from '../ingest/ingestor.js';
@@ -21,7 +21,7 @@ export async function ingestWorker(ctx: AppContext, o: IngestWorkerOptions, log:
   const stream = await RecordStream.open(o.nats, layout, `xinyong ingest-worker ${o.durable}`);
   const stop = new AbortController();
   const onSignal = (signal: string) => {
-    log(`ingest-worker: ${signal}: finishing the batch in hand, then stopping`);
+    log(`ingest-worker: ${signal}: finishing the batches in hand, then stopping`);
     stop.abort();
   };
   process.once('SIGTERM', onSignal);
@@ -29,7 +29,7 @@ export async function ingestWorker(ctx: AppContext, o: IngestWorkerOptions, log:
   try {
     // Derivation is grouped every 10,000 lines (and whenever the stream goes quiet); the dirty
     // outbox keeps that crash-safe, as for `xinyong import`.
-    const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: 'ingest-worker', deriveEvery: 10_000 });
+    const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: 'ingest-worker', deriveEvery: 10_000, deriveInBackground: true });
     log(`ingest-worker: consuming ${layout.stream} (${layout.partitions} partitions) from ${o.nats} as ${o.durable}, ${o.batch} per batch; dead letters to ${layout.deadSubject}`);
     return await runWorker({ stream, ingestor, durable: o.durable, batch: o.batch, ackWaitMs: o.ackWait * 1000, signal: stop.signal, log });
   } finally {

@@ -228,7 +228,7 @@ Examples:
 
   program
     .command('ingest-worker')
-    .description('store record lines from NATS JetStream: a durable pull consumer, a transaction per batch, an ack only after the commit, refused lines to the dead-letter subject with their reason; SIGTERM finishes the batch in hand and exits')
+    .description('store record lines from NATS JetStream: a durable pull consumer, a transaction per batch, an ack only after the commit, refused lines to the dead-letter subject with their reason; SIGTERM finishes the batches in hand and exits')
     .requiredOption('--nats <url>', 'the NATS server, e.g. nats://127.0.0.1:4222')
     .option('--partitions <n>', 'partitions of the records stream (subjects xy.records.0 … N-1)', positiveIntArg, DEFAULT_PARTITIONS)
     .option('--batch <n>', 'messages per fetch and per transaction', positiveIntArg, 500)
@@ -440,7 +440,7 @@ Examples:
         }
         // Derivation is grouped every 10,000 lines (or left to the end); the dirty marks keep that
         // crash-safe: the next command that opens the database scores what a killed import left.
-        const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}`, ...(o.scoreAtEnd ? { deriveEachBatch: false } : { deriveEvery: 10_000 }) });
+        const ingestor = new Ingestor(ctx.store, ctx.catalog, ctx.keyring, { now: () => Date.now(), actor: `source:${o.source}`, ...(o.scoreAtEnd ? { deriveEachBatch: false } : { deriveEvery: 10_000, deriveInBackground: true }) });
         const s = await importFile({ path: file, source: o.source, ingestor, catalog: ctx.catalog, batchSize: Math.max(1, o.batchSize), progress: !g.json && process.stderr.isTTY, format: o.format });
         out(g, s, () => {
           console.log(`${s.lines} line${s.lines === 1 ? '' : 's'}: ${s.stored} stored, ${s.duplicates} already present, ${s.rejected} rejected.`);

@@ -8,6 +8,7 @@ import { enterpriseUscc, personRid } from '../../test/fixtures/identities.js';
 import { Ingestor, type IngestItem, type ItemResult } from './ingestor.js';
 import { recordId } from './resolve.js';
 import { drainDirty } from './rescore.js';
+import type { Store } from '../store/port.js';
 
 const T = Date.UTC(2026, 4, 15, 8, 0, 0);
 const RID = '110101199003074514';
@@ -41,6 +42,17 @@ function statusOf(r: ItemResult) {
 async function civicPoints(subjectId: string) {
   const st = await ctx.store.getState(subjectId);
   return st?.state.schemes.find((s) => s.scheme === 'civic-points');
+}
+
+/** `ctx.store` with some of its methods replaced (the others bound to it). */
+function storeWith(over: Partial<Store>): Store {
+  return new Proxy(ctx.store, {
+    get(target, prop, receiver) {
+      if (Object.hasOwn(over, prop)) return over[prop as keyof Store];
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 describe('Ingestor', () => {
@@ -316,16 +328,10 @@ describe('Ingestor', () => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       let ingests = 0;
-      const store = new Proxy(ctx.store, {
-        get(target, prop, receiver) {
-          if (prop === 'ingest') {
-            return async (...args: Parameters<typeof ctx.store.ingest>) => {
-              if (++ingests === 1) await held;
-              return target.ingest(...args);
-            };
-          }
-          const v = Reflect.get(target, prop, receiver);
-          return typeof v === 'function' ? v.bind(target) : v;
+      const store = storeWith({
+        ingest: async (...args) => {
+          if (++ingests === 1) await held;
+          return ctx.store.ingest(...args);
         },
       });
       let clockReads = 0;
@@ -347,14 +353,63 @@ describe('Ingestor', () => {
       expect(order).toEqual(['stored', 'stored']);
     });
 
-    it('waits for the batch in flight before passing on an error, which leaves nothing unhandled', async () => {
-      const failing = new Proxy(ctx.store, {
-        get(target, prop, receiver) {
-          if (prop === 'ingest') return async () => Promise.reject(new Error('disk full'));
-          const v = Reflect.get(target, prop, receiver);
-          return typeof v === 'function' ? v.bind(target) : v;
+    it('with deriveInBackground, stores the next batch while a due derivation runs, and flush waits for it', async () => {
+      // A store whose saveStates waits until released: the derivation is held while batch 2 is stored.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const calls: string[] = [];
+      const store = storeWith({
+        saveStates: async (...args) => {
+          calls.push('saveStates');
+          await held;
+          return ctx.store.saveStates(...args);
+        },
+        ingest: async (...args) => {
+          calls.push('ingest');
+          return ctx.store.ingest(...args);
         },
       });
+      const ing = new Ingestor(store, ctx.catalog, ctx.keyring, { now: () => T, actor: 'test:ingest', deriveEvery: 2, deriveInBackground: true });
+      const batches = [[loan('G-1', `cn-rid:${RID}`), loan('G-2', `cn-rid:${RID2}`)], [loan('G-3', `cn-rid:${RID}`, 5)]];
+      const seen: string[][] = [];
+      await ing.ingestBatches(batches, (b) => b, (results) => void seen.push(results.map(statusOf)));
+      // Batch 1 made a derivation due; batch 2 was stored while it waited in saveStates (held
+      // until released below: without the background derivation, ingestBatches would not return).
+      expect(seen).toEqual([['stored', 'stored'], ['stored']]);
+      await vi.waitFor(() => expect(calls.filter((c) => c === 'saveStates')).toHaveLength(1));
+      expect(calls.filter((c) => c === 'ingest')).toHaveLength(2);
+      let flushed = false;
+      const flushing = ing.flush().then(() => (flushed = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(flushed).toBe(false);
+      release();
+      await flushing;
+      expect(await ctx.store.dirtySubjects(10)).toEqual([]);
+      // The state holds all three records, G-3 included, though it was stored during the first derivation.
+      const points = await civicPoints(pid(RID));
+      expect(points?.breakdown.map((b) => b.recordId).sort()).toEqual([recordId('pboc-crc', 'G-1'), recordId('pboc-crc', 'G-3')].sort());
+    });
+
+    it('with deriveInBackground, an error of the derivation is thrown by the next flush', async () => {
+      const failing = storeWith({ saveStates: async () => Promise.reject(new Error('disk full')) });
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const ing = new Ingestor(failing, ctx.catalog, ctx.keyring, { now: () => T, actor: 'test:ingest', deriveEvery: 1, deriveInBackground: true });
+        expect((await ing.ingestBatch([loan('H-1', `cn-rid:${RID}`)])).map(statusOf)).toEqual(['stored']);
+        await new Promise((r) => setTimeout(r, 20));
+        await expect(ing.flush()).rejects.toThrow('disk full');
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(unhandled).toEqual([]);
+      // The record is stored and its subject still marked dirty: nothing is lost.
+      expect(await ctx.store.dirtySubjects(10)).toEqual([pid(RID)]);
+    });
+
+    it('waits for the batch in flight before passing on an error, which leaves nothing unhandled', async () => {
+      const failing = storeWith({ ingest: async () => Promise.reject(new Error('disk full')) });
       const ing = new Ingestor(failing, ctx.catalog, ctx.keyring, { now: () => T, actor: 'test:ingest' });
       const unhandled: unknown[] = [];
       const onUnhandled = (e: unknown) => unhandled.push(e);

@@ -42,6 +42,14 @@ export interface IngestorOptions {
    * crash loses nothing; call `flush()` at the end.
    */
   deriveEvery?: number;
+  /**
+   * With `deriveEvery`: a derivation, once due, runs while the following batches are stored,
+   * rather than holding them up (at most one at a time; the next waits for it). On a database
+   * server the two then use two connections. `flush()` waits for it, and an error it met is
+   * thrown by the next derivation or `flush()`. Safe because a derivation clears only the dirty
+   * marks it read: a record stored meanwhile leaves its subject dirty for the next one.
+   */
+  deriveInBackground?: boolean;
   /** Told which subjects each derivation saved (so a server can update its gate index). */
   onDerived?: OnDerived;
   /** Tell subjects of each record stored about them (default true; a historical back-fill turns it off). */
@@ -68,6 +76,8 @@ function mergeSubject(into: Map<string, Subject>, s: Subject) {
 
 export class Ingestor {
   private pending = 0;
+  /** The derivation running in the background (`deriveInBackground`), if any. */
+  private deriving: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -244,12 +254,33 @@ export class Ingestor {
     }
     // Under synchronous=FULL every commit is a disk sync, so derivation commits in large batches.
     this.pending += items.length;
-    if (this.opts.deriveEachBatch !== false && this.pending >= (this.opts.deriveEvery ?? 0)) await this.flush(now);
+    if (this.opts.deriveEachBatch !== false && this.pending >= (this.opts.deriveEvery ?? 0)) {
+      if (this.opts.deriveInBackground && this.opts.deriveEvery) await this.deriveBehind(now);
+      else await this.flush(now);
+    }
     return results as ItemResult[];
+  }
+
+  /** Starts a derivation that runs while later batches are stored, once the one before it is done. */
+  private async deriveBehind(now: Instant): Promise<void> {
+    await this.settleDerivation();
+    this.pending = 0;
+    const running = drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived).then(() => undefined);
+    // Its error is thrown by the next derivation or flush; until then it must not count as unhandled.
+    running.catch(() => undefined);
+    this.deriving = running;
+  }
+
+  /** Waits for the background derivation, if one is running, and throws its error. */
+  private async settleDerivation(): Promise<void> {
+    const d = this.deriving;
+    this.deriving = null;
+    if (d) await d;
   }
 
   /** Derives the state of every subject ingested but not yet derived. */
   async flush(now: Instant = this.opts.now()): Promise<void> {
+    await this.settleDerivation();
     this.pending = 0;
     await drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
   }

@@ -24,7 +24,7 @@ import {
   type NatsConnection,
   type PubAck,
 } from 'nats';
-import type { IngestItem, Ingestor } from './ingestor.js';
+import type { IngestItem, Ingestor, ItemResult } from './ingestor.js';
 import { parseJsonLine } from './lines.js';
 import type { Rejection } from './resolve.js';
 import { deadLetter, HEADERS, messageId, partitionSubjects, subjectFor, type StreamLayout } from './stream-layout.js';
@@ -152,7 +152,7 @@ export interface WorkerOptions {
   batch: number;
   /** How long a fetched message may stay unacknowledged before JetStream redelivers it. */
   ackWaitMs: number;
-  /** Aborting it drains: the batch in hand is finished, then `runWorker` resolves. */
+  /** Aborting it drains: no more is fetched, the batches in hand are finished, then `runWorker` resolves. */
   signal: AbortSignal;
   log?: (line: string) => void;
 }
@@ -184,6 +184,11 @@ export async function ensureConsumer(stream: RecordStream, durable: string, o: {
 /**
  * Consumes until `signal` aborts: fetch a batch, ingest it in one transaction, dead-letter what
  * the pipeline refused, then acknowledge (or terminate) every message of the batch.
+ *
+ * Batches go through `Ingestor.ingestBatches`: while batch n commits, batch n+1 is fetched,
+ * validated and resolved, and batch n is acknowledged once its commit is done. So at most two
+ * batches are in hand; when anything fails, every message of both is given back (nak) for
+ * redelivery, and none of a batch is acknowledged before its own commit.
  */
 export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const { stream } = o;
@@ -192,36 +197,54 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const summary: WorkerSummary = { batches: 0, messages: 0, stored: 0, duplicates: 0, dead: 0 };
   let underived = 0;
   while (!o.signal.aborted) {
-    const msgs: JsMsg[] = [];
-    try {
-      const iter = await consumer.fetch({ max_messages: o.batch, expires: 1_000 });
-      for await (const m of iter) msgs.push(m);
-    } catch (e) {
-      // NATS away (the client reconnects by itself): what was fetched and not acked comes back after ack_wait.
-      o.log?.(`ingest-worker: fetching failed, retrying in a second: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 1_000));
-      continue;
-    }
-    if (msgs.length === 0) {
-      // Idle: derive what was stored, so scores and lists are current when the stream is quiet.
-      if (underived > 0) {
-        await o.ingestor.flush();
-        underived = 0;
+    const inHand = new Set<Fetched>();
+    let idle = false;
+    let fetchError: Error | null = null;
+    // Ends when the stream is quiet, when a fetch fails, or on abort; the batch in flight is finished first.
+    async function* fetched(): AsyncGenerator<Fetched> {
+      while (!o.signal.aborted) {
+        const msgs: JsMsg[] = [];
+        try {
+          const iter = await consumer.fetch({ max_messages: o.batch, expires: 1_000 });
+          for await (const m of iter) msgs.push(m);
+        } catch (e) {
+          // NATS away (the client reconnects by itself): what was fetched and not acked comes back after ack_wait.
+          fetchError = e as Error;
+          return;
+        }
+        if (msgs.length === 0) {
+          idle = true;
+          return;
+        }
+        const f = parse(msgs);
+        inHand.add(f);
+        yield f;
       }
-      continue;
     }
     try {
-      const r = await handleBatch(stream, o.ingestor, msgs);
-      summary.batches++;
-      summary.messages += msgs.length;
-      summary.stored += r.stored;
-      summary.duplicates += r.duplicates;
-      summary.dead += r.dead;
-      underived += msgs.length;
+      await o.ingestor.ingestBatches(fetched(), (f) => f.items, async (results, f) => {
+        const r = await finish(stream, f, results, () => inHand.delete(f));
+        summary.batches++;
+        summary.messages += f.msgs.length;
+        summary.stored += r.stored;
+        summary.duplicates += r.duplicates;
+        summary.dead += r.dead;
+        underived += f.msgs.length;
+      });
     } catch (e) {
-      // Not a refusal but a failure (the store, NATS): nothing was acknowledged, so it all comes back.
-      o.log?.(`ingest-worker: a batch of ${msgs.length} failed and will be redelivered: ${(e as Error).message}`);
-      for (const m of msgs) m.nak(5_000);
+      // Not a refusal but a failure (the store, NATS): nothing in hand was acknowledged, so it all comes back.
+      const n = [...inHand].reduce((k, f) => k + f.msgs.length, 0);
+      o.log?.(`ingest-worker: ${n} messages in hand failed and will be redelivered: ${(e as Error).message}`);
+      for (const f of inHand) for (const m of f.msgs) m.nak(5_000);
+      continue;
+    }
+    if (fetchError) {
+      o.log?.(`ingest-worker: fetching failed, retrying in a second: ${(fetchError as Error).message}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    } else if (idle && underived > 0) {
+      // Idle: derive what was stored, so scores and lists are current when the stream is quiet.
+      await o.ingestor.flush();
+      underived = 0;
     }
   }
   if (underived > 0) await o.ingestor.flush();
@@ -229,8 +252,15 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   return summary;
 }
 
-/** One batch: ingest, dead-letter the refused, then ack. Throws (acknowledging nothing) if anything fails. */
-async function handleBatch(stream: RecordStream, ingestor: Ingestor, msgs: JsMsg[]): Promise<{ stored: number; duplicates: number; dead: number }> {
+/** A fetched batch: its messages, the lines the pipeline is to take, and those refused before it. */
+interface Fetched {
+  msgs: JsMsg[];
+  items: IngestItem[];
+  refused: Map<JsMsg, Pick<Rejection, 'field' | 'reason'>>;
+}
+
+/** Reads a batch's messages: a line needs a source header and must parse as JSON. */
+function parse(msgs: JsMsg[]): Fetched {
   const items: IngestItem[] = [];
   const refused = new Map<JsMsg, Pick<Rejection, 'field' | 'reason'>>();
   msgs.forEach((m, i) => {
@@ -241,9 +271,18 @@ async function handleBatch(stream: RecordStream, ingestor: Ingestor, msgs: JsMsg
     if (!parsed.ok) return void refused.set(m, parsed.error);
     items.push({ source, line: parsed.line, lineNo: i + 1 });
   });
+  return { msgs, items, refused };
+}
+
+/**
+ * After a batch's commit: dead-letter the refused, then ack (or terminate) every message;
+ * `acked` is called once they all are. Throws, acknowledging nothing, if a dead letter cannot be
+ * published.
+ */
+async function finish(stream: RecordStream, f: Fetched, results: ItemResult[], acked: () => void): Promise<{ stored: number; duplicates: number; dead: number }> {
+  const { msgs, refused } = f;
   let stored = 0;
   let duplicates = 0;
-  const results = items.length > 0 ? await ingestor.ingestBatch(items) : [];
   for (const r of results) {
     if (r.status === 'rejected') refused.set(msgs[(r.lineNo as number) - 1], r.error);
     else if (r.status === 'stored') stored++;
@@ -263,6 +302,7 @@ async function handleBatch(stream: RecordStream, ingestor: Ingestor, msgs: JsMsg
     if (refused.has(m)) m.term();
     else m.ack();
   }
+  acked();
   await stream.nc.flush();
   return { stored, duplicates, dead: refused.size };
 }
