@@ -10,7 +10,8 @@
  *
  * Opens the store with `openStore` (SQLite for a path, PostgreSQL for a URL), migrates, publishes
  * the default catalog, and streams the seeded synthetic city through `Ingestor.ingestBatches` with
- * the settings of `xinyong import`, then flushes: every subject is then scored and its list
+ * the settings of `xinyong import` (except that derivation runs in line, so that its share of the
+ * time can be measured), then flushes: every subject is then scored and its list
  * entries saved ("built, scored and listed"; registration marks a subject dirty, so this includes
  * those without records). Then, timed apart, a full `rescoreAll` (what a catalog change costs at
  * this size) and `store.summary()` (the console's overview). The city is generated as it is fed,

@@ -2,9 +2,10 @@
  * `npm run bench`: runs every benchmark in sequence, prints each figure next to its peer, and
  * writes BENCHMARKS.md. Environment:
  * - BENCH_SCALE: multiplies every size (default 1; e.g. 0.1 for a quick look);
- * - BENCH_ONLY: comma-separated subset of rules, ingest, rescore, check, http, pgingest, freshness,
- *   province-sqlite, province-postgres, or province for both (default: all); pgingest, freshness and
- *   province-postgres need PostgreSQL (BENCH_PG_URL, default the local server); the province runs
+ * - BENCH_ONLY: comma-separated subset of rules, ingest, rescore, check, http, pgingest, stream,
+ *   freshness, province-sqlite, province-postgres, or province for both (default: all); pgingest,
+ *   stream, freshness and province-postgres need PostgreSQL (BENCH_PG_URL, default the local
+ *   server), stream also NATS JetStream (BENCH_NATS_URL, default the local server); the province runs
  *   also read BENCH_PROVINCE_SCALE (bench/province.ts);
  * - BENCH_OUT: where to write the report (default: BENCHMARKS.md at the package root; "-" for none).
  *   A run of a subset keeps the other sections (and their summary rows) of the report it replaces;
@@ -25,8 +26,9 @@ import { benchPgIngest } from './pg-ingest.js';
 import { PROVINCE_TITLES, benchProvince } from './province.js';
 import { benchRescore } from './rescore.js';
 import { benchRules } from './rules.js';
+import { benchStream } from './stream.js';
 
-const ALL = ['rules', 'ingest', 'rescore', 'check', 'http', 'pgingest', 'freshness', 'province-sqlite', 'province-postgres'] as const;
+const ALL = ['rules', 'ingest', 'rescore', 'check', 'http', 'pgingest', 'stream', 'freshness', 'province-sqlite', 'province-postgres'] as const;
 /** Names that stand for several benchmarks in BENCH_ONLY. */
 const GROUPS: Record<string, Key[]> = { province: ['province-sqlite', 'province-postgres'] };
 type Key = (typeof ALL)[number];
@@ -39,6 +41,7 @@ const TITLES: Record<Key, string> = {
   check: 'In-process check()',
   http: 'HTTP checks',
   pgingest: 'PostgreSQL ingest',
+  stream: 'Stream ingestion (NATS JetStream)',
   freshness: 'Gate freshness across processes',
   'province-sqlite': PROVINCE_TITLES.sqlite,
   'province-postgres': PROVINCE_TITLES.postgres,
@@ -207,6 +210,7 @@ async function main() {
   }
   await run('http', benchHttp);
   await run('pgingest', benchPgIngest);
+  await run('stream', benchStream);
   await run('freshness', benchFreshness);
   await run('province-sqlite', () => benchProvince('sqlite'));
   await run('province-postgres', () => benchProvince('postgres'));
