@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { publishCatalog } from '../src/app/context.js';
+import type { Catalog } from '../src/catalog/types.js';
 import { Keyring } from '../src/ids/index.js';
 import type { CityItem } from '../src/sim/index.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
@@ -38,6 +39,24 @@ export async function benchSchema(name: string): Promise<{ url: string; schema: 
       await c.end();
     },
   };
+}
+
+/** A `PostgresStore` on a fresh schema, migrated, with `catalog` published; `close` drops the schema. */
+export async function freshPgStore(name: string, catalog: Catalog): Promise<{ store: PostgresStore; close: () => Promise<void> }> {
+  const db = await benchSchema(name);
+  const store = new PostgresStore(db.url);
+  const close = async () => {
+    await store.close();
+    await db.drop();
+  };
+  try {
+    await store.migrate();
+    await publishCatalog(store, catalog, NOW, 'bench');
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { store, close };
 }
 
 /** Every table the pipeline writes, in an order that satisfies the foreign keys. */
@@ -110,17 +129,13 @@ async function rawMedian(store: PostgresStore, transactions: number): Promise<{ 
 }
 
 /** The same lines through the pipeline without scoring (subjects stay marked dirty for a later drain). */
-async function ingestOnly(catalog: ReturnType<typeof defaultCatalog>, items: readonly CityItem[]): Promise<{ ms: number; raw: { ms: number; rows: number; times: number[] } }> {
-  const db = await benchSchema('alone');
-  const store = new PostgresStore(db.url);
+async function ingestOnly(catalog: Catalog, items: readonly CityItem[]): Promise<{ ms: number; raw: { ms: number; rows: number; times: number[] } }> {
+  const { store, close } = await freshPgStore('alone', catalog);
   try {
-    await store.migrate();
-    await publishCatalog(store, catalog, NOW, 'bench');
     const ms = await ingestAll(store, catalog, Keyring.random(), items, { derive: false });
     return { ms, raw: await rawMedian(store, Math.ceil(items.length / BATCH)) };
   } finally {
-    await store.close();
-    await db.drop();
+    await close();
   }
 }
 
@@ -132,11 +147,8 @@ export async function benchPgIngest(): Promise<BenchResult> {
   const N = city.records;
   const batches = Math.ceil(city.items.length / BATCH);
   log(`  ${fmtInt(city.items.length)} lines: ${fmtInt(city.subjects)} subject registrations, ${fmtInt(N)} records; batches of ${BATCH}`);
-  const db = await benchSchema('ingest');
-  const store = new PostgresStore(db.url);
+  const { store, close } = await freshPgStore('ingest', catalog);
   try {
-    await store.migrate();
-    await publishCatalog(store, catalog, NOW, 'bench');
     const DERIVE = ['dirtySubjects', 'subjectsBasic', 'recordsOf', 'relationsOfOrgs', 'saveStates'];
     const probe = instrument(store, ['ingest', ...DERIVE]);
     const oursMs = await ingestAll(store, catalog, Keyring.random(), city.items);
@@ -176,7 +188,6 @@ export async function benchPgIngest(): Promise<BenchResult> {
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {
-    await store.close();
-    await db.drop();
+    await close();
   }
 }

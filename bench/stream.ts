@@ -8,7 +8,6 @@
  *
  * Environment: BENCH_PG_URL (bench/pg-ingest.ts) and BENCH_NATS_URL (default nats://127.0.0.1:4222).
  */
-import { publishCatalog } from '../src/app/context.js';
 import type { Catalog } from '../src/catalog/types.js';
 import { Keyring } from '../src/ids/index.js';
 import { Ingestor } from '../src/ingest/ingestor.js';
@@ -18,7 +17,7 @@ import type { CityItem } from '../src/sim/index.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { NOW, cityItems, figure, fmtInt, log, median, printFigure, rate, type BenchResult } from './common.js';
 import { BATCH, defaultCatalog, ingestAll, sizeCity } from './ingest.js';
-import { benchSchema } from './pg-ingest.js';
+import { freshPgStore } from './pg-ingest.js';
 
 const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** `xinyong ingest-worker --batch`'s default: messages per fetch and per transaction. */
@@ -30,18 +29,9 @@ const GOAL = 0.8;
 
 /** A fresh database with the catalog and the city's subjects registered and scored (not timed). */
 async function registered(name: string, catalog: Catalog, keyring: Keyring, registrations: readonly CityItem[]) {
-  const db = await benchSchema(name);
-  const store = new PostgresStore(db.url);
-  await store.migrate();
-  await publishCatalog(store, catalog, NOW, 'bench');
-  await ingestAll(store, catalog, keyring, registrations);
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      await db.drop();
-    },
-  };
+  const db = await freshPgStore(name, catalog);
+  await ingestAll(db.store, catalog, keyring, registrations);
+  return db;
 }
 
 async function countRecords(store: PostgresStore): Promise<number> {

@@ -77,7 +77,7 @@ function mergeSubject(into: Map<string, Subject>, s: Subject) {
 export class Ingestor {
   private pending = 0;
   /** The derivation running in the background (`deriveInBackground`), if any. */
-  private deriving: Promise<void> | null = null;
+  private deriving: Promise<unknown> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -265,7 +265,7 @@ export class Ingestor {
   private async deriveBehind(now: Instant): Promise<void> {
     await this.settleDerivation();
     this.pending = 0;
-    const running = drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived).then(() => undefined);
+    const running = this.drain(now);
     // Its error is thrown by the next derivation or flush; until then it must not count as unhandled.
     running.catch(() => undefined);
     this.deriving = running;
@@ -282,6 +282,10 @@ export class Ingestor {
   async flush(now: Instant = this.opts.now()): Promise<void> {
     await this.settleDerivation();
     this.pending = 0;
-    await drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
+    await this.drain(now);
+  }
+
+  private drain(now: Instant): Promise<number> {
+    return drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
   }
 }

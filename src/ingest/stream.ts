@@ -223,7 +223,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     }
     try {
       await o.ingestor.ingestBatches(fetched(), (f) => f.items, async (results, f) => {
-        const r = await finish(stream, f, results, () => inHand.delete(f));
+        const r = await finish(stream, f, results);
+        inHand.delete(f);
+        await stream.nc.flush();
         summary.batches++;
         summary.messages += f.msgs.length;
         summary.stored += r.stored;
@@ -275,11 +277,10 @@ function parse(msgs: JsMsg[]): Fetched {
 }
 
 /**
- * After a batch's commit: dead-letter the refused, then ack (or terminate) every message;
- * `acked` is called once they all are. Throws, acknowledging nothing, if a dead letter cannot be
- * published.
+ * After a batch's commit: dead-letter the refused, then ack (or terminate) every message. Throws,
+ * acknowledging nothing, if a dead letter cannot be published.
  */
-async function finish(stream: RecordStream, f: Fetched, results: ItemResult[], acked: () => void): Promise<{ stored: number; duplicates: number; dead: number }> {
+async function finish(stream: RecordStream, f: Fetched, results: ItemResult[]): Promise<{ stored: number; duplicates: number; dead: number }> {
   const { msgs, refused } = f;
   let stored = 0;
   let duplicates = 0;
@@ -302,7 +303,5 @@ async function finish(stream: RecordStream, f: Fetched, results: ItemResult[], a
     if (refused.has(m)) m.term();
     else m.ack();
   }
-  acked();
-  await stream.nc.flush();
   return { stored, duplicates, dead: refused.size };
 }
