@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryInput } from '../../audit/index.js';
 import { verifyChain } from '../../audit/index.js';
-import { storeContract } from '../store-contract.js';
+import { storeContract } from '../contract/index.js';
 import { CITUS_PLAN, PG_MIGRATIONS, citusPlanSql } from './migrations.js';
-import { APPEND_LOCK, exclusiveLockKey, parseUrl, redactUrl } from './postgres-base.js';
+import { APPEND_LOCK, exclusiveLockKey, parseUrl, redactUrl } from './db.js';
 import { PostgresStore } from './postgres-store.js';
 import { TEST_PG_URL, dropSchemas, freshPgUrl, requirePostgres } from './test-db.js';
 

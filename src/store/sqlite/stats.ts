@@ -3,18 +3,19 @@
  * row, so it answers in the time the indexes allow on a city-sized database.
  */
 import type { SubjectKind } from '../../domain/types.js';
-import type { StoreSummary } from '../port.js';
-import { type Row } from './sqlite-base.js';
-import { SqliteCases } from './sqlite-cases.js';
+import type { StatsPort, StoreSummary } from '../port/index.js';
+import type { Row, SqliteDb } from './db.js';
 
 /** The calendar month (UTC, `YYYY-MM`) of an epoch-ms column. */
 const month = (column: string) => `strftime('%Y-%m', ${column} / 1000.0, 'unixepoch')`;
 
-export abstract class SqliteStats extends SqliteCases {
+export class SqliteStats implements StatsPort {
+  constructor(private readonly db: SqliteDb) {}
+
   /** `{ key: count }` from a query returning rows `(k, n)`. */
   private counts(sql: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.st(sql).all() as Row[]) out[r.k as string] = r.n as number;
+    for (const r of this.db.st(sql).all() as Row[]) out[r.k as string] = r.n as number;
     return out;
   }
 
@@ -31,14 +32,14 @@ export abstract class SqliteStats extends SqliteCases {
     );
     const listSizes = this.counts("SELECT list AS k, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list");
     const listBreakdown: StoreSummary['listBreakdown'] = {};
-    for (const r of this.st(
+    for (const r of this.db.st(
       `SELECT e.list AS list, CASE WHEN e.via_subject_id IS NULL THEN s.kind ELSE 'via-role' END AS k, COUNT(DISTINCT e.subject_id) AS n
        FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE e.status IN ('pending', 'active') GROUP BY 1, 2 ORDER BY 1, 2`,
     ).all() as Row[]) {
       (listBreakdown[r.list as string] ??= {})[r.k as string] = r.n as number;
     }
     const listFlows: StoreSummary['listFlows'] = {};
-    for (const r of this.st(
+    for (const r of this.db.st(
       `SELECT list, month, SUM(i) AS inflow, SUM(o) AS outflow FROM (
          SELECT list, ${month('since')} AS month, COUNT(*) AS i, 0 AS o FROM list_entries GROUP BY 1, 2
          UNION ALL
@@ -48,12 +49,12 @@ export abstract class SqliteStats extends SqliteCases {
       (listFlows[r.list as string] ??= []).push({ month: r.month as string, inflow: r.inflow as number, outflow: r.outflow as number });
     }
     const grades: Record<string, Record<string, number>> = {};
-    for (const r of this.st(
+    for (const r of this.db.st(
       'SELECT g.key AS scheme, g.value AS grade, COUNT(*) AS n FROM subject_states, json_each(subject_states.grades) AS g GROUP BY g.key, g.value ORDER BY g.key, g.value',
     ).all() as Row[]) {
       (grades[r.scheme as string] ??= {})[r.grade as string] = r.n as number;
     }
-    const auditEntries = ((this.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
+    const auditEntries = ((this.db.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
     return { subjectsByKind, records, recordsByArea, recordsByProvince, recordsByType, listSizes, listBreakdown, listFlows, grades, auditEntries };
   }
 }

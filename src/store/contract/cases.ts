@@ -1,0 +1,82 @@
+/** The contract of the cases port: due-process cases and the notice outbox. */
+import { describe, expect, it } from 'vitest';
+import type { Instant } from '../../domain/types.js';
+import type { NoticeRow, Store } from '../port/index.js';
+import { allDirty, audit, auditCount, batch, DAY, type MakeStore, record, save, sid, state, subject, T, useFreshStore } from './fixtures.js';
+
+export function casesContract(name: string, make: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    useFreshStore(make, (s) => (store = s));
+
+    describe('due-process cases and the notice outbox', () => {
+      const notice = (id: string, subjectId: string | null, at: Instant, extra: Partial<NoticeRow> = {}): NoticeRow => ({
+        id, subjectId, kind: 'objection.decided', createdAt: at, payload: { id }, status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, deliveredAt: null, ...extra,
+      });
+
+      it('saves a case with its record status changes, notices and audit entry in one go, and finds it by queue', async () => {
+        const p1 = subject('p1', 'person');
+        const r1 = record(p1.id, 'ob-1');
+        await store.ingest(batch({ subjects: [p1], records: [r1] }));
+        await store.saveStates(save({ states: [state(p1.id, [])], clearDirty: [{ id: p1.id }] }));
+        const before = await auditCount(store);
+        const c = { id: 'ob_1', kind: 'objection' as const, subjectId: p1.id, status: 'open', deadline: T + 3 * DAY, createdAt: T, doc: { target: { kind: 'record', id: r1.id }, reasons: 'not mine' } };
+        await store.saveCase(c, {
+          statuses: [{ recordId: r1.id, change: { status: 'disputed', at: T, actor: 'key:k_s', reason: 'objection ob_1' } }],
+          notices: [notice('n_1', p1.id, T)],
+          audit: audit('objection.filed', { id: 'ob_1' }, p1.id),
+        });
+        expect(await store.getCase('ob_1')).toEqual(c);
+        expect((await store.getRecord(r1.id))?.statuses.map((x) => x.status)).toContain('disputed');
+        expect(await allDirty(store)).toEqual([p1.id]);
+        expect(await auditCount(store)).toBe(before + 1);
+        expect((await store.listCases({ kind: 'objection', statuses: ['open'], limit: 10 })).map((x) => x.id)).toEqual(['ob_1']);
+        expect(await store.listCases({ kind: 'objection', deadlineBefore: T + 3 * DAY, limit: 10 })).toEqual([]);
+        expect((await store.listCases({ kind: 'objection', deadlineBefore: T + 3 * DAY + 1, limit: 10 })).map((x) => x.id)).toEqual(['ob_1']);
+        expect(await store.listCases({ kind: 'repair', limit: 10 })).toEqual([]);
+        expect(await store.countCases({ kind: 'objection', statuses: ['open'] })).toBe(1);
+        expect(await store.countCases({ kind: 'objection', statuses: ['open'], deadlineBefore: T + 3 * DAY })).toBe(0);
+        expect(await store.countCases({ kind: 'objection', statuses: ['open'], deadlineBefore: T + 3 * DAY + 1 })).toBe(1);
+        expect(await store.countCases({ kind: 'objection', subjectId: sid('p2') })).toBe(0);
+        expect(await store.countCases({ kind: 'repair' })).toBe(0);
+        // Deciding replaces the document and status, keeping when it was created.
+        await store.saveCase({ ...c, status: 'revoked', doc: { ...c.doc, decision: 'revoked' } }, { audit: audit('objection.decided', { id: 'ob_1' }, p1.id) });
+        expect(await store.getCase('ob_1')).toMatchObject({ status: 'revoked', createdAt: T, doc: { decision: 'revoked' } });
+        expect(await store.listCases({ kind: 'objection', statuses: ['open'], limit: 10 })).toEqual([]);
+        expect(await store.countCases({ kind: 'objection', statuses: ['open'] })).toBe(0);
+        expect(await store.countCases({ kind: 'objection' })).toBe(1);
+      });
+
+      it('a failing effect leaves nothing behind', async () => {
+        const p1 = subject('p1', 'person');
+        await store.ingest(batch({ subjects: [p1] }));
+        const before = await auditCount(store);
+        await expect(
+          store.saveCase(
+            { id: 'ob_x', kind: 'objection', subjectId: p1.id, status: 'open', deadline: T, createdAt: T, doc: {} },
+            { statuses: [{ recordId: 'r_missing', change: { status: 'disputed', at: T, actor: 'a', reason: 'b' } }], notices: [notice('n_x', p1.id, T)], audit: audit('objection.filed') },
+          ),
+        ).rejects.toThrow();
+        expect(await store.getCase('ob_x')).toBeNull();
+        expect(await store.listNotices({ limit: 10 })).toEqual([]);
+        expect(await auditCount(store)).toBe(before);
+      });
+
+      it('delivers notices in due order, keeps attempts, and never adds one twice', async () => {
+        await store.addNotices([notice('n_2', null, T + 2), notice('n_1', 's_x', T + 1), notice('n_3', 's_x', T + 5)]);
+        await store.addNotices([notice('n_1', 's_x', T + 1, { payload: { changed: true } })]);
+        expect((await store.dueNotices(T + 2, 10)).map((n) => n.id)).toEqual(['n_1', 'n_2']);
+        await store.updateNotice('n_1', { status: 'pending', attempts: 1, nextAttemptAt: T + 100, lastError: 'HTTP 503', deliveredAt: null });
+        await store.updateNotice('n_2', { status: 'delivered', attempts: 1, nextAttemptAt: T + 2, lastError: null, deliveredAt: T + 3 });
+        expect((await store.dueNotices(T + 10, 10)).map((n) => n.id)).toEqual(['n_3']);
+        expect((await store.dueNotices(T + 100, 10)).map((n) => [n.id, n.attempts, n.lastError])).toEqual([
+          ['n_3', 0, null],
+          ['n_1', 1, 'HTTP 503'],
+        ]);
+        expect((await store.listNotices({ subjectId: 's_x', limit: 10 })).map((n) => n.id)).toEqual(['n_3', 'n_1']);
+        expect((await store.listNotices({ status: 'delivered', limit: 10 })).map((n) => n.id)).toEqual(['n_2']);
+        expect((await store.listNotices({ subjectId: 's_x', limit: 10 }))[1].payload).toEqual({ id: 'n_1' });
+      });
+    });
+  });
+}

@@ -1,0 +1,66 @@
+/** Subjects, their legal roles (relations) and credit records with their status histories. */
+import type { AuditEntryInput } from '../../audit/index.js';
+import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
+import type { NoticeRow } from './cases.js';
+
+/** What scoring needs to know of a subject. */
+export type SubjectBasic = Pick<Subject, 'id' | 'kind' | 'createdAt'>;
+
+export interface IngestBatch {
+  /**
+   * Inserted when new; an existing subject keeps its id and gains a name or region it lacked. A
+   * subject without a name (known only from a record) is stored only if a record or a role of
+   * this batch that is stored refers to it: a rejected line leaves nothing behind.
+   */
+  subjects: Subject[];
+  relations: Relation[];
+  /**
+   * Organisations whose registration listed their legal roles in full: any current role of
+   * theirs not in `relations` ends now (which unbinds the person from here on).
+   */
+  replaceRelationsOf?: string[];
+  /** Transaction time of the batch: when new roles begin and replaced ones end (default: the clock). */
+  at?: Instant;
+  /** Inserted unless (source, externalId) exists already: that is what makes ingestion idempotent. */
+  records: CreditRecord[];
+  /** Built after the insert, so it can say what was actually stored. Written in the same transaction. */
+  audit: (result: { inserted: CreditRecord[]; duplicates: number; subjects: number }) => AuditEntryInput | null;
+  /** Notices about what was stored (a record added), written in the same transaction. */
+  notices?: (inserted: CreditRecord[]) => NoticeRow[];
+}
+
+export interface IngestResult {
+  inserted: CreditRecord[];
+  duplicates: number;
+  /**
+   * Positions in `records` of duplicates whose content differs from the stored record (a source
+   * changing history). They are not counted in `duplicates`.
+   */
+  conflicts: number[];
+  /** Subjects that were created, re-registered with new details, or gained a legal role. */
+  changedSubjects: string[];
+}
+
+export interface RecordsPort {
+  /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
+  ingest(batch: IngestBatch): Promise<IngestResult>;
+  getSubject(id: string): Promise<Subject | null>;
+  /** Resolves an identifier's keyed hash to a subject id. */
+  findSubjectByHash(hash: string): Promise<string | null>;
+  /** Kind and creation instant of the subjects that exist among `ids`. */
+  subjectsBasic(ids: string[]): Promise<Map<string, SubjectBasic>>;
+  /** Relations where the organisation is one of `orgIds`: those holding at `at`, or now by default. */
+  relationsOfOrgs(orgIds: string[], at?: Instant): Promise<Relation[]>;
+  /** Relations where the person is one of `personIds`: those holding at `at`, or now by default. */
+  relationsOfPersons(personIds: string[], at?: Instant): Promise<Relation[]>;
+  getRecord(id: string): Promise<CreditRecord | null>;
+  /** All records of each subject, with their status histories. */
+  recordsOf(subjectIds: string[]): Promise<Map<string, CreditRecord[]>>;
+  /** All records (with status histories) of the subjects whose ids lie in [firstId, lastId]. */
+  recordsBetween(firstId: string, lastId: string): Promise<Map<string, CreditRecord[]>>;
+  /** Appends a status change (records are never updated in place). */
+  addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void>;
+
+  /** Subjects of `kinds` whose name contains `name` (case-insensitive for Latin letters), by name. */
+  searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]>;
+}

@@ -1,0 +1,36 @@
+/** Statistics of the whole store. */
+import type { SubjectKind } from '../../domain/types.js';
+
+export interface StoreSummary {
+  subjectsByKind: Record<SubjectKind, number>;
+  records: number;
+  recordsByArea: Record<string, number>;
+  /**
+   * Records by the province of their subject: the first two digits of its GB/T 2260 `region`
+   * followed by `0000` (`370000`); `unknown` for subjects whose region is not known.
+   */
+  recordsByProvince: Record<string, number>;
+  recordsByType: Record<string, number>;
+  /** Subjects with a pending or active entry, by list. */
+  listSizes: Record<string, number>;
+  /** Per list: subjects listed directly, by kind, and persons bound through a legal role (`via-role`). */
+  listBreakdown: Record<string, Record<string, number>>;
+  /**
+   * Per list, per calendar month (UTC, `YYYY-MM`, ascending): entries that began (`since`) that
+   * month and entries that ended (`endedAt`) that month. Only months with one or the other.
+   */
+  listFlows: Record<string, ListFlow[]>;
+  /** Grade distribution per scheme. */
+  grades: Record<string, Record<string, number>>;
+  auditEntries: number;
+}
+
+export interface ListFlow {
+  month: string;
+  inflow: number;
+  outflow: number;
+}
+
+export interface StatsPort {
+  summary(): Promise<StoreSummary>;
+}

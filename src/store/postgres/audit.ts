@@ -1,0 +1,49 @@
+/** The audit chain on PostgreSQL: appends (see `PostgresDb.appendAuditTx`), receipts, pages and scans. */
+import type { AuditEntry, AuditEntryInput } from '../../audit/index.js';
+import type { AuditPort, AuditQuery } from '../port/index.js';
+import { auditFrom } from '../rows.js';
+import type { PostgresDb } from './db.js';
+
+export class PostgresAudit implements AuditPort {
+  constructor(private readonly db: PostgresDb) {}
+
+  async appendAudit(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
+    if (inputs.length === 0) return [];
+    return this.db.tx((c) => this.db.appendAuditTx(c, inputs));
+  }
+
+  async findReceipt(receipt: string): Promise<AuditEntry | null> {
+    const r = await this.db.one('SELECT a.* FROM check_receipts c JOIN audit_log a ON a.seq = c.audit_seq WHERE c.receipt = $1', [receipt]);
+    return r ? auditFrom(r) : null;
+  }
+
+  async auditPage(q: AuditQuery): Promise<AuditEntry[]> {
+    const args: unknown[] = [q.before ?? Number.MAX_SAFE_INTEGER];
+    const where: string[] = ['seq < $1'];
+    if (q.subjectId !== undefined) {
+      args.push(q.subjectId);
+      where.push(`(subject_id = $${args.length} OR seq IN (SELECT seq FROM audit_subject_days WHERE subject_id = $${args.length}))`);
+    }
+    if (q.actions?.length) (args.push(q.actions), where.push(`action = ANY($${args.length}::text[])`));
+    args.push(q.limit);
+    const rows = await this.db.q(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${args.length}`, args);
+    return rows.map((r) => auditFrom(r));
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string } | null> {
+    const r = await this.db.one('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    return r ? { seq: r.seq as number, hash: r.hash as string } : null;
+  }
+
+  async *scanAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
+    let seq = fromSeq - 1;
+    for (;;) {
+      const rows = await this.db.q('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000', [seq]);
+      if (rows.length === 0) return;
+      for (const r of rows) {
+        seq = r.seq as number;
+        yield auditFrom(r);
+      }
+    }
+  }
+}
