@@ -18,7 +18,7 @@ const ACTION = 'transport.air.ticket';
  * returns it with the listed and the known subject ids (read apart, so the gate alone is kept).
  */
 export async function gateFromStore(store: Store, catalog: Catalog): Promise<{ gate: GateIndex; listed: string[]; known: string[] }> {
-  const { gate } = await GateFeed.load(store, catalog);
+  const { gate } = await GateFeed.load({ store, catalog });
   const known: string[] = [];
   for await (const page of store.scanSubjects(5000)) for (const s of page) known.push(s.id);
   const listed = new Set<string>();

@@ -5,9 +5,9 @@
  * the same batch per transaction.
  */
 import Database from 'better-sqlite3';
-import { publishCatalog } from '../src/app/context.js';
+import { publishCatalog } from '../src/app/publish.js';
 import { defaultCatalogDir } from '../src/app/paths.js';
-import { loadCatalogDir } from '../src/catalog/load.js';
+import { loadCatalogDir } from '../src/app/catalog-files.js';
 import { formatIssue, type Catalog } from '../src/catalog/types.js';
 import { Keyring, parseSubjectRef } from '../src/ids/index.js';
 import { Ingestor, type IngestItem } from '../src/ingest/ingestor.js';
@@ -260,7 +260,7 @@ export async function benchIngest(): Promise<{ result: BenchResult; db: Ingested
       title: 'Ingest',
       setup: [
         `The synthetic city (seed 7): ${fmtInt(city.subjects)} subject registrations and ${fmtInt(N)} records, ${fmtInt(city.items.length)} lines in generator order, in batches of ${BATCH} lines.`,
-        '**ours**: `Ingestor.ingestBatches` with the settings of `xinyong import` (incremental scoring of the touched subjects every 10,000 lines, run while the following batches are stored, and a final flush, all timed) into a fresh `SqliteStore` on a temporary file: validation against the catalog, identifier HMAC and AES-GCM encryption, idempotent insert, audit entry, then `drainDirty` scores every touched subject and saves its state and list entries.',
+        '**ours**: `Ingestor.ingestBatches` with the settings of `xinyong import` (incremental scoring of the touched subjects every 10,000 lines, run while the following batches are stored, and a final flush, all timed) into a fresh `SqliteStore` on a temporary file: validation against the catalog, identifier HMAC and AES-GCM encryption, idempotent insert, audit entry, then `deriveDirty` scores every touched subject and saves its state and list entries.',
         `**raw**: better-sqlite3 prepared \`INSERT\`s of exactly the rows the pipeline stored in subjects, subject_identifiers, relations and records (${fmtInt(rawRows)} rows), prepared in memory beforehand, into the same schema (the same migration) with the same pragmas (WAL, synchronous=FULL, foreign_keys=ON), one transaction per ${BATCH} lines. Median of 3 runs, each into a fresh file.`,
         'Rates count records; both sides also store the same subjects. The ratio is the share of the raw rate that the pipeline keeps.',
       ],

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { publishCatalog } from '../src/app/context.js';
+import { publishCatalog } from '../src/app/publish.js';
 import type { Catalog } from '../src/catalog/types.js';
 import { Keyring } from '../src/ids/index.js';
 import type { CityItem } from '../src/sim/index.js';

@@ -13,18 +13,18 @@
  * the settings of `xinyong import` (except that derivation runs in line, so that its share of the
  * time can be measured), then flushes: every subject is then scored and its list
  * entries saved ("built, scored and listed"; registration marks a subject dirty, so this includes
- * those without records). Then, timed apart, a full `rescoreAll` (what a catalog change costs at
+ * those without records). Then, timed apart, a full `deriveAll` (what a catalog change costs at
  * this size) and `store.summary()` (the console's overview). The city is generated as it is fed,
  * never held in memory, so peak RSS is the pipeline's. Prints one JSON line, a `ProvinceRun`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { publishCatalog } from '../src/app/context.js';
+import { publishCatalog } from '../src/app/publish.js';
 import type { SubjectKind } from '../src/domain/types.js';
 import { Keyring } from '../src/ids/index.js';
 import { Ingestor, type IngestItem } from '../src/ingest/ingestor.js';
-import { rescoreAll } from '../src/ingest/rescore.js';
+import { deriveAll } from '../src/app/derive.js';
 import { citySize, generateCity } from '../src/sim/index.js';
 import { isPostgresUrl, openStore } from '../src/store/open.js';
 import { NOW, SEED, instrument, recordsPerPerson } from './common.js';
@@ -186,9 +186,9 @@ async function main() {
   let rescored = 0;
   if (o.rescore) {
     const r0 = performance.now();
-    rescored = await rescoreAll(store, catalog, NOW);
+    rescored = await deriveAll(store, catalog, NOW);
     rescoreMs = performance.now() - r0;
-    progress(`rescoreAll: ${rescored} subjects in ${sec(rescoreMs)}`);
+    progress(`deriveAll: ${rescored} subjects in ${sec(rescoreMs)}`);
   }
   const s0 = performance.now();
   const summary = await store.summary();
@@ -197,7 +197,7 @@ async function main() {
   const storedSubjects = Object.values(summary.subjectsByKind).reduce((a, b) => a + b, 0);
   if (summary.records !== records) throw new Error(`the store holds ${summary.records} records; the city sent ${records}`);
   if (storedSubjects !== subjects) throw new Error(`the store holds ${storedSubjects} subjects; the city registered ${subjects}`);
-  if (o.rescore && rescored !== subjects) throw new Error(`rescoreAll rescored ${rescored} subjects, expected ${subjects}`);
+  if (o.rescore && rescored !== subjects) throw new Error(`deriveAll rescored ${rescored} subjects, expected ${subjects}`);
 
   const out: ProvinceRun = {
     store: isPostgresUrl(o.db) ? 'postgres' : 'sqlite',

@@ -44,7 +44,7 @@ export interface ProvinceRun {
   /** Of `buildMs`: inside `store.ingest` (one transaction per batch). */
   ingestMs: number;
   ingestCalls: number;
-  /** Of `buildMs`: inside `Ingestor.flush` (drainDirty: read, evaluate, save states and entries). */
+  /** Of `buildMs`: inside `Ingestor.flush` (deriveDirty: read, evaluate, save states and entries). */
   deriveMs: number;
   deriveCalls: number;
   /** Of `deriveMs`: the store's reads (dirty subjects and marks, subjects, records, relations, entries). */
@@ -52,7 +52,7 @@ export interface ProvinceRun {
   /** Of `deriveMs`: `store.saveStates`. */
   saveStatesMs: number;
   saveStatesCalls: number;
-  /** A full `rescoreAll` after the build; null when not run. */
+  /** A full `deriveAll` after the build; null when not run. */
   rescoreMs: number | null;
   summaryMs: number;
   /** Grades given, summed over the schemes (one per subject with the default catalog). */
@@ -183,7 +183,7 @@ function describeRun(r: ProvinceRun): string {
   return [
     `build ${fmtS(r.buildMs)}, ${fmtInt(rate(r.records, r.buildMs))} records/s, CPU time ${(r.buildCpuMs / r.buildMs).toFixed(2)}× wall${r.buildWrittenBytes === null ? '' : `, ${fmtInt(r.buildWrittenBytes / r.records / 1024)} KiB written per record`}`,
     `(generation ${pct(r.generateMs, r.buildMs)}, validation and resolution outside a commit ${pct(rest, r.buildMs)}, store.ingest ${pct(r.ingestMs, r.buildMs)}, derivation ${pct(r.deriveMs, r.buildMs)}: reads ${pct(r.deriveReadMs, r.buildMs)}, saveStates ${pct(r.saveStatesMs, r.buildMs)} in ${fmtInt(r.saveStatesCalls)} transactions);`,
-    r.rescoreMs === null ? '' : `rescoreAll ${fmtS(r.rescoreMs)} (${fmtInt(rate(r.records, r.rescoreMs))} records/s);`,
+    r.rescoreMs === null ? '' : `deriveAll ${fmtS(r.rescoreMs)} (${fmtInt(rate(r.records, r.rescoreMs))} records/s);`,
     `summary ${fmtS(r.summaryMs)}; peak RSS ${fmtBytes(r.peakRssBytes)}; database ${fmtBytes(r.dbBytes)} (${fmtInt(r.dbBytes / r.records)} B/record);`,
     `${fmtInt(r.scored)} grades, ${fmtInt(r.listed)} listings pending or active`,
   ]
@@ -245,7 +245,7 @@ export async function benchProvince(store: StoreName): Promise<BenchResult> {
       `Sizes: ¼, ½ and 1× of ${fmtInt(BASE.persons * k)} persons, ${fmtInt(BASE.enterprises * k)} enterprises (with public institutions and government organs at the generator's defaults, a tenth and a twentieth of the enterprises) and ${fmtInt(BASE.records * k)} records${k === 1 ? ': the province of issue 6' : ` (the province of issue 6 × ${k})`}.`,
       `The synthetic city (seed 7) with the generator's \`routine\` option at ${one.routinePerSubject.toFixed(2)} records per subject: the demo city's own records (fewer than one per subject) plus everyday ones (traffic tickets, volunteering, blood donations; minor administrative penalties for organisations) that list no one, so the lists keep the demo's shares. Every record passes the pipeline's validation; the run fails on any rejection.`,
       `Each run in a process of its own (\`dist/bench/province-run.js\`): \`openStore\`, migrations, the default catalog published, then the city streamed from the generator (never held in memory) through \`Ingestor.ingestBatches\` with the settings of \`xinyong import\`: ${fmtInt(BATCH)} lines per batch (one transaction), the next batch validated and resolved while one commits (so the shares of time below overlap: store.ingest and derivation are wall times during which the next batch is being prepared), incremental scoring of the touched subjects every ${fmtInt(DERIVE_EVERY)} lines (in line: \`xinyong import\` now runs it while the following batches are stored, but in line its share of the time can be measured), notices to subjects on, then a final flush. **build** is the wall time from the first line to the end of the flush, the generator's time included: every subject is then scored and its list entries saved (a registration marks its subject for scoring, so this covers subjects without records). The run checks that no subject is left unscored.`,
-      '**full rescore**: then `rescoreAll(store, catalog, asOf)` over every subject, timed apart: the pass a catalog change starts. States are unchanged here, so it reads and evaluates everything and writes only what changed, which is little; a catalog change that moves every grade would also write every state.',
+      '**full rescore**: then `deriveAll(store, catalog, asOf)` over every subject, timed apart: the pass a catalog change starts. States are unchanged here, so it reads and evaluates everything and writes only what changed, which is little; a catalog change that moves every grade would also write every state.',
       "**peak RSS**: `process.resourceUsage().maxRSS` of the run's process over its whole life. **database**: the SQLite file with its WAL after closing, or `pg_database_size`. **CPU time**: user + system time of the run's process during the build over its wall time (the garbage collector's threads can take it above 1×; below 1×, the process waited for storage or for the PostgreSQL server). **written**: bytes the run's process wrote to storage during the build (`/proc/self/io`; SQLite only).",
       stated,
       `Linearity: each figure divides the per-record rate (records/s) at a size by the rate on the same store at ¼ in the same run. 1.0 is linear; below it cost grows faster than the size. Goal for 1× vs ¼: ≥ ${LINEARITY_GOAL}, per-record throughput at 1× at least ${LINEARITY_GOAL * 100}% of that at ¼.`,

@@ -1,10 +1,10 @@
 /**
- * Full rescore: `rescoreAll` (every subject: read its records, evaluate, save state and list
+ * Full rescore: `deriveAll` (every subject: read its records, evaluate, save state and list
  * entries) against a raw scan of the same records table (every row read and its facts parsed).
  */
 import Database from 'better-sqlite3';
 import { openContext } from '../src/app/context.js';
-import { rescoreAll } from '../src/ingest/rescore.js';
+import { deriveAll } from '../src/app/derive.js';
 import { NOW, figure, fmtInt, instrument, log, printFigure, rate, share, timeSync, type BenchResult } from './common.js';
 import { buildDb, type IngestedDb } from './ingest.js';
 
@@ -40,7 +40,7 @@ export async function benchRescore(given: IngestedDb | null): Promise<BenchResul
     const raw = timeSync(() => rawScan(dbi.path), 5, 1);
     if (raw.value.rows !== records) throw new Error(`the raw scan read ${raw.value.rows} rows, expected ${records}`);
 
-    // rescoreAll: two full passes, the second measured (the first warms the code paths and the
+    // deriveAll: two full passes, the second measured (the first warms the code paths and the
     // page cache, as the raw warm-up did).
     const times: number[] = [];
     let n = 0;
@@ -49,24 +49,24 @@ export async function benchRescore(given: IngestedDb | null): Promise<BenchResul
     for (let k = 0; k < 2; k++) {
       probe.reset();
       const s = performance.now();
-      n = await rescoreAll(ctx.store, ctx.catalog, NOW);
+      n = await deriveAll(ctx.store, ctx.catalog, NOW);
       times.push(performance.now() - s);
     }
     probe.restore();
     const readMs = READS.reduce((x, k) => x + probe.ms[k], 0);
     const saveMs = probe.ms.saveStates;
     await ctx.close();
-    if (n !== subjects) throw new Error(`rescoreAll rescored ${n} subjects, expected ${subjects}`);
+    if (n !== subjects) throw new Error(`deriveAll rescored ${n} subjects, expected ${subjects}`);
     const oursMs = times[times.length - 1];
     const raw2 = timeSync(() => rawScan(dbi.path), 3, 0);
     const rawMs = Math.min(raw.median, raw2.median);
     log(`  measured pass: reads ${(readMs / 1000).toFixed(2)} s, saveStates ${(saveMs / 1000).toFixed(2)} s, rest ${((oursMs - readMs - saveMs) / 1000).toFixed(2)} s`);
-    log(`  rescoreAll: ${times.map((t) => (t / 1000).toFixed(1)).join(' / ')} s; raw scan: ${(raw.median / 1000).toFixed(3)} s before, ${(raw2.median / 1000).toFixed(3)} s after`);
+    log(`  deriveAll: ${times.map((t) => (t / 1000).toFixed(1)).join(' / ')} s; raw scan: ${(raw.median / 1000).toFixed(3)} s before, ${(raw2.median / 1000).toFixed(3)} s after`);
 
     const f = figure(
-      'rescoreAll vs raw scan',
+      'deriveAll vs raw scan',
       'records/s',
-      { label: 'ours: rescoreAll', rate: rate(records, oursMs) },
+      { label: 'ours: deriveAll', rate: rate(records, oursMs) },
       { label: 'raw SELECT + JSON.parse', rate: rate(records, rawMs) },
       0.6,
     );
@@ -76,17 +76,17 @@ export async function benchRescore(given: IngestedDb | null): Promise<BenchResul
       title: 'Full rescore',
       setup: [
         `The database built by the ingest benchmark: ${fmtInt(subjects)} subjects, ${fmtInt(records)} records.`,
-        '**ours**: `rescoreAll(store, catalog, asOf)` through `openContext`: subjects in pages of 1000, their records and status histories read, `evaluateSubject` for each, states, list entries and related entries saved with an audit entry, one transaction per page. Two full passes; the second is measured.',
+        '**ours**: `deriveAll(store, catalog, asOf)` through `openContext`: subjects in pages of 1000, their records and status histories read, `evaluateSubject` for each, states, list entries and related entries saved with an audit entry, one transaction per page. Two full passes; the second is measured.',
         '**raw**: `SELECT * FROM records ORDER BY subject_id` on a read-only better-sqlite3 connection, iterating every row and `JSON.parse`-ing its facts. Median of 5 runs before and 3 after the rescore; the faster median is the peer.',
       ],
       figures: [f],
       facts: [
-        { name: 'rescoreAll passes', value: times.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ') },
+        { name: 'deriveAll passes', value: times.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ') },
         { name: 'ours: subjects/s', value: fmtInt(rate(subjects, oursMs)) },
         { name: 'raw scan', value: `${(rawMs / 1000).toFixed(3)} s` },
-        { name: 'rescoreAll: reading (subjectsBasic, recordsOf with status histories, relationsOfOrgs)', value: `${(readMs / 1000).toFixed(2)} s (${share(readMs, oursMs)})` },
-        { name: 'rescoreAll: saveStates (states, list entries, audit; one transaction per page)', value: `${(saveMs / 1000).toFixed(2)} s (${share(saveMs, oursMs)}) in ${fmtInt(probe.calls.saveStates)} transactions` },
-        { name: 'rescoreAll: the rest (evaluateSubject, related entries, digest, subject scan)', value: `${((oursMs - readMs - saveMs) / 1000).toFixed(2)} s (${share(oursMs - readMs - saveMs, oursMs)})` },
+        { name: 'deriveAll: reading (subjectsBasic, recordsOf with status histories, relationsOfOrgs)', value: `${(readMs / 1000).toFixed(2)} s (${share(readMs, oursMs)})` },
+        { name: 'deriveAll: saveStates (states, list entries, audit; one transaction per page)', value: `${(saveMs / 1000).toFixed(2)} s (${share(saveMs, oursMs)}) in ${fmtInt(probe.calls.saveStates)} transactions` },
+        { name: 'deriveAll: the rest (evaluateSubject, related entries, digest, subject scan)', value: `${((oursMs - readMs - saveMs) / 1000).toFixed(2)} s (${share(oursMs - readMs - saveMs, oursMs)})` },
       ],
       notes: [],
       seconds: (performance.now() - t0) / 1000,

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { Engine, type RuleProperties } from 'json-rules-engine';
 import { defaultCatalogDir } from '../src/app/paths.js';
 import { toNumber } from '../src/catalog/cel.js';
-import { loadCatalogDir } from '../src/catalog/load.js';
+import { loadCatalogDir } from '../src/app/catalog-files.js';
 import { formatIssue, type Catalog, type CelRecord, type CompiledRule } from '../src/catalog/types.js';
 import type { CreditRecord, SubjectKind } from '../src/domain/types.js';
 import { evaluateSubject } from '../src/scoring/evaluate.js';

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openContext, type AppContext } from '../src/app/context.js';
-import { checkAction } from '../src/app/queries.js';
+import { createApp, openContext, type AppContext } from '../src/app/context.js';
+import { check } from '../src/app/checks.js';
 import { parseInstant } from '../src/domain/time.js';
 import { Ingestor } from '../src/ingest/ingestor.js';
-import { refreshState } from '../src/ingest/rescore.js';
+import { deriveUpTo } from '../src/app/derive.js';
 
 const T = (s: string) => {
   const r = parseInstant(s);
@@ -25,7 +25,7 @@ let ctx: AppContext;
 
 afterAll(async () => ctx?.close());
 
-describe('refreshState', () => {
+describe('deriveUpTo', () => {
   it('escalates abnormal operations after 3 years unremedied, binding the legal representative', async () => {
     const t0 = T('2023-03-01');
     ctx = await openContext({ db: join(mkdtempSync(join(tmpdir(), 'xy-time-')), 'x.db'), now: t0, actor: 'test' });
@@ -44,12 +44,15 @@ describe('refreshState', () => {
 
     // Three years later, nothing has been remedied. Nothing was re-derived in between.
     now = T('2026-03-20');
+    // The checks use case as the CLI runs it: no gate, so each check is decided from the store.
+    const app = createApp(ctx, { now: () => now });
+    const checkAction = (ref: string, action: string, at: number) => check(app, { actor: 'test', scopes: [] }, { subject: ref, action, at });
     // A check is computed as of its instant, so it is right even before the stored state catches up…
-    const before = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
+    const before = await checkAction(REP, 'market.appointment.legal-representative', now);
     expect('decision' in before && before.decision).toBe('deny');
     expect((await ctx.store.getState(ent))!.state.entries.some((e) => e.list === 'serious-illegal-dishonest-enterprises')).toBe(false);
     // …and the refresh brings the stored state (lists, statistics, the future gate index) up to date.
-    const r = await refreshState(ctx.store, ctx.catalog, now);
+    const r = await deriveUpTo(ctx.store, ctx.catalog, now);
     expect(r.due).toBeGreaterThan(0);
 
     const after = await entries(ent);
@@ -60,14 +63,15 @@ describe('refreshState', () => {
     const repEntries = await entries(rep);
     expect(repEntries.find((e) => e.list === 'serious-illegal-dishonest-enterprises')?.via).toEqual({ subjectId: ent, role: 'legal-representative' });
 
-    const c = await checkAction(ctx, REP, 'market.appointment.legal-representative', now, 'test');
+    const c = await checkAction(REP, 'market.appointment.legal-representative', now);
     expect('decision' in c && c.decision).toBe('deny');
 
     // As at an instant before the escalation, the same question had the opposite answer.
-    const past = await checkAction(ctx, REP, 'market.appointment.legal-representative', T('2025-06-01'), 'test', now);
+    const past = await checkAction(REP, 'market.appointment.legal-representative', T('2025-06-01'));
     expect('decision' in past && past.decision).toBe('allow');
 
+    await app.receipts.close();
     // Idempotent: a second refresh at the same instant changes nothing.
-    expect(await refreshState(ctx.store, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });
+    expect(await deriveUpTo(ctx.store, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });
   });
 });

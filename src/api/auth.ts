@@ -8,53 +8,17 @@ import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerify
 import type { AuditEntryInput } from '../audit/index.js';
 import type { Instant } from '../domain/types.js';
 import { KEY_ROLES, type ApiKeyRow, type KeyRole, type Store } from '../store/port.js';
+import { scopeAllows, type Caller } from '../app/access.js';
 
-export interface Principal {
-  role: KeyRole;
-  /** What the audit log records as the actor: `key:k_…`, `oidc:<sub>` or `dev:<role>`. */
-  actor: string;
-  /** Scopes: record-type globs for a source, actions for a checker. Empty: all the role allows. */
-  scopes: string[];
-  source: string | null;
-  subjectId: string | null;
-}
+export { scopeAllows };
+
+/** The caller a credential establishes: the use cases' `Caller`. */
+export type Principal = Caller;
 
 /** `xy_` + key id (`k_` + 12 hex) + `_` + secret (32 random bytes, base64url). */
 const KEY_RE = /^xy_(k_[0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-export interface NewKey {
-  name: string;
-  role: KeyRole;
-  scopes?: string[];
-  source?: string | null;
-  subjectId?: string | null;
-}
-
-/** Creates a key, stores its hash and returns the only copy of the full key. */
-export async function createApiKey(store: Store, k: NewKey, at: Instant, by: string): Promise<{ key: string; row: ApiKeyRow }> {
-  if (!KEY_ROLES.includes(k.role)) throw new Error(`unknown role '${k.role}' (one of ${KEY_ROLES.join(', ')})`);
-  if (k.role === 'source' && !k.source) throw new Error('a source key needs the catalog source it sends as');
-  if (k.role === 'subject' && !k.subjectId) throw new Error('a subject key needs the subject it belongs to');
-  const id = 'k_' + randomBytes(6).toString('hex');
-  const secret = randomBytes(32).toString('base64url');
-  const row: ApiKeyRow = {
-    id,
-    name: k.name,
-    role: k.role,
-    scopes: k.scopes ?? [],
-    source: k.role === 'source' ? (k.source ?? null) : null,
-    subjectId: k.role === 'subject' ? (k.subjectId ?? null) : null,
-    secretHash: sha256(secret),
-    createdAt: at,
-    createdBy: by,
-    revokedAt: null,
-  };
-  const audit: AuditEntryInput = { at, actor: by, action: 'key.created', subjectId: row.subjectId, data: { id, name: k.name, role: k.role, scopes: row.scopes, source: row.source } };
-  await store.createApiKey(row, audit);
-  return { key: `xy_${id}_${secret}`, row };
-}
 
 export function principalOfKey(row: ApiKeyRow): Principal {
   return { role: row.role, actor: `key:${row.id}`, scopes: row.scopes, source: row.source, subjectId: row.subjectId };
@@ -193,12 +157,3 @@ function peekIssuer(token: string): string | null {
   }
 }
 
-/** Whether a scope list allows `code`: empty allows all; `prefix.*` matches by prefix; `*` matches all. */
-export function scopeAllows(scopes: readonly string[], code: string): boolean {
-  if (scopes.length === 0) return true;
-  for (const s of scopes) {
-    if (s === '*' || s === code) return true;
-    if (s.endsWith('*') && code.startsWith(s.slice(0, -1))) return true;
-  }
-  return false;
-}

@@ -1,6 +1,6 @@
 /**
- * Every error the HTTP API returns, in one place (DESIGN §10, after Fastify): a stable code, an
- * HTTP status and a title. Responses are RFC 9457 `application/problem+json`:
+ * How the HTTP door shows a refusal (DESIGN §10, after Fastify): the codes and their kinds are
+ * `app/errors.ts`; here, and only here, a kind (or a code) becomes an HTTP status. Responses are RFC 9457 `application/problem+json`:
  *
  *   { "type": "https://xinyong.dev/problems/validation", "title": "…", "status": 400,
  *     "code": "XY_ERR_VALIDATION", "detail": "…", "field": "/subject", "instance": "/v1/checks",
@@ -8,48 +8,38 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { maskIdentifier } from '../ids/index.js';
-import { redactUrl } from './redact.js';
+import { AppError, ERROR_CODES, isStoreBusy, isStoreUnreachable, type ErrorCode, type ErrorKind } from '../app/errors.js';
+import { maskRidShapes } from '../ids/rid-finder.js';
+import { hideIdsInUrl } from './redact.js';
 
-export const PROBLEMS = {
-  XY_ERR_VALIDATION: { status: 400, slug: 'validation', title: 'The request is not valid' },
-  XY_ERR_BAD_URL: { status: 400, slug: 'bad-url', title: 'The URL is not valid' },
-  XY_ERR_MALFORMED_JSON: { status: 400, slug: 'malformed-json', title: 'The request body is not valid JSON' },
-  XY_ERR_INVALID_SUBJECT_REF: { status: 400, slug: 'invalid-subject-ref', title: 'The subject reference is not valid' },
-  XY_ERR_UNKNOWN_ACTION: { status: 400, slug: 'unknown-action', title: 'The catalog has no such action' },
-  XY_ERR_UNAUTHENTICATED: { status: 401, slug: 'unauthenticated', title: 'A valid credential is required' },
-  XY_ERR_FORBIDDEN: { status: 403, slug: 'forbidden', title: 'This credential may not do this' },
-  XY_ERR_OUT_OF_SCOPE: { status: 403, slug: 'out-of-scope', title: 'This is outside the credential’s scopes' },
-  XY_ERR_NOT_FOUND: { status: 404, slug: 'not-found', title: 'Not found' },
-  XY_ERR_ROUTE_NOT_FOUND: { status: 404, slug: 'route-not-found', title: 'No such endpoint' },
-  XY_ERR_CONFLICT: { status: 409, slug: 'conflict', title: 'The request conflicts with stored data' },
-  XY_ERR_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large', title: 'The request body is too large' },
-  XY_ERR_BATCH_TOO_LARGE: { status: 413, slug: 'batch-too-large', title: 'The batch has too many items' },
-  XY_ERR_URI_TOO_LONG: { status: 414, slug: 'uri-too-long', title: 'A path segment is too long' },
-  XY_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: 'unsupported-media-type', title: 'The request body must be JSON' },
-  XY_ERR_CATALOG_INVALID: { status: 422, slug: 'catalog-invalid', title: 'The catalog does not load' },
-  XY_ERR_RATE_LIMITED: { status: 429, slug: 'rate-limited', title: 'Too many requests' },
-  XY_ERR_INTERNAL: { status: 500, slug: 'internal', title: 'Internal error' },
-  XY_ERR_UNAVAILABLE: { status: 503, slug: 'unavailable', title: 'The service is shutting down or not ready' },
-  XY_ERR_STREAM_UNAVAILABLE: { status: 503, slug: 'stream-unavailable', title: 'Records cannot be sent asynchronously now' },
-} as const;
+/** The one place kinds of refusal become HTTP statuses. */
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  unavailable: 503,
+  internal: 500,
+};
 
-export type ProblemCode = keyof typeof PROBLEMS;
+/** Codes whose HTTP status is more precise than their kind's. */
+const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
+  XY_ERR_URI_TOO_LONG: 414,
+  XY_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  XY_ERR_CATALOG_INVALID: 422,
+  XY_ERR_RATE_LIMITED: 429,
+};
+
+export const statusOf = (code: ErrorCode): number => STATUS_OF_CODE[code] ?? STATUS_OF_KIND[ERROR_CODES[code].kind];
+
+/** Every code with its HTTP status and title (for docs and tests). */
+export const PROBLEMS = Object.fromEntries(Object.entries(ERROR_CODES).map(([code, e]) => [code, { status: statusOf(code as ErrorCode), slug: e.slug, title: e.title }])) as Record<ErrorCode, { status: number; slug: string; title: string }>;
+
+export type ProblemCode = ErrorCode;
 
 export const PROBLEM_TYPE_BASE = 'https://xinyong.dev/problems/';
-
-/** An expected failure of a request: thrown by handlers, rendered by the error handler. */
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ProblemCode,
-    detail: string,
-    readonly extra: { field?: string; errors?: { field: string; reason: string }[]; [k: string]: unknown } = {},
-  ) {
-    super(detail);
-    this.status = PROBLEMS[code].status;
-  }
-}
 
 /** The problem+json body (schema for the OpenAPI document). */
 export const ProblemSchema = Type.Object(
@@ -68,14 +58,11 @@ export const ProblemSchema = Type.Object(
 );
 
 export function problemBody(req: FastifyRequest, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
-  const p = PROBLEMS[code];
-  return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: p.status, code, detail, instance: instanceOf(req), requestId: String(req.id), ...extra };
+  const p = ERROR_CODES[code];
+  return { type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: statusOf(code), code, detail, instance: instanceOf(req), requestId: String(req.id), ...extra };
 }
 
 const JSON_SYNTAX = 'the body is not valid JSON (check quotes, commas and brackets)';
-
-/** An 18-character run shaped like a resident ID number. */
-const RID_RUN = /\d{17}[\dXx]/g;
 
 /**
  * `instance` is the request path, but a path can hold a person's ID number
@@ -92,7 +79,7 @@ function instanceOf(req: FastifyRequest): string {
   } catch {
     params = null;
   }
-  if (params === null) return redactUrl(path);
+  if (params === null) return hideIdsInUrl(path);
   return path
     .split('/')
     .map((seg) => {
@@ -102,7 +89,7 @@ function instanceOf(req: FastifyRequest): string {
       } catch {
         // left as sent
       }
-      return params.includes(decoded) ? redactUrl(seg) : seg.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
+      return params.includes(decoded) ? hideIdsInUrl(seg) : maskRidShapes(seg);
     })
     .join('/');
 }
@@ -124,8 +111,8 @@ function fieldOf(e: AjvLikeError, context: string | undefined): string {
   let path = e.instancePath ?? '';
   if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') path += '/' + e.params.missingProperty;
   // An unknown key is the caller's text: masked if it is (or holds) an ID number.
-  if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') path += '/' + e.params.additionalProperty.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
-  path = path.replace(RID_RUN, (m) => maskIdentifier('cn-rid', m));
+  if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') path += '/' + maskRidShapes(e.params.additionalProperty);
+  path = maskRidShapes(path);
   const where = context && context !== 'body' ? `${context}:` : '';
   return where + (path || '/');
 }
@@ -138,7 +125,10 @@ function reasonOf(e: AjvLikeError): string {
 
 /** Maps anything a route or Fastify throws to a problem response; unexpected errors are logged as bugs. */
 export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; validationContext?: string }, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof ApiError) return sendProblem(req, reply, err.code, err.message, err.extra);
+  if (err instanceof AppError) {
+    if (err.kind === 'unavailable' && err.code === 'XY_ERR_UNAVAILABLE') reply.header('retry-after', '1');
+    return sendProblem(req, reply, err.code, err.message, err.extra);
+  }
   if (err.validation) {
     const errors = err.validation.slice(0, 20).map((e) => ({ field: fieldOf(e, err.validationContext), reason: reasonOf(e) }));
     const first = errors[0] ?? { field: '/', reason: 'is not valid' };
@@ -173,7 +163,7 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     reply.header('retry-after', '1');
     return sendProblem(req, reply, 'XY_ERR_UNAVAILABLE', 'the database cannot be reached now; nothing was changed; retry in a moment');
   }
-  if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_BUSY_SNAPSHOT' || err.code === 'SQLITE_LOCKED') {
+  if (isStoreBusy(err)) {
     // Another process held the database past the busy timeout: worth retrying, not a bug.
     reply.header('retry-after', '1');
     return sendProblem(req, reply, 'XY_ERR_UNAVAILABLE', 'the database is busy with another writer; retry in a moment');
@@ -190,14 +180,3 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
 export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
   errorHandler(err, req, reply);
 };
-
-/**
- * The database cannot be reached (refused, reset, timed out, shutting down, failing over): network
- * errnos, PostgreSQL's connection-exception (08) and operator-intervention (57P) SQLSTATEs and
- * too-many-connections, and node-postgres's code-less connection errors.
- */
-export function isStoreUnreachable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (/^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|NOTFOUND|HOSTUNREACH|NETUNREACH|AI_AGAIN)$/.test(code) || /^(08...|57P0[1-4]|53300)$/.test(code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|the database system is (shutting down|starting up)/i.test((err as Error | null)?.message ?? '');
-}

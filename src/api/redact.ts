@@ -3,6 +3,7 @@
  * (a query can carry a person's name or ID number). Keys stay, so a log still says what was asked.
  */
 import { maskIdentifier, parseSubjectRef } from '../ids/index.js';
+import { maskRidShapes } from '../ids/rid-finder.js';
 
 const SAFE_QUERY = new Set(['limit', 'after', 'before', 'all', 'asOf', 'action']);
 
@@ -20,10 +21,10 @@ function maskSegment(seg: string): string {
     return `${scheme}:${maskIdentifier(scheme === 'cn-uscc' ? 'cn-uscc' : scheme === 'cn-rid' ? 'cn-rid' : 'other', s.slice(colon + 1))}`;
   }
   // An 18-character ID number pasted on its own, anywhere in the path.
-  return s.replace(/\d{17}[\dXx]/g, (m) => maskIdentifier('cn-rid', m));
+  return maskRidShapes(s);
 }
 
-export function redactUrl(url: string): string {
+export function hideIdsInUrl(url: string): string {
   const q = url.indexOf('?');
   const path = (q < 0 ? url : url.slice(0, q)).split('/').map(maskSegment).join('/');
   if (q < 0) return path;

@@ -4,8 +4,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { ApiError } from './errors.js';
-import { containsRid } from '../ingest/resolve.js';
+import { AppError } from '../app/errors.js';
+import { containsRid } from '../ids/rid-finder.js';
 
 /** An instant as the API accepts it: ISO-8601 date-time with offset, or a date. */
 export const InstantString = Type.String({ minLength: 10, maxLength: 40, description: 'ISO-8601 date-time with offset (or Z), or a calendar date', examples: ['2026-11-27T08:00:00Z'] });
@@ -45,41 +45,6 @@ export const ListEntrySchema = Type.Object(
   { additionalProperties: true },
 );
 
-export const AppliedMeasureSchema = Type.Object(
-  {
-    measure: Type.String(),
-    effect: Type.String(),
-    list: Type.Optional(Type.String()),
-    entryId: Type.Optional(Type.String()),
-    since: Type.Optional(Type.String()),
-    until: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    authority: Type.String(),
-    legalBasis: Type.String(),
-    appeal: Type.Optional(Type.String()),
-    reasons: Type.Array(Type.Object({}, { additionalProperties: true })),
-    via: Type.Optional(Type.Object({ subjectId: Type.String(), role: Type.String() })),
-    params: Type.Optional(Type.Object({}, { additionalProperties: true })),
-  },
-  { additionalProperties: true },
-);
-
-export const Decision = Type.Enum(['allow', 'deny', 'review']);
-
-export const CheckResultSchema = Type.Object(
-  {
-    receipt: Type.String({ description: 'Decision receipt: `GET /v1/checks/{receipt}` returns this answer again.' }),
-    decision: Decision,
-    known: Type.Boolean({ description: 'false when no subject matches the reference; the action’s default applies.' }),
-    subjectId: Type.Optional(Type.String()),
-    action: Type.String(),
-    at: Type.String(),
-    catalog: Type.String(),
-    reference: Type.Optional(Type.String()),
-    measures: Type.Array(AppliedMeasureSchema),
-  },
-  { additionalProperties: false },
-);
-
 export const AnyObject = Type.Object({}, { additionalProperties: true });
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -103,10 +68,10 @@ const pointerSegment = (k: string | number) => String(k).replace(new RegExp(LONE
  */
 export async function guardInput(req: FastifyRequest): Promise<void> {
   const bad = unsafeInBody(req.body);
-  if (bad) throw new ApiError('XY_ERR_VALIDATION', `${bad.field} ${bad.reason}`, { field: bad.field, errors: [bad] });
+  if (bad) throw new AppError('XY_ERR_VALIDATION', `${bad.field} ${bad.reason}`, { field: bad.field, errors: [bad] });
   // A purpose is logged and shown to the person: it must not itself carry an ID number.
   const purpose = (req.query as { purpose?: unknown } | undefined)?.purpose;
-  if (typeof purpose === 'string' && containsRid(purpose)) throw new ApiError('XY_ERR_VALIDATION', 'querystring:/purpose must not contain a resident identity number', { field: 'querystring:/purpose' });
+  if (typeof purpose === 'string' && containsRid(purpose)) throw new AppError('XY_ERR_VALIDATION', 'querystring:/purpose must not contain a resident identity number', { field: 'querystring:/purpose' });
   const schema = (req.routeOptions?.schema ?? {}) as { querystring?: { properties?: Record<string, { type?: string }> }; params?: { properties?: Record<string, { type?: string }> } };
   for (const [where, values] of [['querystring', req.query], ['params', req.params]] as const) {
     const props = schema[where]?.properties ?? {};
@@ -114,9 +79,9 @@ export async function guardInput(req: FastifyRequest): Promise<void> {
       for (const x of Array.isArray(v) ? v : [v]) {
         if (typeof x !== 'string') continue;
         const field = `${where}:/${pointerSegment(k)}`;
-        if (LONE_SURROGATE.test(x) || LONE_SURROGATE.test(k)) throw new ApiError('XY_ERR_VALIDATION', `${field} is not well-formed Unicode`, { field });
+        if (LONE_SURROGATE.test(x) || LONE_SURROGATE.test(k)) throw new AppError('XY_ERR_VALIDATION', `${field} is not well-formed Unicode`, { field });
         // `+x` is the coercion ajv applies; NaN it rejects by itself.
-        if (NUMERIC_TYPES.has(props[k]?.type ?? '') && Math.abs(+x) === Infinity) throw new ApiError('XY_ERR_VALIDATION', `${field} must be a finite number`, { field });
+        if (NUMERIC_TYPES.has(props[k]?.type ?? '') && Math.abs(+x) === Infinity) throw new AppError('XY_ERR_VALIDATION', `${field} must be a finite number`, { field });
       }
     }
   }

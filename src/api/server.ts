@@ -11,19 +11,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { AppContext } from '../app/context.js';
+import { createApp, type AppContext } from '../app/context.js';
+import { AppError } from '../app/errors.js';
 import { GateFeed } from '../app/gate-feed.js';
+import type { ReceiptLogOptions } from '../app/receipts.js';
+import { repeat } from '../app/schedule.js';
+import { requireSubject } from '../app/subjects.js';
+import { applyDue } from '../app/tick.js';
 import type { RecordPublisher } from '../ingest/stream.js';
 import type { Instant } from '../domain/types.js';
-import { tick } from '../app/tick.js';
-import { containsRid } from '../ingest/resolve.js';
-import { loadCatalogDoc } from '../catalog/load.js';
+import { containsRid } from '../ids/rid-finder.js';
 import { Authenticator, type OidcOptions } from './auth.js';
-import { ApiError, errorHandler, frameworkErrors, sendProblem } from './errors.js';
+import { errorHandler, frameworkErrors, sendProblem } from './errors.js';
 import { guardInput } from './schemas.js';
 import { registerWeb } from './web.js';
-import { redactUrl } from './redact.js';
-import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
+import { hideIdsInUrl } from './redact.js';
 import { WorkerSink } from './worker-sink.js';
 import { NoticeDelivery } from './notice-delivery.js';
 import { auditRoutes } from './routes/audit.js';
@@ -31,14 +33,13 @@ import { catalogRoutes } from './routes/catalog.js';
 import { checkRoutes } from './routes/checks.js';
 import { devRoutes } from './routes/dev.js';
 import { dueProcessRoutes } from './routes/due-process.js';
-import { defaultCalendarFile, loadCalendar } from '../app/calendar-file.js';
 import type { WorkingCalendar } from '../process/calendar.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
 import { subjectRoutes } from './routes/subjects.js';
-import { DEFAULT_LIMITS, requireSubject, type Limits, type Service } from './service.js';
+import { DEFAULT_LIMITS, type Limits, type Service } from './service.js';
 
 export interface ServerOptions {
   ctx: AppContext;
@@ -83,16 +84,6 @@ const routeLabel = (url: string) => url.replace(/:(\w+)(\([^)]*\))?/g, (m, name:
 
 const windowText = (ms: number) => (ms % 60_000 === 0 ? (ms === 60_000 ? 'minute' : `${ms / 60_000} minutes`) : `${ms / 1000} s`);
 
-/** A promise-chain mutex: writes that must update the gate run one at a time. */
-function serialiser() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn, fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 export async function buildServer(o: ServerOptions): Promise<Server> {
   const now = o.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.limits };
@@ -117,26 +108,21 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // The feed position is read before the gate is built, so a change made meanwhile is replayed, not lost.
-  let feedSeq = await o.ctx.store.stateChangeHead();
-  /** When this process last read the change feed to its end (wall clock): how current its gate is. */
-  let syncedAt = Date.now();
-  const feed = await GateFeed.load(o.ctx.store, o.ctx.catalog);
   const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath, (entries) => o.ctx.store.appendAudit(entries)) : null;
-  const receipts = new ReceiptLog(o.ctx.store, { ...o.receipts, ...(sink ? { sink: sink.append } : {}), onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') });
+  const base = createApp(o.ctx, {
+    now,
+    calendar: o.calendar,
+    receipts: { ...o.receipts, ...(sink ? { sink: sink.append } : {}), onError: (err) => app.log.error({ err }, 'writing receipts to the audit log failed; will retry') },
+  });
   const svc: Service = {
-    ctx: o.ctx,
-    feed,
-    receipts,
+    ...base,
+    feed: await GateFeed.load(o.ctx),
     // A token's subject must exist: an internal id is not taken on trust.
     auth: new Authenticator(o.ctx.store, async (ref) => requireSubject(svc, ref, 'token').catch(() => null), { oidc: o.oidc, dev: o.dev }),
-    now,
     limits,
-    byHash: new Map(),
-    calendar: o.calendar ?? loadCalendar(defaultCalendarFile()),
-    writes: serialiser(),
     stream: o.stream ?? null,
   };
+  const receipts = svc.receipts;
 
   // Deadlines in a year the calendar does not list are counted on weekends alone: say so.
   const year = new Date(now()).getUTCFullYear();
@@ -146,7 +132,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // Only JSON bodies: a text/plain body is refused as the wrong media type, not parsed as a string.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, req, reply) => errorHandler(err as never, req as never, reply as never));
-  app.setNotFoundHandler((req, reply) => sendProblem(req as never, reply as never, 'XY_ERR_ROUTE_NOT_FOUND', `no endpoint ${req.method} ${redactUrl(req.url)}; see /v1/openapi.json`));
+  app.setNotFoundHandler((req, reply) => sendProblem(req as never, reply as never, 'XY_ERR_ROUTE_NOT_FOUND', `no endpoint ${req.method} ${hideIdsInUrl(req.url)}; see /v1/openapi.json`));
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -159,7 +145,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     if (req.method === 'GET' && (req.url.startsWith('/v1/') || req.url.startsWith('/public/v1/'))) reply.header('cache-control', 'no-store');
     if (closing) {
       reply.header('connection', 'close');
-      throw new ApiError('XY_ERR_UNAVAILABLE', 'the service is shutting down; retry in a moment');
+      throw new AppError('XY_ERR_UNAVAILABLE', 'the service is shutting down; retry in a moment');
     }
     const access = req.routeOptions.config?.access;
     if (!access || access.includes('public')) return;
@@ -167,14 +153,14 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     const m = typeof h === 'string' ? /^Bearer[ ]+([^\s]{1,8192})$/i.exec(h) : null;
     if (!m) {
       reply.header('www-authenticate', 'Bearer');
-      throw new ApiError('XY_ERR_UNAUTHENTICATED', 'send Authorization: Bearer <API key or token>');
+      throw new AppError('XY_ERR_UNAUTHENTICATED', 'send Authorization: Bearer <API key or token>');
     }
     const p = await svc.auth.authenticate(m[1]);
     if (!p) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      throw new ApiError('XY_ERR_UNAUTHENTICATED', 'the credential is not valid (unknown, revoked or expired)');
+      throw new AppError('XY_ERR_UNAUTHENTICATED', 'the credential is not valid (unknown, revoked or expired)');
     }
-    if (!access.includes(p.role)) throw new ApiError('XY_ERR_FORBIDDEN', `the ${p.role} role may not call ${req.method} ${routeLabel(req.routeOptions.url ?? '')}; allowed: ${access.join(', ')}`);
+    if (!access.includes(p.role)) throw new AppError('XY_ERR_FORBIDDEN', `the ${p.role} role may not call ${req.method} ${routeLabel(req.routeOptions.url ?? '')}; allowed: ${access.join(', ')}`);
     req.principal = p;
   });
 
@@ -184,7 +170,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
   // (Registered only when info lines are logged at all: a hook costs every request something.)
   if ((app.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled('info')) app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, actor: req.principal?.actor }, 'request');
+    req.log.info({ method: req.method, url: hideIdsInUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, actor: req.principal?.actor }, 'request');
   });
 
   await app.register(swagger, {
@@ -220,7 +206,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   app.get(
     '/healthz',
     { config: { access: ['public'] }, schema: { tags: ['service'], summary: 'Liveness and what the gate holds', response: { 200: Type.Object({ status: Type.String(), catalog: Type.String(), gate: Type.Object({ subjects: Type.Integer(), withEntries: Type.Integer(), entries: Type.Integer() }), feed: Type.Object({ position: Type.Integer({ description: 'the change-feed position this process has applied' }), syncedAt: Type.String({ format: 'date-time', description: 'when it last read the feed to its end: a process cut off from the database falls behind here' }) }), pendingReceipts: Type.Integer() }) } } },
-    async () => ({ status: 'ok', catalog: `${svc.ctx.catalog.id}@${svc.ctx.catalog.version}`, gate: svc.feed.gate.stats(), feed: { position: feedSeq, syncedAt: new Date(syncedAt).toISOString() }, pendingReceipts: svc.receipts.size }),
+    async () => ({ status: 'ok', catalog: `${svc.ctx.catalog.id}@${svc.ctx.catalog.version}`, gate: svc.feed.gate.stats(), feed: { position: svc.feed.position, syncedAt: new Date(svc.feed.syncedAt).toISOString() }, pendingReceipts: svc.receipts.size }),
   );
 
   await app.register(checkRoutes(svc));
@@ -236,88 +222,15 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // The web console and public portal (built into dist/web), on the same port.
   await registerWeb(app, { oidcIssuer: o.oidc?.issuer });
 
-  // Two loops keep this process current. The sync loop follows the store's change feed, so
+  // Two loops keep this process current. The gate feed follows the store's change feed, so
   // derivations made elsewhere (a CLI import, another server, the due loop) reach the gate within
-  // `syncEveryMs`, and picks up a catalog published elsewhere. The due loop applies what falls due
-  // by time alone (an entry leaving its notice period, an escalation).
+  // `syncEveryMs` (at once on PostgreSQL), and picks up a catalog published elsewhere. The due loop
+  // applies what falls due by time alone (an entry leaving its notice period, an escalation).
+  const unfollow = await svc.feed.follow({ everyMs: o.syncEveryMs ?? 1000, writes: svc.writes, log: app.log });
+  const due = repeat(o.refreshEveryMs ?? 60_000, () => applyDue(svc), (err) => app.log.error({ err }, 'applying what fell due failed'));
   const timers: NodeJS.Timeout[] = [];
-  /** Runs `fn` every `ms`; the function returned runs it now too (once more after a run in progress). */
-  const every = (ms: number, what: string, fn: () => Promise<void>): (() => void) => {
-    let running = false;
-    let again = false;
-    const run = () => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      svc
-        .writes(fn)
-        .catch((err) => app.log.error({ err }, `${what} failed`))
-        .finally(() => {
-          running = false;
-          if (again) {
-            again = false;
-            run();
-          }
-        });
-    };
-    if (ms <= 0) return () => {};
-    const t = setInterval(run, ms);
-    t.unref();
-    timers.push(t);
-    return run;
-  };
-  const syncNow = every(o.syncEveryMs ?? 1000, 'following the change feed', async () => {
-    const ref = await svc.ctx.store.publishedCatalogRef();
-    const row = ref && (ref.catalogId !== svc.ctx.catalog.id || ref.version !== svc.ctx.catalog.version) ? await svc.ctx.store.getPublishedCatalog() : null;
-    if (row) {
-      const c = loadCatalogDoc(row.doc);
-      if (!c.ok) app.log.error({ catalog: `${row.catalogId}@${row.version}` }, 'the catalog published elsewhere does not load here; keeping the one in force');
-      if (c.ok) {
-        feedSeq = await svc.ctx.store.stateChangeHead();
-        svc.ctx.catalog = c.value;
-        await svc.feed.rebuild(svc.ctx.store, c.value);
-        app.log.info({ catalog: `${row.catalogId}@${row.version}` }, 'catalog published elsewhere is now in force here');
-      }
-    }
-    for (;;) {
-      const ch = await svc.ctx.store.stateChangesSince(feedSeq, 20_000);
-      if (ch.subjectIds.length === 0) break;
-      if (ch.firstSeq !== null && ch.firstSeq > feedSeq + 1) {
-        // Rows this process never saw were pruned (it was stopped or stuck for over a day): rebuild.
-        app.log.warn({ from: feedSeq, to: ch.firstSeq }, 'fell behind the change feed; rebuilding the gate');
-        feedSeq = await svc.ctx.store.stateChangeHead();
-        await svc.feed.rebuild(svc.ctx.store, svc.ctx.catalog);
-        break;
-      }
-      await svc.feed.refresh(svc.ctx.store, ch.subjectIds);
-      feedSeq = ch.seq;
-    }
-    syncedAt = Date.now();
-  });
-  // A store that can notify (PostgreSQL LISTEN/NOTIFY) wakes the sync loop as soon as another
-  // process commits a change, so the gate is current within milliseconds, not `syncEveryMs`.
-  const unwatch =
-    (o.syncEveryMs ?? 1000) > 0 && svc.ctx.store.watchStateChanges
-      ? await svc.ctx.store.watchStateChanges(syncNow, (err) => app.log.warn({ err }, 'the change notification connection failed; reconnecting (the sync loop still polls)'))
-      : null;
-  every(o.refreshEveryMs ?? 60_000, 'applying what fell due', async () => {
-    const due = async () => {
-      const t = now();
-      await tick(svc.ctx, t);
-      // A reader more than a day behind rebuilds its gate rather than replaying the feed.
-      await svc.ctx.store.pruneStateChanges(t - 86_400_000);
-    };
-    // Servers sharing a database take turns: while one applies what fell due, the others skip
-    // (they would derive the same states, and log the derivation twice). The next minute,
-    // whichever gets there first does it; a server that dies frees its turn with its connection.
-    const store = svc.ctx.store;
-    if (store.runExclusive) await store.runExclusive('due', due);
-    else await due();
-  });
 
-  // Not through every(): that runs inside svc.writes, and a slow receiver must not hold up writes.
+  // Not inside svc.writes: a slow receiver must not hold up writes.
   const delivery = o.webhook ? new NoticeDelivery(o.ctx.store, { url: o.webhook.url, secret: o.webhook.secret, now, onError: (err) => app.log.warn({ err }, 'notice delivery attempt failed') }) : null;
   if (delivery) {
     const t = setInterval(() => void delivery.deliverDue().catch((err) => app.log.error({ err }, 'delivering notices failed')), o.webhook?.everyMs ?? 1000);
@@ -327,7 +240,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   app.addHook('onClose', async () => {
     for (const t of timers) clearInterval(t);
-    await unwatch?.();
+    due.stop();
+    await unfollow();
     await delivery?.close();
     // In-flight requests have finished by now; what they decided goes to the audit log.
     await svc.writes(async () => undefined);

@@ -1,20 +1,33 @@
 /**
- * Opens what every command needs: the store, the identifier key kept next to it, and the
- * published catalog (publishing the default one into a fresh database).
+ * What every use case works with. `openContext` opens the store, the identifier key kept next to
+ * it and the published catalog (publishing the default one into a fresh database); `createApp`
+ * adds what a use case needs around it: the clock, the working-day calendar, the receipt log, and
+ * in a serving process the gate feed and the write serialiser. Doors (HTTP routes, CLI commands)
+ * hold an `App` and call use cases with it; they never touch the store.
  */
-import { loadCatalogDir, loadCatalogDoc } from '../catalog/load.js';
-import { formatIssue, type Catalog } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import { loadCatalogDoc } from '../catalog/load.js';
 import type { Instant } from '../domain/types.js';
-import { loadOrCreateKeyFile, loadOrCreateKeyring, type Keyring } from '../ids/index.js';
+import type { Keyring } from '../ids/index.js';
+import { loadOrCreateKeyFile, loadOrCreateKeyring } from './key-file.js';
+import type { WorkingCalendar } from '../process/calendar.js';
 import { isPostgresUrl, openStore } from '../store/open.js';
+import { hidePassword } from '../store/url.js';
 import type { Store } from '../store/port.js';
-import { redactUrl } from '../store/postgres/postgres-base.js';
+import { defaultCalendarFile, loadCalendar } from './calendar-file.js';
+import { catalogProblems, loadCatalogDirOrThrow } from './catalog-files.js';
+import { RESCORE_PENDING, publishCatalog } from './publish.js';
+import { deriveAll } from './derive.js';
+import { AppError } from './errors.js';
+import type { GateFeed } from './gate-feed.js';
 import { defaultCatalogDir } from './paths.js';
-import { rescoreAll } from '../ingest/rescore.js';
+import { ReceiptLog, type ReceiptLogOptions } from './receipts.js';
+import { serialiser, type Serialiser } from './schedule.js';
 
 export interface AppContext {
   store: Store;
   keyring: Keyring;
+  /** The catalog in force in this process (a serving process's `GateFeed` swaps it). */
   catalog: Catalog;
   /** The SQLite file, or the PostgreSQL URL without its password: what messages name. */
   dbPath: string;
@@ -24,59 +37,51 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export class CatalogLoadError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`the catalog does not load:\n  ${issues.join('\n  ')}`);
-  }
+/** The environment of every use case. */
+export interface App {
+  ctx: AppContext;
+  now: () => Instant;
+  /** The working-day calendar due-process deadlines are counted on. */
+  calendar: WorkingCalendar;
+  /** A serving process's in-memory gate; null in the CLI, which decides from the store. */
+  feed: GateFeed | null;
+  /** Serialises writes that change what the gate must know (ingest, due process, publish). */
+  writes: Serialiser;
+  /** Decision receipts, written to the audit chain in batches. */
+  receipts: ReceiptLog;
+  /** Identifier hash → subject id, so repeated lookups by ID number skip the store. */
+  byHash: Map<string, string>;
 }
 
-/** Loads a catalog directory, throwing one error that lists every issue. */
-export function loadCatalogOrThrow(dir: string): Catalog {
-  const r = loadCatalogDir(dir);
-  if (!r.ok) throw new CatalogLoadError(r.error.map(formatIssue));
-  return r.value;
+export interface AppOptions {
+  now?: () => Instant;
+  calendar?: WorkingCalendar;
+  receipts?: ReceiptLogOptions;
+}
+
+export function createApp(ctx: AppContext, o: AppOptions = {}): App {
+  return {
+    ctx,
+    now: o.now ?? Date.now,
+    calendar: o.calendar ?? loadCalendar(defaultCalendarFile()),
+    feed: null,
+    writes: serialiser(),
+    receipts: new ReceiptLog(ctx.store, o.receipts),
+    byHash: new Map(),
+  };
 }
 
 /**
- * Saves and publishes a catalog version. Publishing the version already in force is a no-op;
- * publishing an earlier version again puts it back in force (a rollback, recorded as such).
+ * Runs a write the gate must know of: one at a time in this process, and the gate has caught up
+ * with what it derived (from the change feed) before the caller hears back, so a check that
+ * follows is enforced.
  */
-export async function publishCatalog(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<'published' | 'republished' | 'unchanged'> {
-  const existing = await store.getCatalogVersion(catalog.id, catalog.version);
-  if (existing?.status === 'published') {
-    if (existing.hash !== catalog.hash) {
-      throw new Error(`${catalog.id}@${catalog.version} is already published with different content; give the new policy a new version`);
-    }
-    const current = await store.getPublishedCatalog(at);
-    if (current && current.catalogId === catalog.id && current.version === catalog.version) return 'unchanged';
-    await store.publishCatalogVersion(catalog.id, catalog.version, at, {
-      at, actor, action: 'catalog.republished', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash, replaces: current ? `${current.catalogId}@${current.version}` : null },
-    });
-    return 'republished';
-  }
-  await store.saveCatalogVersion(
-    { catalogId: catalog.id, version: catalog.version, status: 'draft', hash: catalog.hash, doc: catalog.doc, createdAt: at, publishedAt: null },
-    { at, actor, action: 'catalog.drafted', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash } },
-  );
-  await store.publishCatalogVersion(catalog.id, catalog.version, at, {
-    at, actor, action: 'catalog.published', subjectId: null, data: { catalog: catalog.id, version: catalog.version, hash: catalog.hash },
+export function write<T>(app: App, fn: () => Promise<T>): Promise<T> {
+  return app.writes(async () => {
+    const r = await fn();
+    await app.feed?.catchUp();
+    return r;
   });
-  return 'published';
-}
-
-const RESCORE_PENDING = 'rescore.pending';
-
-/**
- * Publishes a catalog and rescores every subject under it, crash-safely: the rescore owed is
- * written down before the publication and cleared after the rescore, and `openContext` finishes
- * one that a crash interrupted.
- */
-export async function publishAndRescore(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<{ result: 'published' | 'republished' | 'unchanged'; rescored: number }> {
-  await store.setMeta(RESCORE_PENDING, `${catalog.id}@${catalog.version}`);
-  const result = await publishCatalog(store, catalog, at, actor);
-  const rescored = result === 'unchanged' ? 0 : await rescoreAll(store, catalog, at);
-  await store.setMeta(RESCORE_PENDING, '');
-  return { result, rescored };
 }
 
 /** The key file a shared PostgreSQL database uses when none is named (every process must use the same one). */
@@ -93,18 +98,18 @@ export async function openContext(opts: { db: string; keyFile?: string; now: Ins
     await checkKeyFingerprint(store, keyring, keyPath);
     let row = await store.getPublishedCatalog();
     if (!row) {
-      await publishCatalog(store, loadCatalogOrThrow(defaultCatalogDir()), opts.now, opts.actor);
+      await publishCatalog(store, loadCatalogDirOrThrow(defaultCatalogDir()), opts.now, opts.actor);
       row = await store.getPublishedCatalog();
     }
     if (!row) throw new Error('no published catalog');
     const compiled = loadCatalogDoc(row.doc);
-    if (!compiled.ok) throw new CatalogLoadError(compiled.error.map(formatIssue));
+    if (!compiled.ok) throw catalogProblems(compiled.error);
     if (await store.getMeta(RESCORE_PENDING)) {
-      // A publication whose rescore did not finish (a crash): finish it before anything reads state.
-      await rescoreAll(store, compiled.value, opts.now);
+      // A publication whose derivation did not finish (a crash): finish it before anything reads state.
+      await deriveAll(store, compiled.value, opts.now);
       await store.setMeta(RESCORE_PENDING, '');
     }
-    return { store, keyring, catalog: compiled.value, dbPath: pg ? redactUrl(opts.db) : opts.db, keyPath, keyCreated: created, close: () => store.close() };
+    return { store, keyring, catalog: compiled.value, dbPath: pg ? hidePassword(opts.db) : opts.db, keyPath, keyCreated: created, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;
@@ -125,7 +130,8 @@ async function checkKeyFingerprint(store: Store, keyring: Keyring, keyPath: stri
     return;
   }
   if (stored !== mine) {
-    throw new Error(
+    throw new AppError(
+      'XY_ERR_CONFLICT',
       `the identifier key in ${keyPath} is not the key this database was built with; every process that shares a database must use the same key file (copy it from the first server, or pass --key-file)`,
     );
   }

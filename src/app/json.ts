@@ -13,3 +13,14 @@ export const isoInstants = (k: string, v: unknown) => (INSTANT_FIELDS.has(k) && 
 export function withIsoInstants<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, isoInstants));
 }
+
+let isoAt = NaN;
+let isoText = '';
+/** An instant as ISO-8601; the last one is remembered, since a busy second asks for the same "now" often. */
+export const iso = (t: number): string => {
+  if (t !== isoAt) {
+    isoText = new Date(t).toISOString();
+    isoAt = t;
+  }
+  return isoText;
+};

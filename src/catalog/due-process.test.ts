@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir, loadCatalogDoc } from './load.js';
+import { loadCatalogDoc } from './load.js';
+import { loadCatalogDir } from '../app/catalog-files.js';
 
 const base = loadCatalogDir(join(import.meta.dirname, '../../catalogs/cn-demo'));
 if (!base.ok) throw new Error('cn-demo does not load');

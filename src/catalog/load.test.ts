@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir } from './load.js';
+import { loadCatalogDir } from '../app/catalog-files.js';
 import { compileCatalog } from './compile.js';
 import { formatIssue, type CatalogDoc } from './types.js';
 import { diffCatalogs } from './diff.js';

@@ -3,11 +3,13 @@ import type { CatalogDiff } from '../catalog/diff.js';
 import type { Catalog } from '../catalog/types.js';
 import { formatMaybe } from '../domain/time.js';
 import type { ListEntry } from '../domain/types.js';
-import type { CheckOutcome, SubjectView } from '../app/queries.js';
+import type { CheckAnswer } from '../app/check-shapes.js';
+import type { ListedSubject, SubjectView } from '../app/reads.js';
+import type { EntryReason } from '../domain/types.js';
 import type { StoreSummary } from '../store/port.js';
 import type { AuditEntry } from '../audit/index.js';
 
-const day = (t: number | null | undefined) => (t === null || t === undefined ? '—' : new Date(t).toISOString().slice(0, 10));
+const day = (t: number | string | null | undefined) => (t === null || t === undefined ? '—' : new Date(t).toISOString().slice(0, 10));
 const pct = (n: number, total: number) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
 
 function table(rows: (string | number)[][], indent = '  ') {
@@ -62,26 +64,26 @@ export function printSubject(v: SubjectView) {
   if (v.timeline.length) table(v.timeline.map((r) => [day(r.occurredAt), r.status, r.type, r.source, r.id]));
 }
 
-export function printCheck(r: CheckOutcome) {
+export function printCheck(r: CheckAnswer) {
   console.log(`${r.decision.toUpperCase()}  ${r.action}  for ${r.subjectId ?? '(unknown subject)'}${r.known ? '' : '  (not known to xinyong)'}`);
   for (const m of r.measures) {
     console.log(`  ${m.effect} by measure ${m.measure}${m.list ? ` (list ${m.list}, since ${day(m.since)}, until ${m.until === null || m.until === undefined ? 'exit' : day(m.until)})` : ''}`);
     console.log(`    authority: ${m.authority}`);
     console.log(`    legal basis: ${m.legalBasis}`);
-    for (const x of m.reasons) console.log(`    because: ${x.recordType ? `${x.recordType} ${x.recordId}` : x.grade ? `grade ${x.grade.scheme}=${x.grade.grade}` : x.ruleId} (${x.legalBasis})${x.disputed ? ' [disputed]' : ''}`);
+    for (const x of m.reasons as unknown as EntryReason[]) console.log(`    because: ${x.recordType ? `${x.recordType} ${x.recordId}` : x.grade ? `grade ${x.grade.scheme}=${x.grade.grade}` : x.ruleId} (${x.legalBasis})${x.disputed ? ' [disputed]' : ''}`);
     if (m.via) console.log(`    binds this person as ${m.via.role} of ${m.via.subjectId}`);
     if (m.appeal) console.log(`    appeal: ${m.appeal}`);
   }
   console.log(`Receipt ${r.receipt} (catalog ${r.catalog})`);
 }
 
-export function printEntries(list: string, entries: ListEntry[], next: string | null, who: Record<string, { kind: string; name: string | null; identifier: string | null }> = {}) {
+export function printEntries(list: string, entries: (ListEntry & { subject: ListedSubject | null })[], next: string | null) {
   if (entries.length === 0) return console.log(`${list}: no entries.`);
   table([
     ['entry', 'subject', 'who', 'status', 'since', 'until', 'ended', 'why'],
     ...entries.map((e) => {
       const l = entryLine(e);
-      const w = who[e.subjectId];
+      const w = e.subject;
       return [e.id, e.subjectId, w ? `${w.kind} ${w.name ?? ''} ${w.identifier ?? ''}`.replace(/\s+/g, ' ').trim() : '', l[1], l[2], l[3], l[4], l[5]];
     }),
   ]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../catalog/load.js';
+import { loadCatalogDir } from '../app/catalog-files.js';
 import { formatIssue } from '../catalog/types.js';
 import type { ListEntry } from '../domain/types.js';
 import { GateIndex } from './gate-index.js';

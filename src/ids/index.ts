@@ -4,4 +4,3 @@ export { USCC_ALPHABET, orgCodeCheckChar, usccCheckChar, usccSubjectKind, valida
 export { maskIdentifier } from './mask.js';
 export { isInternalId, parseSubjectRef, type SubjectRef } from './subject-ref.js';
 export { Keyring } from './keyring.js';
-export { keyFilePath, loadOrCreateKeyFile, loadOrCreateKeyring, type LoadedKeyring } from './key-file.js';

@@ -10,7 +10,7 @@ import { parse as parseCsv } from 'csv-parse';
 import cliProgress from 'cli-progress';
 import type { Catalog } from '../catalog/types.js';
 import type { Ingestor, IngestItem, ItemResult } from './ingestor.js';
-import { containsRid } from './resolve.js';
+import { containsRid } from '../ids/rid-finder.js';
 import { parseJsonLine } from './lines.js';
 
 export interface ImportOptions {

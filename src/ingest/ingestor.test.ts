@@ -7,7 +7,7 @@ import { verifyChain } from '../audit/index.js';
 import { enterpriseUscc, personRid } from '../../test/fixtures/identities.js';
 import { Ingestor, type IngestItem, type ItemResult } from './ingestor.js';
 import { recordId } from './resolve.js';
-import { drainDirty } from './rescore.js';
+import { deriveDirty } from '../app/derive.js';
 import type { Store } from '../store/port.js';
 
 const T = Date.UTC(2026, 4, 15, 8, 0, 0);
@@ -237,12 +237,12 @@ describe('Ingestor', () => {
     expect(stale?.breakdown.map((b) => b.recordId)).not.toContain(recordId('pboc-crc', 'K-1'));
     expect(await ctx.store.getState(pid(RID2))).toBeNull();
 
-    const drained = await drainDirty(ctx.store, ctx.catalog, T);
+    const drained = await deriveDirty(ctx.store, ctx.catalog, T);
     expect(drained).toBe(2);
     expect(await ctx.store.dirtySubjects(10)).toEqual([]);
     expect((await civicPoints(pid(RID)))?.score).toBe(970);
     expect((await civicPoints(pid(RID2)))?.score).toBe(990);
-    expect(await drainDirty(ctx.store, ctx.catalog, T)).toBe(0);
+    expect(await deriveDirty(ctx.store, ctx.catalog, T)).toBe(0);
   });
 
   it('state derived over several batches counts every record of every subject', async () => {

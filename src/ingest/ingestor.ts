@@ -10,7 +10,7 @@ import type { Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import type { SubjectLine } from './lines.js';
 import { article, resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
-import { drainDirty, outbox, type OnDerived } from './rescore.js';
+import { deriveDirty, outbox, type OnDerived } from '../app/derive.js';
 import { recordNotices } from '../process/listing-notices.js';
 
 export interface IngestItem {
@@ -286,6 +286,6 @@ export class Ingestor {
   }
 
   private drain(now: Instant): Promise<number> {
-    return drainDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
+    return deriveDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../catalog/load.js';
+import { loadCatalogDir } from '../app/catalog-files.js';
 import type { Catalog } from '../catalog/types.js';
 import { Keyring, maskIdentifier } from '../ids/index.js';
 import { packageRoot } from '../app/paths.js';

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
 import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type StoredIdentifier, type Subject, type SubjectKind } from '../domain/types.js';
 import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind, validateRid } from '../ids/index.js';
+import { containsRid } from '../ids/rid-finder.js';
 import type { RecordLine, SubjectLine } from './lines.js';
 
 export interface Rejection {
@@ -34,14 +35,6 @@ const EARLIEST = Date.UTC(1900, 0, 1);
 
 export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
-}
-
-export const RID_CANDIDATE = /\d{17}[\dXx]/g;
-
-/** Whether a text contains a valid resident identity number (check character and all). */
-export function containsRid(text: string): boolean {
-  for (const m of text.matchAll(RID_CANDIDATE)) if (validateRid(m[0]).ok) return true;
-  return false;
 }
 
 /** The path of the first string fact (at any depth) that contains an ID number, or null. */

@@ -3,9 +3,8 @@
  * the partition a record line goes to, the message id that lets JetStream drop a publisher's
  * retries, and the shape of a dead letter. No I/O here; `stream.ts` does the talking.
  */
-import { RID_CANDIDATE, fieldPointer, recordId, type Rejection } from './resolve.js';
-import { maskIdentifier } from '../ids/mask.js';
-import { validateRid } from '../ids/cn-rid.js';
+import { fieldPointer, recordId, type Rejection } from './resolve.js';
+import { maskRids } from '../ids/rid-finder.js';
 
 export interface StreamLayout {
   /** The stream of record lines, e.g. `XY_RECORDS`. */
@@ -113,7 +112,7 @@ export function deadLetter(
 }
 
 // Only what is a valid ID number (check digit, date) is masked: an all-digit credit code is public.
-const maskIdNumbers = (text: string) => text.replace(RID_CANDIDATE, (n) => (validateRid(n).ok ? maskIdentifier('cn-rid', n) : n));
+const maskIdNumbers = maskRids;
 
 /** The payload with every 18-character ID number masked (the bytes unchanged when there is none). */
 function maskIdNumbersIn(payload: Uint8Array): Uint8Array {

@@ -11,20 +11,9 @@ import { safeBool } from '../scoring/working-set.js';
 import type { WorkingCalendar } from './calendar.js';
 import { notice } from './notices.js';
 import { currentStatus, type CaseStep, type Refusal, type StepResult } from './objections.js';
+import type { Commitment } from './commitments.js';
 
 export const REPAIR_DAYS = 3;
-
-export interface Commitment {
-  id: string;
-  subjectId: string;
-  madeAt: Instant;
-  madeBy: string;
-  /** What the subject promises, in their words. */
-  text: string;
-  /** The approval or repair it was made for. */
-  purpose: string;
-  breachedAt?: Instant;
-}
 
 export interface Repair {
   id: string;

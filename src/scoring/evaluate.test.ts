@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../catalog/load.js';
+import { loadCatalogDir } from '../app/catalog-files.js';
 import { formatIssue, type Catalog } from '../catalog/types.js';
 import { addDuration, parseDuration, parseInstant } from '../domain/time.js';
 import type { CreditRecord, StatusChange, SubjectKind } from '../domain/types.js';

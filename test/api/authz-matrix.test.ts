@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { buildServer } from '../../src/api/server.js';
 import { webDir } from '../../src/api/web.js';
 import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';

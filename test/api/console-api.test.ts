@@ -6,7 +6,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { buildServer, type Server } from '../../src/api/server.js';
 import { ENTRY_STATUSES, ORG_KINDS, type CreditRecord, type SubjectKind } from '../../src/domain/types.js';
 import { ridCheckChar } from '../../src/ids/index.js';

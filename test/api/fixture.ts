@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { openContext, type AppContext } from '../../src/app/context.js';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { buildServer, type ServerOptions, type Server } from '../../src/api/server.js';
-import { buildDemo } from '../../src/cli/demo.js';
+import { buildDemo } from '../../src/app/demo.js';
 import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
-import { createKeyFileFor } from '../../src/ids/key-file.js';
+import { createKeyFileFor } from '../../src/app/key-file.js';
 
 export const NOW = Date.UTC(2026, 10, 27, 8, 0, 0);
 

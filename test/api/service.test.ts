@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { buildServer } from '../../src/api/server.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW, makeFixture, type Fixture } from './fixture.js';

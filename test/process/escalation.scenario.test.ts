@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/api/server.js';
 import { tick } from '../../src/app/tick.js';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';
 
 const scenario = clockedScenario();
@@ -47,7 +47,7 @@ describe('escalation after three years unremedied', () => {
     const ids = new Set<string>();
     const done = await tick(f.ctx, clock.now, (d) => d.forEach((id) => ids.add(id)));
     expect(done.due).toBeGreaterThan(0);
-    await s.svc.feed.refresh(f.ctx.store, ids);
+    await s.svc.feed.catchUp();
     const after = await check();
     expect(['review', 'deny']).toContain(after.decision);
     const m = after.measures.find((x: { measure: string }) => x.measure === 'serious-illegal-no-legal-representative');

@@ -4,7 +4,7 @@
  * breach before its commitment or outside the key's scopes, and ID numbers in free text.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import type { Server } from '../../src/api/server.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';

@@ -2,7 +2,7 @@
  * Objections and repairs through the HTTP API with a controlled clock (issue 4, must-shows 2 and 3).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import type { Server } from '../../src/api/server.js';
 import { tick } from '../../src/app/tick.js';
 import { NOW, clockedScenario, type Fixture } from '../api/fixture.js';

@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openContext, publishCatalog } from '../../src/app/context.js';
+import { openContext } from '../../src/app/context.js';
+import { publishCatalog } from '../../src/app/publish.js';
 import { loadCatalogDoc } from '../../src/catalog/load.js';
-import { buildDemo } from '../../src/cli/demo.js';
+import { buildDemo } from '../../src/app/demo.js';
 import { NOW } from '../api/fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xinyong-publish-'));
@@ -22,7 +23,7 @@ describe('publish, crash, reopen', () => {
     const [first] = (await (async () => { for await (const p of ctx.store.scanSubjects(10)) return p; })()) ?? [];
     const v2 = loadCatalogDoc({ ...ctx.catalog.doc, version: '2026.9-crash' });
     if (!v2.ok) throw new Error('v2 does not load');
-    // What publishAndRescore does up to the crash: the rescore owed is noted, the version published.
+    // What publishAndDerive does up to the crash: the rescore owed is noted, the version published.
     await ctx.store.setMeta('rescore.pending', '2026.9-crash');
     await publishCatalog(ctx.store, v2.value, NOW + 1000, 'test');
     expect((await ctx.store.getState(first.id))?.state.catalogVersion).not.toBe('2026.9-crash');

@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
 import { chartsDrawn, launch, openTab, serveCity, signInConsole, signInPortal, type Tab, type WebFixture } from './harness.js';

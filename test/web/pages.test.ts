@@ -6,7 +6,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/app/keys.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
 import { chartsDrawn, expectAccessible, launch, openTab, serveCity, sessionFor, shoot, type Lang, type Tab, type WebFixture } from './harness.js';

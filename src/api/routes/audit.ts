@@ -1,11 +1,11 @@
 /** `GET /v1/audit` (entries, newest first) and `GET /v1/audit:verify` (the whole hash chain). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { ChainVerifier } from '../../audit/index.js';
+import { auditPage, verifyAudit } from '../../app/audit.js';
 import { withIsoInstants } from '../../app/json.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject, SubjectRefString } from '../schemas.js';
-import { resolveRef, type Service } from '../service.js';
+import type { Service } from '../service.js';
 
 export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -30,12 +30,8 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const q = req.query;
-        const limit = q.limit ?? 50;
-        let subjectId: string | undefined;
-        if (q.subject !== undefined) subjectId = (await resolveRef(svc, q.subject, 'subject')) ?? 's_none';
-        const entries = await svc.ctx.store.auditPage({ limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
-        return { entries: entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: entries.length === limit ? entries[entries.length - 1].seq : null };
+        const r = await auditPage(svc, { limit: req.query.limit ?? 50, before: req.query.before, action: req.query.action, subject: req.query.subject });
+        return { entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },
     );
 
@@ -51,16 +47,7 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async () => {
-        // Receipts still in memory are part of what must verify.
-        await svc.receipts.flush();
-        const v = new ChainVerifier();
-        let n = 0;
-        for await (const e of svc.ctx.store.scanAudit()) {
-          if (v.push(e)) break;
-          // Let checks through every 2,000 entries: a long chain must not stop the server.
-          if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
-        }
-        const r = v.result();
+        const r = await verifyAudit(svc);
         return r.ok ? { ok: true, count: r.count, head: r.head } : { ok: false, problem: r.problem as unknown as Record<string, unknown> };
       },
     );

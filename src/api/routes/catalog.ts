@@ -1,17 +1,13 @@
 /**
- * The catalog over HTTP: read the one in force, list versions, read one and compare two, draft and
- * validate a version, and publish one (which rescores every subject and rebuilds the gate before
- * it answers).
+ * The catalog over HTTP, through the catalog use case: read the one in force, list versions, read
+ * one and compare two, draft and validate a version, and publish one (which derives every subject
+ * and rebuilds the gate before it answers).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { publishAndRescore } from '../../app/context.js';
+import { catalogInForce, compileDoc, diffVersions, draftVersion, listVersions, publish, storedVersion } from '../../app/catalog.js';
 import { withIsoInstants } from '../../app/json.js';
-import { loadCatalogDoc } from '../../catalog/load.js';
-import { diffCatalogs } from '../../catalog/diff.js';
-import type { Catalog, CatalogDoc, CatalogIssue } from '../../catalog/types.js';
-import type { CatalogVersionRow } from '../../store/port.js';
-import { ApiError, ProblemSchema } from '../errors.js';
+import { ProblemSchema } from '../errors.js';
 import { AnyObject } from '../schemas.js';
 import { iso, principal, type Service } from '../service.js';
 
@@ -47,24 +43,7 @@ const CatalogDiffSchema = Type.Object(
   { additionalProperties: false },
 );
 
-function compile(doc: unknown): Catalog {
-  const r = loadCatalogDoc(doc as CatalogDoc);
-  if (!r.ok) {
-    const errors = r.error.map((i: CatalogIssue) => ({ field: `${i.item}${i.field ? `.${i.field}` : ''}`, reason: i.message }));
-    throw new ApiError('XY_ERR_CATALOG_INVALID', `the catalog has ${errors.length} problem${errors.length === 1 ? '' : 's'}; the first: ${errors[0].field}: ${errors[0].reason}`, { field: errors[0].field, errors });
-  }
-  return r.value;
-}
-
 export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  /** The stored version `ref` names (404 naming `field` when there is none). */
-  async function storedVersion(ref: string, field: string): Promise<CatalogVersionRow> {
-    const [id, version] = ref.includes('@') ? ref.split('@') : [svc.ctx.catalog.id, ref];
-    const row = await svc.ctx.store.getCatalogVersion(id, version);
-    if (!row) throw new ApiError('XY_ERR_NOT_FOUND', `no stored catalog version ${id}@${version}; store it with POST /v1/catalog/versions first`, { field });
-    return row;
-  }
-
   return async (app) => {
     app.get(
       '/v1/catalog',
@@ -73,9 +52,8 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: { tags: ['catalog'], summary: 'The catalog in force: record types, schemes, lists, measures and actions, each with its legal basis', response: { 200: AnyObject } },
       },
       async () => {
-        const c = svc.ctx.catalog;
-        const row = await svc.ctx.store.getCatalogVersion(c.id, c.version);
-        return { catalogId: c.id, version: c.version, hash: c.hash, publishedAt: row?.publishedAt ? new Date(row.publishedAt).toISOString() : null, doc: c.doc };
+        const { catalog: c, publishedAt } = await catalogInForce(svc);
+        return { catalogId: c.id, version: c.version, hash: c.hash, publishedAt: publishedAt === null ? null : iso(publishedAt), doc: c.doc };
       },
     );
 
@@ -86,8 +64,8 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: { tags: ['catalog'], summary: 'Stored catalog versions, drafts and published', response: { 200: Type.Object({ inForce: Type.String(), versions: Type.Array(AnyObject) }) } },
       },
       async () => {
-        const versions = await svc.ctx.store.listCatalogVersions();
-        return { inForce: `${svc.ctx.catalog.id}@${svc.ctx.catalog.version}`, versions: versions.map((v) => withIsoInstants(v) as Record<string, unknown>) };
+        const r = await listVersions(svc);
+        return { inForce: r.inForce, versions: r.versions.map((v) => withIsoInstants(v) as Record<string, unknown>) };
       },
     );
 
@@ -115,7 +93,7 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const row = await storedVersion(req.params.v, 'v');
+        const row = await storedVersion(svc, req.params.v, 'v');
         // The document as stored: its own fields (a duration, a date in a legal basis) are not instants to convert.
         return { catalogId: row.catalogId, version: row.version, status: row.status, hash: row.hash, createdAt: iso(row.createdAt), publishedAt: row.publishedAt === null ? null : iso(row.publishedAt), doc: row.doc as unknown as Record<string, unknown> };
       },
@@ -133,11 +111,8 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: CatalogDiffSchema, 404: ProblemSchema },
         },
       },
-      async (req) => {
-        const [a, b] = [await storedVersion(req.query.from, 'from'), await storedVersion(req.query.to, 'to')];
-        // Not through withIsoInstants: a changed field's `from` and `to` are values, not instants.
-        return diffCatalogs(a.doc, b.doc);
-      },
+      // Not through withIsoInstants: a changed field's `from` and `to` are values, not instants.
+      async (req) => diffVersions(svc, req.query.from, req.query.to),
     );
 
     app.post(
@@ -154,7 +129,7 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const c = compile(req.body);
+        const c = compileDoc(req.body);
         return { valid: true as const, catalogId: c.id, version: c.version, hash: c.hash };
       },
     );
@@ -172,19 +147,8 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        const p = principal(req);
-        const c = compile(req.body);
-        const existing = await svc.ctx.store.getCatalogVersion(c.id, c.version);
-        if (existing) {
-          if (existing.hash !== c.hash) throw new ApiError('XY_ERR_CONFLICT', `${c.id}@${c.version} is stored with different content; give the new policy a new version`, { field: '/version' });
-          return reply.code(200).send({ catalogId: c.id, version: c.version, hash: c.hash, status: existing.status });
-        }
-        const now = svc.now();
-        await svc.ctx.store.saveCatalogVersion(
-          { catalogId: c.id, version: c.version, status: 'draft', hash: c.hash, doc: c.doc, createdAt: now, publishedAt: null },
-          { at: now, actor: p.actor, action: 'catalog.drafted', subjectId: null, data: { catalog: c.id, version: c.version, hash: c.hash } },
-        );
-        return reply.code(201).send({ catalogId: c.id, version: c.version, hash: c.hash, status: 'draft' });
+        const { created, ...r } = await draftVersion(svc, req.body, principal(req).actor);
+        return reply.code(created ? 201 : 200).send(r);
       },
     );
 
@@ -200,25 +164,7 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ catalog: Type.String(), result: Type.String(), rescored: Type.Integer() }), 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => {
-        const p = principal(req);
-        const c = compile((await storedVersion(req.params.v, 'v')).doc);
-        return svc.writes(async () => {
-          const now = svc.now();
-          let r: { result: string; rescored: number };
-          try {
-            r = await publishAndRescore(svc.ctx.store, c, now, p.actor);
-          } catch (e) {
-            if ((e as Error).message.includes('already published with different content')) throw new ApiError('XY_ERR_CONFLICT', (e as Error).message);
-            throw e;
-          }
-          if (r.result !== 'unchanged') {
-            svc.ctx.catalog = c;
-            await svc.feed.rebuild(svc.ctx.store, c);
-          }
-          return { catalog: `${c.id}@${c.version}`, result: r.result, rescored: r.rescored };
-        });
-      },
+      async (req) => publish(svc, { ref: req.params.v }, principal(req).actor),
     );
   };
 }

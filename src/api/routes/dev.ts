@@ -6,9 +6,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { KEY_ROLES } from '../../store/port.js';
-import { ApiError, ProblemSchema } from '../errors.js';
+import { AppError } from '../../app/errors.js';
+import { requireSource, requireSubject } from '../../app/subjects.js';
+import { ProblemSchema } from '../errors.js';
 import { SubjectRefString } from '../schemas.js';
-import { requireSubject, iso, type Service } from '../service.js';
+import { iso, type Service } from '../service.js';
 
 export function devRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -36,12 +38,10 @@ export function devRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const { role, subject, source, scopes } = req.body;
         let subjectId: string | undefined;
         if (role === 'subject') {
-          if (!subject) throw new ApiError('XY_ERR_VALIDATION', 'a subject sign-in needs `subject`', { field: '/subject' });
+          if (!subject) throw new AppError('XY_ERR_VALIDATION', 'a subject sign-in needs `subject`', { field: '/subject' });
           subjectId = await requireSubject(svc, subject, '/subject');
         }
-        if (role === 'source' && (!source || !svc.ctx.catalog.sources.has(source))) {
-          throw new ApiError('XY_ERR_VALIDATION', `a source sign-in needs \`source\`, one of: ${[...svc.ctx.catalog.sources.keys()].join(', ')}`, { field: '/source' });
-        }
+        if (role === 'source') requireSource(svc, source, '/source');
         const t = await svc.auth.devToken({ role, subject: subjectId, source: role === 'source' ? source : undefined, scopes });
         return { token: t.token, role, ...(subjectId ? { subjectId } : {}), expiresAt: iso(t.expiresAt) };
       },

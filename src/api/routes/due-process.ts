@@ -1,80 +1,25 @@
 /**
  * Due process over HTTP: objections (file, list with the overdue queue, extend, decide), repair
- * applications (apply, list, decide) and credit commitments (make, report a breach). The process
- * core decides; this shell stores each step with its effects in one transaction, derives the new
- * state and updates the gate before it answers.
+ * applications (apply, list, decide) and credit commitments (make, report a breach), each through
+ * the cases use case (`app/cases.ts`), which stores the step, derives and updates the gate before
+ * it answers.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment } from '../../app/cases.js';
 import { withIsoInstants } from '../../app/json.js';
-import type { AuditEntryInput } from '../../audit/index.js';
-import { Ingestor } from '../../ingest/ingestor.js';
-import type { Instant } from '../../domain/types.js';
-import { fileObjection, type CaseStep, type ObjectionDecision, type StepResult } from '../../process/objections.js';
-import { applyForRepair, type Commitment } from '../../process/repairs.js';
+import type { ObjectionDecision } from '../../process/objections.js';
 import type { CaseRow } from '../../store/port.js';
-import { StepError, commitStep, decideObjectionStep, decideRepairStep, extendObjectionStep, openCaseOn } from '../../app/case-steps.js';
 import type { Principal } from '../auth.js';
-import { ApiError, ProblemSchema } from '../errors.js';
+import { ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString } from '../schemas.js';
-import { noIdNumber, principal, requireSubject, type Service } from '../service.js';
-import { scopeAllows } from '../auth.js';
+import { instantParam, principal, type Service } from '../service.js';
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
 const CaseId = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-f]{16}$` });
 
 
-/** Runs a step, turning its expected refusals into problems. */
-async function stepOrProblem<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof StepError) throw new ApiError(e.kind === 'not-found' ? 'XY_ERR_NOT_FOUND' : e.kind === 'validation' ? 'XY_ERR_VALIDATION' : 'XY_ERR_CONFLICT', e.message, { field: e.field });
-    throw e;
-  }
-}
-
-function unwrap<C>(r: StepResult<C>): CaseStep<C> {
-  if (!r.ok) throw new ApiError('XY_ERR_CONFLICT', `${r.error.field}: ${r.error.reason}`, { field: r.error.field });
-  return r.value;
-}
-
 export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  /** Stores a step with its effects, derives, and brings the gate up to date (inside `svc.writes`). */
-  async function commit(kind: CaseRow['kind'], step: CaseStep<{ id: string; subjectId: string; status: string; deadline?: Instant }>, createdAt: number, audit: AuditEntryInput, expectStatus: string | null) {
-    const derived = await stepOrProblem(() => commitStep(svc.ctx, kind, step, createdAt, audit, expectStatus, svc.now()));
-    await svc.feed.refresh(svc.ctx.store, derived);
-  }
-
-  /** The record an objection is about: given, or the one that caused the given list entry. */
-  async function recordToObjectTo(p: Principal, b: { recordId?: string; entryId?: string; subject?: string }): Promise<string> {
-    if ((b.recordId === undefined) === (b.entryId === undefined)) throw new ApiError('XY_ERR_VALIDATION', 'give either recordId or entryId', { field: '/recordId' });
-    if (b.recordId !== undefined) return b.recordId;
-    const subjectId = p.role === 'subject' ? (p.subjectId as string) : b.subject ? await requireSubject(svc, b.subject, '/subject') : null;
-    if (!subjectId) throw new ApiError('XY_ERR_VALIDATION', 'with entryId, name the subject whose entry it is', { field: '/subject' });
-    const st = await svc.ctx.store.getState(subjectId);
-    const entry = st?.state.entries.find((e) => e.id === b.entryId);
-    if (!entry) throw new ApiError('XY_ERR_NOT_FOUND', 'no list entry of this subject has this id', { field: '/entryId' });
-    const cause = entry.reasons.find((r) => r.recordId)?.recordId;
-    if (!cause) throw new ApiError('XY_ERR_CONFLICT', 'this entry follows from a grade, not a record: object to the records behind the grade', { field: '/entryId' });
-    return cause;
-  }
-
-
-  /** The subject a caller acts for: a subject acts for itself; staff name the record's subject. */
-  function actingFor(p: Principal, recordSubject: string): string {
-    if (p.role === 'subject' && p.subjectId !== recordSubject) throw new ApiError('XY_ERR_NOT_FOUND', 'no record of yours has this id', { field: '/recordId' });
-    return recordSubject;
-  }
-
-  async function loadCase<D>(id: string, kind: CaseRow['kind'], p?: Principal): Promise<CaseRow & { doc: D }> {
-    const c = await svc.ctx.store.getCase(id);
-    if (!c || c.kind !== kind || (p?.role === 'subject' && p.subjectId !== c.subjectId)) throw new ApiError('XY_ERR_NOT_FOUND', `no ${kind} has this id`, { field: 'id' });
-    return c as CaseRow & { doc: D };
-  }
-
   const listQuery = Type.Object(
     {
       status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
@@ -86,9 +31,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
   );
 
   async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number }) {
-    const subjectId = p.role === 'subject' ? (p.subjectId as string) : q.subject ? await requireSubject(svc, q.subject, 'subject') : undefined;
-    const now = svc.now();
-    const rows = await svc.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit: q.limit ?? 100 });
+    const { rows, now } = await listCases(svc, p, kind, q);
     return { [`${kind}s`]: rows.map((r) => withIsoInstants({ ...r.doc, overdue: r.status === 'open' && r.deadline !== null && r.deadline < now }) as Record<string, unknown>) };
   }
 
@@ -113,27 +56,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req, reply) => {
-        const p = principal(req);
-        noIdNumber(req.body.reasons, '/reasons');
-        for (const [i, a] of (req.body.attachments ?? []).entries()) noIdNumber(a, `/attachments/${i}`);
-        const body = await svc.writes(async () => {
-          const recordId = await recordToObjectTo(p, req.body);
-          const rec = await svc.ctx.store.getRecord(recordId);
-          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
-          const subjectId = actingFor(p, rec.subjectId);
-          // One objection per record: once one is upheld, the decision stands (a further challenge
-          // goes to the authority that made the record, or to court), so refiling cannot keep
-          // suspending an entry.
-          const earlier = (await svc.ctx.store.listCases({ kind: 'objection', subjectId, limit: 10_000 })).find((c) => (c.doc as { recordId?: string }).recordId === rec.id && c.status === 'upheld');
-          if (earlier) throw new ApiError('XY_ERR_CONFLICT', `objection ${earlier.id} to this record was upheld; challenge the record with the authority that made it`, { field: '/recordId' });
-          const at = svc.now();
-          const step = unwrap(fileObjection({ id: newId('ob'), record: rec, subjectId, reasons: req.body.reasons, attachments: req.body.attachments ?? [], by: p.actor, at, calendar: svc.calendar, days: svc.ctx.catalog.dueProcess.objectionDays }));
-          await commit('objection', step, at, { at, actor: p.actor, action: 'objection.filed', subjectId, data: { objection: step.case.id, record: rec.id, deadline: step.case.deadline } }, null);
-          return step.case;
-        });
-        return reply.code(201).send(withIsoInstants(body) as Record<string, unknown>);
-      },
+      async (req, reply) => reply.code(201).send(withIsoInstants(await fileObjection(svc, principal(req), req.body)) as Record<string, unknown>),
     );
 
     app.get(
@@ -148,14 +71,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         config: { access: ['reviewer'] },
         schema: { tags: ['due process'], summary: 'Extend the deadline to 7 working days (another unit must verify)', params: Type.Object({ id: CaseId('ob') }), response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema } },
       },
-      async (req) => {
-        const p = principal(req);
-        return svc.writes(async () => {
-          const r = await stepOrProblem(() => extendObjectionStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id));
-          await svc.feed.refresh(svc.ctx.store, r.derived);
-          return withIsoInstants(r.case) as Record<string, unknown>;
-        });
-      },
+      async (req) => withIsoInstants(await extendObjection(svc, principal(req), req.params.id)) as Record<string, unknown>,
     );
 
     app.post(
@@ -174,17 +90,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => {
-        const p = principal(req);
-        noIdNumber(req.body.reason, '/reason');
-        return svc.writes(async () => {
-          const r = await stepOrProblem(() =>
-            decideObjectionStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, facts: req.body.facts as Record<string, unknown> | undefined }),
-          );
-          await svc.feed.refresh(svc.ctx.store, r.derived);
-          return withIsoInstants(r.case) as Record<string, unknown>;
-        });
-      },
+      async (req) =>
+        withIsoInstants(await decideObjection(svc, principal(req), req.params.id, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, facts: req.body.facts as Record<string, unknown> | undefined })) as Record<string, unknown>,
     );
 
     app.post(
@@ -199,15 +106,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 201: AnyObject },
         },
       },
-      async (req, reply) => {
-        const p = principal(req);
-        noIdNumber(req.body.text, '/text');
-        noIdNumber(req.body.purpose, '/purpose');
-        const at = svc.now();
-        const cm: Commitment = { id: newId('cm'), subjectId: p.subjectId as string, madeAt: at, madeBy: p.actor, text: req.body.text, purpose: req.body.purpose };
-        await svc.ctx.store.saveCase({ id: cm.id, kind: 'commitment', subjectId: cm.subjectId, status: 'made', deadline: null, createdAt: at, doc: cm as unknown as Record<string, unknown> }, { audit: { at, actor: p.actor, action: 'commitment.made', subjectId: cm.subjectId, data: { commitment: cm.id, purpose: cm.purpose } } });
-        return reply.code(201).send(withIsoInstants(cm) as Record<string, unknown>);
-      },
+      async (req, reply) => reply.code(201).send(withIsoInstants(await makeCommitment(svc, principal(req), req.body)) as Record<string, unknown>),
     );
 
     app.post(
@@ -222,27 +121,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 201: AnyObject, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req, reply) => {
-        const p = principal(req);
-        noIdNumber(req.body.approval, '/approval');
-        if (!scopeAllows(p.scopes, 'commitment.breached')) throw new ApiError('XY_ERR_OUT_OF_SCOPE', 'this key’s scopes do not cover commitment.breached', { field: '/' });
-        const result = await svc.writes(async () => {
-          const c = await loadCase<Commitment>(req.params.id, 'commitment');
-          if (c.doc.breachedAt !== undefined) throw new ApiError('XY_ERR_CONFLICT', 'the breach was reported already');
-          const at = svc.now();
-          const occurredAt = req.body.occurredAt === undefined ? at : Date.parse(req.body.occurredAt);
-          if (!(occurredAt >= c.doc.madeAt)) throw new ApiError('XY_ERR_VALIDATION', 'occurredAt: a breach cannot precede the commitment', { field: '/occurredAt' });
-          const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => at, actor: p.actor, deriveEachBatch: false });
-          // One breach record per commitment (its id is fixed by the commitment).
-          const [r] = await ingestor.ingestBatch([{ source: p.source as string, line: { externalId: `commitment-breach-${c.id}`, type: 'commitment.breached', subject: c.subjectId, occurredAt: new Date(occurredAt).toISOString(), facts: { commitmentId: c.id, approval: req.body.approval } } }]);
-          if (r.status === 'rejected') throw new ApiError(r.error.forbidden ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION', `${r.error.field}: ${r.error.reason}`, { field: `/${r.error.field}` });
-          const doc: Commitment = { ...c.doc, breachedAt: at };
-          const step: CaseStep<Commitment & { status: string }> = { case: { ...doc, status: 'breached' }, statuses: [], notices: [] };
-          await commit('commitment', step, c.createdAt, { at, actor: p.actor, action: 'commitment.breached', subjectId: c.subjectId, data: { commitment: c.id, record: r.recordId } }, c.status);
-          return { ...doc, record: r.recordId };
-        });
-        return reply.code(201).send(withIsoInstants(result) as Record<string, unknown>);
-      },
+      async (req, reply) =>
+        reply.code(201).send(withIsoInstants(await breachCommitment(svc, principal(req), req.params.id, { approval: req.body.approval, occurredAt: instantParam(req.body.occurredAt, '/occurredAt') })) as Record<string, unknown>),
     );
 
     app.post(
@@ -257,28 +137,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req, reply) => {
-        const p = principal(req);
-        noIdNumber(req.body.obligationMet, '/obligationMet');
-        const body = await svc.writes(async () => {
-          const rec = await svc.ctx.store.getRecord(req.body.recordId);
-          if (!rec) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: '/recordId' });
-          const subjectId = actingFor(p, rec.subjectId);
-          const pending = await openCaseOn(svc.ctx, 'repair', subjectId, rec.id);
-          if (pending) throw new ApiError('XY_ERR_CONFLICT', `repair application ${pending} for this record is still open`, { field: '/recordId' });
-          const cm = await svc.ctx.store.getCase(req.body.commitmentId);
-          const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
-          const at = svc.now();
-          const r = applyForRepair({ id: newId('rp'), catalog: svc.ctx.catalog, record: rec, subjectId, commitment, obligationMet: req.body.obligationMet, by: p.actor, at, calendar: svc.calendar, days: svc.ctx.catalog.dueProcess.repairDays });
-          if (!r.ok) {
-            const errors = 'refusals' in r ? r.refusals : [r.error];
-            throw new ApiError('XY_ERR_CONFLICT', `the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, { field: errors[0].field, errors });
-          }
-          await commit('repair', r.value, at, { at, actor: p.actor, action: 'repair.applied', subjectId, data: { repair: r.value.case.id, record: rec.id } }, null);
-          return r.value.case;
-        });
-        return reply.code(201).send(withIsoInstants(body) as Record<string, unknown>);
-      },
+      async (req, reply) => reply.code(201).send(withIsoInstants(await applyForRepair(svc, principal(req), req.body)) as Record<string, unknown>),
     );
 
     app.get(
@@ -300,15 +159,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => {
-        const p = principal(req);
-        noIdNumber(req.body.reason, '/reason');
-        return svc.writes(async () => {
-          const r = await stepOrProblem(() => decideRepairStep({ ctx: svc.ctx, calendar: svc.calendar, at: svc.now(), actor: p.actor }, req.params.id, { approve: req.body.approve, reason: req.body.reason }));
-          await svc.feed.refresh(svc.ctx.store, r.derived);
-          return withIsoInstants(r.case) as Record<string, unknown>;
-        });
-      },
+      async (req) => withIsoInstants(await decideRepair(svc, principal(req), req.params.id, { approve: req.body.approve, reason: req.body.reason })) as Record<string, unknown>,
     );
   };
 }

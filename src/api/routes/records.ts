@@ -1,15 +1,16 @@
 /**
  * `POST /v1/records` (one record, or a batch with a result per item; idempotent per source +
- * externalId) and `GET /v1/records/{id}`. A source key sends as its catalog source and only the
- * record types its scopes allow. The gate is current when the response is sent.
+ * externalId) and `GET /v1/records/{id}`, through the records and reads use cases. A source key
+ * sends as its catalog source and only the record types its scopes allow. The gate is current
+ * when the response is sent.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
-import { Ingestor, type ItemResult } from '../../ingest/ingestor.js';
-import { fieldPointer, resolveRecordLine } from '../../ingest/resolve.js';
-import { scopeAllows, type Principal } from '../auth.js';
-import { ApiError, ProblemSchema } from '../errors.js';
+import { AppError } from '../../app/errors.js';
+import { readRecord } from '../../app/reads.js';
+import { ingestLines, lineRefusal, publishLines } from '../../app/records.js';
+import { ProblemSchema } from '../errors.js';
 import { AnyObject, Purpose } from '../schemas.js';
 import { principal, type Service } from '../service.js';
 
@@ -37,17 +38,6 @@ const ItemResultSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const OUT_OF_SCOPE = 'this key’s scopes do not cover this record type';
-
-interface AsyncItemResult {
-  index: number;
-  status: 'accepted' | 'rejected';
-  recordId?: string;
-  field?: string;
-  reason?: string;
-  forbidden?: true;
-}
-
 const AsyncItemResultSchema = Type.Object(
   {
     index: Type.Integer(),
@@ -63,65 +53,6 @@ const AsyncItemResultSchema = Type.Object(
 const Summary = Type.Object({ stored: Type.Integer(), duplicates: Type.Integer(), rejected: Type.Integer(), results: Type.Array(ItemResultSchema) }, { additionalProperties: false });
 
 export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  async function ingest(p: Principal, lines: unknown[]) {
-    const source = p.source as string;
-    const now = svc.now();
-    const derived = new Set<string>();
-    const outOfScope = new Set<number>();
-    const items = lines.map((line, i) => {
-      const type = line && typeof line === 'object' ? (line as { type?: unknown }).type : undefined;
-      if (typeof type === 'string' && !scopeAllows(p.scopes, type)) outOfScope.add(i);
-      return { source, line, lineNo: i + 1 };
-    });
-    const accepted = items.filter((_, i) => !outOfScope.has(i));
-    const results = await svc.writes(async () => {
-      const ingestor = new Ingestor(svc.ctx.store, svc.ctx.catalog, svc.ctx.keyring, { now: () => now, actor: p.actor, onDerived: (ids) => ids.forEach((id) => derived.add(id)) });
-      const r = accepted.length > 0 ? await ingestor.ingestBatch(accepted) : [];
-      // The gate learns of new listings before the sender hears back, so a check that follows is enforced.
-      await svc.feed.refresh(svc.ctx.store, derived);
-      return r;
-    });
-    const byLine = new Map<number, ItemResult>(results.map((r) => [(r.lineNo as number) - 1, r]));
-    return items.map((_, i) => {
-      if (outOfScope.has(i)) return { index: i, status: 'rejected' as const, field: '/type', reason: OUT_OF_SCOPE, forbidden: true };
-      const r = byLine.get(i) as ItemResult;
-      if (r.status === 'rejected') return { index: i, status: 'rejected' as const, field: fieldPointer(r.error.field), reason: r.error.reason, ...(r.error.conflict ? { conflict: true } : {}), ...(r.error.forbidden ? { forbidden: true } : {}) };
-      return { index: i, status: r.status, recordId: r.recordId, subjectId: r.subjectId };
-    });
-  }
-
-  /**
-   * Checks each line as far as it can be checked without the store (shape, type, source, facts,
-   * dates, subject reference: the pipeline's own first stage, with its reasons) and publishes the
-   * good ones to the stream. What needs the store (an `s_…` subject that must exist, a changed
-   * resend) is decided by the worker, which dead-letters what it refuses.
-   */
-  async function publish(p: Principal, lines: unknown[]) {
-    const stream = svc.stream;
-    if (!stream) throw new ApiError('XY_ERR_STREAM_UNAVAILABLE', 'this server publishes to no stream: it runs without --nats; send the records without async=true', { field: 'querystring:/async' });
-    const source = p.source as string;
-    const now = svc.now();
-    const results: AsyncItemResult[] = [];
-    const good: { index: number; line: unknown }[] = [];
-    lines.forEach((line, index) => {
-      const l = line && typeof line === 'object' ? (line as { type?: unknown; kind?: unknown }) : {};
-      if (typeof l.type === 'string' && !scopeAllows(p.scopes, l.type)) return void results.push({ index, status: 'rejected', field: '/type', reason: OUT_OF_SCOPE, forbidden: true });
-      if (l.kind === 'subject') return void results.push({ index, status: 'rejected', field: '/kind', reason: 'subject registrations are not sent asynchronously; send them without async=true' });
-      const r = resolveRecordLine(line, source, svc.ctx.catalog, svc.ctx.keyring, now);
-      if (!r.ok) return void results.push({ index, status: 'rejected', field: fieldPointer(r.error.field), reason: r.error.reason, ...(r.error.forbidden ? { forbidden: true } : {}) });
-      good.push({ index, line });
-    });
-    let published;
-    try {
-      published = await stream.publishLines(source, good.map((g) => g.line));
-    } catch (e) {
-      // Lines published before the failure are on the stream; resending them all is safe (idempotent).
-      throw new ApiError('XY_ERR_STREAM_UNAVAILABLE', `the stream did not take the records (${(e as Error).message}); resend them, or send them without async=true`);
-    }
-    good.forEach((g, i) => results.push({ index: g.index, status: 'accepted', recordId: published[i].recordId as string }));
-    return results.sort((a, b) => a.index - b.index);
-  }
-
   return async (app) => {
     app.post(
       '/v1/records',
@@ -131,7 +62,7 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['records'],
           summary: 'Send one record, or a batch of them',
-          description: `Send one record line, or \`{ "records": [ … ] }\` with up to ${svc.limits.maxRecordBatch} lines. Idempotent per source and externalId: a resend is a \`duplicate\`, a resend with changed content is rejected. A batch answers 200 with a result per item (good items are stored even when others are rejected); a single record answers 201 when stored, 200 when a duplicate, and a problem when rejected. With \`async=true\` (a server started with \`--nats\`), the lines are published to the ingestion stream and answered 202 with a tracking id each, for an ingest worker to store.`,
+          description: `Send one record line, or \`{ "records": [ … ] }\` with up to ${svc.limits.maxRecordBatch} lines. Idempotent per source and externalId: a resend is a \`duplicate\`, a resend with changed content is rejected. A batch answers 200 with a result per item (good items are stored even when others are rejected); a single record answers 201 when stored, 200 when a duplicate, and a problem when rejected. With \`async=true\` (a server started with \`--nats\`), the lines are published to the ingestion stream and answered 202 with a tracking id each, for an ingest worker to store them.`,
           querystring: Type.Object(
             {
               async: Type.Optional(
@@ -160,29 +91,20 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
         const p = principal(req);
         const body = req.body as { records?: unknown };
         if ('records' in body && (!Array.isArray(body.records) || body.records.length === 0)) {
-          throw new ApiError('XY_ERR_VALIDATION', '/records must be a non-empty array of record lines', { field: '/records' });
+          throw new AppError('XY_ERR_VALIDATION', '/records must be a non-empty array of record lines', { field: '/records' });
         }
         const single = !Array.isArray(body.records);
         const lines = single ? [body] : (body.records as unknown[]);
-        if (lines.length > svc.limits.maxRecordBatch) {
-          throw new ApiError('XY_ERR_BATCH_TOO_LARGE', `a batch holds at most ${svc.limits.maxRecordBatch} records; this one has ${lines.length}: split it`, { field: '/records', max: svc.limits.maxRecordBatch });
-        }
         if (req.query.async) {
-          const results = await publish(p, lines);
-          const rejected = results.filter((r) => r.status === 'rejected').length;
-          const r = results[0];
-          if (single && r.status === 'rejected') throw new ApiError(r.forbidden ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION', `${r.field}: ${r.reason}`, { field: r.field ?? '/' });
-          return reply.code(202).send({ accepted: results.length - rejected, rejected, results });
+          const out = await publishLines(svc, svc.stream, p, lines, svc.limits.maxRecordBatch);
+          const r = out.results[0];
+          if (single && r.status === 'rejected') throw lineRefusal(r);
+          return reply.code(202).send(out);
         }
-        const results = await ingest(p, lines);
-        const count = (s: string) => results.filter((r) => r.status === s).length;
-        const summary = { stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+        const summary = await ingestLines(svc, p, lines, svc.limits.maxRecordBatch);
         if (single) {
-          const r = results[0];
-          if (r.status === 'rejected') {
-            const code = 'conflict' in r ? 'XY_ERR_CONFLICT' : 'forbidden' in r ? 'XY_ERR_OUT_OF_SCOPE' : 'XY_ERR_VALIDATION';
-            throw new ApiError(code, `${r.field}: ${r.reason}`, { field: r.field ?? '/' });
-          }
+          const r = summary.results[0];
+          if (r.status === 'rejected') throw lineRefusal(r);
           return reply.code(r.status === 'stored' ? 201 : 200).send(summary);
         }
         return summary;
@@ -202,16 +124,7 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: AnyObject, 404: ProblemSchema },
         },
       },
-      async (req) => {
-        const p = principal(req);
-        const rec = await svc.ctx.store.getRecord(req.params.id);
-        if (!rec || (p.role === 'source' && rec.source !== p.source)) throw new ApiError('XY_ERR_NOT_FOUND', 'no record has this id', { field: 'id' });
-        const subject = (await svc.ctx.store.subjectsBasic([rec.subjectId])).get(rec.subjectId);
-        if (subject?.kind === 'person') {
-          await svc.ctx.store.appendAudit([{ at: svc.now(), actor: p.actor, action: 'record.read', subjectId: rec.subjectId, data: { record: rec.id, purpose: req.query.purpose } }]);
-        }
-        return withIsoInstants(rec) as Record<string, unknown>;
-      },
+      async (req) => withIsoInstants(await readRecord(svc, principal(req), { id: req.params.id, purpose: req.query.purpose })) as Record<string, unknown>,
     );
   };
 }

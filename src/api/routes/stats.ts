@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { CaseRow } from '../../store/port.js';
+import { cityFigures } from '../../app/reads.js';
 import { iso, type Service } from '../service.js';
 
 const Counts = (description: string) => Type.Record(Type.String(), Type.Integer(), { description });
@@ -42,12 +42,6 @@ const Stats = Type.Object(
 );
 
 export function statsRoutes(svc: Service): FastifyPluginAsyncTypebox {
-  /** Open cases of `kind`, and those of them past their deadline at `now`. */
-  async function queue(kind: CaseRow['kind'], now: number) {
-    const statuses = ['open'];
-    return { open: await svc.ctx.store.countCases({ kind, statuses }), overdue: await svc.ctx.store.countCases({ kind, statuses, deadlineBefore: now }) };
-  }
-
   return async (app) => {
     app.get(
       '/v1/stats',
@@ -61,11 +55,9 @@ export function statsRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async () => {
-        const now = svc.now();
-        const s = await svc.ctx.store.summary();
-        const c = svc.ctx.catalog;
+        const { asOf, catalog: c, summary: s, cases } = await cityFigures(svc);
         return {
-          asOf: iso(now),
+          asOf: iso(asOf),
           catalog: `${c.id}@${c.version}`,
           subjectsByKind: s.subjectsByKind,
           records: s.records,
@@ -75,7 +67,7 @@ export function statsRoutes(svc: Service): FastifyPluginAsyncTypebox {
           listSizes: s.listSizes,
           listFlows: s.listFlows,
           grades: s.grades,
-          cases: { objections: await queue('objection', now), repairs: await queue('repair', now) },
+          cases,
           audit: { entries: s.auditEntries },
           lists: c.doc.lists.map((l) => ({ code: l.code, name: l.name, color: l.color })),
           schemes: c.schemes.map((x) => ({ code: x.code, grades: x.grades })),

@@ -6,15 +6,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
-import { subjectView } from '../../app/queries.js';
-import { ORG_KINDS, SUBJECT_KINDS, type ListEntry, type Subject } from '../../domain/types.js';
-import { ApiError, ProblemSchema } from '../errors.js';
-import { batchDecisionFor } from './check-batch.js';
+import { listEntries, readOwnRecord, readSubject, searchSubjects } from '../../app/reads.js';
+import { SUBJECT_KINDS } from '../../domain/types.js';
+import { ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString } from '../schemas.js';
-import { instantParam, iso, principal, refsInQuery, requireSubject, resolveRef, type Service } from '../service.js';
-
-/** The audit actions that show in a person's access log. */
-export const ACCESS_ACTIONS = ['subject.read', 'record.read', 'list.read', 'public.read', 'receipt.read', 'check.decided'];
+import { instantParam, principal, type Service } from '../service.js';
 
 const SearchResult = Type.Object(
   {
@@ -26,37 +22,6 @@ const SearchResult = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** A subject as a search shows it: a person without a name, identifiers masked. */
-const searchResult = (s: Subject) => ({
-  id: s.id,
-  kind: s.kind,
-  name: s.kind === 'person' ? null : s.name,
-  region: s.region,
-  identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })),
-});
-
-/**
- * Every read of a subject's record (with its purpose) and every check about it, newest first:
- * the access log the subject sees at /v1/me and a reviewer sees with the record.
- */
-async function accessLogOf(svc: Service, id: string, limit: number) {
-  // Checks are written to the chain in batches: the log shows one made a moment ago too.
-  await svc.receipts.flush();
-  const entries = await svc.ctx.store.auditPage({ limit, subjectId: id, actions: ACCESS_ACTIONS });
-  const keys = new Map((await svc.ctx.store.listApiKeys()).map((k) => [`key:${k.id}`, k]));
-  return entries.map((e) => {
-    const d = (e.data ?? {}) as Record<string, unknown>;
-    const key = keys.get(e.actor);
-    return {
-      at: iso(e.at),
-      action: e.action,
-      by: key ? { name: key.name, role: key.role, id: key.id } : { name: e.actor, role: e.actor.split(':')[0] },
-      purpose: typeof d.purpose === 'string' ? d.purpose : e.action === 'check.decided' ? `check: ${String(d.action)}` : null,
-      ...(e.action === 'check.decided' ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt } : {}),
-    };
-  });
-}
 
 export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -79,19 +44,7 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ results: Type.Array(SearchResult) }), 400: ProblemSchema },
         },
       },
-      async (req) => {
-        const q = req.query.q.trim();
-        const limit = req.query.limit ?? 20;
-        const named: Subject[] = [];
-        for (const ref of refsInQuery(q)) {
-          const id = await resolveRef(svc, ref, 'q');
-          const s = id ? await svc.ctx.store.getSubject(id) : null;
-          if (s && !named.some((x) => x.id === s.id)) named.push(s);
-        }
-        const byName = await svc.ctx.store.searchSubjects({ name: q, kinds: [...ORG_KINDS], limit });
-        const results = [...named, ...byName.filter((s) => !named.some((x) => x.id === s.id))].slice(0, limit);
-        return { results: results.map(searchResult) };
-      },
+      async (req) => ({ results: await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20 }) }),
     );
 
     app.get(
@@ -109,14 +62,8 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const p = principal(req);
-        const id = await requireSubject(svc, req.params.ref, 'ref');
-        const now = svc.now();
-        const asOf = instantParam(req.query.asOf, 'asOf') ?? now;
-        const view = await subjectView(svc.ctx, id, asOf, { actor: p.actor, purpose: req.query.purpose, now });
-        if (!view) throw new ApiError('XY_ERR_NOT_FOUND', 'no subject has this reference', { field: 'ref' });
-        // Who read this record and why, and the checks made about it (this read included): what the subject sees at /v1/me.
-        return { ...(withIsoInstants(view) as Record<string, unknown>), accessLog: await accessLogOf(svc, id, 100) };
+        const view = await readSubject(svc, { ref: req.params.ref, asOf: instantParam(req.query.asOf, 'asOf'), purpose: req.query.purpose, actor: principal(req).actor, accessLog: 100 });
+        return withIsoInstants(view) as Record<string, unknown>;
       },
     );
 
@@ -142,24 +89,8 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const p = principal(req);
-        const { code } = req.params;
-        if (!svc.ctx.catalog.listsByCode.has(code)) throw new ApiError('XY_ERR_NOT_FOUND', `the catalog in force has no list '${code}'`, { field: 'code' });
-        const limit = req.query.limit ?? 100;
-        const statuses: ListEntry['status'][] | undefined = req.query.all ? ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'] : undefined;
-        const entries = await svc.ctx.store.listEntries({ list: code, limit, after: req.query.after, statuses });
-        const who: Record<string, { kind: string; name: string | null; identifier: string | null }> = {};
-        for (const id of new Set(entries.map((e) => e.subjectId))) {
-          const s = await svc.ctx.store.getSubject(id);
-          if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
-        }
-        const now = svc.now();
-        const reads = Object.entries(who)
-          .filter(([, w]) => w.kind === 'person')
-          .map(([id]) => ({ at: now, actor: p.actor, action: 'list.read', subjectId: id, data: { list: code, purpose: req.query.purpose } }));
-        if (reads.length > 0) await svc.ctx.store.appendAudit(reads);
-        const next = entries.length === limit ? entries[entries.length - 1].id : null;
-        return { list: code, entries: entries.map((e) => withIsoInstants({ ...e, subject: who[e.subjectId] ?? null }) as Record<string, unknown>), next };
+        const r = await listEntries(svc, { list: req.params.code, limit: req.query.limit ?? 100, after: req.query.after, all: req.query.all, purpose: req.query.purpose, actor: principal(req).actor });
+        return { list: r.list, entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },
     );
 
@@ -177,16 +108,8 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = principal(req);
-        const id = p.subjectId as string;
-        const now = svc.now();
-        const asOf = instantParam(req.query.asOf, 'asOf') ?? now;
-        // Reading one's own record is not logged: the access log is of others' reads.
-        const view = await subjectView(svc.ctx, id, asOf, { actor: p.actor, purpose: 'self-service', now, log: false });
-        if (!view) throw new ApiError('XY_ERR_NOT_FOUND', 'your subject record no longer exists');
-        const accessLog = await accessLogOf(svc, id, req.query.limit ?? 100);
-        // What the subject has been told (listings, records added, objections, repairs), newest first.
-        const notices = (await svc.ctx.store.listNotices({ subjectId: id, limit: req.query.limit ?? 100 })).map((n) => ({ id: n.id, kind: n.kind, at: iso(n.createdAt), ...n.payload, delivery: n.status }));
-        return { record: withIsoInstants(view) as Record<string, unknown>, accessLog, notices };
+        const r = await readOwnRecord(svc, { subjectId: p.subjectId as string, asOf: instantParam(req.query.asOf, 'asOf'), limit: req.query.limit ?? 100 });
+        return withIsoInstants(r) as { record: Record<string, unknown>; accessLog: Record<string, unknown>[]; notices: Record<string, unknown>[] };
       },
     );
   };

@@ -17,6 +17,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { chainEntries, type AuditEntry, type AuditEntryInput } from '../../audit/index.js';
 import type { Instant, StatusChange } from '../../domain/types.js';
 import type { NoticeRow } from '../port/index.js';
+import { hidePassword } from '../url.js';
+
+export { hidePassword };
 
 export type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Client = pg.PoolClient;
@@ -36,17 +39,6 @@ const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
-
-/** A connection string without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
 
 /**
  * Splits the adapter's own `schema` parameter off a connection string: `?schema=name` puts every

@@ -4,7 +4,7 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import { verifyChain } from '../../audit/index.js';
 import { storeContract } from '../contract/index.js';
 import { CITUS_PLAN, PG_MIGRATIONS, citusPlanSql } from './migrations.js';
-import { APPEND_LOCK, exclusiveLockKey, parseUrl, redactUrl } from './db.js';
+import { APPEND_LOCK, exclusiveLockKey, parseUrl, hidePassword } from './db.js';
 import { PostgresStore } from './postgres-store.js';
 import { TEST_PG_URL, dropSchemas, freshPgUrl, requirePostgres } from './test-db.js';
 
@@ -244,7 +244,7 @@ describe('PostgresStore specifics', () => {
   });
 
   it('keeps the password out of what it shows, and the schema out of what it sends', () => {
-    expect(redactUrl('postgres://xy:s3cret@db.example:5432/xinyong')).toBe('postgres://xy:***@db.example:5432/xinyong');
+    expect(hidePassword('postgres://xy:s3cret@db.example:5432/xinyong')).toBe('postgres://xy:***@db.example:5432/xinyong');
     expect(parseUrl('postgres://h/db?schema=xy_a&sslmode=require')).toEqual({ connectionString: 'postgres://h/db?sslmode=require', schema: 'xy_a' });
     expect(() => parseUrl('postgres://h/db?schema=x;drop')).toThrow(/identifier/);
   });

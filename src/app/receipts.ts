@@ -159,3 +159,12 @@ export function isStorageError(err: unknown): boolean {
  * order, so the receipt index grows at its end instead of touching a random page per insert.
  */
 export const newReceipt = () => 'rc_' + Date.now().toString(16).padStart(12, '0') + randomUUID().replaceAll('-', '').slice(12);
+
+/** The decision a batch receipt recorded about `subjectId`, or null when it did not check them. */
+export function batchDecisionFor(data: Record<string, unknown>, subjectId: string): string | null {
+  const checked = typeof data.checked === 'string' ? data.checked.split('\n') : undefined;
+  const i = checked?.indexOf(subjectId) ?? -1;
+  if (i < 0) return null;
+  const ex = (data.results as { index: number; decision: string }[] | undefined)?.find((r) => r.index === i);
+  return ex ? ex.decision : 'allow';
+}

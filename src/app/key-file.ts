@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { Keyring } from './keyring.js';
+import { Keyring } from '../ids/keyring.js';
 
 const IN_MEMORY = ':memory:';
 const KEY_HEX = /^[0-9a-f]{64}$/i;

@@ -1,11 +1,14 @@
 /**
- * Derives subject state from records and stores it: the shell around the pure scoring core.
- * Used after each ingest batch (incrementally, for the subjects it touched), to drain subjects
- * left dirty by a crash, for what falls due by time, and for a full rescore after a catalog change.
+ * The derive use case: subject state (scores, grades, list entries) from records, stored. The
+ * shell around the pure scoring core, and the one verb for it everywhere: after each ingest batch
+ * (incrementally, for the subjects it touched: `deriveDirty`), for subjects left dirty by a crash,
+ * for what falls due by time (`deriveUpTo`), and for every subject after a catalog change
+ * (`deriveAll`). Each save also appends to the store's change feed, which `GateFeed` follows.
  */
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/types.js';
 import type { CreditRecord, Instant, ListEntry, Relation, SubjectState } from '../domain/types.js';
+import { AUDIT } from '../audit/actions.js';
 import { evaluateSubject, relatedEntries } from '../scoring/index.js';
 import type { NoticeRow, Store, SubjectBasic } from '../store/port.js';
 import { listingNotices } from '../process/listing-notices.js';
@@ -19,7 +22,7 @@ export function outbox(drafts: NoticeDraft[]): NoticeRow[] {
 /** Told the ids of the subjects whose state a derivation just saved (the gate feed listens). */
 export type OnDerived = (subjectIds: string[]) => void;
 
-export interface RescoreOutcome {
+export interface DeriveOutcome {
   states: SubjectState[];
   /** Persons whose related entries may have changed (holders of roles in rescored organisations). */
   relatedPersons: string[];
@@ -53,7 +56,7 @@ interface Derived {
 }
 
 /** Evaluates subjects whose records and relations are loaded. Pure apart from hashing. */
-function derive(catalog: Catalog, subjects: SubjectBasic[], records: Map<string, CreditRecord[]>, relations: Relation[], asOf: Instant): Derived {
+function evaluate(catalog: Catalog, subjects: SubjectBasic[], records: Map<string, CreditRecord[]>, relations: Relation[], asOf: Instant): Derived {
   const byOrg = new Map<string, Relation[]>();
   for (const r of relations) {
     const list = byOrg.get(r.subjectId);
@@ -81,14 +84,14 @@ function auditOf(catalog: Catalog, d: Pick<Derived, 'states'>, asOf: Instant, ac
   return {
     at: asOf,
     actor,
-    action: 'state.derived',
+    action: AUDIT.stateDerived,
     subjectId: ids.length === 1 ? ids[0] : null,
     data: { subjects: d.states.length, catalog: `${catalog.id}@${catalog.version}`, asOf, digest: digest.digest('hex') },
   };
 }
 
-/** Recomputes and saves the state of `ids` as of `asOf`, in one transaction. */
-export async function rescoreSubjects(store: Store, catalog: Catalog, ids: string[], asOf: Instant, actor = 'system:scoring', onDerived?: OnDerived): Promise<RescoreOutcome> {
+/** Derives and saves the state of `ids` as of `asOf`, in one transaction. */
+export async function deriveSubjects(store: Store, catalog: Catalog, ids: string[], asOf: Instant, actor = 'system:scoring', onDerived?: OnDerived): Promise<DeriveOutcome> {
   if (ids.length === 0) return { states: [], relatedPersons: [] };
   // Marks first, records second: a record that lands in between leaves its subject dirty.
   const marks = await store.dirtyMarks(ids);
@@ -97,7 +100,7 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
   const records = await store.recordsOf(subjects.map((s) => s.id));
   const orgIds = subjects.filter((s) => s.kind !== 'person').map((s) => s.id);
   const relations = orgIds.length ? await store.relationsOfOrgs(orgIds) : [];
-  const d = derive(catalog, subjects, records, relations, asOf);
+  const d = evaluate(catalog, subjects, records, relations, asOf);
   const before = await store.enforceableEntries(subjects.map((s) => s.id));
   await store.saveStates({
     states: d.states,
@@ -112,24 +115,24 @@ export async function rescoreSubjects(store: Store, catalog: Catalog, ids: strin
 }
 
 /**
- * Rescores, batch by batch, the subjects `next` returns until it returns none it has not seen:
+ * Derives, batch by batch, the subjects `next` returns until it returns none it has not seen:
  * each subject at most once per call, so a subject re-marked while it was scored cannot loop.
  */
-async function rescoreUntilDone(store: Store, catalog: Catalog, asOf: Instant, next: () => Promise<string[]>, actor?: string, onDerived?: OnDerived): Promise<number> {
+async function deriveUntilDone(store: Store, catalog: Catalog, asOf: Instant, next: () => Promise<string[]>, actor?: string, onDerived?: OnDerived): Promise<number> {
   let n = 0;
   const seen = new Set<string>();
   for (;;) {
     const ids = (await next()).filter((id) => !seen.has(id));
     if (ids.length === 0) return n;
     for (const id of ids) seen.add(id);
-    await rescoreSubjects(store, catalog, ids, asOf, actor, onDerived);
+    await deriveSubjects(store, catalog, ids, asOf, actor, onDerived);
     n += ids.length;
   }
 }
 
-/** Rescores every subject marked dirty (left by ingest, status changes or a crash). */
-export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000, onDerived?: OnDerived): Promise<number> {
-  return rescoreUntilDone(store, catalog, asOf, () => store.dirtySubjects(batch), undefined, onDerived);
+/** Derives every subject marked dirty (left by ingest, status changes or a crash). */
+export async function deriveDirty(store: Store, catalog: Catalog, asOf: Instant, batch = 1000, onDerived?: OnDerived): Promise<number> {
+  return deriveUntilDone(store, catalog, asOf, () => store.dirtySubjects(batch), undefined, onDerived);
 }
 
 /**
@@ -137,18 +140,18 @@ export async function drainDirty(store: Store, catalog: Catalog, asOf: Instant, 
  * whose state changes by time alone (an entry leaving its notice period, expiring, escalating).
  * Idempotent: running it twice changes nothing the second time.
  */
-export async function refreshState(store: Store, catalog: Catalog, now: Instant, batch = 1000, onDerived?: OnDerived): Promise<{ dirty: number; due: number }> {
-  const dirty = await drainDirty(store, catalog, now, batch, onDerived);
+export async function deriveUpTo(store: Store, catalog: Catalog, now: Instant, batch = 1000, onDerived?: OnDerived): Promise<{ dirty: number; due: number }> {
+  const dirty = await deriveDirty(store, catalog, now, batch, onDerived);
   // A state is never due at the instant it was derived for, so each due subject comes back at most once.
-  const due = await rescoreUntilDone(store, catalog, now, () => store.dueSubjects(now, batch), 'system:schedule', onDerived);
+  const due = await deriveUntilDone(store, catalog, now, () => store.dueSubjects(now, batch), 'system:schedule', onDerived);
   return { dirty, due };
 }
 
 /**
- * Rescores every subject (after a catalog change, or on demand), page by page, reading each
+ * Derives every subject (after a catalog change, or on demand: `xinyong rescore`), page by page, reading each
  * page's records in one range scan and writing only the states that changed.
  */
-export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, onProgress?: (done: number) => void, pageSize = 2000): Promise<number> {
+export async function deriveAll(store: Store, catalog: Catalog, asOf: Instant, onProgress?: (done: number) => void, pageSize = 2000): Promise<number> {
   let n = 0;
   for await (const page of store.scanSubjects(pageSize)) {
     const ids = page.map((s) => s.id);
@@ -156,7 +159,7 @@ export async function rescoreAll(store: Store, catalog: Catalog, asOf: Instant, 
     const records = await store.recordsBetween(ids[0], ids[ids.length - 1]);
     const orgIds = page.filter((s) => s.kind !== 'person').map((s) => s.id);
     const relations = orgIds.length ? await store.relationsOfOrgs(orgIds) : [];
-    const d = derive(catalog, page, records, relations, asOf);
+    const d = evaluate(catalog, page, records, relations, asOf);
     const changed: Derived = { states: [], hashes: [], related: [], relatedPersons: new Set() };
     const relatedByOwner = new Map(d.related.map((r) => [r.ownerId, r]));
     d.states.forEach((s, i) => {

@@ -1,0 +1,61 @@
+/**
+ * The audit use case: the hash-chained log read (newest first, by action, subject or receipt) and
+ * verified end to end.
+ */
+import { ChainVerifier, type AuditEntry, type AuditVerification } from '../audit/index.js';
+import type { App } from './context.js';
+import { notFound } from './errors.js';
+import { resolveRef } from './subjects.js';
+
+/** Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is about). */
+export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  // An unknown subject has no entries (not an error: the reference may be a person never seen).
+  const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
+  const entries = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
+  return { entries, next: entries.length === q.limit ? entries[entries.length - 1].seq : null };
+}
+
+/**
+ * Entries walking back from the head, filtered as an operator asks: by action, by the subject an
+ * entry names directly, or the check with one receipt (not found when there is none).
+ */
+export async function auditLog(app: App, o: { limit: number; action?: string; subject?: string; receipt?: string }): Promise<AuditEntry[]> {
+  const { store } = app.ctx;
+  await app.receipts.flush();
+  const subjectId = o.subject ? ((await resolveRef(app, o.subject, 'subject')) ?? 's_none') : undefined;
+  const head = await store.auditHead();
+  const found: AuditEntry[] = [];
+  // Newest first, in pages walking back from the head.
+  for (let to = head?.seq ?? 0; to > 0 && found.length < o.limit; to -= 5000) {
+    const page: AuditEntry[] = [];
+    for await (const e of store.scanAudit(Math.max(1, to - 4999))) {
+      if (e.seq > to) break;
+      page.push(e);
+    }
+    for (const e of page.reverse()) {
+      if (o.action && e.action !== o.action) continue;
+      if (subjectId && e.subjectId !== subjectId) continue;
+      if (o.receipt && (e.data as { receipt?: string } | null)?.receipt !== o.receipt) continue;
+      found.push(e);
+      if (found.length >= o.limit) break;
+    }
+  }
+  if (o.receipt && found.length === 0) throw notFound(`no check with receipt ${o.receipt}`, 'receipt');
+  return found;
+}
+
+/**
+ * Recomputes every entry's hash and link; names the first entry that does not verify. Receipts
+ * still in memory are flushed first (they are part of what must verify); every 2,000 entries it
+ * yields, so a long chain does not stop a server's checks.
+ */
+export async function verifyAudit(app: App): Promise<AuditVerification> {
+  await app.receipts.flush();
+  const v = new ChainVerifier();
+  let n = 0;
+  for await (const e of app.ctx.store.scanAudit()) {
+    if (v.push(e)) break;
+    if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  return v.result();
+}

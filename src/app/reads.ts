@@ -1,0 +1,336 @@
+/**
+ * The reads use case: a subject's record as of an instant, list entries, one record, the access
+ * log, notices, searches, public views and city figures. Every read of a person's data needs a
+ * purpose and is written to the audit log here, once, whichever door it came through; identifiers
+ * are only ever shown masked.
+ */
+import { ACCESS_ACTIONS, AUDIT } from '../audit/actions.js';
+import type { AuditEntryInput } from '../audit/index.js';
+import type { Catalog } from '../catalog/types.js';
+import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
+import { validateUscc } from '../ids/index.js';
+import { publicView } from '../process/public-view.js';
+import { evaluateSubject, relatedEntries, statusAt } from '../scoring/index.js';
+import type { CaseRow, NoticeRow, StoreSummary } from '../store/port.js';
+import type { Caller } from './access.js';
+import { catalogAt } from './catalog.js';
+import { batchDecisionFor } from './receipts.js';
+import type { App } from './context.js';
+import { AppError, notFound } from './errors.js';
+import { refsInQuery, requireSubject, resolveRef } from './subjects.js';
+
+export interface MeasureInForce {
+  measure: string;
+  action: string;
+  effect: string;
+  list?: string;
+  entryId?: string;
+  grade?: string;
+  authority: string;
+  legalBasis: string;
+}
+
+export interface SubjectView {
+  subject: Omit<Subject, 'identifiers'> & { identifiers: { scheme: string; masked: string }[] };
+  asOf: Instant;
+  catalog: string;
+  state: SubjectState;
+  /** Entries that reach this subject through a legal role in an organisation. */
+  related: ListEntry[];
+  measures: MeasureInForce[];
+  records: number;
+  /** The records known at `asOf`, newest `occurredAt` first, without their facts. */
+  timeline: TimelineItem[];
+}
+
+/** A record in a subject's timeline: what happened, when it was learnt, and its status then. */
+export interface TimelineItem {
+  id: string;
+  type: string;
+  area: CreditRecord['area'];
+  source: string;
+  occurredAt: Instant;
+  recordedAt: Instant;
+  /** The status in effect at the view's `asOf`. */
+  status: RecordStatus;
+  /** The status history up to `asOf`, oldest first. */
+  statuses: StatusChange[];
+}
+
+/** The records known at `asOf` as a timeline (facts stay behind `GET /v1/records/{id}`). */
+export function timelineAt(records: readonly CreditRecord[], asOf: Instant): TimelineItem[] {
+  return records
+    .filter((r) => r.recordedAt <= asOf)
+    .map((r) => ({
+      id: r.id,
+      type: r.type,
+      area: r.area,
+      source: r.source,
+      occurredAt: r.occurredAt,
+      recordedAt: r.recordedAt,
+      status: statusAt(r, asOf) as RecordStatus,
+      statuses: r.statuses.filter((c) => c.at <= asOf),
+    }))
+    .sort((a, b) => b.occurredAt - a.occurredAt || b.recordedAt - a.recordedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The measures a subject's entries and grades bring at `asOf`. */
+export function measuresInForce(catalog: Catalog, state: SubjectState, related: ListEntry[], asOf: Instant): MeasureInForce[] {
+  const out: MeasureInForce[] = [];
+  const live = [...state.entries, ...related].filter((e) => e.status === 'active' && e.since <= asOf && (e.until === null || asOf < e.until));
+  for (const m of catalog.measures) {
+    const base = { measure: m.code, action: m.action, effect: m.effect, authority: m.doc.authority, legalBasis: m.doc.legalBasis };
+    if (m.list) for (const e of live) if (e.list === m.list) out.push({ ...base, list: m.list, entryId: e.id });
+    if (m.grade) {
+      const g = state.schemes.find((s) => s.scheme === m.grade?.scheme)?.grade;
+      if (g && m.grade.in.has(g)) out.push({ ...base, grade: `${m.grade.scheme}:${g}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * A subject's state exactly as of `asOf`: the records known then, the catalog in force then,
+ * and the entries that reached it through the legal roles it held then. `records` are all of the
+ * subject's records as stored, later ones too (the caller cuts them at `asOf` as it needs).
+ */
+export async function liveState(
+  app: App,
+  subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>,
+  asOf: Instant,
+): Promise<{ catalog: Catalog; state: SubjectState; related: ListEntry[]; records: CreditRecord[] }> {
+  const { store } = app.ctx;
+  const catalog = await catalogAt(app, asOf);
+  const records = (await store.recordsOf([subject.id])).get(subject.id) ?? [];
+  const state = evaluateSubject(catalog, { subject, records, asOf });
+  const related: ListEntry[] = [];
+  if (subject.kind === 'person') {
+    // The roles held at `asOf`, so an answer about the past binds whoever held the role then.
+    const rels = await store.relationsOfPersons([subject.id], asOf);
+    const orgIds = [...new Set(rels.map((r) => r.subjectId))];
+    if (orgIds.length) {
+      const basics = await store.subjectsBasic(orgIds);
+      const orgRecords = await store.recordsOf(orgIds);
+      for (const orgId of orgIds) {
+        const org = basics.get(orgId);
+        if (!org) continue;
+        const orgState = evaluateSubject(catalog, { subject: org, records: orgRecords.get(orgId) ?? [], asOf });
+        related.push(...relatedEntries(catalog, orgState.entries, rels.filter((r) => r.subjectId === orgId && r.personId === subject.id)));
+      }
+    }
+  }
+  return { catalog, state, related, records };
+}
+
+/**
+ * A subject as of `asOf`, computed from the records known then (so an as-of read is exact, not
+ * the last stored snapshot). A read of a person's record by anyone but the person is logged with
+ * its purpose (`purpose: null` is the person's own read, which is not).
+ */
+async function subjectView(app: App, id: string, asOf: Instant, access: { actor: string; purpose: string | null }): Promise<SubjectView> {
+  const subject = await app.ctx.store.getSubject(id);
+  if (!subject) throw notFound('no subject has this reference', 'ref');
+  const { catalog, state, related, records: all } = await liveState(app, subject, asOf);
+  const timeline = timelineAt(all, asOf);
+  if (subject.kind === 'person' && access.purpose !== null) {
+    await app.ctx.store.appendAudit([{ at: app.now(), actor: access.actor, action: AUDIT.subjectRead, subjectId: id, data: { purpose: access.purpose, asOf } }]);
+  }
+  return {
+    subject: { ...subject, identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) },
+    asOf,
+    catalog: `${catalog.id}@${catalog.version}`,
+    state,
+    related,
+    measures: measuresInForce(catalog, state, related, asOf),
+    records: timeline.length,
+    timeline,
+  };
+}
+
+/** An access-log line: who read the record or checked the subject, when and why. */
+export interface AccessLogItem {
+  at: Instant;
+  action: string;
+  by: { name: string; role: string; id?: string };
+  purpose: string | null;
+  decision?: unknown;
+  receipt?: unknown;
+}
+
+/**
+ * Every read of a subject's record (with its purpose) and every check about it, newest first:
+ * the access log the subject sees at /v1/me and a reviewer sees with the record.
+ */
+export async function accessLogOf(app: App, id: string, limit: number): Promise<AccessLogItem[]> {
+  // Checks are written to the chain in batches: the log shows one made a moment ago too.
+  await app.receipts.flush();
+  const entries = await app.ctx.store.auditPage({ limit, subjectId: id, actions: [...ACCESS_ACTIONS] });
+  const keys = new Map((await app.ctx.store.listApiKeys()).map((k) => [`key:${k.id}`, k]));
+  return entries.map((e) => {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    const key = keys.get(e.actor);
+    return {
+      at: e.at,
+      action: e.action,
+      by: key ? { name: key.name, role: key.role, id: key.id } : { name: e.actor, role: e.actor.split(':')[0] },
+      purpose: typeof d.purpose === 'string' ? d.purpose : e.action === AUDIT.checkDecided ? `check: ${String(d.action)}` : null,
+      ...(e.action === AUDIT.checkDecided ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt } : {}),
+    };
+  });
+}
+
+/** A reviewer's (or operator's) read of a subject's record, with its purpose, and the record's access log. */
+export async function readSubject(app: App, o: { ref: string; asOf?: Instant; purpose: string; actor: string; accessLog?: number }): Promise<SubjectView & { accessLog?: AccessLogItem[] }> {
+  const id = await requireSubject(app, o.ref, 'ref');
+  const view = await subjectView(app, id, o.asOf ?? app.now(), { actor: o.actor, purpose: o.purpose });
+  // Who read this record and why, and the checks made about it (this read included): what the subject sees.
+  return o.accessLog ? { ...view, accessLog: await accessLogOf(app, id, o.accessLog) } : view;
+}
+
+/** A subject's own record, the access log of others' reads, and the notices sent to them. Reading one's own record is not logged. */
+export async function readOwnRecord(app: App, o: { subjectId: string; asOf?: Instant; limit: number }) {
+  const view = await subjectView(app, o.subjectId, o.asOf ?? app.now(), { actor: '', purpose: null }).catch((e) => {
+    if (e instanceof AppError && e.kind === 'not-found') throw notFound('your subject record no longer exists');
+    throw e;
+  });
+  const accessLog = await accessLogOf(app, o.subjectId, o.limit);
+  // What the subject has been told (listings, records added, objections, repairs), newest first.
+  const notices = (await app.ctx.store.listNotices({ subjectId: o.subjectId, limit: o.limit })).map((n) => ({ id: n.id, kind: n.kind, at: n.createdAt, ...n.payload, delivery: n.status }));
+  return { record: view, accessLog, notices };
+}
+
+/** Who a list shows: organisations by name and code (public registry data); persons only by a masked identifier. */
+export interface ListedSubject {
+  kind: string;
+  name: string | null;
+  identifier: string | null;
+}
+
+export const ALL_ENTRY_STATUSES: ListEntry['status'][] = ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'];
+
+/**
+ * Entries of a list, in id order (pending and active; with `all`, ended ones too), with who is
+ * listed. Each person shown gets the read, with its purpose, in their own access log.
+ */
+export async function listEntries(app: App, o: { list: string; limit: number; after?: string; all?: boolean; purpose: string; actor: string }): Promise<{ list: string; entries: (ListEntry & { subject: ListedSubject | null })[]; next: string | null }> {
+  const { store, catalog } = app.ctx;
+  if (!catalog.listsByCode.has(o.list)) throw notFound(`the catalog in force has no list '${o.list}'; it has: ${[...catalog.listsByCode.keys()].join(', ')}`, 'code');
+  const entries = await store.listEntries({ list: o.list, limit: o.limit, after: o.after, statuses: o.all ? ALL_ENTRY_STATUSES : undefined });
+  const who: Record<string, ListedSubject> = {};
+  for (const id of new Set(entries.map((e) => e.subjectId))) {
+    const s = await store.getSubject(id);
+    if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
+  }
+  const now = app.now();
+  const reads: AuditEntryInput[] = Object.entries(who)
+    .filter(([, w]) => w.kind === 'person')
+    .map(([id]) => ({ at: now, actor: o.actor, action: AUDIT.listRead, subjectId: id, data: { list: o.list, purpose: o.purpose } }));
+  if (reads.length > 0) await store.appendAudit(reads);
+  const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
+  return { list: o.list, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next };
+}
+
+/** One record with its status history. A source sees only what it sent; a read of a person's record is logged with its purpose. */
+export async function readRecord(app: App, caller: Caller, o: { id: string; purpose: string }): Promise<CreditRecord> {
+  const { store } = app.ctx;
+  const rec = await store.getRecord(o.id);
+  if (!rec || (caller.role === 'source' && rec.source !== caller.source)) throw notFound('no record has this id', 'id');
+  const subject = (await store.subjectsBasic([rec.subjectId])).get(rec.subjectId);
+  if (subject?.kind === 'person') {
+    await store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.recordRead, subjectId: rec.subjectId, data: { record: rec.id, purpose: o.purpose } }]);
+  }
+  return rec;
+}
+
+/** A subject as a search shows it: a person without a name, identifiers masked. */
+export interface SearchResult {
+  id: string;
+  kind: Subject['kind'];
+  name: string | null;
+  region: string;
+  identifiers: { scheme: string; masked: string }[];
+}
+
+const searchResult = (s: Subject): SearchResult => ({
+  id: s.id,
+  kind: s.kind,
+  name: s.kind === 'person' ? null : s.name,
+  region: s.region,
+  identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })),
+});
+
+/**
+ * A reviewer's search: organisations whose name contains `q`; when `q` is a subject reference or
+ * a bare code or ID number, the subject it names first, of any kind. Reads no record, so it adds
+ * nothing to anyone's access log.
+ */
+export async function searchSubjects(app: App, o: { q: string; limit: number }): Promise<SearchResult[]> {
+  const q = o.q.trim();
+  const named: Subject[] = [];
+  for (const ref of refsInQuery(q)) {
+    const id = await resolveRef(app, ref, 'q');
+    const s = id ? await app.ctx.store.getSubject(id) : null;
+    if (s && !named.some((x) => x.id === s.id)) named.push(s);
+  }
+  const byName = await app.ctx.store.searchSubjects({ name: q, kinds: [...ORG_KINDS], limit: o.limit });
+  return [...named, ...byName.filter((s) => !named.some((x) => x.id === s.id))].slice(0, o.limit).map(searchResult);
+}
+
+/** The public search: organisations by name or unified social credit code; persons never. */
+export async function publicSearch(app: App, o: { q: string; limit: number }) {
+  const q = o.q.trim();
+  const code = q.toUpperCase();
+  const summary = (s: Subject) => ({ id: s.id, kind: s.kind, name: s.name, region: s.region, identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, value: i.masked })) });
+  if (code.length === 18 && validateUscc(code).ok) {
+    const id = await resolveRef(app, `cn-uscc:${code}`, 'q');
+    const s = id ? await app.ctx.store.getSubject(id) : null;
+    return s && s.kind !== 'person' ? [summary(s)] : [];
+  }
+  return (await app.ctx.store.searchSubjects({ name: q, kinds: [...ORG_KINDS], limit: o.limit })).map(summary);
+}
+
+/**
+ * The public record of an organisation, or of a person given their full ID number and exact name
+ * together (so the portal cannot be used to browse persons); the person's lookup is in their
+ * access log. Anything else is not found.
+ */
+export async function publicSubject(app: App, o: { ref: string; name?: string }) {
+  const { store } = app.ctx;
+  const ref = o.ref.trim();
+  const none = () => notFound('no public record matches', 'ref');
+  const id = await resolveRef(app, ref, 'ref');
+  const s = id ? await store.getSubject(id) : null;
+  if (!s) throw none();
+  const now = app.now();
+  if (s.kind === 'person') {
+    // A person known only from records has no name on file: then there is no name to match,
+    // and a blank one must not stand in for it.
+    const given = o.name?.trim() ?? '';
+    if (!ref.startsWith('cn-rid:') || given === '' || s.name.trim() === '' || given !== s.name.trim()) throw none();
+    await store.appendAudit([{ at: now, actor: 'public', action: AUDIT.publicRead, subjectId: s.id, data: { purpose: 'public lookup by ID number and name' } }]);
+  }
+  const state = await store.getState(s.id);
+  const entries = state ? [...state.state.entries, ...state.related] : [];
+  const records = s.kind === 'person' ? [] : ((await store.recordsOf([s.id])).get(s.id) ?? []);
+  return publicView(app.ctx.catalog, s, entries, records, now);
+}
+
+/** The notice outbox: what subjects and sources are told, and its delivery state. */
+export async function listNotices(app: App, o: { subject?: string; status?: NoticeRow['status']; limit: number }): Promise<NoticeRow[]> {
+  const subjectId = o.subject ? await requireSubject(app, o.subject, 'subject') : undefined;
+  return app.ctx.store.listNotices({ subjectId, status: o.status, limit: o.limit });
+}
+
+/** Figures of the whole city (counts only: no subject is named, nothing is added to an access log). */
+export async function cityFigures(app: App): Promise<{ asOf: Instant; catalog: Catalog; summary: StoreSummary; cases: Record<'objections' | 'repairs', { open: number; overdue: number }> }> {
+  const now = app.now();
+  const { store } = app.ctx;
+  const queue = async (kind: CaseRow['kind']) => ({ open: await store.countCases({ kind, statuses: ['open'] }), overdue: await store.countCases({ kind, statuses: ['open'], deadlineBefore: now }) });
+  const summary = await store.summary();
+  return { asOf: now, catalog: app.ctx.catalog, summary, cases: { objections: await queue('objection'), repairs: await queue('repair') } };
+}
+
+/** The city's summary (the demo prints it). */
+export function summary(app: App): Promise<StoreSummary> {
+  return app.ctx.store.summary();
+}

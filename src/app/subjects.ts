@@ -1,0 +1,48 @@
+/**
+ * Subject references, resolved: `s_…`, `cn-rid:…`, `cn-uscc:…` or a deployment's `scheme:value`
+ * to an internal id, through the keyed hash (never the clear value). Every use case that takes a
+ * subject from a caller resolves it here.
+ */
+import { parseSubjectRef } from '../ids/index.js';
+import type { App } from './context.js';
+import { AppError, notFound } from './errors.js';
+
+/** Resolves a subject reference to an internal id: null when no subject has it. A malformed reference is refused. */
+export async function resolveRef(app: App, ref: string, field: string): Promise<string | null> {
+  const p = parseSubjectRef(ref);
+  if (!p.ok) throw new AppError('XY_ERR_INVALID_SUBJECT_REF', p.error, { field });
+  if (p.value.type === 'internal') return p.value.id;
+  const hash = app.ctx.keyring.hash(p.value.scheme, p.value.value);
+  const hit = app.byHash.get(hash);
+  if (hit !== undefined) return hit;
+  const id = await app.ctx.store.findSubjectByHash(hash);
+  if (id) {
+    if (app.byHash.size >= 1_000_000) app.byHash.clear();
+    app.byHash.set(hash, id);
+  }
+  return id;
+}
+
+/** Like `resolveRef`, but the subject must exist. */
+export async function requireSubject(app: App, ref: string, field: string): Promise<string> {
+  const id = await resolveRef(app, ref, field);
+  if (id === null || !(await app.ctx.store.subjectsBasic([id])).has(id)) throw notFound('no subject has this reference', field);
+  return id;
+}
+
+/**
+ * The subject references a search text stands for: itself when it is one (`s_…`, `cn-uscc:…`,
+ * `cn-rid:…`), or a bare unified social credit code or resident ID number, as people paste them.
+ */
+export function refsInQuery(q: string): string[] {
+  if (parseSubjectRef(q).ok) return [q];
+  const code = q.toUpperCase();
+  return [`cn-uscc:${code}`, `cn-rid:${code}`].filter((ref) => parseSubjectRef(ref).ok);
+}
+
+/** A catalog source by code (a source credential sends as one). */
+export function requireSource(app: App, source: string | undefined, field: string): string {
+  const sources = app.ctx.catalog.sources;
+  if (!source || !sources.has(source)) throw new AppError('XY_ERR_VALIDATION', `a source sign-in needs \`source\`, one of: ${[...sources.keys()].join(', ')}`, { field });
+  return source;
+}

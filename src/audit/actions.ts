@@ -1,0 +1,39 @@
+/**
+ * The audit log's vocabulary: every action an entry can record, in one place. Code names an
+ * action by its constant, never by a string literal, so a typo is a compile error and a reader can
+ * find every writer of an action by its name.
+ */
+export const AUDIT = {
+  /** A batch of records (and registrations) stored from a source. */
+  recordsIngested: 'records.ingested',
+  /** Subject states derived (scores, grades, entries) from records. */
+  stateDerived: 'state.derived',
+  /** A check answered: the decision receipt. */
+  checkDecided: 'check.decided',
+  /** Reads of a person's data, each with its purpose: they make up the person's access log. */
+  subjectRead: 'subject.read',
+  recordRead: 'record.read',
+  listRead: 'list.read',
+  publicRead: 'public.read',
+  receiptRead: 'receipt.read',
+  /** Catalog versions. */
+  catalogDrafted: 'catalog.drafted',
+  catalogPublished: 'catalog.published',
+  catalogRepublished: 'catalog.republished',
+  /** Due process. */
+  objectionFiled: 'objection.filed',
+  objectionExtended: 'objection.extended',
+  objectionDecided: 'objection.decided',
+  repairApplied: 'repair.applied',
+  repairDecided: 'repair.decided',
+  commitmentMade: 'commitment.made',
+  commitmentBreached: 'commitment.breached',
+  /** API keys. */
+  keyCreated: 'key.created',
+  keyRevoked: 'key.revoked',
+} as const;
+
+export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
+
+/** The actions that show in a person's access log: every read of their data and every check about them. */
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.checkDecided];

@@ -1,0 +1,38 @@
+/** `xinyong audit log|verify`: the hash-chained audit log. */
+import type { Command } from 'commander';
+import { auditLog, verifyAudit } from '../../app/audit.js';
+import { globals, intArg, out, withApp } from '../context.js';
+import { EXIT_CHAIN_BROKEN } from '../errors.js';
+import { printAudit } from '../format.js';
+
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('log')
+    .description("show audit entries, newest first: writes, reads of persons' records, checks (receipts)")
+    .option('--limit <n>', 'how many', intArg, 20)
+    .option('--action <action>', 'only this action, e.g. check.decided, subject.read, records.ingested')
+    .option('--subject <ref>', 'only entries about this subject (s_…, cn-rid:…, cn-uscc:… or scheme:value)')
+    .option('--receipt <id>', 'the check with this receipt id (rc_…)')
+    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string }) => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const entries = await auditLog(app, o);
+        out(g, { entries }, () => printAudit(entries));
+      });
+    });
+  audit
+    .command('verify')
+    .description('recompute the hash chain and name the first entry that does not match')
+    .action(async () => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const r = await verifyAudit(app);
+        out(g, r, () => {
+          if (r.ok) console.log(`Audit chain intact: ${r.count} entries, head ${r.head}.`);
+          else console.error(`Audit chain BROKEN: ${r.problem.reason.startsWith(`entry ${r.problem.seq}`) ? r.problem.reason : `entry ${r.problem.seq}: ${r.problem.reason}`}`);
+        });
+        if (!r.ok) process.exitCode = EXIT_CHAIN_BROKEN;
+      });
+    });
+}

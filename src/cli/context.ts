@@ -1,0 +1,73 @@
+/** What every command shares: the global options, the opened `App`, the actor, output, argument parsers. */
+import { userInfo } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { operator, type Caller } from '../app/access.js';
+import { createApp, openContext, type App } from '../app/context.js';
+import { isoInstants } from '../app/json.js';
+import { catchUpState } from '../app/tick.js';
+import { parseInstant } from '../domain/time.js';
+
+export const DEFAULT_DB = './data/xinyong.db';
+
+export interface Globals {
+  db: string;
+  keyFile?: string;
+  json: boolean;
+}
+
+export const globals = (program: Command): Globals => program.opts<Globals>();
+
+export function instantArg(value: string): number {
+  const r = parseInstant(value);
+  if (!r.ok) throw new InvalidArgumentError(r.error);
+  return r.value;
+}
+
+export function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+export function positiveIntArg(value: string): number {
+  const n = intArg(value);
+  if (n < 1) throw new InvalidArgumentError('must be at least 1');
+  return n;
+}
+
+/** The operator running the CLI, as the audit log names them. */
+export function actor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** The CLI user as a caller of the use cases. */
+export const cliCaller = (): Caller => operator(actor());
+
+/** Prints `value` as JSON with `--json`, or runs the human rendering. */
+export function out(g: Globals, value: unknown, human: () => void): void {
+  if (g.json) process.stdout.write(JSON.stringify(value, isoInstants, 2) + '\n');
+  else human();
+}
+
+/**
+ * Opens the database as an `App`, runs `fn`, then flushes receipts and closes. Before `fn`,
+ * finishes any derivation a crash left behind and applies what fell due (unless `refresh: false`).
+ */
+export async function withApp<T>(g: Globals, fn: (app: App) => Promise<T>, opts: { refresh?: boolean } = {}): Promise<T> {
+  const ctx = await openContext({ db: g.db, keyFile: g.keyFile, now: Date.now(), actor: actor() });
+  const app = createApp(ctx);
+  try {
+    if (opts.refresh !== false) await catchUpState(app);
+    return await fn(app);
+  } finally {
+    try {
+      await app.receipts.close();
+    } finally {
+      await ctx.close();
+    }
+  }
+}
