@@ -4,6 +4,7 @@
  * field and detail so a page can say what happened and what to do.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { RID_SHAPE, maskRidShapes } from '../ids/rid-finder';
 
 export interface Problem {
   status: number;
@@ -120,13 +121,13 @@ export function useAction() {
 }
 
 /** An 18-character resident ID number, as typed. */
-export const isIdNumber = (v: string) => /^\d{17}[\dXx]$/.test(v);
+export const isIdNumber = (v: string) => new RegExp(`^${RID_SHAPE.source}$`).test(v);
 
 /** Whether text holds what looks like an ID number anywhere (spaces ignored): such text must not be kept, echoed or put in an address. */
-export const holdsIdNumber = (v: string) => /\d{17}[\dXx]/.test(v.replace(/\s+/g, ''));
+export const holdsIdNumber = (v: string) => new RegExp(RID_SHAPE.source).test(v.replace(/\s+/g, ''));
 
 /** Text with every ID number in it masked as the server masks them: the first 6 and the last 4 characters. */
-export const maskIdNumbers = (v: string) => v.replace(/\s+/g, '').replace(/\d{17}[\dXx]/g, (n) => `${n.slice(0, 6)}********${n.slice(14)}`);
+export const maskIdNumbers = (v: string) => maskRidShapes(v.replace(/\s+/g, ''));
 
 /** What a user typed as a subject, as an API reference: a bare ID number or credit code gets its scheme. */
 export function subjectRef(typed: string): string {

@@ -10,17 +10,10 @@ import { Page, Section } from '../components/Page';
 import { ErrorBox, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
+import type { CheckAnswer } from '../../app/check-shapes';
 
-interface CheckResult {
-  receipt: string;
-  decision: string;
-  known: boolean;
-  action: string;
-  at: string;
-  catalog: string;
-  measures: { measure: string; effect: string; authority: string; legalBasis: string; list?: string; since?: string; until?: string | null; appeal?: string; reasons: { recordType?: string; ruleId: string; legalBasis: string }[] }[];
-}
-
+/** The answer, as the server defines it once (app/check-shapes.ts); its reasons as the gate writes them. */
+type CheckResult = Omit<CheckAnswer, 'measures'> & { measures: (Omit<CheckAnswer['measures'][number], 'reasons'> & { reasons: { recordType?: string; ruleId: string; legalBasis: string }[] })[] };
 
 export function ChecksPage() {
   const f = useFormat();
