@@ -3,6 +3,7 @@
  * (idempotent per source + externalId), then derive the new state of the subjects it touched.
  * Every line gets a result: stored, duplicate, or rejected with field and reason.
  */
+import { AUDIT } from '../audit/actions.js';
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/types.js';
 import type { CreditRecord, Instant, Relation, Subject } from '../domain/types.js';
@@ -229,7 +230,7 @@ export class Ingestor {
         return {
           at: now,
           actor,
-          action: 'records.ingested',
+          action: AUDIT.recordsIngested,
           subjectId: null,
           data: { inserted: inserted.length, duplicates, subjects: n, bySource, catalog: `${this.catalog.id}@${this.catalog.version}`, digest: digest.digest('hex') },
         };

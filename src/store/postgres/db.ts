@@ -9,6 +9,7 @@
  * state change feed (its sequence numbers are then handed out in commit order, so a reader that
  * has seen number n has seen everything before it).
  */
+import { AUDIT } from '../../audit/actions.js';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -160,7 +161,7 @@ export class PostgresDb {
           if (!days.has(k)) days.set(k, [id, day, e.actor, key, e.seq]);
         }
       }
-      const receipt = e.action === 'check.decided' ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
+      const receipt = e.action === AUDIT.checkDecided ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
       if (typeof receipt === 'string') receipts.push([receipt, e.seq]);
     }
     if (receipts.length) {

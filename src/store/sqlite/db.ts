@@ -6,6 +6,7 @@
  * better-sqlite3 is synchronous; the port is async so that PostgreSQL fits behind it. Each write
  * method runs in one synchronous transaction, so no other work can interleave with it.
  */
+import { AUDIT } from '../../audit/actions.js';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -93,7 +94,7 @@ export class SqliteDb {
           about.run(id, day, e.actor, key, e.seq);
         }
       }
-      const receipt = e.action === 'check.decided' ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
+      const receipt = e.action === AUDIT.checkDecided ? (e.data as { receipt?: unknown } | null)?.receipt : undefined;
       if (typeof receipt === 'string') rc.run(receipt, e.seq);
     }
     return entries;
