@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   XY_ERR_MALFORMED_JSON: { kind: 'invalid', slug: 'malformed-json', title: 'The request body is not valid JSON' },
   XY_ERR_INVALID_SUBJECT_REF: { kind: 'invalid', slug: 'invalid-subject-ref', title: 'The subject reference is not valid' },
   XY_ERR_UNKNOWN_ACTION: { kind: 'invalid', slug: 'unknown-action', title: 'The catalog has no such action' },
+  XY_ERR_UNKNOWN_SCHEME: { kind: 'invalid', slug: 'unknown-scheme', title: 'The catalog has no such identifier scheme' },
   XY_ERR_UNAUTHENTICATED: { kind: 'unauthenticated', slug: 'unauthenticated', title: 'A valid credential is required' },
   XY_ERR_FORBIDDEN: { kind: 'forbidden', slug: 'forbidden', title: 'This credential may not do this' },
   XY_ERR_OUT_OF_SCOPE: { kind: 'forbidden', slug: 'out-of-scope', title: 'This is outside the credential’s scopes' },

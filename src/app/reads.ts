@@ -268,7 +268,11 @@ export async function searchSubjects(app: App, o: { q: string; limit: number }):
   const q = o.q.trim();
   const named: Subject[] = [];
   for (const ref of refsInQuery(q)) {
-    const id = await resolveRef(app, ref, 'q');
+    // A search text that only looks like a reference (`abc:def`) is searched as a name.
+    const id = await resolveRef(app, ref, 'q').catch((e) => {
+      if (e instanceof AppError && e.code === 'XY_ERR_UNKNOWN_SCHEME') return null;
+      throw e;
+    });
     const s = id ? await app.ctx.store.getSubject(id) : null;
     if (s && !named.some((x) => x.id === s.id)) named.push(s);
   }

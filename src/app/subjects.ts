@@ -7,11 +7,17 @@ import { parseSubjectRef } from '../ids/index.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
 
-/** Resolves a subject reference to an internal id: null when no subject has it. A malformed reference is refused. */
+/**
+ * Resolves a subject reference to an internal id: null when no subject has it. A malformed
+ * reference, or one in a scheme the catalog does not know (a typo must not pass as a stranger), is
+ * refused.
+ */
 export async function resolveRef(app: App, ref: string, field: string): Promise<string | null> {
   const p = parseSubjectRef(ref);
   if (!p.ok) throw new AppError('XY_ERR_INVALID_SUBJECT_REF', p.error, { field });
   if (p.value.type === 'internal') return p.value.id;
+  const schemes = app.ctx.catalog.identifierSchemes;
+  if (!schemes.has(p.value.scheme)) throw new AppError('XY_ERR_UNKNOWN_SCHEME', `'${p.value.scheme}' is not an identifier scheme of this catalog; the schemes are: ${[...schemes].join(', ')}`, { field, schemes: [...schemes] });
   const hash = app.ctx.keyring.hash(p.value.scheme, p.value.value);
   const hit = app.byHash.get(hash);
   if (hit !== undefined) return hit;

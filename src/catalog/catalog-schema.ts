@@ -45,6 +45,15 @@ export const catalogFileSchema = {
         legalBasis,
       },
     },
+    identifierSchemes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name', 'subjects', 'legalBasis'],
+        properties: { code: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' }, name: text, subjects: kinds, legalBasis },
+      },
+    },
     sources: {
       type: 'array',
       items: {

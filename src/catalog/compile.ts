@@ -11,6 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import canonicalizeModule from 'canonicalize';
 import { parseDuration, type Duration } from '../domain/time.js';
+import { NATIONAL_SCHEMES } from '../ids/subject-ref.js';
 import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
 import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
@@ -85,7 +86,8 @@ export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIss
     for (const s of CATALOG_SECTIONS) {
       for (const item of (d[s] ?? []) as object[]) {
         origin.set(item, { file: f.name });
-        (merged[s] as object[]).push(item);
+        // An optional section is in the document only when some file has it (the hash stays as it was).
+        ((merged[s] ??= []) as object[]).push(item);
       }
     }
   }
@@ -230,6 +232,10 @@ class Compiler {
 
   run(): Catalog | null {
     const d = this.doc;
+    this.unique(d.identifierSchemes ?? [], (s) => s.code, 'identifierSchemes');
+    for (const x of d.identifierSchemes ?? []) {
+      if ((NATIONAL_SCHEMES as readonly string[]).includes(x.code)) this.issue(x, `identifierSchemes[${x.code}]`, 'code', `'${x.code}' is a national scheme, defined by law, and cannot be redeclared`);
+    }
     this.unique(d.sources, (s) => s.code, 'sources');
     this.unique(d.actions, (s) => s.code, 'actions');
     this.unique(d.recordTypes, (s) => s.code, 'recordTypes');
@@ -283,6 +289,7 @@ class Compiler {
       hash: catalogHash(d),
       doc: d,
       dueProcess: { objectionDays: d.dueProcess?.objectionDays ?? 3, objectionDaysExtended: d.dueProcess?.objectionDaysExtended ?? 7, repairDays: d.dueProcess?.repairDays ?? 3 },
+      identifierSchemes: new Set([...NATIONAL_SCHEMES, ...(d.identifierSchemes ?? []).map((x) => x.code)]),
       sources,
       actions,
       recordTypes: this.recordTypes,

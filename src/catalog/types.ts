@@ -15,6 +15,18 @@ export interface SourceDoc {
   legalBasis: string;
 }
 
+/**
+ * A deployment's own identifier scheme (a staff number, a local licence number): subjects may be
+ * named `code:value` only if the catalog registers `code` here. The national schemes (`cn-rid`,
+ * `cn-uscc`) need no registration.
+ */
+export interface IdentifierSchemeDoc {
+  code: string;
+  name: string;
+  subjects: SubjectKind[];
+  legalBasis: string;
+}
+
 export interface ActionDoc {
   code: string;
   name: string;
@@ -146,6 +158,8 @@ export interface CatalogDoc {
   title?: string;
   description?: string;
   dueProcess?: DueProcessDoc;
+  /** A deployment's own identifier schemes (absent when it has none). */
+  identifierSchemes?: IdentifierSchemeDoc[];
   sources: SourceDoc[];
   actions: ActionDoc[];
   recordTypes: RecordTypeDoc[];
@@ -154,7 +168,7 @@ export interface CatalogDoc {
   measures: MeasureDoc[];
 }
 
-export const CATALOG_SECTIONS = ['sources', 'actions', 'recordTypes', 'schemes', 'lists', 'measures'] as const;
+export const CATALOG_SECTIONS = ['identifierSchemes', 'sources', 'actions', 'recordTypes', 'schemes', 'lists', 'measures'] as const;
 export type CatalogSection = (typeof CATALOG_SECTIONS)[number];
 
 /** One problem found while loading a catalog: where (file, item, field) and why. */
@@ -274,6 +288,8 @@ export interface Catalog {
   /** SHA-256 of the canonical JSON of `doc`: two loads of the same policy have the same hash. */
   hash: string;
   doc: CatalogDoc;
+  /** Every identifier scheme a subject may be named by: the national ones and the catalog's own. */
+  identifierSchemes: ReadonlySet<string>;
   sources: Map<string, SourceDoc & { allows(type: string): boolean }>;
   actions: Map<string, ActionDoc>;
   recordTypes: Map<string, CompiledRecordType>;

@@ -13,6 +13,9 @@ export type SubjectRef = { type: 'internal'; id: string } | { type: 'identifier'
 
 const INTERNAL_ID = /^s_[a-z0-9]{8,40}$/;
 
+/** The identifier schemes the law defines: resident identity numbers and unified social credit codes. */
+export const NATIONAL_SCHEMES = ['cn-rid', 'cn-uscc'] as const;
+
 /** Whether `ref` is an internal id as written (`s_…`), with no parsing: the fast path of batch checks. */
 export const isInternalId = (ref: string): boolean => INTERNAL_ID.test(ref);
 const SCHEME = /^[a-z][a-z0-9-]{1,31}$/;

@@ -10,7 +10,7 @@ import type { CreditRecord, Instant, Relation, Subject } from '../domain/types.j
 import type { Keyring } from '../ids/index.js';
 import type { Store } from '../store/port.js';
 import type { SubjectLine } from './lines.js';
-import { article, resolveRecordLine, resolveSubjectLine, type Rejection } from './resolve.js';
+import { article, resolveRecordLine, resolveSubjectLine, schemeRefusal, type Rejection } from './resolve.js';
 import { deriveDirty, outbox, type OnDerived } from '../app/derive.js';
 import { recordNotices } from '../process/listing-notices.js';
 
@@ -167,6 +167,11 @@ export class Ingestor {
       results[i] = { lineNo: item.lineNo, status: 'rejected', error };
     };
     if (line && typeof line === 'object' && line.kind === 'subject') {
+      const refs: [string, unknown][] = [['subject', line.subject], ...(Array.isArray(line.relations) ? line.relations.map((rel, k): [string, unknown] => [`relations[${k}].subject`, (rel as { subject?: unknown } | null)?.subject]) : [])];
+      for (const [field, ref] of refs) {
+        const badScheme = schemeRefusal(ref, this.catalog.identifierSchemes);
+        if (badScheme) return reject({ field, reason: badScheme });
+      }
       const r = resolveSubjectLine(line as unknown as SubjectLine, this.keyring, item.recordedAt ?? now);
       if (!r.ok) return reject(r.error);
       // Registrations come from the registries (source null: a trusted internal back-fill).

@@ -81,6 +81,18 @@ export function recordId(source: string, externalId: string): string {
 }
 
 /**
+ * Why a reference cannot name a subject under this catalog, if it cannot: its scheme is neither a
+ * national one nor one the catalog registers. A mistyped scheme must never pass as an unknown
+ * subject (which a check answers with the action's default).
+ */
+export function schemeRefusal(ref: unknown, schemes: ReadonlySet<string>): string | null {
+  if (typeof ref !== 'string') return null;
+  const p = parseSubjectRef(ref);
+  if (!p.ok || p.value.type !== 'identifier' || schemes.has(p.value.scheme)) return null;
+  return `'${p.value.scheme}' is not an identifier scheme of this catalog; the schemes are: ${[...schemes].join(', ')}`;
+}
+
+/**
  * Resolves a subject reference. Internal `s_…` ids must exist (the caller looks them up);
  * `cn-rid` and `cn-uscc` identifiers create the subject on first sight.
  */
@@ -178,6 +190,8 @@ export function resolveRecordLine(
   if (!rt.validateFacts(l.facts)) return { ok: false, error: factsError((rt.validateFacts.errors ?? [])[0]) };
   const ridAt = ridInFacts(l.facts as Record<string, unknown>);
   if (ridAt) return fail(`facts.${ridAt}`, 'must not contain a resident identity number (name the person as the subject, or by role)');
+  const badScheme = schemeRefusal(l.subject, catalog.identifierSchemes);
+  if (badScheme) return fail('subject', badScheme);
   const subj = resolveSubjectRef(l.subject, keyring, now);
   if (!subj.ok) return subj;
   if (subj.value.kind === 'identified' && !rt.doc.subjects.includes(subj.value.subject.kind)) {
