@@ -15,6 +15,7 @@ import { NATIONAL_SCHEMES } from '../ids/subject-ref.js';
 import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
 import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
+import { limitIssues } from './limits.js';
 import { prohibitedCategory, schemaProblems } from './prohibited.js';
 import {
   CATALOG_SECTIONS,
@@ -237,6 +238,7 @@ class Compiler {
       if ((NATIONAL_SCHEMES as readonly string[]).includes(x.code)) this.issue(x, `identifierSchemes[${x.code}]`, 'code', `'${x.code}' is a national scheme, defined by law, and cannot be redeclared`);
     }
     this.unique(d.sources, (s) => s.code, 'sources');
+    for (const i of limitIssues(d)) this.issue(i.item, i.name, i.field, i.message);
     this.unique(d.actions, (s) => s.code, 'actions');
     this.unique(d.recordTypes, (s) => s.code, 'recordTypes');
     this.unique(d.schemes, (s) => s.code, 'schemes');
