@@ -16,6 +16,7 @@ import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
 import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
 import { limitIssues } from './limits.js';
+import { findWitness } from './witness.js';
 import { prohibitedCategory, schemaProblems } from './prohibited.js';
 import {
   CATALOG_SECTIONS,
@@ -155,6 +156,8 @@ class Compiler {
   private readonly cel = new CelCompiler();
   private readonly ajv = factsAjv();
   private readonly recordTypes = new Map<string, CompiledRecordType>();
+  /** Whether some source may send a record type (set once the sources are read). */
+  private sendable: (type: string) => boolean = () => true;
 
   constructor(
     private readonly doc: CatalogDoc,
@@ -226,8 +229,14 @@ class Compiler {
       const c = this.cel.compile(exit.when, { record: {} }, '(constant)', 'bool');
       if (c.ok && c.constant === false) this.issue(item, name, 'exit.when', 'can never hold, so the exit can never be met');
     }
+    // Someone must be able to send the remedy: a record type no source may send never arrives.
+    if (!this.sendable(exit.on)) this.issue(item, name, 'exit.on', `no source may send '${exit.on}', so the exit could never be met`);
     const scope: CelScope = { record: on ? this.facts(on) : {}, later: rt.doc.facts };
     const when = this.expr(item, name, 'exit.when', exit.when, scope, `${on}|${exit.on}`, 'bool');
+    // The condition must hold for some facts the schemas allow (a witness), or the exit is a wall.
+    if (typeof when === 'function' && exit.when !== undefined && !findWitness(when, exit.when, { record: scope.record, recordType: on ?? '', later: rt.doc.facts, laterType: exit.on })) {
+      this.issue(item, name, 'exit.when', `can never hold for facts that ${on ? `${on} and ` : ''}${exit.on} allow (no witness among the facts their schemas allow), so the exit could never be met`);
+    }
     return { on: exit.on, when: typeof when === 'function' ? when : null };
   }
 
@@ -258,12 +267,14 @@ class Compiler {
       sources.set(s.code, { ...s, allows });
     }
     const actions = new Map(d.actions.map((a) => [a.code, a]));
+    this.sendable = (type) => [...sources.values()].some((src) => src.allows(type));
 
     const schemes = d.schemes.map((s) => this.scheme(s));
     const rulesByType = new Map<string, CompiledRule[]>();
     for (const s of schemes) for (const r of s.rules) push(rulesByType, r.on, r);
 
     const lists = this.lists(d.lists, schemes);
+    for (const i of redListsOnBaseGrade(lists, schemes)) this.issue(i.list.doc, i.item, 'grade.in', i.message);
     const listsByCode = new Map(lists.map((l) => [l.code, l]));
     const entryRulesByType = new Map<string, CompiledEntryRule[]>();
     for (const l of lists) for (const e of l.entryRules) if (e.on) push(entryRulesByType, e.on, e);
@@ -514,6 +525,28 @@ class Compiler {
     ordered.forEach((l, i) => (l.index = i));
     return ordered;
   }
+}
+
+/**
+ * Red and black exclude each other, and a reward must be earned (Guobanfa [2019] No. 35): a red
+ * list on a grade needs a grade strictly above the base grade, the one every subject has before
+ * any record. Refuses a grade-based red-list entry whose grades include its scheme's base grade.
+ */
+function redListsOnBaseGrade(lists: CompiledList[], schemes: CompiledScheme[]): { list: CompiledList; item: string; message: string }[] {
+  const out: { list: CompiledList; item: string; message: string }[] = [];
+  for (const l of lists) {
+    if (l.doc.color !== 'red') continue;
+    for (const e of l.entryRules) {
+      const s = e.grade ? schemes.find((x) => x.code === e.grade?.scheme) : undefined;
+      if (!s || !e.grade?.in.has(baseGrade(s))) continue;
+      out.push({
+        list: l,
+        item: `lists[${l.code}].entries[${e.id}]`,
+        message: `includes '${baseGrade(s)}', the grade of the base score of '${s.code}' (${s.doc.base}), which every subject has before any record: a red list must be earned, by a positive record or a grade above the base`,
+      });
+    }
+  }
+  return out;
 }
 
 /** The grade of a scheme's base score (before any record). */
