@@ -55,8 +55,8 @@ export function diffCatalogs(a: CatalogDoc, b: CatalogDoc): CatalogDiff {
     .map((f) => ({ field: f, from: a[f], to: b[f] }));
   const changes: ItemChange[] = [];
   for (const section of CATALOG_SECTIONS) {
-    const left = new Map((a[section] as unknown as Record<string, unknown>[]).map((i) => [keyOf(i), i]));
-    const right = new Map((b[section] as unknown as Record<string, unknown>[]).map((i) => [keyOf(i), i]));
+    const left = new Map(((a[section] ?? []) as unknown as Record<string, unknown>[]).map((i) => [keyOf(i), i]));
+    const right = new Map(((b[section] ?? []) as unknown as Record<string, unknown>[]).map((i) => [keyOf(i), i]));
     for (const [code, item] of left) {
       const other = right.get(code);
       if (!other) changes.push({ section, code, change: 'removed' });

@@ -94,3 +94,39 @@ describe('protected needs', () => {
     ]);
   });
 });
+
+describe('exits that can be met (issue 15 item 8)', () => {
+  const listOf = (d: CatalogDoc, code: string) => d.lists.find((l) => l.code === code)!;
+  const entry = (d: CatalogDoc, list: string, id: string) => listOf(d, list).entries.find((e) => e.id === id)!;
+
+  it('accepts the exits of cn-demo, and conditions a witness can meet: the same case, a bound the schema allows, a literal', () => {
+    expect(issues(() => {})).toEqual([]);
+    expect(issues((d) => (entry(d, 'major-tax-violators', 'major-arrears').exit = { on: 'tax.arrears-settled', when: 'later.facts.amountYuan >= record.facts.amountYuan' }))).toEqual([]);
+    expect(issues((d) => (entry(d, 'major-tax-violators', 'major-arrears').exit = { on: 'tax.arrears-settled', when: 'later.facts.amountYuan == 123456.75' }))).toEqual([]);
+    expect(issues((d) => (entry(d, 'major-tax-violators', 'major-arrears').exit = { on: 'tax.arrears-settled', when: 'later.facts.amountYuan >= 0.0' }))).toEqual([]);
+  });
+
+  it('refuses a condition that contradicts the remedy’s facts schema: an amount below its minimum of 0', () => {
+    expect(issues((d) => (entry(d, 'major-tax-violators', 'major-arrears').exit = { on: 'tax.arrears-settled', when: 'later.facts.amountYuan < 0.0' }))).toEqual([
+      issue('lists[major-tax-violators].entries[major-arrears]', 'exit.when', 'can never hold for facts that tax.arrears and tax.arrears-settled allow (no witness among the facts their schemas allow), so the exit could never be met'),
+    ]);
+  });
+
+  it('refuses a condition on a value the remedy’s enum does not have (a self-declared “pardon”)', () => {
+    const d0 = (demo as { value: { doc: CatalogDoc } }).value.doc;
+    const list = d0.lists.find((l) => l.entries.some((e) => e.exit?.on === 'court.obligation-performed'))!;
+    const e0 = list.entries.find((e) => e.exit?.on === 'court.obligation-performed')!;
+    expect(
+      issues((d) => (entry(d, list.code, e0.id).exit = { on: 'court.obligation-performed', when: 'later.facts.caseNo == record.facts.caseNo && later.facts.how == "pardon"' })),
+    ).toEqual([issue(`lists[${list.code}].entries[${e0.id}]`, 'exit.when', `can never hold for facts that ${e0.on} and court.obligation-performed allow (no witness among the facts their schemas allow), so the exit could never be met`)]);
+  });
+
+  it('refuses an exit on a remedy no source may send', () => {
+    expect(
+      issues((d) => {
+        const sat = d.sources.find((s) => s.recordTypes.includes('tax.*'))!;
+        sat.recordTypes = ['tax.arrears'];
+      }),
+    ).toEqual([issue('lists[major-tax-violators].entries[major-arrears]', 'exit.on', "no source may send 'tax.arrears-settled', so the exit could never be met")]);
+  });
+});

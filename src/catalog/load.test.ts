@@ -114,12 +114,14 @@ describe('the loader refuses', () => {
     expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: no such overload: int \* double/);
   });
 
+  // A basis that cites a law and an article (a one-letter basis is refused as citing nothing).
+  const LAW = 'Test Regulations (2026), Art. 1';
   const base = (): CatalogDoc => ({
-    id: 't', version: '1', sources: [], actions: [{ code: 'a', name: 'A' }], schemes: [], measures: [],
+    id: 't', version: '1', sources: [{ code: 'court', name: 'Court', recordTypes: ['x.*'], legalBasis: LAW }], actions: [{ code: 'a', name: 'A' }], schemes: [], measures: [],
     recordTypes: [
-      { code: 'x.bad', name: 'Bad', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: 'L', facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
-      { code: 'x.done', name: 'Done', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'positive', remedy: true, retention: 'P5Y', legalBasis: 'L', facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
-      { code: 'x.other', name: 'Other', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: 'L', facts: { type: 'object' } },
+      { code: 'x.bad', name: 'Bad', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: LAW, facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
+      { code: 'x.done', name: 'Done', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'positive', remedy: true, retention: 'P5Y', legalBasis: LAW, facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
+      { code: 'x.other', name: 'Other', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: LAW, facts: { type: 'object' } },
     ],
     lists: [],
   });
@@ -153,19 +155,19 @@ describe('the loader refuses', () => {
 
   it('a black-list entry that never ends', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad' }] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad' }] });
     expect(compile(d).join('\n')).toMatch(/lists\[l\]\.entries\[e\]: a black-list entry must end/);
   });
 
   it('an exit on something the subject cannot do', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.other' } }] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.other' } }] });
     expect(compile(d).join('\n')).toMatch(/exit\.on: 'x\.other' is not a remedy record type/);
   });
 
   it('a deducting rule that never ends, but accepts one that ends on performance', () => {
     const d = base();
-    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: 'L', rules: [{ id: 'r', on: 'x.bad', points: '-10', legalBasis: 'L' }] });
+    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [{ id: 'r', on: 'x.bad', points: '-10', legalBasis: LAW }] });
     expect(compile(d).join('\n')).toMatch(/rules\[r\]: a rule that deducts or caps must end/);
     d.schemes[0].rules[0].exit = { on: 'x.done', when: 'later.facts.caseNo == record.facts.caseNo' };
     expect(compile(d)).toEqual([]);
@@ -173,9 +175,9 @@ describe('the loader refuses', () => {
 
   it('a black list or a deny measure on a band that holds the base grade (everyone, for ever)', () => {
     const d = base();
-    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: 'L', rules: [] });
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'g', grade: { scheme: 's', in: ['A'] } }] });
-    d.measures.push({ code: 'm', name: 'M', grade: { scheme: 's', in: ['A', 'B'] }, action: 'a', effect: 'deny', authority: 'A', legalBasis: 'L' });
+    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'g', grade: { scheme: 's', in: ['A'] } }] });
+    d.measures.push({ code: 'm', name: 'M', grade: { scheme: 's', in: ['A', 'B'] }, action: 'a', effect: 'deny', authority: 'A', legalBasis: LAW });
     const issues = compile(d).join('\n');
     expect(issues).toMatch(/lists\[l\]\.entries\[g\]\.grade\.in: includes 'A', the grade of the base score/);
     expect(issues).toMatch(/measures\[m\]\.grade\.in: includes 'A'/);
@@ -183,11 +185,11 @@ describe('the loader refuses', () => {
 
   it('an exit that can never be met: a constant false condition, or a remedy the subject cannot have', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done', when: 'false' } }] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done', when: 'false' } }] });
     expect(compile(d).join('\n')).toMatch(/exit\.when: can never hold/);
     const d2 = base();
     d2.recordTypes[1].subjects = ['enterprise'];
-    d2.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done' } }] });
+    d2.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done' } }] });
     expect(compile(d2).join('\n')).toMatch(/exit\.on: 'x\.done' never concerns person/);
   });
 
@@ -202,7 +204,7 @@ describe('the loader refuses', () => {
 
   it('a relation other than the legal roles', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: 'L', effect: 'on-decision', extendsTo: ['friend' as 'principal'], entries: [{ id: 'e', on: 'x.bad', duration: 'P1Y' }] });
+    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', extendsTo: ['friend' as 'principal'], entries: [{ id: 'e', on: 'x.bad', duration: 'P1Y' }] });
     expect(compile(d).join('\n')).toMatch(/extendsTo.*must be one of: legal-representative, actual-controller, principal/);
   });
 
