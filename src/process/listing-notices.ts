@@ -4,12 +4,63 @@
  * expiry, repair). Pure: it compares the entries a subject had before with those it has now, and
  * dates each notice by the event, so deriving the same state again produces the same notices
  * (the outbox keeps one of each).
+ *
+ * A listing notice says what Shenzhen (2023) Art. 78 asks of a written notice on listing: the
+ * basis and reasons (list, records, authority, legal basis), the sanctions (`measures`: every
+ * measure of the list, code and name, and the legal roles it also binds), the exit conditions
+ * (`exits`, from the catalog's entry rule, and the planned end), and the remedies: how to object
+ * and, for a pending listing, by when (`objectionDeadline`: the end of the notice period, when the
+ * listing takes effect; on a list with `objection: suspends` an objection filed by then keeps it
+ * from taking effect until it is decided).
  */
 import type { Catalog } from '../catalog/types.js';
-import type { CreditRecord, ListEntry, SubjectState } from '../domain/types.js';
+import { addDuration } from '../domain/time.js';
+import type { CreditRecord, Instant, ListEntry, SubjectState } from '../domain/types.js';
 import { notice, type NoticeDraft } from './notices.js';
 
-const HOW_TO_OBJECT = 'Object to the record behind this listing with POST /v1/objections, or through the credit authority; it is answered in 3 working days.';
+const iso = (t: Instant | null) => (t === null ? null : new Date(t).toISOString());
+
+/** How to object to a listing, with the deadline before effect when there is one. */
+function howToObject(catalog: Catalog, e: ListEntry, deadline: Instant | null): string {
+  const list = catalog.listsByCode.get(e.list);
+  const suspends = list?.doc.objection === 'suspends';
+  const days = catalog.dueProcess?.objectionDays ?? 3;
+  const extended = catalog.dueProcess?.objectionDaysExtended ?? 7;
+  return [
+    `Object to the record behind this listing with POST /v1/objections, on the portal's "My credit record" page, or through ${list?.doc.authority ?? 'the credit authority'}`,
+    deadline === null ? '.' : ` by ${iso(deadline)}, before the listing takes effect.`,
+    suspends ? ' On this list an objection suspends the listing until it is decided.' : ' The listing stays in force, marked as disputed, until the objection is decided.',
+    ` An objection is answered in ${days} working days, or ${extended} if another unit must verify.`,
+  ].join('');
+}
+
+/** The sanctions, exit conditions and remedies a listing notice names, from the catalog. */
+function terms(catalog: Catalog, e: ListEntry) {
+  const list = catalog.listsByCode.get(e.list);
+  const measures = (catalog.measures ?? []).filter((m) => m.list === e.list).map((m) => ({ measure: m.code, name: m.doc.name, action: m.action, effect: m.effect }));
+  const exits: { recordType: string; name: string; when?: string }[] = [];
+  for (const r of e.reasons) {
+    const exit = list?.doc.entries?.find((x) => x.id === r.ruleId)?.exit;
+    if (!exit || exits.some((x) => x.recordType === exit.on && x.when === exit.when)) continue;
+    exits.push({ recordType: exit.on, name: catalog.recordTypes.get(exit.on)?.doc.name ?? exit.on, ...(exit.when ? { when: exit.when } : {}) });
+  }
+  const exitConditions = [
+    ...exits.map((x) => `a record of "${x.name}" (${x.recordType})${x.when ? ` for which ${x.when}` : ''} ends it`),
+    e.until === null ? 'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept' : `it ends on ${iso(e.until)} at the latest`,
+    'it ends if the record behind it is revoked or corrected on objection, or repaired',
+  ];
+  return { measures, alsoBinds: list?.doc.extendsTo ?? [], exits, exitConditions };
+}
+
+/**
+ * When notice of a pending listing was given: when the notice period began, that is when xinyong
+ * recorded the record (`since` less the notice period), and never before the decision. For a
+ * notice period in months this can read up to three days early at a month's end.
+ */
+function noticeGivenAt(catalog: Catalog, e: ListEntry): Instant {
+  const p = catalog.listsByCode.get(e.list)?.noticePeriod;
+  return p ? Math.max(e.decidedAt, addDuration(e.since, p, -1)) : e.decidedAt;
+}
 
 export function listingNotices(catalog: Catalog, before: readonly ListEntry[], after: readonly SubjectState[]): NoticeDraft[] {
   const out: NoticeDraft[] = [];
@@ -22,8 +73,11 @@ export function listingNotices(catalog: Catalog, before: readonly ListEntry[], a
       const was = prev.get(e.id);
       const list = catalog.listsByCode.get(e.list);
       const about = { list: e.list, listName: list?.doc.name ?? e.list, entry: e.id, records: e.reasons.map((r) => r.recordId).filter(Boolean), authority: list?.doc.authority, legalBasis: list?.doc.legalBasis };
-      if (e.status === 'pending' && !was) out.push(notice('listing.pending', s.subjectId, e.decidedAt, { ...about, effectiveFrom: new Date(e.since).toISOString(), howToObject: HOW_TO_OBJECT }));
-      else if (e.status === 'active' && (!was || was.status === 'pending')) out.push(notice('listing.effective', s.subjectId, e.since, { ...about, until: e.until === null ? null : new Date(e.until).toISOString(), howToObject: HOW_TO_OBJECT }));
+      if (e.status === 'pending' && !was) {
+        out.push(notice('listing.pending', s.subjectId, noticeGivenAt(catalog, e), { ...about, effectiveFrom: iso(e.since), until: iso(e.until), ...terms(catalog, e), objectionDeadline: iso(e.since), objectionSuspends: list?.doc.objection === 'suspends', howToObject: howToObject(catalog, e, e.since) }));
+      } else if (e.status === 'active' && (!was || was.status === 'pending')) {
+        out.push(notice('listing.effective', s.subjectId, e.since, { ...about, until: iso(e.until), ...terms(catalog, e), howToObject: howToObject(catalog, e, null) }));
+      }
       else if (was && (e.status === 'exited' || e.status === 'expired' || e.status === 'escalated')) out.push(notice('listing.ended', s.subjectId, e.endedAt ?? e.since, { ...about, status: e.status, reason: e.endReason ?? null }));
     }
     // An entry that was in force and is gone altogether (its record revoked or corrected).

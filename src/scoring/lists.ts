@@ -41,7 +41,9 @@ function finish(list: CompiledList, subjectId: string, id: string, span: Span, r
     reasons,
     catalogVersion,
   };
-  if (span.endAt <= asOf) {
+  // An entry that ends before it would take effect (a remedy during the notice period, a record
+  // sent so late that its period is over) is never in force: it shows as ended at once.
+  if (span.endAt <= asOf || span.endAt <= span.since) {
     e.status = span.endStatus;
     e.endedAt = span.endAt;
     e.endReason = span.endReason;
@@ -49,10 +51,23 @@ function finish(list: CompiledList, subjectId: string, id: string, span: Span, r
   return e;
 }
 
+/**
+ * When an entry decided at `decidedAt` takes effect, and the instant its duration counts from.
+ * Notice comes before effect: on a list with a notice period, the period runs from when xinyong
+ * recorded the record (`recordedAt`), never from `occurredAt`, so a record sent late still gets
+ * its full notice. The duration still counts from the decision (plus notice), so a late record
+ * does not lengthen the listing either: the source's delay never works against the subject.
+ */
+export function effectiveFrom(list: CompiledList, decidedAt: Instant, recordedAt: Instant): { since: Instant; counted: Instant } {
+  if (!list.noticePeriod) return { since: decidedAt, counted: decidedAt };
+  const counted = addDuration(decidedAt, list.noticePeriod);
+  return { since: Math.max(counted, addDuration(recordedAt, list.noticePeriod)), counted };
+}
+
 function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet, w: WorkRecord): Span {
   const decidedAt = w.at;
-  const since = list.noticePeriod ? addDuration(decidedAt, list.noticePeriod) : decidedAt;
-  let until = rule.duration ? addDuration(since, rule.duration) : Infinity;
+  const { since, counted } = effectiveFrom(list, decidedAt, w.rec.recordedAt);
+  let until = rule.duration ? addDuration(counted, rule.duration) : Infinity;
   const exitBefore = ws.firstExit(w, rule.exit);
   if (rule.extension && until !== Infinity) {
     const x = rule.extension;
@@ -85,6 +100,8 @@ function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet,
     endReason = w.endReason === 'repaired' ? 'credit repaired' : w.endReason === 'expired' ? 'record expired' : 'record retention ended';
     endStatus = w.endReason === 'repaired' ? 'exited' : 'expired';
   }
+  // Recorded so late that the listing would be over before its notice ran out: never in effect.
+  if (endAt < since && endStatus === 'expired' && endReason === 'the listing period ended') endReason = 'the listing period ended before its notice period did (the record came late)';
   return { decidedAt, since, until, endAt, endReason, endStatus };
 }
 

@@ -52,8 +52,9 @@ describe('escalation after three years unremedied', () => {
     expect(['review', 'deny']).toContain(after.decision);
     const m = after.measures.find((x: { measure: string }) => x.measure === 'serious-illegal-no-legal-representative');
     expect(m).toMatchObject({ list: 'serious-illegal-dishonest-enterprises', via: { subjectId: org, role: 'legal-representative' } });
-    // Dated when it fell due: notice period (10 days) plus three years, not when the tick ran.
-    expect(Date.parse(m.since)).toBe(Date.parse('2026-11-27T00:00:00Z') + 10 * 86_400_000 + (365 * 3 + 1) * 86_400_000);
+    // Dated when it fell due: notice period (10 days, from when the record was sent) plus three
+    // years, not when the tick ran.
+    expect(Date.parse(m.since)).toBe(Date.parse('2026-11-27T10:00:00+08:00') + 10 * 86_400_000 + (365 * 3 + 1) * 86_400_000);
 
     // Exact as-of: a year in, there was no serious listing; and a second tick changes nothing.
     expect((await check('2027-12-01T00:00:00Z')).measures.map((x: { measure: string }) => x.measure)).not.toContain('serious-illegal-no-legal-representative');
