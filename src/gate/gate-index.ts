@@ -4,6 +4,7 @@
  */
 import type { Catalog, CompiledMeasure } from '../catalog/types.js';
 import type { AppliedMeasure, CheckResult, Decision, EntryReason, Instant, LegalRole, ListEntry } from '../domain/types.js';
+import { withheldWhileBlack } from '../scoring/red-black.js';
 
 /** What the gate keeps of a list entry: just enough to decide and to explain. */
 class GateEntry {
@@ -22,20 +23,32 @@ interface SubjectGate {
   entries: GateEntry[];
   /** Grades by scheme, kept only for schemes that some measure refers to. */
   grades: Map<string, string> | null;
+  /** Whether some entry is on a black list and the subject's own (not through a legal role). */
+  black: boolean;
 }
 
-const EMPTY: SubjectGate = Object.freeze({ entries: [], grades: null }) as SubjectGate;
+const EMPTY: SubjectGate = Object.freeze({ entries: [], grades: null, black: false }) as SubjectGate;
+
+/** What the gate keeps of a measure: its list's index (-1 for a grade), and whether a black entry withholds it. */
+interface MeasureInfo {
+  li: number;
+  withheld: boolean;
+}
 
 export class GateIndex {
   private readonly subjects = new Map<string, SubjectGate>();
   private readonly gradeSchemes: Set<string>;
   private readonly listIndex: Map<string, number>;
-  private readonly measureList: Map<CompiledMeasure, number>;
+  private readonly measureInfo: Map<CompiledMeasure, MeasureInfo>;
+  /** By list index: whether the list is black. */
+  private readonly blackList: boolean[];
 
   constructor(readonly catalog: Catalog) {
     this.gradeSchemes = new Set(catalog.measures.filter((m) => m.grade).map((m) => (m.grade as { scheme: string }).scheme));
     this.listIndex = new Map(catalog.lists.map((l) => [l.code, l.index]));
-    this.measureList = new Map(catalog.measures.map((m) => [m, m.list ? (this.listIndex.get(m.list) ?? -1) : -1]));
+    this.measureInfo = new Map(catalog.measures.map((m) => [m, { li: m.list ? (this.listIndex.get(m.list) ?? -1) : -1, withheld: withheldWhileBlack(catalog, m) }]));
+    this.blackList = [];
+    for (const l of catalog.lists) this.blackList[l.index] = l.doc.color === 'black';
   }
 
   /** Declares subjects as known (a check on them answers `known: true`). */
@@ -50,13 +63,15 @@ export class GateIndex {
   setEntries(subjectId: string, entries: readonly ListEntry[]): void {
     const cur = this.subjects.get(subjectId) ?? EMPTY;
     const kept: GateEntry[] = [];
+    let black = false;
     for (const e of entries) {
       if (e.status !== 'active' && e.status !== 'pending') continue;
       const li = this.listIndex.get(e.list);
       if (li === undefined) continue;
       kept.push(new GateEntry(e.id, li, e.since, e.until ?? Infinity, e.reasons, e.via));
+      if (this.blackList[li] && !e.via) black = true;
     }
-    this.store(subjectId, { entries: kept, grades: cur.grades });
+    this.store(subjectId, { entries: kept, grades: cur.grades, black });
   }
 
   /** Records a subject's grades (only those a measure can act on are kept). */
@@ -68,7 +83,7 @@ export class GateIndex {
       if (!this.catalog.measures.some((x) => x.grade?.scheme === g.scheme && x.grade.in.has(g.grade))) continue;
       (m ??= new Map()).set(g.scheme, g.grade);
     }
-    this.store(subjectId, { entries: cur.entries, grades: m });
+    this.store(subjectId, { entries: cur.entries, grades: m, black: cur.black });
   }
 
   private store(subjectId: string, g: SubjectGate) {
@@ -94,6 +109,8 @@ export class GateIndex {
    * May `subjectId` do `action` at instant `at`? `deny` if any applicable measure denies,
    * else `review` if any asks for review, else `allow` (rewards, limits and priorities are
    * reported alongside). An unknown subject gets the action's `unknownSubject` decision.
+   * While a black-list entry of the subject's own is in effect at `at`, no red-list measure and no
+   * reward on a good grade applies (red and black exclude each other; scoring/red-black.ts).
    * The caller checks `hasAction` first.
    */
   check(subjectId: string | null, action: string, at: Instant): CheckResult {
@@ -107,7 +124,8 @@ export class GateIndex {
     let decision: Decision = 'allow';
     if (measures && (g.entries.length > 0 || g.grades !== null)) {
       for (const m of measures) {
-        const li = this.measureList.get(m) as number;
+        const { li, withheld } = this.measureInfo.get(m) as MeasureInfo;
+        if (withheld && g.black && this.blackAt(g, at)) continue;
         if (li >= 0) {
           for (const e of g.entries) {
             if (e.listIndex !== li || e.since > at || at >= e.until) continue;
@@ -132,6 +150,12 @@ export class GateIndex {
       }
     }
     return { decision, known: true, subjectId: subjectId as string, action, at, measures: applied };
+  }
+
+  /** Whether a black-list entry of the subject's own is in effect at `at`. */
+  private blackAt(g: SubjectGate, at: Instant): boolean {
+    for (const e of g.entries) if (this.blackList[e.listIndex] && e.via === undefined && e.since <= at && at < e.until) return true;
+    return false;
   }
 
   private applied(m: CompiledMeasure, e: GateEntry): AppliedMeasure {

@@ -80,10 +80,21 @@ export function listingNotices(catalog: Catalog, before: readonly ListEntry[], a
       }
       else if (was && (e.status === 'exited' || e.status === 'expired' || e.status === 'escalated')) out.push(notice('listing.ended', s.subjectId, e.endedAt ?? e.since, { ...about, status: e.status, reason: e.endReason ?? null }));
     }
-    // An entry that was in force and is gone altogether (its record revoked or corrected).
-    for (const [id, e] of prev) if (e.subjectId === s.subjectId && !seen.has(id)) out.push(notice('listing.ended', s.subjectId, s.asOf, { list: e.list, entry: id, status: 'withdrawn', reason: 'the record behind it no longer counts' }));
+    // An entry that was in force and is gone altogether: its record revoked or corrected, its
+    // grade lost, or a red entry taken away by a black one.
+    for (const [id, e] of prev) if (e.subjectId === s.subjectId && !seen.has(id)) out.push(notice('listing.ended', s.subjectId, s.asOf, { list: e.list, entry: id, status: 'withdrawn', reason: whyGone(catalog, e, s) }));
   }
   return out;
+}
+
+/** Why an entry left the derived state without ending. */
+function whyGone(catalog: Catalog, e: ListEntry, s: SubjectState): string {
+  if (catalog.listsByCode.get(e.list)?.doc.color === 'red') {
+    const black = s.entries.find((b) => b.status === 'active' && b.since <= s.asOf && catalog.listsByCode.get(b.list)?.doc.color === 'black');
+    if (black) return `taken off this red list while on the black list ${black.list} (entry ${black.id}): red and black exclude each other (Guobanfa [2019] No. 35)`;
+  }
+  if (e.reasons.some((r) => r.grade)) return 'the grade it rests on no longer holds';
+  return 'the record behind it no longer counts';
 }
 
 /** A notice to the subject for each record newly stored about them. */

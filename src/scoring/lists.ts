@@ -8,6 +8,7 @@ import { toNumber } from '../catalog/cel.js';
 import type { Catalog, CompiledEntryRule, CompiledList } from '../catalog/types.js';
 import { addDuration, addYears } from '../domain/time.js';
 import type { EntryReason, EntryStatus, Instant, LegalRole, ListEntry, Relation, Subject } from '../domain/types.js';
+import { excludeRedWhileBlack } from './red-black.js';
 import { gradeRun, type Contribution } from './schemes.js';
 import { safeBool, type WorkingSet, type WorkRecord } from './working-set.js';
 
@@ -206,7 +207,10 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
     entries.push(...mine);
   }
   for (const { e, endAt } of ends) if (e.status !== 'escalated' && endAt !== Infinity) note(endAt);
-  return { entries, nextChangeAt: next };
+  // Red and black exclude each other: one pass over what was derived (red-black.ts).
+  const rb = excludeRedWhileBlack(catalog, entries, asOf, (e, since) => entryId(e.list, subject.id, e.reasons[0].ruleId, String(since)));
+  note(rb.nextChangeAt === Infinity ? null : rb.nextChangeAt);
+  return { entries: rb.entries, nextChangeAt: next };
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
- * A red list is earned (issue 15, item 5): the base grade alone never puts a subject on a red
- * list, and the loader refuses a red list that the base grade reaches.
+ * Red and black exclude each other, and a red list is earned (issue 15, item 5): the base grade
+ * alone never puts a subject on a red list, the loader refuses a red list that the base grade
+ * reaches, and while a subject has a black-list entry of its own in effect it is on no red list
+ * and the gate gives it no reward.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogDir, readCatalogDir } from '../app/catalog-files.js';
 import { compileCatalog } from '../catalog/compile.js';
 import { formatIssue, type Catalog, type CatalogDoc } from '../catalog/types.js';
-import type { SubjectKind } from '../domain/types.js';
+import type { CreditRecord, ListEntry, StatusChange, SubjectKind } from '../domain/types.js';
+import { GateIndex } from '../gate/gate-index.js';
 import { evaluateSubject } from './evaluate.js';
 import { gradeAt } from './schemes.js';
 
@@ -80,5 +83,112 @@ describe('the loader', () => {
   it('accepts a red list on grades above the base only', () => {
     const r = compiledWith('lists.yaml', (d) => (gradeRule(d, 'aaa-citizens').in = ['AAA', 'AA']));
     expect(r.ok).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A model citizen: heroic act (+30) and blood donations (+10 each, for a year) well above AAA.
+
+const DAY = 86_400_000;
+const person = { id: 's_model', kind: 'person' as SubjectKind, createdAt: T('2025-01-01') };
+let seq = 0;
+const record = (type: string, occurredAt: string, facts: Record<string, unknown>, statuses: StatusChange[] = []): CreditRecord => ({
+  id: `r_rb${++seq}`, source: 'test', externalId: `rb${seq}`, type, area: catalog.recordTypes.get(type)!.doc.area, subjectId: person.id,
+  occurredAt: T(occurredAt), recordedAt: T(occurredAt), facts, catalogVersion: catalog.version, statuses,
+});
+const merits = () => [
+  record('civic.heroic-act', '2026-01-05', { citation: 'Rescued a child from the sea' }),
+  ...['01-10', '01-20', '02-01', '02-10', '02-20', '03-01', '03-10'].map((d) => record('civic.blood-donation', `2026-${d}`, { volumeMl: 300 })),
+];
+const stateAt = (records: CreditRecord[], asOf: string) => evaluateSubject(catalog, { subject: person, records, asOf: T(asOf) });
+const on = (entries: ListEntry[], list: string) => entries.filter((e) => e.list === list && (e.status === 'active' || e.status === 'pending'));
+
+describe('a black-list entry in effect', () => {
+  const arrears = () => record('tax.arrears', '2026-04-01', { amountYuan: 250000.0, taxType: 'individual income tax' });
+
+  it('takes the subject off every red list while it lasts, and the red entry starts again after it ends', () => {
+    const m = merits();
+    const before = stateAt(m, '2026-03-20');
+    expect(before.schemes[0].grade).toBe('AAA');
+    const [red] = on(before.entries, 'aaa-citizens');
+    expect(red.status).toBe('active');
+
+    const a = arrears();
+    const listed = stateAt([...m, a], '2026-04-15');
+    expect(listed.schemes[0].grade).toBe('AAA'); // still AAA on points: 1100 − 20
+    expect(on(listed.entries, 'major-tax-violators')).toHaveLength(1);
+    expect(on(listed.entries, 'aaa-citizens')).toEqual([]);
+    // The state is derived again when the black entry can next change (its end, or an exit).
+    const black = on(listed.entries, 'major-tax-violators')[0];
+    expect(listed.nextChangeAt).toBeLessThanOrEqual(black.until!);
+
+    const settled = record('tax.arrears-settled', '2026-05-01', { amountYuan: 250000.0 });
+    const after = stateAt([...m, a, settled], '2026-05-10');
+    expect(after.entries.find((e) => e.id === black.id)).toMatchObject({ status: 'exited', endedAt: T('2026-05-01') });
+    const [back] = on(after.entries, 'aaa-citizens');
+    expect(back).toMatchObject({ status: 'active', since: T('2026-05-01'), decidedAt: T('2026-05-01') });
+    expect(back.id).not.toBe(red.id); // a new run on the red list, with its own id
+
+    // Exact at any instant: as of before the arrears, the red entry was there.
+    expect(on(stateAt([...m, a, settled], '2026-03-20').entries, 'aaa-citizens')).toEqual([red]);
+  });
+
+  it('only once in effect: a pending black entry ends the red entry when it takes effect', () => {
+    const m = merits();
+    // A serious penalty: the serious-dishonesty list gives 10 days' notice.
+    const penalty = record('admin.penalty', '2026-03-15', { severity: 'serious', decisionNo: 'P-1', authority: 'Rongcheng SAMR' });
+    const during = stateAt([...m, penalty], '2026-03-20');
+    const [black] = on(during.entries, 'serious-dishonesty');
+    expect(black).toMatchObject({ status: 'pending', since: T('2026-03-25') });
+    const [red] = on(during.entries, 'aaa-citizens');
+    expect(red).toMatchObject({ status: 'active', until: black.since });
+    expect(during.nextChangeAt).toBe(black.since);
+    expect(on(stateAt([...m, penalty], '2026-03-25').entries, 'aaa-citizens')).toEqual([]);
+  });
+
+  it('a suspended black entry (objection open on a list that suspends) does not exclude', () => {
+    const m = merits();
+    const disputed: StatusChange[] = [{ status: 'disputed', at: T('2026-03-16'), actor: 'subject', reason: 'objection ob_1' }];
+    const penalty = record('admin.penalty', '2026-03-15', { severity: 'serious', decisionNo: 'P-2', authority: 'Rongcheng SAMR' }, disputed);
+    const s = stateAt([...m, penalty], '2026-04-01');
+    expect(s.entries.find((e) => e.list === 'serious-dishonesty')?.status).toBe('suspended');
+    expect(on(s.entries, 'aaa-citizens')).toHaveLength(1);
+  });
+});
+
+describe('the gate', () => {
+  const t0 = T('2026-06-01');
+  const black = (over: Partial<ListEntry> = {}): ListEntry => ({
+    id: 'e_black', list: 'major-tax-violators', subjectId: 's_x', status: 'active', since: t0, decidedAt: t0, until: t0 + 1000 * DAY,
+    reasons: [{ recordId: 'r_1', recordType: 'tax.arrears', ruleId: 'major-arrears', legalBasis: 'SAT' }], catalogVersion: catalog.version, ...over,
+  });
+  const red: ListEntry = { ...black(), id: 'e_red', list: 'aaa-citizens', until: null, reasons: [{ ruleId: 'grade-aaa', legalBasis: 'x', grade: { scheme: 'civic-points', grade: 'AAA' } }] };
+  const rewards = (g: GateIndex, at: number) => g.check('s_x', 'utility.heating.discount', at).measures.map((m) => m.measure);
+
+  it('withholds red-list measures while a black entry of the subject is in effect, not before', () => {
+    const g = new GateIndex(catalog);
+    g.setEntries('s_x', [red, black({ status: 'pending', since: t0 + 10 * DAY })]);
+    expect(rewards(g, t0 + DAY)).toEqual(['aaa-heating-discount']);
+    expect(rewards(g, t0 + 10 * DAY)).toEqual([]);
+    // An organisation's entry that binds the person through a legal role does not.
+    g.setEntries('s_x', [red, black({ via: { subjectId: 's_org', role: 'legal-representative' } })]);
+    expect(rewards(g, t0 + DAY)).toEqual(['aaa-heating-discount']);
+  });
+
+  it('withholds a reward on a good grade, but not a burden on a poor one', () => {
+    const withReward = compiledWith('measures.yaml', (d) => d.measures.push({ ...d.measures.find((m) => m.code === 'aaa-heating-discount')!, code: 'aa-test-reward', list: undefined, grade: { scheme: 'civic-points', in: ['AAA', 'AA'] } }));
+    if (!withReward.ok) throw new Error(withReward.error.map(formatIssue).join('\n'));
+    const g = new GateIndex(withReward.value);
+    g.setGrades('s_x', [{ scheme: 'civic-points', grade: 'AA' }]);
+    expect(g.check('s_x', 'utility.heating.discount', t0 + DAY).measures.map((m) => m.measure)).toEqual(['aa-test-reward']);
+    g.setEntries('s_x', [black()]);
+    expect(g.check('s_x', 'utility.heating.discount', t0 + DAY).measures).toEqual([]);
+    expect(g.check('s_x', 'utility.heating.discount', t0 - DAY).measures.map((m) => m.measure)).toEqual(['aa-test-reward']);
+
+    // More inspections for class D is a burden: a listed class-D enterprise still gets it.
+    const d = new GateIndex(catalog);
+    d.setGrades('s_d', [{ scheme: 'enterprise-class', grade: 'D' }]);
+    d.setEntries('s_d', [black({ subjectId: 's_d' })]);
+    expect(d.check('s_d', 'inspection.random-selection', t0 + DAY).measures.map((m) => m.measure)).toEqual(['class-d-full-inspection']);
   });
 });

@@ -1,0 +1,146 @@
+/**
+ * Issue 15, items 7 and 5, through the HTTP API with a controlled clock.
+ * - Notice before effect: a serious penalty sent 17 days after the decision gets its full ten
+ *   days' notice from when xinyong recorded it, with a `listing.pending` notice naming the
+ *   measures, the exit conditions, the objection deadline and how to object; it is enforced only
+ *   after those ten days, and a question about an instant before it was recorded does not see it.
+ * - Red and black exclude each other: a model citizen on the AAA red list who lands on a black
+ *   list leaves the red list and gets no reward; an enterprise on the court list gets no green
+ *   channel and is on no red list.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/app/keys.js';
+import { tick } from '../../src/app/tick.js';
+import { NOW, clockedScenario } from '../api/fixture.js';
+
+// The fixture city (`env.f`) and a server on it (`env.s`) whose clock the tests move.
+const env = clockedScenario();
+const clock = env.clock;
+
+const DAY = 86_400_000;
+const iso = (t: number) => new Date(t).toISOString();
+const call = (key: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+  env.s.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+const sourceKey = async (source: string) => (await createApiKey(env.f.ctx.store, { name: `${source} feed`, role: 'source', source }, NOW, 'test')).key;
+type Measure = { measure: string; effect: string; list?: string; since?: string };
+const check = async (subject: string, action: string, at?: string) =>
+  (await call(env.f.keys.checker, 'POST', '/v1/checks', { subject, action, ...(at ? { at } : {}) })).json() as { decision: string; measures: Measure[] };
+
+describe('a penalty sent 17 days after the decision', () => {
+  it('gets its full notice, with a notice naming measures, exits, the objection deadline and how to object, and takes effect only after it', async () => {
+    const person = env.f.clean;
+    const own = (await createApiKey(env.f.ctx.store, { name: 'self-service', role: 'subject', subjectId: person }, NOW, 'test')).key;
+    const penalties = await sourceKey('penalties');
+    const occurredAt = Date.parse('2026-11-10T00:00:00Z');
+    clock.now = NOW; // 17 days and 8 hours later
+    const sent = await call(penalties, 'POST', '/v1/records', { externalId: 'late-17', type: 'admin.penalty', subject: person, occurredAt: iso(occurredAt), facts: { severity: 'serious', decisionNo: 'RC-2026-17', authority: 'Rongcheng SAMR' } });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const recordId = sent.json().results[0].recordId as string;
+    const effective = NOW + 10 * DAY;
+
+    // The subject is told at once, in GET /v1/me and in the outbox.
+    const me = (await call(own, 'GET', '/v1/me')).json();
+    const pending = me.notices.find((n: { kind: string; list: string }) => n.kind === 'listing.pending' && n.list === 'serious-dishonesty');
+    expect(pending).toMatchObject({
+      at: iso(NOW), // when the notice period began: when xinyong recorded it
+      records: [recordId],
+      effectiveFrom: iso(effective),
+      objectionDeadline: iso(effective),
+      objectionSuspends: true,
+      authority: 'NDRC / local credit authorities',
+    });
+    expect(pending.measures).toEqual([
+      { measure: 'serious-dishonesty-no-procurement', name: 'Subjects of serious dishonesty excluded from government procurement', action: 'procurement.bid', effect: 'deny' },
+      { measure: 'serious-dishonesty-loan-review', name: 'Loan applications from subjects of serious dishonesty are reviewed', action: 'finance.loan.application', effect: 'review' },
+    ]);
+    expect(pending.alsoBinds).toEqual(['legal-representative', 'actual-controller']);
+    // A three-year listing, counted from the decision: the late record does not lengthen it.
+    expect(pending.until).toBe(iso(Date.UTC(2029, 10, 20)));
+    expect(pending.exitConditions).toEqual(expect.arrayContaining([`it ends on ${iso(Date.UTC(2029, 10, 20))} at the latest`, expect.stringContaining('revoked or corrected on objection')]));
+    expect(pending.howToObject).toContain('POST /v1/objections');
+    expect(pending.howToObject).toContain(`by ${iso(effective)}, before the listing takes effect`);
+    expect(pending.howToObject).toContain('suspends the listing until it is decided');
+    const outbox = await env.f.ctx.store.listNotices({ subjectId: person, limit: 50 });
+    expect(outbox.find((n) => n.id === pending.id)).toMatchObject({ kind: 'listing.pending', createdAt: NOW });
+
+    // In the ten days: pending, not enforced, though the decision is more than ten days old.
+    const bid = 'procurement.bid';
+    const notYet = await check(person, bid);
+    expect(notYet.measures.map((m) => m.measure)).not.toContain('serious-dishonesty-no-procurement');
+    const entries = (await call(env.f.keys.reviewer, 'GET', `/v1/subjects/${person}?purpose=notice%20test`)).json().state.entries;
+    expect(entries.find((e: { list: string }) => e.list === 'serious-dishonesty')).toMatchObject({ status: 'pending', since: iso(effective), decidedAt: iso(occurredAt) });
+    clock.now = effective - 1;
+    expect((await check(person, bid)).measures.map((m) => m.measure)).not.toContain('serious-dishonesty-no-procurement');
+
+    // Ten days after it was recorded, it applies.
+    clock.now = effective;
+    const now = await check(person, bid);
+    expect(now.decision).toBe('deny');
+    expect(now.measures.find((m) => m.measure === 'serious-dishonesty-no-procurement')).toMatchObject({ list: 'serious-dishonesty', since: iso(effective) });
+    await tick(env.f.ctx, clock.now);
+    expect((await env.f.ctx.store.listNotices({ subjectId: person, limit: 50 })).find((n) => n.kind === 'listing.effective' && n.payload.list === 'serious-dishonesty')).toMatchObject({ createdAt: effective });
+
+    // As of before it was recorded, xinyong did not know of it: not even where the old rule (ten
+    // days from the conduct) would have enforced it.
+    for (const at of [iso(occurredAt + 10 * DAY), iso(NOW - 1)]) {
+      const then = await check(person, bid, at);
+      expect(then.measures.map((m) => m.measure), at).not.toContain('serious-dishonesty-no-procurement');
+    }
+    const asOfBefore = (await call(env.f.keys.reviewer, 'GET', `/v1/subjects/${person}?purpose=notice%20test&asOf=${iso(NOW - 1)}`)).json();
+    expect(asOfBefore.state.entries.filter((e: { list: string }) => e.list === 'serious-dishonesty')).toEqual([]);
+  });
+});
+
+describe('red and black', () => {
+  it('a model citizen who lands on a black list leaves the AAA red list and gets no reward; back when the entry ends', async () => {
+    const person = env.f.clean2;
+    const civic = await sourceKey('civic-affairs');
+    const sat = await sourceKey('sat');
+    clock.now = NOW + 20 * DAY;
+    const day = (n: number) => iso(clock.now - n * DAY);
+    const merits = [
+      { externalId: 'rb-hero', type: 'civic.heroic-act', subject: person, occurredAt: day(60), facts: { citation: 'Rescued two swimmers' } },
+      ...[50, 45, 40, 35, 30, 25, 20].map((n) => ({ externalId: `rb-blood-${n}`, type: 'civic.blood-donation', subject: person, occurredAt: day(n), facts: { volumeMl: 300 } })),
+    ];
+    const batch = await call(civic, 'POST', '/v1/records', { records: merits });
+    expect(batch.json().results.map((r: { status: string }) => r.status), batch.body).toEqual(merits.map(() => 'stored'));
+    const HEAT = 'utility.heating.discount';
+    const rewarded = await check(person, HEAT);
+    expect(rewarded.measures.map((m) => m.measure)).toEqual(['aaa-heating-discount']);
+
+    // Major tax arrears, an hour later: the major-tax-violators black list, in effect on decision.
+    clock.now += 3_600_000;
+    const arrears = await call(sat, 'POST', '/v1/records', { externalId: 'rb-arrears', type: 'tax.arrears', subject: person, occurredAt: day(1), facts: { amountYuan: 300000, taxType: 'individual income tax' } });
+    expect(arrears.statusCode, arrears.body).toBe(201);
+    const view = (await call(env.f.keys.reviewer, 'GET', `/v1/subjects/${person}?purpose=red-black%20test`)).json();
+    expect(view.state.schemes.find((x: { scheme: string }) => x.scheme === 'civic-points').grade).toBe('AAA'); // still AAA on points
+    const live = view.state.entries.filter((e: { status: string }) => e.status === 'active' || e.status === 'pending').map((e: { list: string }) => e.list);
+    expect(live).toContain('major-tax-violators');
+    expect(live).not.toContain('aaa-citizens');
+    expect(view.measures.map((m: { effect: string }) => m.effect)).not.toContain('reward');
+    const listed = await check(person, HEAT);
+    expect(listed).toMatchObject({ decision: 'allow', measures: [] });
+    for (const action of ['transport.bike-rental.deposit-free', 'finance.loan.application']) {
+      expect((await check(person, action)).measures.filter((m) => m.effect === 'reward' || m.effect === 'priority'), action).toEqual([]);
+    }
+    // Exact as of before the arrears were recorded: the reward was there.
+    expect((await check(person, HEAT, iso(clock.now - 1))).measures.map((m) => m.measure)).toEqual(['aaa-heating-discount']);
+
+    // Settled: the black entry exits, and the red entry is back, counted from the settlement.
+    clock.now += DAY;
+    expect((await call(sat, 'POST', '/v1/records', { externalId: 'rb-settled', type: 'tax.arrears-settled', subject: person, occurredAt: iso(clock.now), facts: { amountYuan: 300000 } })).statusCode).toBe(201);
+    const back = (await check(person, HEAT)).measures.find((m) => m.measure === 'aaa-heating-discount');
+    expect(back).toMatchObject({ list: 'aaa-citizens', since: iso(clock.now) });
+    const notices = await env.f.ctx.store.listNotices({ subjectId: person, limit: 50 });
+    expect(notices.find((n) => n.kind === 'listing.ended' && n.payload.list === 'aaa-citizens')?.payload.reason).toMatch(/^taken off this red list while on the black list major-tax-violators/);
+  });
+
+  it('an enterprise on the court list gets no green channel and is on no red list', async () => {
+    const view = (await call(env.f.keys.reviewer, 'GET', `/v1/subjects/${env.f.org.id}?purpose=red-black%20test`)).json();
+    const lists = view.state.entries.filter((e: { status: string }) => e.status === 'active').map((e: { list: string }) => e.list);
+    expect(lists).toContain('spc-dishonest-debtors');
+    expect(lists).not.toContain('a-class-enterprises');
+    const green = await check(env.f.org.ref, 'admin.approval.green-channel');
+    expect(green).toMatchObject({ decision: 'allow', measures: [] });
+  });
+});
