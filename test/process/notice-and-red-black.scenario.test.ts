@@ -6,7 +6,9 @@
  *   after those ten days, and a question about an instant before it was recorded does not see it.
  * - Red and black exclude each other: a model citizen on the AAA red list who lands on a black
  *   list leaves the red list and gets no reward; an enterprise on the court list gets no green
- *   channel and is on no red list.
+ *   channel and is on no red list; and under a catalog version in which enterprises can earn class
+ *   A, an A-class enterprise keeps its green channel while a black entry is pending and loses it
+ *   when the entry takes effect (last: it publishes that version).
  */
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
@@ -142,5 +144,55 @@ describe('red and black', () => {
     expect(lists).not.toContain('a-class-enterprises');
     const green = await check(env.f.org.ref, 'admin.approval.green-channel');
     expect(green).toMatchObject({ decision: 'allow', measures: [] });
+  });
+
+  it('under a catalog where class A can be earned, an A-class enterprise keeps its green channel while a black entry is pending and loses it once in effect', async () => {
+    const { f } = env;
+    // A version of the catalog that scores a positive record for enterprises (cn-demo declares
+    // none): 30 points for a performed judgment, for a year.
+    const doc = (await call(f.keys.author, 'GET', '/v1/catalog')).json().doc;
+    const draft = structuredClone(doc);
+    draft.version = `${doc.version}-earned-a`;
+    draft.schemes.find((x: { code: string }) => x.code === 'enterprise-class').rules.push({ id: 'test-performance-credit', on: 'court.obligation-performed', points: '30', countsFor: 'P1Y', legalBasis: 'Guobanfa [2019] No. 35 (incentives for good credit)' });
+    expect((await call(f.keys.author, 'POST', '/v1/catalog/versions', draft)).statusCode).toBe(201);
+    const published = await call(f.keys.author, 'POST', `/v1/catalog/versions/${draft.version}:publish`);
+    expect(published.statusCode, published.body).toBe(200);
+
+    // An enterprise on no list.
+    const listed = new Set<string>();
+    for await (const e of f.ctx.store.scanEnforceableEntries()) listed.add(e.subjectId);
+    let org: string | undefined;
+    for await (const page of f.ctx.store.scanSubjects(1000)) {
+      org = page.find((x) => x.kind === 'enterprise' && !listed.has(x.id))?.id;
+      if (org) break;
+    }
+    if (!org) throw new Error('no enterprise on no list in the fixture city');
+    const GREEN = 'admin.approval.green-channel';
+    expect((await check(org, GREEN)).measures).toEqual([]); // class B: nothing earned yet
+
+    clock.now += DAY;
+    const spc = await sourceKey('spc');
+    expect((await call(spc, 'POST', '/v1/records', { externalId: 'earned-a-1', type: 'court.obligation-performed', subject: org, occurredAt: iso(clock.now), facts: { caseNo: '(2026)鲁1082执99号', how: 'full-performance' } })).statusCode).toBe(201);
+    expect((await check(org, GREEN)).measures.map((m) => [m.measure, m.effect])).toEqual([['a-class-green-channel', 'priority']]);
+
+    // A missed annual report: the abnormal-operations directory, after ten days' notice (and −10: still class A).
+    clock.now += DAY;
+    const samr = await sourceKey('samr');
+    expect((await call(samr, 'POST', '/v1/records', { externalId: 'earned-a-2', type: 'market.annual-report-missed', subject: org, occurredAt: iso(clock.now), facts: { year: 2025 } })).statusCode).toBe(201);
+    const effective = clock.now + 10 * DAY;
+    const during = await check(org, GREEN);
+    expect(during.measures.map((m) => m.measure)).toEqual(['a-class-green-channel']); // pending is not yet in effect
+    expect((during.measures[0] as Measure & { until: string }).until).toBe(iso(effective)); // but it ends when the entry takes effect
+
+    clock.now = effective;
+    expect(await check(org, GREEN)).toMatchObject({ decision: 'allow', measures: [] });
+    await tick(f.ctx, clock.now);
+    const view = (await call(f.keys.reviewer, 'GET', `/v1/subjects/${org}?purpose=red-black%20test`)).json();
+    expect(view.state.schemes.find((x: { scheme: string }) => x.scheme === 'enterprise-class').grade).toBe('A');
+    const live = view.state.entries.filter((e: { status: string }) => e.status === 'active' || e.status === 'pending').map((e: { list: string }) => e.list);
+    expect(live).toEqual(['abnormal-operations']);
+    expect(view.measures.filter((m: { effect: string }) => m.effect === 'reward' || m.effect === 'priority')).toEqual([]);
+    const ended = (await f.ctx.store.listNotices({ subjectId: org, limit: 50 })).find((n) => n.kind === 'listing.ended' && n.payload.list === 'a-class-enterprises');
+    expect(ended?.payload.reason).toMatch(/^taken off this red list while on the black list abnormal-operations/);
   });
 });
