@@ -44,11 +44,15 @@ function terms(catalog: Catalog, e: ListEntry) {
     if (!exit || exits.some((x) => x.recordType === exit.on && x.when === exit.when)) continue;
     exits.push({ recordType: exit.on, name: catalog.recordTypes.get(exit.on)?.doc.name ?? exit.on, ...(exit.when ? { when: exit.when } : {}) });
   }
-  const exitConditions = [
-    ...exits.map((x) => `a record of "${x.name}" (${x.recordType})${x.when ? ` for which ${x.when}` : ''} ends it`),
-    e.until === null ? 'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept' : `it ends on ${iso(e.until)} at the latest`,
-    'it ends if the record behind it is revoked or corrected on objection, or repaired',
-  ];
+  const grade = e.reasons.find((r) => r.grade)?.grade;
+  const exitConditions = grade
+    ? [`it lasts while your grade in ${grade.scheme} is ${grade.grade}${e.until === null ? '' : `: as the records known now stand, until ${iso(e.until)}`}`]
+    : [
+        ...exits.map((x) => `a record of "${x.name}" (${x.recordType})${x.when ? ` for which ${x.when}` : ''} ends it`),
+        e.until === null ? 'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept' : `it ends on ${iso(e.until)} at the latest`,
+        'it ends if the record behind it is revoked or corrected on objection, or repaired',
+      ];
+  if (list?.doc.color === 'red') exitConditions.push('it does not apply while a black-list entry of your own is in effect (red and black exclude each other)');
   return { measures, alsoBinds: list?.doc.extendsTo ?? [], exits, exitConditions };
 }
 
