@@ -5,12 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { AuditEntryInput } from '../audit/index.js';
-import type { Instant } from '../domain/types.js';
 import { KEY_ROLES, type ApiKeyRow, type KeyRole, type Store } from '../store/port.js';
-import { scopeAllows, type Caller } from '../app/access.js';
-
-export { scopeAllows };
+import type { Caller } from '../app/access.js';
 
 /** The caller a credential establishes: the use cases' `Caller`. */
 export type Principal = Caller;

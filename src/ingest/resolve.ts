@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import type { Catalog } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
 import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type StoredIdentifier, type Subject, type SubjectKind } from '../domain/types.js';
-import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind, validateRid } from '../ids/index.js';
+import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind } from '../ids/index.js';
 import { containsRid } from '../ids/rid-finder.js';
 import type { RecordLine, SubjectLine } from './lines.js';
 
