@@ -101,8 +101,9 @@ describe('red and black', () => {
     clock.now = NOW + 20 * DAY;
     const day = (n: number) => iso(clock.now - n * DAY);
     const merits = [
-      { externalId: 'rb-hero', type: 'civic.heroic-act', subject: person, occurredAt: day(60), facts: { citation: 'Rescued two swimmers' } },
-      ...[50, 45, 40, 35, 30, 25, 20].map((n) => ({ externalId: `rb-blood-${n}`, type: 'civic.blood-donation', subject: person, occurredAt: day(n), facts: { volumeMl: 300 } })),
+      // Plenty (+230), whatever small deductions the person already has, so that AAA survives the arrears' −20.
+      ...[60, 55].map((n) => ({ externalId: `rb-hero-${n}`, type: 'civic.heroic-act', subject: person, occurredAt: day(n), facts: { citation: 'Rescued two swimmers' } })),
+      ...[51, 48, 45, 42, 39, 36, 33, 30, 27, 24, 21, 18, 15, 12, 9, 6, 3].map((n) => ({ externalId: `rb-blood-${n}`, type: 'civic.blood-donation', subject: person, occurredAt: day(n), facts: { volumeMl: 300 } })),
     ];
     const batch = await call(civic, 'POST', '/v1/records', { records: merits });
     expect(batch.json().results.map((r: { status: string }) => r.status), batch.body).toEqual(merits.map(() => 'stored'));
