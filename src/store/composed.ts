@@ -8,7 +8,8 @@ import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
 import type {
   ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, ChangeFeedPort, EntryQuery,
-  IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, SaveStates, StatePort, StatsPort, Store, StoredState, StoreSummary, SubjectBasic,
+  ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, RetentionCandidate, SaveStates, StatePort, StatsPort,
+  Store, StoredState, StoreSummary, SubjectBasic,
 } from './port/index.js';
 
 /** The parts of a store, one per sub-port. */
@@ -119,6 +120,14 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
 
   addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void> {
     return this.parts.records.addRecordStatus(recordId, change, audit);
+  }
+
+  retentionCandidates(q: { type: string; occurredBefore: Instant; after?: { occurredAt: Instant; id: string }; limit: number }): Promise<RetentionCandidate[]> {
+    return this.parts.records.retentionCandidates(q);
+  }
+
+  expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {
+    return this.parts.records.expireRecords(e);
   }
 
   searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {

@@ -140,8 +140,14 @@ export function noticeFrom(r: Row): NoticeRow {
 /** The content a resent record is compared on (facts canonically): the same is a duplicate, else a conflict. */
 export type RecordContent = Pick<CreditRecord, 'type' | 'subjectId' | 'occurredAt' | 'facts'>;
 
-/** Whether a stored record (a row's `type`, `subject_id`, `occurred_at`, `facts` text, or a record) says the same as a resent one. */
+/**
+ * Whether a stored record (a row's `type`, `subject_id`, `occurred_at`, `facts` text and
+ * `expired_at`, or a record) says the same as a resent one. The facts of an expired record are
+ * gone, so a resend of it is compared on the rest: the same is a duplicate, not a conflict.
+ */
 export function sameRecordContent(stored: Row | RecordContent, rec: CreditRecord): boolean {
-  const s: RecordContent = 'subject_id' in stored ? { type: stored.type as string, subjectId: stored.subject_id as string, occurredAt: stored.occurred_at as number, facts: JSON.parse(stored.facts as string) } : (stored as RecordContent);
-  return s.type === rec.type && s.subjectId === rec.subjectId && s.occurredAt === rec.occurredAt && canonicalize(s.facts) === canonicalize(rec.facts);
+  const row = 'subject_id' in stored;
+  const s: RecordContent = row ? { type: stored.type as string, subjectId: stored.subject_id as string, occurredAt: stored.occurred_at as number, facts: JSON.parse(stored.facts as string) } : (stored as RecordContent);
+  const expired = row && (stored as Row).expired_at !== null && (stored as Row).expired_at !== undefined;
+  return s.type === rec.type && s.subjectId === rec.subjectId && s.occurredAt === rec.occurredAt && (expired || canonicalize(s.facts) === canonicalize(rec.facts));
 }

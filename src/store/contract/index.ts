@@ -14,6 +14,7 @@ import type { MakeStore } from './fixtures.js';
 import { keysContract } from './keys.js';
 import { lifecycleContract } from './lifecycle.js';
 import { recordsContract } from './records.js';
+import { retentionContract } from './retention.js';
 import { stateContract } from './state.js';
 import { statsContract } from './stats.js';
 
@@ -21,6 +22,7 @@ export function storeContract(name: string, make: MakeStore): void {
   lifecycleContract(name, make);
   catalogContract(name, make);
   recordsContract(name, make);
+  retentionContract(name, make);
   stateContract(name, make);
   feedContract(name, make);
   auditContract(name, make);

@@ -10,7 +10,9 @@ export interface IngestBatch {
   /**
    * Inserted when new; an existing subject keeps its id and gains a name or region it lacked. A
    * subject without a name (known only from a record) is stored only if a record or a role of
-   * this batch that is stored refers to it: a rejected line leaves nothing behind.
+   * this batch that is stored refers to it: a rejected line leaves nothing behind. An existing
+   * subject whose identifier ciphertext was deleted at the end of retention gets it back when a
+   * record of this batch about it is stored, or a role of this batch names it.
    */
   subjects: Subject[];
   relations: Relation[];
@@ -41,6 +43,31 @@ export interface IngestResult {
   changedSubjects: string[];
 }
 
+/** A record still held, as deciding whether its retention has ended needs it: no facts. */
+export interface RetentionCandidate {
+  id: string;
+  subjectId: string;
+  type: string;
+  occurredAt: Instant;
+}
+
+/** What `expireRecords` ends, and how it says so. */
+export interface ExpireRecords {
+  /** Records whose retention has ended; those expired already (by an earlier or concurrent run) are skipped. */
+  records: Pick<RetentionCandidate, 'id' | 'subjectId'>[];
+  /** The `expired` status change appended to each: when, by whom, why. */
+  change: Omit<StatusChange, 'status'>;
+  /** The tombstone, built from what was actually expired, written in the same transaction (not at all when nothing was). */
+  audit: (done: ExpiredRecords) => AuditEntryInput;
+}
+
+export interface ExpiredRecords {
+  /** The records expired by this call. */
+  records: string[];
+  /** Subjects whose identifier ciphertext this call deleted (their keyed hash and masked form stay). */
+  identifiersDeleted: string[];
+}
+
 export interface RecordsPort {
   /** Stores subjects, relations and records atomically, marking affected subjects for rescoring. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
@@ -60,6 +87,23 @@ export interface RecordsPort {
   recordsBetween(firstId: string, lastId: string): Promise<Map<string, CreditRecord[]>>;
   /** Appends a status change (records are never updated in place). */
   addRecordStatus(recordId: string, change: StatusChange, audit: AuditEntryInput): Promise<void>;
+
+  /**
+   * Records of `type` still held (not expired) that occurred before `occurredBefore`, oldest
+   * first (by `occurredAt`, then id), after the keyset `after`, at most `limit`.
+   */
+  retentionCandidates(q: { type: string; occurredBefore: Instant; after?: { occurredAt: Instant; id: string }; limit: number }): Promise<RetentionCandidate[]>;
+  /**
+   * Ends records at the end of their retention, in one transaction: appends the `expired` status
+   * change to each record not yet expired, replaces its facts by `{}` (id, source, type, subject,
+   * dates and status history stay, so the audit chain and old receipts still make sense), marks
+   * its subject dirty; then deletes the identifier ciphertext of each of those subjects that has
+   * no record left unexpired and holds no legal role in force (keyed hash and masked form stay, so
+   * a later record links up); and appends the tombstone. The deleted bytes leave the database
+   * file: SQLite overwrites them (secure_delete) and truncates the WAL after the transaction;
+   * PostgreSQL leaves dead row versions until VACUUM.
+   */
+  expireRecords(e: ExpireRecords): Promise<ExpiredRecords>;
 
   /** Subjects of `kinds` whose name contains `name` (case-insensitive for Latin letters), by name. */
   searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]>;

@@ -3,6 +3,7 @@ import type { SubjectKind } from '../../domain/types.js';
 
 export interface StoreSummary {
   subjectsByKind: Record<SubjectKind, number>;
+  /** Records held: expired ones (past their retention) are not counted, here or below. */
   records: number;
   recordsByArea: Record<string, number>;
   /**

@@ -237,6 +237,19 @@ CREATE INDEX notices_due ON notices (status, next_attempt_at);
 CREATE INDEX notices_subject ON notices (subject_id, created_at);
 `,
   },
+  {
+    version: 2,
+    name: 'record-retention',
+    // A record whose retention has ended is expired: its facts are emptied and expired_at set.
+    // The partial index finds, per record type, the records still held that occurred before an
+    // instant (the end of retention is counted from occurred_at); expired ones leave it.
+    // The UPDATE leaves the old row version behind as a dead tuple until VACUUM reclaims it
+    // (docs/concepts.md, "Retention").
+    sql: `
+ALTER TABLE records ADD COLUMN expired_at BIGINT;
+CREATE INDEX records_retention ON records (type, occurred_at) WHERE expired_at IS NULL;
+`,
+  },
 ];
 
 /**

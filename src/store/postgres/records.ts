@@ -1,9 +1,9 @@
 /** Subjects, their legal roles and credit records with their status histories, on PostgreSQL. */
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
-import type { IngestBatch, IngestResult, RecordsPort, SubjectBasic } from '../port/index.js';
+import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from '../port/index.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
-import { copyRows, type PostgresDb, type Row } from './db.js';
+import { copyRows, type Client, type PostgresDb, type Row } from './db.js';
 
 export class PostgresRecords implements RecordsPort {
   constructor(private readonly db: PostgresDb) {}
@@ -184,7 +184,7 @@ export class PostgresRecords implements RecordsPort {
           const stored = new Map<string, Row>();
           for (const r of (
             await c.query(
-              `SELECT k.source, k.external_id, r.type, r.subject_id, r.occurred_at, r.facts FROM record_keys k JOIN records r ON r.subject_id = k.subject_id AND r.id = k.record_id
+              `SELECT k.source, k.external_id, r.type, r.subject_id, r.occurred_at, r.facts, r.expired_at FROM record_keys k JOIN records r ON r.subject_id = k.subject_id AND r.id = k.record_id
                WHERE (k.source, k.external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
               [recs.map((r) => r.source), recs.map((r) => r.externalId)],
             )
@@ -201,6 +201,7 @@ export class PostgresRecords implements RecordsPort {
           }
         }
       }
+      await this.restoreCiphertext(c, batch, inserted, new Set(inserts.map((s) => s.id)));
       await this.db.markDirtyTx(c, dirty);
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       // Notices of records stored just now are new (their ids derive from the records'), so COPY them.
@@ -210,6 +211,89 @@ export class PostgresRecords implements RecordsPort {
       }
       if (audit) await this.db.appendAuditTx(c, [audit]);
       return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
+    });
+  }
+
+  /**
+   * An existing subject whose identifier ciphertext was deleted at the end of retention gets it
+   * back when it is needed again: a record about it was stored, or a role names it. Looked up
+   * before the ciphertext is read, which encrypts on first read (ingest/resolve.ts).
+   */
+  private async restoreCiphertext(c: Client, batch: IngestBatch, inserted: CreditRecord[], fresh: Set<string>): Promise<void> {
+    const needed = new Set<string>(inserted.map((r) => r.subjectId));
+    for (const r of batch.relations) needed.add(r.personId);
+    const candidates = new Map<string, { subjectId: string; identifier: Subject['identifiers'][number] }>();
+    for (const s of batch.subjects) {
+      if (!needed.has(s.id) || fresh.has(s.id)) continue;
+      for (const i of s.identifiers) if ('encrypted' in i) candidates.set(i.hash, { subjectId: s.id, identifier: i });
+    }
+    if (candidates.size === 0) return;
+    const cleared = (await c.query('SELECT hash, subject_id FROM subject_identifiers WHERE hash = ANY($1::text[]) AND encrypted IS NULL', [[...candidates.keys()]])).rows as Row[];
+    const back: [string, string][] = [];
+    for (const r of cleared) {
+      const x = candidates.get(r.hash as string);
+      const token = x && x.subjectId === r.subject_id ? x.identifier.encrypted : undefined;
+      if (token) back.push([r.hash as string, token]);
+    }
+    if (back.length === 0) return;
+    await c.query('UPDATE subject_identifiers si SET encrypted = u.token FROM unnest($1::text[], $2::text[]) AS u(hash, token) WHERE si.hash = u.hash AND si.encrypted IS NULL', [
+      back.map((b) => b[0]), back.map((b) => b[1]),
+    ]);
+  }
+
+  async retentionCandidates(q: { type: string; occurredBefore: Instant; after?: { occurredAt: Instant; id: string }; limit: number }): Promise<RetentionCandidate[]> {
+    // The partial index records_retention (type, occurred_at) WHERE expired_at IS NULL.
+    const rows = q.after
+      ? await this.db.q(
+          `SELECT id, subject_id, type, occurred_at FROM records WHERE type = $1 AND expired_at IS NULL AND occurred_at < $2 AND (occurred_at, id) > ($3, $4)
+           ORDER BY occurred_at, id LIMIT $5`,
+          [q.type, q.occurredBefore, q.after.occurredAt, q.after.id, q.limit],
+        )
+      : await this.db.q('SELECT id, subject_id, type, occurred_at FROM records WHERE type = $1 AND expired_at IS NULL AND occurred_at < $2 ORDER BY occurred_at, id LIMIT $3', [q.type, q.occurredBefore, q.limit]);
+    return rows.map((r) => ({ id: r.id as string, subjectId: r.subject_id as string, type: r.type as string, occurredAt: r.occurred_at as number }));
+  }
+
+  async expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {
+    if (e.records.length === 0) return { records: [], identifiersDeleted: [] };
+    return this.db.tx(async (c) => {
+      // Locked in one order, so two runs at once cannot deadlock; one expired meanwhile is skipped.
+      const locked = (
+        await c.query(
+          `SELECT r.subject_id, r.id FROM records r WHERE (r.subject_id, r.id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND r.expired_at IS NULL
+           ORDER BY r.subject_id, r.id FOR UPDATE`,
+          [e.records.map((r) => r.subjectId), e.records.map((r) => r.id)],
+        )
+      ).rows as Row[];
+      if (locked.length === 0) return { records: [], identifiersDeleted: [] };
+      const subjectIds = locked.map((r) => r.subject_id as string);
+      const ids = locked.map((r) => r.id as string);
+      // The old row version stays behind as a dead tuple until VACUUM reclaims it.
+      await c.query(
+        `UPDATE records r SET facts = '{}', expired_at = $3 FROM unnest($1::text[], $2::text[]) AS u(subject_id, id) WHERE r.subject_id = u.subject_id AND r.id = u.id`,
+        [subjectIds, ids, e.change.at],
+      );
+      await c.query(
+        `INSERT INTO record_status (subject_id, record_id, seq, status, at, actor, reason)
+         SELECT u.subject_id, u.id, COALESCE((SELECT MAX(s.seq) FROM record_status s WHERE s.subject_id = u.subject_id AND s.record_id = u.id), 0) + 1, 'expired', $3, $4, $5
+         FROM unnest($1::text[], $2::text[]) AS u(subject_id, id)`,
+        [subjectIds, ids, e.change.at, e.change.actor, e.change.reason],
+      );
+      const subjects = [...new Set(subjectIds)].sort();
+      await this.db.markDirtyTx(c, subjects.map((id) => [id, e.change.at]));
+      // The ciphertext goes once nothing needs it: no record still held, no legal role in force.
+      const cleared = (
+        await c.query(
+          `UPDATE subject_identifiers si SET encrypted = NULL
+           WHERE si.subject_id = ANY($1::text[]) AND si.encrypted IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = si.subject_id AND r.expired_at IS NULL)
+             AND NOT EXISTS (SELECT 1 FROM relations l WHERE l.person_id = si.subject_id AND l.until IS NULL)
+           RETURNING si.subject_id`,
+          [subjects],
+        )
+      ).rows as Row[];
+      const out = { records: ids, identifiersDeleted: [...new Set(cleared.map((r) => r.subject_id as string))].sort() };
+      await this.db.appendAuditTx(c, [e.audit(out)]);
+      return out;
     });
   }
 

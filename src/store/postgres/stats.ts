@@ -17,11 +17,11 @@ export class PostgresStats implements StatsPort {
     const month = (column: string) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')`;
     const [kinds, recordsByArea, recordsByType, recordsByProvince, listSizes, breakdown, flows, gradeRows, audit] = await Promise.all([
       this.counts('SELECT kind AS k, COUNT(*) AS n FROM subjects GROUP BY kind'),
-      this.counts('SELECT area AS k, COUNT(*) AS n FROM records GROUP BY area ORDER BY area'),
-      this.counts('SELECT type AS k, COUNT(*) AS n FROM records GROUP BY type ORDER BY type'),
+      this.counts('SELECT area AS k, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY area ORDER BY area'),
+      this.counts('SELECT type AS k, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY type ORDER BY type'),
       this.counts(
         `SELECT CASE WHEN s.region ~ '^[0-9]{2}' THEN substr(s.region, 1, 2) || '0000' ELSE 'unknown' END AS k, SUM(r.n)::bigint AS n
-         FROM (SELECT subject_id, COUNT(*) AS n FROM records GROUP BY subject_id) r JOIN subjects s ON s.subject_id = r.subject_id GROUP BY 1 ORDER BY 1`,
+         FROM (SELECT subject_id, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY subject_id) r JOIN subjects s ON s.subject_id = r.subject_id GROUP BY 1 ORDER BY 1`,
       ),
       this.counts("SELECT list AS k, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list"),
       this.db.q(

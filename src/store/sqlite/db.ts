@@ -34,6 +34,10 @@ export class SqliteDb {
     // FULL: a commit that returned survives a power cut too, not only a killed process.
     this.handle.pragma('synchronous = FULL');
     this.handle.pragma('foreign_keys = ON');
+    // Deleted and moved content is overwritten with zeros, not left in free space: the facts of a
+    // record past its retention must leave the file (with the WAL truncated after expiring them),
+    // and a page split would otherwise leave stale copies of rows in the page it split.
+    this.handle.pragma('secure_delete = ON');
     this.handle.pragma('busy_timeout = 5000');
   }
 

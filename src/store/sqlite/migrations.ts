@@ -279,4 +279,15 @@ CREATE INDEX notices_due ON notices(status, next_attempt_at);
 CREATE INDEX notices_subject ON notices(subject_id, created_at);
 `,
   },
+  {
+    version: 10,
+    name: 'record-retention',
+    // A record whose retention has ended is expired: its facts are deleted and expired_at set.
+    // The partial index finds, per record type, the records still held that occurred before an
+    // instant (the end of retention is counted from occurred_at); expired ones leave it.
+    sql: `
+ALTER TABLE records ADD COLUMN expired_at INTEGER;
+CREATE INDEX records_retention ON records(type, occurred_at) WHERE expired_at IS NULL;
+`,
+  },
 ];

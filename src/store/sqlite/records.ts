@@ -1,7 +1,7 @@
 /** Subjects, their legal roles and credit records with their status histories, on SQLite. */
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
-import type { IngestBatch, IngestResult, RecordsPort, SubjectBasic } from '../port/index.js';
+import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from '../port/index.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 import { DIRTY_SQL, IN_JSON, type Row, type SqliteDb } from './db.js';
 
@@ -27,6 +27,8 @@ export class SqliteRecords implements RecordsPort {
       const insIdent = this.db.st('INSERT OR IGNORE INTO subject_identifiers (hash, subject_id, scheme, masked, encrypted) VALUES (?, ?, ?, ?, ?)');
       const dirty = this.db.st(DIRTY_SQL);
       const changed = new Set<string>();
+      /** Subjects this batch inserted (their identifiers went in with them). */
+      const fresh = new Set<string>();
       // A subject known only from a record (no registration) is stored only if one of its records
       // or roles is: a rejected line must leave nothing behind. Worked out only when such a subject
       // is new, which keeps a query per record off the common path.
@@ -56,6 +58,7 @@ export class SqliteRecords implements RecordsPort {
         if (insSubject.run(s.id, s.kind, s.name, s.region, s.createdAt).changes > 0) {
           dirty.run(s.id, s.createdAt);
           changed.add(s.id);
+          fresh.add(s.id);
           // Identifiers are written with their subject (their hash is its id), and only then.
           for (const i of s.identifiers) insIdent.run(i.hash, s.id, i.scheme, i.masked, i.encrypted ?? null);
         } else if (s.name) {
@@ -96,7 +99,7 @@ export class SqliteRecords implements RecordsPort {
       const inserted: CreditRecord[] = [];
       const conflicts: number[] = [];
       let duplicates = 0;
-      const stored = this.db.st('SELECT type, subject_id, occurred_at, facts FROM records WHERE source = ? AND external_id = ?');
+      const stored = this.db.st('SELECT type, subject_id, occurred_at, facts, expired_at FROM records WHERE source = ? AND external_id = ?');
       for (const [i, rec] of batch.records.entries()) {
         const res = insRec.run(rec.id, rec.subjectId, rec.source, rec.externalId, rec.type, rec.area, rec.occurredAt, rec.recordedAt, JSON.stringify(rec.facts), rec.catalogVersion);
         if (res.changes > 0) {
@@ -108,11 +111,75 @@ export class SqliteRecords implements RecordsPort {
           else conflicts.push(i);
         }
       }
+      this.restoreCiphertext(batch, inserted, fresh);
       const audit = batch.audit({ inserted, duplicates, subjects: batch.subjects.length });
       if (audit) this.db.appendAuditSync([audit]);
       if (batch.notices && inserted.length) this.db.addNoticesSync(batch.notices(inserted));
       return { inserted, duplicates, conflicts, changedSubjects: [...changed] };
     });
+  }
+
+  /**
+   * An existing subject whose identifier ciphertext was deleted at the end of retention gets it
+   * back when it is needed again: a record about it was stored, or a role names it. Looked up
+   * before the ciphertext is read, which encrypts on first read (ingest/resolve.ts).
+   */
+  private restoreCiphertext(batch: IngestBatch, inserted: CreditRecord[], fresh: Set<string>): void {
+    const needed = new Set<string>(inserted.map((r) => r.subjectId));
+    for (const r of batch.relations) needed.add(r.personId);
+    const cleared = this.db.st('SELECT 1 FROM subject_identifiers WHERE hash = ? AND subject_id = ? AND encrypted IS NULL');
+    const restore = this.db.st('UPDATE subject_identifiers SET encrypted = ? WHERE hash = ? AND subject_id = ? AND encrypted IS NULL');
+    for (const s of batch.subjects) {
+      if (!needed.has(s.id) || fresh.has(s.id)) continue;
+      for (const i of s.identifiers) {
+        if (!('encrypted' in i) || !cleared.get(i.hash, s.id)) continue;
+        const token = i.encrypted;
+        if (token) restore.run(token, i.hash, s.id);
+      }
+    }
+  }
+
+  async retentionCandidates(q: { type: string; occurredBefore: Instant; after?: { occurredAt: Instant; id: string }; limit: number }): Promise<RetentionCandidate[]> {
+    // The partial index records_retention (type, occurred_at) WHERE expired_at IS NULL.
+    const rows = (
+      q.after
+        ? this.db.st(
+            `SELECT id, subject_id, type, occurred_at FROM records WHERE type = ? AND expired_at IS NULL AND occurred_at < ?
+             AND (occurred_at > ? OR (occurred_at = ? AND id > ?)) ORDER BY occurred_at, id LIMIT ?`,
+          ).all(q.type, q.occurredBefore, q.after.occurredAt, q.after.occurredAt, q.after.id, q.limit)
+        : this.db.st('SELECT id, subject_id, type, occurred_at FROM records WHERE type = ? AND expired_at IS NULL AND occurred_at < ? ORDER BY occurred_at, id LIMIT ?').all(q.type, q.occurredBefore, q.limit)
+    ) as Row[];
+    return rows.map((r) => ({ id: r.id as string, subjectId: r.subject_id as string, type: r.type as string, occurredAt: r.occurred_at as number }));
+  }
+
+  async expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {
+    if (e.records.length === 0) return { records: [], identifiersDeleted: [] };
+    // The connection runs with secure_delete on (db.ts): the facts replaced here are overwritten.
+    const done = this.db.tx(() => {
+      const expire = this.db.st("UPDATE records SET facts = '{}', expired_at = ? WHERE id = ? AND expired_at IS NULL RETURNING subject_id");
+      const records: string[] = [];
+      const subjects = new Set<string>();
+      for (const r of e.records) {
+        const row = expire.get(e.change.at, r.id) as Row | undefined;
+        if (!row) continue;
+        this.db.addRecordStatusSync(r.id, { status: 'expired', ...e.change });
+        records.push(r.id);
+        subjects.add(row.subject_id as string);
+      }
+      // The ciphertext goes once nothing needs it: no record still held, no legal role in force.
+      const live = this.db.st('SELECT 1 FROM records WHERE subject_id = ? AND expired_at IS NULL LIMIT 1');
+      const role = this.db.st('SELECT 1 FROM relations WHERE person_id = ? AND until IS NULL LIMIT 1');
+      const clear = this.db.st('UPDATE subject_identifiers SET encrypted = NULL WHERE subject_id = ? AND encrypted IS NOT NULL');
+      const identifiersDeleted: string[] = [];
+      for (const s of [...subjects].sort()) if (!live.get(s) && !role.get(s) && clear.run(s).changes > 0) identifiersDeleted.push(s);
+      const out = { records, identifiersDeleted };
+      if (records.length > 0) this.db.appendAuditSync([e.audit(out)]);
+      return out;
+    });
+    // The WAL still holds the pages as they were: copy the new ones into the file and empty it.
+    // If a reader holds an old snapshot it empties at the next batch, or when the store closes.
+    if (done.records.length > 0) this.db.handle.pragma('wal_checkpoint(TRUNCATE)');
+    return done;
   }
 
   async getSubject(id: string): Promise<Subject | null> {

@@ -22,13 +22,13 @@ export class SqliteStats implements StatsPort {
   async summary(): Promise<StoreSummary> {
     const subjectsByKind = { person: 0, enterprise: 0, institution: 0, government: 0 } as Record<SubjectKind, number>;
     Object.assign(subjectsByKind, this.counts('SELECT kind AS k, COUNT(*) AS n FROM subjects GROUP BY kind'));
-    const recordsByArea = this.counts('SELECT area AS k, COUNT(*) AS n FROM records GROUP BY area ORDER BY area');
+    const recordsByArea = this.counts('SELECT area AS k, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY area ORDER BY area');
     const records = Object.values(recordsByArea).reduce((a, b) => a + b, 0);
-    const recordsByType = this.counts('SELECT type AS k, COUNT(*) AS n FROM records GROUP BY type ORDER BY type');
+    const recordsByType = this.counts('SELECT type AS k, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY type ORDER BY type');
     // Grouped by subject first, so the join to subjects is once per subject, not once per record.
     const recordsByProvince = this.counts(
       `SELECT CASE WHEN s.region GLOB '[0-9][0-9]*' THEN substr(s.region, 1, 2) || '0000' ELSE 'unknown' END AS k, SUM(r.n) AS n
-       FROM (SELECT subject_id, COUNT(*) AS n FROM records GROUP BY subject_id) r JOIN subjects s ON s.id = r.subject_id GROUP BY 1 ORDER BY 1`,
+       FROM (SELECT subject_id, COUNT(*) AS n FROM records WHERE expired_at IS NULL GROUP BY subject_id) r JOIN subjects s ON s.id = r.subject_id GROUP BY 1 ORDER BY 1`,
     );
     const listSizes = this.counts("SELECT list AS k, COUNT(DISTINCT subject_id) AS n FROM list_entries WHERE status IN ('pending', 'active') GROUP BY list ORDER BY list");
     const listBreakdown: StoreSummary['listBreakdown'] = {};
