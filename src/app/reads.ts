@@ -15,6 +15,7 @@ import type { CaseRow, NoticeRow, StoreSummary } from '../store/port.js';
 import type { Caller } from './access.js';
 import { catalogAt } from './catalog.js';
 import { batchDecisionFor } from './receipts.js';
+import { pastRetention } from './tick.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { refsInQuery, requireSubject, resolveRef } from './subjects.js';
@@ -57,10 +58,13 @@ export interface TimelineItem {
   statuses: StatusChange[];
 }
 
-/** The records known at `asOf` as a timeline (facts stay behind `GET /v1/records/{id}`). */
-export function timelineAt(records: readonly CreditRecord[], asOf: Instant): TimelineItem[] {
+/**
+ * The records known at `asOf` as a timeline (facts stay behind `GET /v1/records/{id}`). `gone`
+ * says which records are past their retention now: they are left out, whatever `asOf` is.
+ */
+export function timelineAt(records: readonly CreditRecord[], asOf: Instant, gone: (r: CreditRecord) => boolean = () => false): TimelineItem[] {
   return records
-    .filter((r) => r.recordedAt <= asOf)
+    .filter((r) => r.recordedAt <= asOf && !gone(r))
     .map((r) => ({
       id: r.id,
       type: r.type,
@@ -131,7 +135,8 @@ async function subjectView(app: App, id: string, asOf: Instant, access: { actor:
   const subject = await app.ctx.store.getSubject(id);
   if (!subject) throw notFound('no subject has this reference', 'ref');
   const { catalog, state, related, records: all } = await liveState(app, subject, asOf);
-  const timeline = timelineAt(all, asOf);
+  const now = app.now();
+  const timeline = timelineAt(all, asOf, (r) => pastRetention(app.ctx.catalog, r, now));
   if (subject.kind === 'person' && access.purpose !== null) {
     await app.ctx.store.appendAudit([{ at: app.now(), actor: access.actor, action: AUDIT.subjectRead, subjectId: id, data: { purpose: access.purpose, asOf } }]);
   }
@@ -230,11 +235,17 @@ export async function listEntries(app: App, o: { list: string; limit: number; af
   return { list: o.list, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next };
 }
 
-/** One record with its status history. A source sees only what it sent; a read of a person's record is logged with its purpose. */
+/**
+ * One record with its status history. A source sees only what it sent; a read of a person's record
+ * is logged with its purpose. A record past its retention is not found: its facts are deleted (or
+ * about to be, at the next tick), and what is kept of it (id, type, subject, dates, status
+ * history) serves the audit chain and old receipts, not reads.
+ */
 export async function readRecord(app: App, caller: Caller, o: { id: string; purpose: string }): Promise<CreditRecord> {
   const { store } = app.ctx;
   const rec = await store.getRecord(o.id);
   if (!rec || (caller.role === 'source' && rec.source !== caller.source)) throw notFound('no record has this id', 'id');
+  if (pastRetention(app.ctx.catalog, rec, app.now())) throw notFound('this record has expired: its retention period ended and its facts were deleted', 'id');
   const subject = (await store.subjectsBasic([rec.subjectId])).get(rec.subjectId);
   if (subject?.kind === 'person') {
     await store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.recordRead, subjectId: rec.subjectId, data: { record: rec.id, purpose: o.purpose } }]);

@@ -6,6 +6,11 @@
 export const AUDIT = {
   /** A batch of records (and registrations) stored from a source. */
   recordsIngested: 'records.ingested',
+  /**
+   * The tombstone of a batch of records expired at the end of their retention: their ids, their
+   * subjects, and the subjects whose identifier ciphertext was deleted with them.
+   */
+  recordsExpired: 'records.expired',
   /** Subject states derived (scores, grades, entries) from records. */
   stateDerived: 'state.derived',
   /** A check answered: the decision receipt. */

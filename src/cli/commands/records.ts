@@ -38,7 +38,7 @@ export function registerRecords(program: Command): void {
         g,
         async (app) => {
           const r = await tickUntil(app, o.until);
-          out(g, r, () => console.log(`Applied what fell due up to ${new Date(r.until).toISOString()}: ${plural(r.due, 'subject')} changed by time, ${plural(r.dirty, 'pending derivation')} finished, ${plural(r.overdue, 'overdue case')} escalated.`));
+          out(g, r, () => console.log(`Applied what fell due up to ${new Date(r.until).toISOString()}: ${plural(r.expired, 'record')} expired at the end of retention, ${plural(r.due, 'subject')} changed by time, ${plural(r.dirty, 'pending derivation')} finished, ${plural(r.overdue, 'overdue case')} escalated.`));
         },
         { refresh: false },
       );
