@@ -11,6 +11,7 @@ import type { Catalog, CompiledRecordType } from '../catalog/types.js';
 import { addDuration, type Duration } from '../domain/time.js';
 import type { CreditRecord, Instant } from '../domain/types.js';
 import { notice } from '../process/notices.js';
+import { retentionEnd } from '../scoring/working-set.js';
 import type { ExpiredRecords, RetentionCandidate } from '../store/port.js';
 import { write, type App, type AppContext } from './context.js';
 import { deriveAll, deriveUpTo, outbox, type OnDerived } from './derive.js';
@@ -96,14 +97,6 @@ const RETENTION_REASON = 'retention period ended';
 /** Records expired per transaction (each batch writes one tombstone). */
 const EXPIRY_BATCH = 500;
 const DAY_MS = 86_400_000;
-
-/**
- * When a record's retention ends: its `occurredAt` plus its type's `retention`, the instant from
- * which scoring counts it for nothing (`WorkingSet` in scoring/working-set.ts cuts it there).
- */
-export function retentionEnd(rt: CompiledRecordType, rec: Pick<CreditRecord, 'occurredAt'>): Instant {
-  return addDuration(rec.occurredAt, rt.retention);
-}
 
 /**
  * Whether a record is gone at `now`: expired already, or past the end of its retention under

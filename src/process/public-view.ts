@@ -8,7 +8,7 @@
 import { addDuration } from '../domain/time.js';
 import type { CreditRecord, Instant, ListEntry, Subject } from '../domain/types.js';
 import type { Catalog } from '../catalog/types.js';
-import { safeBool, statusAt } from '../scoring/working-set.js';
+import { retentionEnd, safeBool, statusAt } from '../scoring/working-set.js';
 
 export interface PublicEntry {
   list: string;
@@ -52,7 +52,7 @@ export function maskName(name: string): string {
 function publicUntil(catalog: Catalog, rec: CreditRecord): Instant | null {
   const rt = catalog.recordTypes.get(rec.type);
   if (!rt || rt.doc.public !== true) return null;
-  if (rt.publicity.length === 0) return addDuration(rec.occurredAt, rt.retention);
+  if (rt.publicity.length === 0) return retentionEnd(rt, rec);
   const cel = { type: rec.type, source: rec.source, facts: rt.toCel(rec.facts) };
   for (const p of rt.publicity) if (p.when === null || safeBool(p.when, { record: cel })) return addDuration(rec.occurredAt, p.max);
   return null;

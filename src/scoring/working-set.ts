@@ -6,6 +6,14 @@ import type { Catalog, CelRecord, CompiledExit, CompiledRecordType } from '../ca
 import { addDuration } from '../domain/time.js';
 import type { CreditRecord, Instant, RecordStatus } from '../domain/types.js';
 
+/**
+ * When a record's retention ends: its `occurredAt` plus its type's `retention`. From then on it
+ * counts for nothing here, no view shows it, and `tick` expires it (deleting its facts).
+ */
+export function retentionEnd(rt: CompiledRecordType, rec: Pick<CreditRecord, 'occurredAt'>): Instant {
+  return addDuration(rec.occurredAt, rt.retention);
+}
+
 export interface WorkRecord {
   rec: CreditRecord;
   rt: CompiledRecordType;
@@ -53,10 +61,10 @@ export class WorkingSet {
       }
       // Revoked and corrected records are treated as never having been true.
       if (status === 'revoked' || status === 'corrected') continue;
-      const retentionEnd = addDuration(rec.occurredAt, rt.retention);
+      const retained = retentionEnd(rt, rec);
       let end = endedAt;
-      if (retentionEnd < end) {
-        end = retentionEnd;
+      if (retained < end) {
+        end = retained;
         endReason = 'retention';
       }
       this.records.push({ rec, rt, at: rec.occurredAt, end, endReason, disputed: status === 'disputed', cel: null });

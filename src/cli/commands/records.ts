@@ -30,7 +30,7 @@ export function registerRecords(program: Command): void {
 
   program
     .command('tick')
-    .description('apply what falls due by time (entries leaving their notice period, expiring, escalating) up to an instant; idempotent')
+    .description('apply what falls due by time up to an instant: records past their retention expired (facts deleted), entries leaving their notice period, expiring, escalating, overdue cases; idempotent')
     .addOption(new Option('--until <instant>', 'apply up to this instant (default: now); never beyond now, since stored state must not run ahead of time').argParser(instantArg))
     .action(async (o: { until?: number }) => {
       const g = globals(program);
