@@ -11,6 +11,7 @@ import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type Record
 import { validateUscc } from '../ids/index.js';
 import { publicView } from '../process/public-view.js';
 import { evaluateSubject, relatedEntries, statusAt } from '../scoring/index.js';
+import { withheldWhileBlack } from '../scoring/red-black.js';
 import type { CaseRow, NoticeRow, StoreSummary } from '../store/port.js';
 import type { Caller } from './access.js';
 import { catalogAt } from './catalog.js';
@@ -78,11 +79,17 @@ export function timelineAt(records: readonly CreditRecord[], asOf: Instant, gone
     .sort((a, b) => b.occurredAt - a.occurredAt || b.recordedAt - a.recordedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The measures a subject's entries and grades bring at `asOf`. */
+/**
+ * The measures a subject's entries and grades bring at `asOf`, as the gate applies them: while a
+ * black-list entry of the subject's own is in effect, no red-list measure and no reward or
+ * priority for a good grade.
+ */
 export function measuresInForce(catalog: Catalog, state: SubjectState, related: ListEntry[], asOf: Instant): MeasureInForce[] {
   const out: MeasureInForce[] = [];
   const live = [...state.entries, ...related].filter((e) => e.status === 'active' && e.since <= asOf && (e.until === null || asOf < e.until));
+  const black = state.entries.some((e) => e.status === 'active' && e.since <= asOf && (e.until === null || asOf < e.until) && catalog.listsByCode.get(e.list)?.doc.color === 'black');
   for (const m of catalog.measures) {
+    if (black && withheldWhileBlack(catalog, m)) continue;
     const base = { measure: m.code, action: m.action, effect: m.effect, authority: m.doc.authority, legalBasis: m.doc.legalBasis };
     if (m.list) for (const e of live) if (e.list === m.list) out.push({ ...base, list: m.list, entryId: e.id });
     if (m.grade) {
