@@ -99,7 +99,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     return503OnClosing: false,
     trustProxy: o.trustProxy ?? false,
     frameworkErrors,
-    requestIdHeader: 'x-request-id',
+    // Not `requestIdHeader: 'x-request-id'`: Fastify then takes the header as sent and never asks
+    // genReqId, so an ID number, markup or 500 characters sent there were echoed and logged.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       // A caller's id is kept if it is plain and carries no ID number (it goes into every log line).
