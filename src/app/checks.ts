@@ -19,7 +19,7 @@ import { AppError, invalid, notFound } from './errors.js';
 import { iso } from './json.js';
 import { newReceipt } from './receipts.js';
 import { liveState } from './reads.js';
-import { resolveRef } from './subjects.js';
+import { readPurpose, resolveRef } from './subjects.js';
 import type { AppliedMeasureJson, BatchAnswer, BatchException, BatchMeasureJson, CheckAnswer, MeasureInfo, ReceiptRead } from './check-shapes.js';
 
 /** Free text kept with a receipt or in the audit chain must not carry an ID number (it would be kept in clear forever). */
@@ -229,8 +229,9 @@ export async function readReceipt(app: App, caller: Pick<Caller, 'actor' | 'role
   const data = e.data as Record<string, unknown>;
   if (caller.role !== 'checker') {
     if (o.purpose === undefined) throw invalid('querystring:/purpose is required to read another’s check', 'querystring:/purpose');
+    const purpose = readPurpose(o.purpose, 'querystring:/purpose');
     const about = data.batch === true ? (typeof data.checked === 'string' ? data.checked.split('\n').filter((x) => x.startsWith('s_')) : []) : [];
-    await app.ctx.store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.receiptRead, subjectId: e.subjectId, subjects: about, subjectsKey: o.receipt, data: { receipt: o.receipt, purpose: o.purpose } }]);
+    await app.ctx.store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.receiptRead, subjectId: e.subjectId, subjects: about, subjectsKey: o.receipt, data: { receipt: o.receipt, purpose } }]);
   }
   return { askedAt: iso(e.at), askedBy: e.actor, decided: data.batch === true ? expandBatch(data) : await expandAnswer(app, data) };
 }

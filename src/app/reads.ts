@@ -19,7 +19,7 @@ import { batchDecisionFor } from './receipts.js';
 import { pastRetention } from './tick.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
-import { refsInQuery, requireSubject, resolveRef } from './subjects.js';
+import { readPurpose, refsInQuery, requireSubject, resolveRef } from './subjects.js';
 
 export interface MeasureInForce {
   measure: string;
@@ -193,8 +193,9 @@ export async function accessLogOf(app: App, id: string, limit: number): Promise<
 
 /** A reviewer's (or operator's) read of a subject's record, with its purpose, and the record's access log. */
 export async function readSubject(app: App, o: { ref: string; asOf?: Instant; purpose: string; actor: string; accessLog?: number }): Promise<SubjectView & { accessLog?: AccessLogItem[] }> {
+  const purpose = readPurpose(o.purpose);
   const id = await requireSubject(app, o.ref, 'ref');
-  const view = await subjectView(app, id, o.asOf ?? app.now(), { actor: o.actor, purpose: o.purpose });
+  const view = await subjectView(app, id, o.asOf ?? app.now(), { actor: o.actor, purpose });
   // Who read this record and why, and the checks made about it (this read included): what the subject sees.
   return o.accessLog ? { ...view, accessLog: await accessLogOf(app, id, o.accessLog) } : view;
 }
@@ -226,6 +227,7 @@ export const ALL_ENTRY_STATUSES: ListEntry['status'][] = ['pending', 'active', '
  */
 export async function listEntries(app: App, o: { list: string; limit: number; after?: string; all?: boolean; purpose: string; actor: string }): Promise<{ list: string; entries: (ListEntry & { subject: ListedSubject | null })[]; next: string | null }> {
   const { store, catalog } = app.ctx;
+  const purpose = readPurpose(o.purpose);
   if (!catalog.listsByCode.has(o.list)) throw notFound(`the catalog in force has no list '${o.list}'; it has: ${[...catalog.listsByCode.keys()].join(', ')}`, 'code');
   const entries = await store.listEntries({ list: o.list, limit: o.limit, after: o.after, statuses: o.all ? ALL_ENTRY_STATUSES : undefined });
   const who: Record<string, ListedSubject> = {};
@@ -236,7 +238,7 @@ export async function listEntries(app: App, o: { list: string; limit: number; af
   const now = app.now();
   const reads: AuditEntryInput[] = Object.entries(who)
     .filter(([, w]) => w.kind === 'person')
-    .map(([id]) => ({ at: now, actor: o.actor, action: AUDIT.listRead, subjectId: id, data: { list: o.list, purpose: o.purpose } }));
+    .map(([id]) => ({ at: now, actor: o.actor, action: AUDIT.listRead, subjectId: id, data: { list: o.list, purpose } }));
   if (reads.length > 0) await store.appendAudit(reads);
   const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
   return { list: o.list, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next };
@@ -249,13 +251,14 @@ export async function listEntries(app: App, o: { list: string; limit: number; af
  * history) serves the audit chain and old receipts, not reads.
  */
 export async function readRecord(app: App, caller: Caller, o: { id: string; purpose: string }): Promise<CreditRecord> {
+  const purpose = readPurpose(o.purpose);
   const { store } = app.ctx;
   const rec = await store.getRecord(o.id);
   if (!rec || (caller.role === 'source' && rec.source !== caller.source)) throw notFound('no record has this id', 'id');
   if (pastRetention(app.ctx.catalog, rec, app.now())) throw notFound('this record has expired: its retention period ended and its facts were deleted', 'id');
   const subject = (await store.subjectsBasic([rec.subjectId])).get(rec.subjectId);
   if (subject?.kind === 'person') {
-    await store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.recordRead, subjectId: rec.subjectId, data: { record: rec.id, purpose: o.purpose } }]);
+    await store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.recordRead, subjectId: rec.subjectId, data: { record: rec.id, purpose } }]);
   }
   return rec;
 }

@@ -4,6 +4,7 @@
  * subject from a caller resolves it here.
  */
 import { parseSubjectRef } from '../ids/index.js';
+import { containsRid } from '../ids/rid-finder.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
 
@@ -51,4 +52,16 @@ export function requireSource(app: App, source: string | undefined, field: strin
   const sources = app.ctx.catalog.sources;
   if (!source || !sources.has(source)) throw new AppError('XY_ERR_VALIDATION', `a source sign-in needs \`source\`, one of: ${[...sources.keys()].join(', ')}`, { field });
   return source;
+}
+
+/**
+ * The purpose of a read of someone's data, as it will be logged and shown to the person: trimmed,
+ * at least 3 characters that are not spaces, and never an ID number (it would be kept in clear in
+ * the audit chain, and served back to the person). The same rule for every door.
+ */
+export function readPurpose(purpose: string, field = 'purpose'): string {
+  const p = purpose.trim().replace(/\s+/g, ' ');
+  if (p.replace(/\s/g, '').length < 3) throw new AppError('XY_ERR_VALIDATION', `${field} must say why, in at least 3 characters that are not spaces; it is logged and shown to the person`, { field });
+  if (containsRid(p)) throw new AppError('XY_ERR_VALIDATION', `${field} must not contain a resident identity number; refer to the person by subject reference instead`, { field });
+  return p;
 }
