@@ -504,7 +504,7 @@ class Compiler {
         }
         entryRules.push(base);
       }
-      out.push({ doc: l, code: l.code, index: 0, subjects: kinds, noticePeriod, entryRules });
+      out.push({ doc: l, code: l.code, index: 0, subjects: kinds, noticePeriod, entryRules, minors: false });
     }
     // Escalation sources must be evaluated before their targets.
     const ordered: CompiledList[] = [];

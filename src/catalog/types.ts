@@ -268,6 +268,12 @@ export interface CompiledList {
   subjects: ReadonlySet<SubjectKind>;
   noticePeriod: Duration | null;
   entryRules: CompiledEntryRule[];
+  /**
+   * Whether the list may hold a person for conduct before their 18th birthday: only when its legal
+   * basis cites an article that applies to minors (issue 15, item 6). Otherwise such conduct is
+   * neither scored by a person scheme nor listed.
+   */
+  minors: boolean;
 }
 
 export interface CompiledMeasure {
