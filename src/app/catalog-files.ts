@@ -8,9 +8,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { compileCatalog, type CatalogFile } from '../catalog/compile.js';
-import { formatIssue, type Catalog, type CatalogIssue } from '../catalog/types.js';
+import { compileNational } from '../catalog/national.js';
+import { formatIssue, type Catalog, type CatalogIssue, type NationalDoc } from '../catalog/types.js';
 import type { Result } from '../domain/types.js';
 import { AppError } from './errors.js';
+import { nationalLayerDir } from './paths.js';
 
 /** Reads the YAML files of a catalog directory. YAML syntax errors are issues, not exceptions. */
 export function readCatalogDir(dir: string): Result<CatalogFile[], CatalogIssue[]> {
@@ -38,11 +40,24 @@ export function readCatalogDir(dir: string): Result<CatalogFile[], CatalogIssue[
   return issues.length ? { ok: false, error: issues } : { ok: true, value: files };
 }
 
-/** Loads and compiles a catalog directory. */
+let shipped: Result<NationalDoc, CatalogIssue[]> | null = null;
+
+/** The national layer this xinyong ships (catalogs/national/), read once. */
+export function nationalLayer(): Result<NationalDoc, CatalogIssue[]> {
+  if (!shipped) {
+    const files = readCatalogDir(nationalLayerDir());
+    shipped = files.ok ? compileNational(files.value.map((f) => ({ name: `national/${f.name}`, doc: f.doc }))) : files;
+  }
+  return shipped;
+}
+
+/** Loads and compiles a catalog directory on the national layer. */
 export function loadCatalogDir(dir: string): Result<Catalog, CatalogIssue[]> {
+  const national = nationalLayer();
+  if (!national.ok) return national;
   const files = readCatalogDir(dir);
   if (!files.ok) return files;
-  return compileCatalog(files.value);
+  return compileCatalog(files.value, national.value);
 }
 
 /** The refusal of a catalog that does not load: every problem, as `errors` (field, reason) and in the message. */

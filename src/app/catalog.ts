@@ -7,17 +7,26 @@
 import { AUDIT } from '../audit/actions.js';
 import { diffCatalogs, type CatalogDiff } from '../catalog/diff.js';
 import { loadCatalogDoc } from '../catalog/load.js';
-import type { Catalog, CatalogDoc } from '../catalog/types.js';
+import type { Catalog, CatalogDoc, NationalDoc } from '../catalog/types.js';
 import type { Instant } from '../domain/types.js';
 import type { CatalogVersionRow } from '../store/port.js';
-import { catalogProblems, loadCatalogDir, loadCatalogDirOrThrow } from './catalog-files.js';
+import { catalogProblems, loadCatalogDir, loadCatalogDirOrThrow, nationalLayer } from './catalog-files.js';
 import { write, type App } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { publishAndDerive, type PublishResult } from './publish.js';
 
-/** Compiles a catalog document, or refuses it with every problem (`XY_ERR_CATALOG_INVALID`). */
-export function compileDoc(doc: unknown): Catalog {
-  const r = loadCatalogDoc(doc as CatalogDoc);
+/**
+ * Compiles a catalog document, or refuses it with every problem (`XY_ERR_CATALOG_INVALID`). A draft
+ * (`fresh`) is compiled on the national layer this xinyong ships; a stored version on its own.
+ */
+export function compileDoc(doc: unknown, fresh = false): Catalog {
+  let national: NationalDoc | undefined;
+  if (fresh) {
+    const n = nationalLayer();
+    if (!n.ok) throw catalogProblems(n.error);
+    national = n.value;
+  }
+  const r = loadCatalogDoc(doc as CatalogDoc, undefined, national);
   if (!r.ok) throw catalogProblems(r.error);
   return r.value;
 }
@@ -71,7 +80,7 @@ export function catalogFromDir(dir: string): Catalog {
 
 /** Stores a catalog document as a draft version; storing the same content again is a no-op. */
 export async function draftVersion(app: App, doc: unknown, actor: string): Promise<{ catalogId: string; version: string; hash: string; status: string; created: boolean }> {
-  const c = compileDoc(doc);
+  const c = compileDoc(doc, true);
   const existing = await app.ctx.store.getCatalogVersion(c.id, c.version);
   if (existing) {
     if (existing.hash !== c.hash) throw conflict(`${c.id}@${c.version} is stored with different content; give the new policy a new version`, '/version');
@@ -93,7 +102,7 @@ export async function draftVersion(app: App, doc: unknown, actor: string): Promi
 export async function publish(app: App, what: { ref: string } | { catalog: Catalog }, actor: string): Promise<{ catalog: string; result: PublishResult; rescored: number }> {
   const c = 'catalog' in what ? what.catalog : compileDoc((await storedVersion(app, what.ref, 'v')).doc);
   return write(app, async () => {
-    const r = await publishAndDerive(app.ctx.store, c, app.now(), actor);
+    const r = await publishAndDerive(app.ctx, c, app.now(), actor);
     return { catalog: `${c.id}@${c.version}`, ...r };
   });
 }

@@ -18,13 +18,21 @@ const measureCore = {
   until: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 };
 
+/**
+ * Text a person reads: both languages inside xinyong; the API gives the reader's language (by
+ * Accept-Language) as a string, and a receipt kept before texts were bilingual has a string.
+ */
+export const TextSchema = Type.Union([Type.String(), Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { additionalProperties: false })], {
+  description: 'In the language of Accept-Language (zh-CN or en).',
+});
+
 /** A measure as a check applies it: what it does, to which entry or grade, why, and on what law. */
 export const AppliedMeasureSchema = Type.Object(
   {
     ...measureCore,
-    authority: Type.String(),
-    legalBasis: Type.String(),
-    appeal: Type.Optional(Type.String()),
+    authority: TextSchema,
+    legalBasis: TextSchema,
+    appeal: Type.Optional(TextSchema),
     reasons: Type.Array(Type.Object({}, { additionalProperties: true })),
     via: Type.Optional(Type.Object({ subjectId: Type.String(), role: Type.String() })),
     params: Type.Optional(Type.Object({}, { additionalProperties: true })),
@@ -74,7 +82,7 @@ export const BatchExceptionSchema = Type.Object(
 );
 
 export const MeasureInfoSchema = Type.Object(
-  { effect: Type.String(), authority: Type.String(), legalBasis: Type.String(), appeal: Type.Optional(Type.String()), params: Type.Optional(Type.Object({}, { additionalProperties: true })) },
+  { effect: Type.String(), authority: TextSchema, legalBasis: TextSchema, appeal: Type.Optional(TextSchema), params: Type.Optional(Type.Object({}, { additionalProperties: true })) },
   { additionalProperties: false },
 );
 

@@ -117,7 +117,7 @@ async function expandAnswer(app: App, stored: Record<string, unknown>): Promise<
         ...m,
         effect: cm.effect,
         authority: cm.doc.authority,
-        legalBasis: cm.doc.legalBasis,
+        legalBasis: cm.basis,
         ...(cm.doc.appeal ? { appeal: cm.doc.appeal } : {}),
         ...(cm.doc.params ? { params: cm.doc.params } : {}),
       };

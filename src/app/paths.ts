@@ -22,3 +22,8 @@ export function packageRoot(): string {
 export function defaultCatalogDir(): string {
   return join(packageRoot(), 'catalogs', 'cn-demo');
 }
+
+/** The national layer every catalog loads on (catalogs/national/). */
+export function nationalLayerDir(): string {
+  return join(packageRoot(), 'catalogs', 'national');
+}

@@ -7,7 +7,7 @@
 import { ACCESS_ACTIONS, AUDIT } from '../audit/actions.js';
 import type { AuditEntryInput } from '../audit/index.js';
 import type { Catalog } from '../catalog/types.js';
-import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
+import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type LocalText, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
 import { validateUscc } from '../ids/index.js';
 import { publicView } from '../process/public-view.js';
 import { evaluateSubject, relatedEntries, statusAt } from '../scoring/index.js';
@@ -17,6 +17,7 @@ import type { Caller } from './access.js';
 import { catalogAt } from './catalog.js';
 import { batchDecisionFor } from './receipts.js';
 import { pastRetention } from './tick.js';
+import { adulthood } from './derive.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { readPurpose, refsInQuery, requireSubject, resolveRef } from './subjects.js';
@@ -28,8 +29,8 @@ export interface MeasureInForce {
   list?: string;
   entryId?: string;
   grade?: string;
-  authority: string;
-  legalBasis: string;
+  authority: LocalText;
+  legalBasis: LocalText;
 }
 
 export interface SubjectView {
@@ -90,7 +91,7 @@ export function measuresInForce(catalog: Catalog, state: SubjectState, related: 
   const black = state.entries.some((e) => e.status === 'active' && e.since <= asOf && (e.until === null || asOf < e.until) && catalog.listsByCode.get(e.list)?.doc.color === 'black');
   for (const m of catalog.measures) {
     if (black && withheldWhileBlack(catalog, m)) continue;
-    const base = { measure: m.code, action: m.action, effect: m.effect, authority: m.doc.authority, legalBasis: m.doc.legalBasis };
+    const base = { measure: m.code, action: m.action, effect: m.effect, authority: m.doc.authority, legalBasis: m.basis };
     if (m.list) for (const e of live) if (e.list === m.list) out.push({ ...base, list: m.list, entryId: e.id });
     if (m.grade) {
       const g = state.schemes.find((s) => s.scheme === m.grade?.scheme)?.grade;
@@ -113,7 +114,8 @@ export async function liveState(
   const { store } = app.ctx;
   const catalog = await catalogAt(app, asOf);
   const records = (await store.recordsOf([subject.id])).get(subject.id) ?? [];
-  const state = evaluateSubject(catalog, { subject, records, asOf });
+  const adultFrom = (await adulthood(app.ctx, [subject], new Map([[subject.id, records]]))).get(subject.id);
+  const state = evaluateSubject(catalog, { subject, records, asOf, adultFrom });
   const related: ListEntry[] = [];
   if (subject.kind === 'person') {
     // The roles held at `asOf`, so an answer about the past binds whoever held the role then.

@@ -15,15 +15,24 @@ import { NATIONAL_SCHEMES } from '../ids/subject-ref.js';
 import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
 import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } from './cel.js';
+import { checkCeilings } from './ceilings.js';
+import { extensionProblems, factsSchema } from './dictionary.js';
+import { jurisdictionName } from './jurisdiction.js';
+import { citedArticles, lawAppliesIn, lawProblems, renderBasis } from './laws.js';
 import { limitIssues } from './limits.js';
 import { findWitness } from './witness.js';
-import { prohibitedCategory, schemaProblems } from './prohibited.js';
+import { prohibitedCategory } from './prohibited.js';
 import {
   CATALOG_SECTIONS,
   type Catalog,
   type CatalogDoc,
   type CatalogIssue,
   type CelFn,
+  type Citation,
+  type DataElementDoc,
+  type LawDoc,
+  type LocalText,
+  type NationalDoc,
   type CompiledEntryRule,
   type CompiledExit,
   type CompiledList,
@@ -60,9 +69,13 @@ function factsAjv() {
 
 type Origin = { file: string };
 
-export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIssue[]> {
+/**
+ * Compiles a catalog's files on top of the national layer. The national layer is not the author's
+ * to write: it comes from catalogs/national/ (or, for a stored version, as it was stored).
+ */
+export function compileCatalog(files: CatalogFile[], national: NationalDoc): Result<Catalog, CatalogIssue[]> {
   const issues: CatalogIssue[] = [];
-  const merged: CatalogDoc = { id: '', version: '', sources: [], actions: [], recordTypes: [], schemes: [], lists: [], measures: [] };
+  const merged: CatalogDoc = { id: '', version: '', jurisdiction: '', national, sources: [], actions: [], recordTypes: [], schemes: [], lists: [], measures: [] };
   const origin = new Map<object, Origin>();
   const headerFiles: string[] = [];
 
@@ -75,6 +88,18 @@ export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIss
       continue;
     }
     const d = f.doc as Partial<CatalogDoc>;
+    if ('national' in (f.doc as object)) {
+      issues.push({ file: f.name, item: 'national', message: 'the national layer comes from catalogs/national/ and cannot be written in a catalog' });
+      continue;
+    }
+    // The dictionary is extended only in a file of its own, with the review it went through.
+    if (d.dataElements !== undefined || d.dataElementsReview !== undefined) {
+      const others = Object.keys(d).filter((k) => k !== 'dataElements' && k !== 'dataElementsReview');
+      if (!d.dataElementsReview) issues.push({ file: f.name, item: 'dataElements', field: 'dataElementsReview', message: 'an extension of the data dictionary needs its review (dataElementsReview: by, on), in the same file' });
+      if (others.length) issues.push({ file: f.name, item: 'dataElements', message: `an extension of the data dictionary must be a file of its own; this one also has ${others.join(', ')}` });
+      if (merged.dataElementsReview && d.dataElementsReview) issues.push({ file: f.name, item: 'dataElementsReview', message: 'only one file may extend the data dictionary' });
+      if (d.dataElementsReview) merged.dataElementsReview = d.dataElementsReview;
+    }
     if (d.id !== undefined || d.version !== undefined) {
       headerFiles.push(f.name);
       merged.id = d.id ?? '';
@@ -82,6 +107,8 @@ export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIss
       if (d.title) merged.title = d.title;
       if (d.description) merged.description = d.description;
       if (d.dueProcess) merged.dueProcess = d.dueProcess;
+      if (d.jurisdiction) merged.jurisdiction = d.jurisdiction;
+      if (!d.jurisdiction) issues.push({ file: f.name, item: 'header', field: 'jurisdiction', message: "the header needs a jurisdiction: 'national', or the GB/T 2260 code of a province, prefecture or county" });
       if (!d.id) issues.push({ file: f.name, item: 'header', field: 'id', message: 'the header needs an id' });
       if (!d.version) issues.push({ file: f.name, item: 'header', field: 'version', message: 'the header needs a version' });
     }
@@ -101,7 +128,7 @@ export function compileCatalog(files: CatalogFile[]): Result<Catalog, CatalogIss
   if (issues.length > 0) return { ok: false, error: issues };
 
   const where = (item: object) => origin.get(item)?.file ?? '(catalog)';
-  const c = new Compiler(merged, where, issues);
+  const c = new Compiler(merged, national, where, issues);
   const catalog = c.run();
   if (issues.length > 0 || !catalog) return { ok: false, error: issues };
   return { ok: true, value: catalog };
@@ -159,11 +186,71 @@ class Compiler {
   /** Whether some source may send a record type (set once the sources are read). */
   private sendable: (type: string) => boolean = () => true;
 
+  private readonly laws: Map<string, LawDoc>;
+  private readonly elements: Map<string, DataElementDoc>;
+
   constructor(
     private readonly doc: CatalogDoc,
+    private readonly national: NationalDoc,
     private readonly where: (item: object) => string,
     private readonly issues: CatalogIssue[],
-  ) {}
+  ) {
+    this.laws = new Map(national.laws.map((l) => [l.id, l]));
+    this.elements = new Map(national.dataElements.map((e) => [e.code, e]));
+  }
+
+  /** A legal basis as English text (what explanations and stored reasons carry). */
+  private basisEn(cites: Citation[] | undefined): string {
+    return renderBasis(cites ?? [], this.laws, 'en');
+  }
+
+  /** A legal basis as text in both languages (what doors show). */
+  private basis(cites: Citation[] | undefined): LocalText {
+    return { 'zh-CN': renderBasis(cites ?? [], this.laws, 'zh-CN'), en: renderBasis(cites ?? [], this.laws, 'en') };
+  }
+
+  /** The deployment's own laws, on top of the national register. */
+  private ownLaws() {
+    const d = this.doc;
+    for (const l of d.laws ?? []) {
+      const name = `laws[${l.id}]`;
+      if (this.laws.has(l.id)) {
+        this.issue(l, name, 'id', this.national.laws.some((x) => x.id === l.id) ? `'${l.id}' is a law of the national register; a catalog cannot redefine it` : `duplicate law '${l.id}'`);
+        continue;
+      }
+      for (const p of lawProblems(l)) this.issue(l, name, p.field, p.message);
+      if (!l.jurisdiction) this.issue(l, name, 'jurisdiction', 'a law of a catalog names the jurisdiction it is law in (GB/T 2260 code); national law belongs in catalogs/national/');
+      else if (!lawAppliesIn(l.jurisdiction, d.jurisdiction)) {
+        this.issue(l, name, 'jurisdiction', `'${l.jurisdiction}' (${jurisdictionName(l.jurisdiction) ?? 'no such division'}) is not law in this catalog's jurisdiction '${d.jurisdiction}' (${jurisdictionName(d.jurisdiction) ?? 'no such division'})`);
+      }
+      this.laws.set(l.id, l);
+    }
+  }
+
+  /** The reviewed extension of the dictionary. */
+  private extension() {
+    const ext = this.doc.dataElements ?? [];
+    for (const p of extensionProblems(ext, this.elements, this.national.categories)) this.issue(p.element, `dataElements[${p.element.code}]`, p.field, p.message);
+    this.unique(ext, (e) => e.code, 'dataElements');
+    for (const e of ext) if (!this.elements.has(e.code)) this.elements.set(e.code, e);
+  }
+
+  /** Every name and title of the catalog passes the prohibited-data net (actions and measures name decisions, not data). */
+  private namesNet() {
+    const d = this.doc;
+    const check = (item: object, name: string, field: string, text: LocalText | undefined) => {
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const t = text?.[lang];
+        const banned = t ? prohibitedCategory(t) : null;
+        if (banned) this.issue(item, name, `${field}.${lang}`, `'${t}' names prohibited data (${banned}); xinyong does not collect it`);
+      }
+    };
+    if (d.title) check(d, 'header', 'title', d.title);
+    for (const x of d.identifierSchemes ?? []) check(x, `identifierSchemes[${x.code}]`, 'name', x.name);
+    for (const x of d.sources) check(x, `sources[${x.code}]`, 'name', x.name);
+    for (const x of d.schemes) check(x, `schemes[${x.code}]`, 'name', x.name);
+    for (const x of d.lists) check(x, `lists[${x.code}]`, 'name', x.name);
+  }
 
   private issue(item: object, name: string, field: string | undefined, message: string) {
     this.issues.push({ file: this.where(item), item: name, field, message });
@@ -207,7 +294,7 @@ class Compiler {
   }
 
   private facts(code: string): Record<string, unknown> {
-    return (this.recordTypes.get(code)?.doc.facts ?? {}) as Record<string, unknown>;
+    return this.recordTypes.get(code)?.schema ?? {};
   }
 
   private exitOf(item: object, name: string, exit: ExitDoc | undefined, on: string | null, kinds?: ReadonlySet<string>): CompiledExit | null {
@@ -231,10 +318,10 @@ class Compiler {
     }
     // Someone must be able to send the remedy: a record type no source may send never arrives.
     if (!this.sendable(exit.on)) this.issue(item, name, 'exit.on', `no source may send '${exit.on}', so the exit could never be met`);
-    const scope: CelScope = { record: on ? this.facts(on) : {}, later: rt.doc.facts };
+    const scope: CelScope = { record: on ? this.facts(on) : {}, later: rt.schema };
     const when = this.expr(item, name, 'exit.when', exit.when, scope, `${on}|${exit.on}`, 'bool');
     // The condition must hold for some facts the schemas allow (a witness), or the exit is a wall.
-    if (typeof when === 'function' && exit.when !== undefined && !findWitness(when, exit.when, { record: scope.record, recordType: on ?? '', later: rt.doc.facts, laterType: exit.on })) {
+    if (typeof when === 'function' && exit.when !== undefined && !findWitness(when, exit.when, { record: scope.record, recordType: on ?? '', later: rt.schema, laterType: exit.on })) {
       this.issue(item, name, 'exit.when', `can never hold for facts that ${on ? `${on} and ` : ''}${exit.on} allow (no witness among the facts their schemas allow), so the exit could never be met`);
     }
     return { on: exit.on, when: typeof when === 'function' ? when : null };
@@ -247,7 +334,13 @@ class Compiler {
       if ((NATIONAL_SCHEMES as readonly string[]).includes(x.code)) this.issue(x, `identifierSchemes[${x.code}]`, 'code', `'${x.code}' is a national scheme, defined by law, and cannot be redeclared`);
     }
     this.unique(d.sources, (s) => s.code, 'sources');
-    for (const i of limitIssues(d)) this.issue(i.item, i.name, i.field, i.message);
+    if (d.jurisdiction && !jurisdictionName(d.jurisdiction)) {
+      this.issue(d, 'header', 'jurisdiction', `'${d.jurisdiction}' is no administrative division of GB/T 2260: give 'national' or the six-digit code of a province, prefecture or county`);
+    }
+    this.ownLaws();
+    this.extension();
+    this.namesNet();
+    for (const i of limitIssues(d, this.laws, this.national.protectedActions)) this.issue(i.item, i.name, i.field, i.message);
     this.unique(d.actions, (s) => s.code, 'actions');
     this.unique(d.recordTypes, (s) => s.code, 'recordTypes');
     this.unique(d.schemes, (s) => s.code, 'schemes');
@@ -291,14 +384,21 @@ class Compiler {
       if (grade && gs && ['deny', 'review', 'limit'].includes(m.effect) && grade.in.has(baseGrade(gs))) {
         this.issue(m, name, 'grade.in', `includes '${baseGrade(gs)}', the grade of the base score: a '${m.effect}' measure must not bind subjects with no adverse record`);
       }
-      const cm: CompiledMeasure = { doc: m, code: m.code, action: m.action, effect: m.effect, list: m.list ?? null, grade };
+      this.nationalMeasure(m, name);
+      const cm: CompiledMeasure = { doc: m, code: m.code, basis: this.basis(m.legalBasis), action: m.action, effect: m.effect, list: m.list ?? null, grade };
       measures.push(cm);
       push(measuresByAction, m.action, cm);
     }
+    for (const i of checkCeilings({ recordTypes: this.recordTypes, schemes, lists, laws: this.laws })) this.issue(i.item, i.name, i.field, i.message);
     if (this.issues.length > 0) return null;
+    const laws = this.laws;
     return {
       id: d.id,
       version: d.version,
+      jurisdiction: d.jurisdiction,
+      laws,
+      dataElements: this.elements,
+      basisText: (cites, lang = 'en') => renderBasis(cites, laws, lang),
       hash: catalogHash(d),
       doc: d,
       dueProcess: { objectionDays: d.dueProcess?.objectionDays ?? 3, objectionDaysExtended: d.dueProcess?.objectionDaysExtended ?? 7, repairDays: d.dueProcess?.repairDays ?? 3 },
@@ -318,19 +418,19 @@ class Compiler {
 
   private recordType(rt: RecordTypeDoc) {
     const name = `recordTypes[${rt.code}]`;
-    const banned = prohibitedCategory(rt.category);
-    if (banned) this.issue(rt, name, 'category', `'${rt.category}' is prohibited data (${banned}); xinyong does not collect it`);
+    if (!this.national.categories.some((c) => c.code === rt.category)) {
+      const banned = prohibitedCategory(rt.category);
+      this.issue(rt, name, 'category', banned ? `'${rt.category}' is prohibited data (${banned}); xinyong does not collect it` : `'${rt.category}' is not a category of the national registry (${this.national.categories.map((c) => c.code).join(', ')})`);
+    }
     // The code and name say what is collected as plainly as the category does.
-    for (const [field, text] of [['code', rt.code], ['name', rt.name]] as const) {
+    for (const [field, text] of [['code', rt.code], ['name.en', rt.name.en], ['name.zh-CN', rt.name['zh-CN']]] as const) {
       const b = prohibitedCategory(text);
-      if (b && !banned) this.issue(rt, name, field, `'${text}' names prohibited data (${b}); xinyong does not collect it`);
+      if (b) this.issue(rt, name, field, `'${text}' names prohibited data (${b}); xinyong does not collect it`);
     }
     const retention = this.duration(rt, name, 'retention', rt.retention);
-    const facts = structuredClone(rt.facts) as Record<string, unknown>;
-    if (facts.type !== 'object') this.issue(rt, name, 'facts', "the facts schema must have type: object");
-    // Every object in the schema is closed unless it says otherwise (and saying otherwise is refused).
-    closeObjects(facts);
-    for (const p of schemaProblems(facts)) this.issue(rt, name, p.path, p.message);
+    const built = factsSchema(rt.facts, rt.category, this.elements);
+    for (const p of built.problems) this.issue(rt, name, p.field, p.message);
+    const facts = built.schema;
     // The schema is checked now; compiling it waits for the first record (most commands never ingest).
     if (!this.ajv.validateSchema(facts)) {
       this.issue(rt, name, 'facts', `invalid JSON Schema: ${this.ajv.errorsText(this.ajv.errors)}`);
@@ -356,7 +456,7 @@ class Compiler {
             for (const k of ints) if (typeof out[k] === 'number') out[k] = BigInt(out[k] as number);
             return out;
           };
-    const crt: CompiledRecordType = { doc: { ...rt, facts }, retention: retention ?? (null as unknown as Duration), validateFacts, toCel, publicity: [] };
+    const crt: CompiledRecordType = { doc: rt, schema: facts, basis: this.basis(rt.legalBasis), retention: retention ?? (null as unknown as Duration), validateFacts, toCel, publicity: [] };
     this.recordTypes.set(rt.code, crt);
     (rt.publicity ?? []).forEach((p, i) => {
       const f = `publicity[${i}]`;
@@ -365,6 +465,24 @@ class Compiler {
       const when = this.expr(rt, name, `${f}.when`, p.when, { record: facts }, rt.code, 'bool');
       if (min && max) crt.publicity.push({ when: typeof when === 'function' ? when : null, min, max });
     });
+  }
+
+  /**
+   * A measure that denies, limits or sends to review punishes, and may only apply a measure of the
+   * national basic list (Guobanfa [2020] No. 49), with an effect that measure allows.
+   */
+  private nationalMeasure(m: CatalogDoc['measures'][number], name: string) {
+    const punitive = m.effect === 'deny' || m.effect === 'limit' || m.effect === 'review';
+    if (m.national === undefined) {
+      if (punitive) this.issue(m, name, 'national', `a '${m.effect}' measure punishes: name the measure of the national basic list it applies (national: one of ${this.national.nationalMeasures.map((x) => x.code).join(', ')})`);
+      return;
+    }
+    const nm = this.national.nationalMeasures.find((x) => x.code === m.national);
+    if (!nm) {
+      this.issue(m, name, 'national', `'${m.national}' is not on the national basic list of measures, which no catalog can extend`);
+      return;
+    }
+    if (!nm.effects.includes(m.effect)) this.issue(m, name, 'effect', `'${m.national}' (${nm.name.en}) allows ${nm.effects.join(', ')}, not '${m.effect}'`);
   }
 
   private scheme(s: CompiledScheme['doc']): CompiledScheme {
@@ -394,7 +512,7 @@ class Compiler {
       if (!rt.doc.subjects.some((k) => kinds.has(k))) {
         this.issue(s, rn, 'on', `'${r.on}' concerns ${rt.doc.subjects.join(', ')}, none of which this scheme scores`);
       }
-      const scope = { record: rt.doc.facts };
+      const scope = { record: rt.schema };
       const when = this.expr(s, rn, 'when', r.when, scope, r.on, 'bool');
       const points = this.expr(s, rn, 'points', r.points, scope, r.on, 'number');
       if (r.points === undefined && r.capGrade === undefined) this.issue(s, rn, undefined, 'needs points or capGrade');
@@ -414,7 +532,7 @@ class Compiler {
         capGrade: r.capGrade ?? null,
         countsFor,
         exit,
-        legalBasis: r.legalBasis,
+        legalBasis: this.basisEn(r.legalBasis),
       });
     }
     return { doc: s, code: s.code, subjects: kinds, rules, grades, rank };
@@ -453,7 +571,7 @@ class Compiler {
         const base: CompiledEntryRule = {
           id: e.id,
           list: l.code,
-          legalBasis: e.legalBasis ?? l.legalBasis,
+          legalBasis: this.basisEn(e.legalBasis ?? l.legalBasis),
           kind: e.on ? 'record' : e.grade ? 'grade' : 'escalation',
           on: e.on ?? null,
           when: null,
@@ -470,14 +588,14 @@ class Compiler {
             continue;
           }
           if (!rt.doc.subjects.some((k) => kinds.has(k))) this.issue(l, en, 'on', `'${e.on}' concerns none of this list's subject kinds`);
-          const when = this.expr(l, en, 'when', e.when, { record: rt.doc.facts }, e.on, 'bool');
+          const when = this.expr(l, en, 'when', e.when, { record: rt.schema }, e.on, 'bool');
           base.when = typeof when === 'function' ? when : null;
           base.exit = this.exitOf(l, en, e.exit, e.on, kinds);
           if (e.extension) {
             const x = e.extension;
             const xt = this.recordTypes.get(x.on);
             if (!xt) this.issue(l, en, 'extension.on', `unknown record type '${x.on}'`);
-            const scope = { record: rt.doc.facts, later: xt?.doc.facts ?? {} };
+            const scope = { record: rt.schema, later: xt?.schema ?? {} };
             const xwhen = this.expr(l, en, 'extension.when', x.when, scope, `${e.on}|${x.on}`, 'bool');
             const years = this.expr(l, en, 'extension.years', x.years, scope, `${e.on}|${x.on}`, 'number');
             const max = this.duration(l, en, 'extension.max', x.max);
@@ -504,7 +622,9 @@ class Compiler {
         }
         entryRules.push(base);
       }
-      out.push({ doc: l, code: l.code, index: 0, subjects: kinds, noticePeriod, entryRules, minors: false });
+      // A list may hold a person for conduct before 18 only if it cites an article that applies to minors.
+      const minors = [l.legalBasis, ...l.entries.map((e) => e.legalBasis ?? [])].some((c) => citedArticles(c, this.laws).some((a) => a.minors === true));
+      out.push({ doc: l, code: l.code, basis: this.basis(l.legalBasis), index: 0, subjects: kinds, noticePeriod, entryRules, minors });
     }
     // Escalation sources must be evaluated before their targets.
     const ordered: CompiledList[] = [];
@@ -556,15 +676,6 @@ function baseGrade(s: CompiledScheme): string {
   if (s.doc.max !== undefined && score > s.doc.max) score = s.doc.max;
   const i = s.doc.grades.findIndex((g) => g.min === undefined || score >= g.min);
   return s.grades[i < 0 ? s.grades.length - 1 : i];
-}
-
-/** Sets `additionalProperties: false` on every object schema that does not set it, at any depth. */
-function closeObjects(node: unknown): void {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  const n = node as Record<string, unknown>;
-  if ((n.type === 'object' || 'properties' in n) && n.additionalProperties === undefined) n.additionalProperties = false;
-  for (const v of Object.values(n)) if (v && typeof v === 'object') closeObjects(v);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {

@@ -4,9 +4,24 @@
  */
 import type { Result } from '../domain/types.js';
 import { compileCatalog } from './compile.js';
-import type { Catalog, CatalogDoc, CatalogIssue } from './types.js';
+import { nationalIssues } from './national.js';
+import type { Catalog, CatalogDoc, CatalogIssue, NationalDoc } from './types.js';
 
-/** Compiles a catalog document as stored with a catalog version. */
-export function loadCatalogDoc(doc: CatalogDoc, label = `${doc.id}@${doc.version}`): Result<Catalog, CatalogIssue[]> {
-  return compileCatalog([{ name: label, doc }]);
+/**
+ * Compiles a catalog document as stored with a catalog version, on the national layer stored with
+ * it (a version explains itself as it was published), or on `national` when one is given: a draft
+ * sent by a client is compiled on the national layer this xinyong ships, and a draft that carries
+ * a national layer of its own that differs is refused.
+ */
+export function loadCatalogDoc(doc: CatalogDoc, label = `${doc.id}@${doc.version}`, national?: NationalDoc): Result<Catalog, CatalogIssue[]> {
+  if (!doc || typeof doc !== 'object') return { ok: false, error: [{ file: label, item: 'catalog', message: 'is not a catalog document' }] };
+  const { national: stored, ...own } = doc as CatalogDoc & { national?: NationalDoc };
+  const layer = national ?? stored;
+  if (!layer) return { ok: false, error: [{ file: label, item: 'national', message: 'the document carries no national layer: it was stored by an older xinyong; publish the catalog again from its directory' }] };
+  if (national && stored && JSON.stringify(stored) !== JSON.stringify(national)) {
+    return { ok: false, error: [{ file: label, item: 'national', message: 'differs from the national layer of this xinyong (catalogs/national/): no catalog can change it' }] };
+  }
+  const bad = nationalIssues(layer);
+  if (bad.length) return { ok: false, error: bad };
+  return compileCatalog([{ name: label, doc: own }], layer);
 }

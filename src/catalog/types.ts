@@ -4,15 +4,115 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Duration } from '../domain/time.js';
-import type { Area, Decision, LegalRole, MeasureEffect, SubjectKind } from '../domain/types.js';
+import type { Area, Decision, Lang, LegalRole, LocalText, MeasureEffect, SubjectKind } from '../domain/types.js';
+
+export type { Lang, LocalText } from '../domain/types.js';
+
+/**
+ * A citation of the laws register: a law by id, and the article (or articles) relied on. Articles
+ * are named as the register names them: `"17"`, `"III.8"`, `"attachment-1"`.
+ */
+export interface Citation {
+  law: string;
+  art: string | string[];
+}
+
+/** One article of a law in the register. */
+export interface ArticleDoc {
+  art: string;
+  /** What the article provides, in a line. */
+  about?: LocalText;
+  /** The article applies to persons under 18 (a list citing it may hold them). */
+  minors?: boolean;
+  /** The longest publicity or listing period the article allows, when it sets one (ISO-8601). */
+  maxPeriod?: string;
+}
+
+/** A law, regulation or policy document in the laws register. */
+export interface LawDoc {
+  id: string;
+  title: LocalText;
+  issuer: LocalText;
+  /** Date of the text relied on (YYYY-MM-DD, or YYYY when only the year is known). */
+  date: string;
+  /** Known only from secondary reports: say so wherever it is cited. */
+  reported?: boolean;
+  /** Where it is law (GB/T 2260 code); absent in the national register. */
+  jurisdiction?: string;
+  articles: ArticleDoc[];
+}
+
+/** A category of permitted data (the national category registry). */
+export interface CategoryDoc {
+  code: string;
+  name: LocalText;
+}
+
+/** One element of the data dictionary: what a record's fact may be. */
+export interface DataElementDoc {
+  /** The element's code, which is the fact's name in a record (`caseNo`). */
+  code: string;
+  name: LocalText;
+  description?: LocalText;
+  category: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  /** A closed list of values (strings), for `type: string`. */
+  enum?: string[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  legalBasis: Citation[];
+}
+
+/** The review a deployment's dictionary extension went through (who, when, with what note). */
+export interface ReviewDoc {
+  by: string;
+  on: string;
+  note?: string;
+}
+
+/** One measure of the national basic list of dishonesty punishment measures. */
+export interface NationalMeasureDoc {
+  code: string;
+  name: LocalText;
+  /** Imposed by law or State Council decision; a management measure of public bodies; or a market measure. */
+  group: 'law' | 'management' | 'market';
+  /** The effects a catalog measure under it may have. */
+  effects: MeasureEffect[];
+  legalBasis: Citation[];
+}
+
+/** An action domain, by code prefix, on which no credit measure may act. */
+export interface ProtectedActionDoc {
+  prefix: string;
+  name: LocalText;
+  legalBasis: Citation[];
+}
+
+/**
+ * The national layer (catalogs/national/): the laws register, the category registry, the data
+ * dictionary, the national list of measures and the protected action domains. Every catalog loads
+ * on top of it and cannot change it.
+ */
+export interface NationalDoc {
+  id: string;
+  version: string;
+  laws: LawDoc[];
+  categories: CategoryDoc[];
+  dataElements: DataElementDoc[];
+  nationalMeasures: NationalMeasureDoc[];
+  protectedActions: ProtectedActionDoc[];
+}
 
 export interface SourceDoc {
   code: string;
-  name: string;
+  name: LocalText;
   recordTypes: string[];
   /** The subject kinds this source may register (with their legal roles), if any. */
   registers?: SubjectKind[];
-  legalBasis: string;
+  legalBasis: Citation[];
 }
 
 /**
@@ -22,14 +122,14 @@ export interface SourceDoc {
  */
 export interface IdentifierSchemeDoc {
   code: string;
-  name: string;
+  name: LocalText;
   subjects: SubjectKind[];
-  legalBasis: string;
+  legalBasis: Citation[];
 }
 
 export interface ActionDoc {
   code: string;
-  name: string;
+  name: LocalText;
   unknownSubject?: Decision;
 }
 
@@ -39,9 +139,12 @@ export interface PublicityDoc {
   max: string;
 }
 
+/** Whether a record must carry a fact. */
+export type FactUse = 'required' | 'optional';
+
 export interface RecordTypeDoc {
   code: string;
-  name: string;
+  name: LocalText;
   area: Area;
   subjects: SubjectKind[];
   category: string;
@@ -50,8 +153,9 @@ export interface RecordTypeDoc {
   retention: string;
   publicity?: PublicityDoc[];
   public?: boolean;
-  legalBasis: string;
-  facts: Record<string, unknown>;
+  legalBasis: Citation[];
+  /** The facts a record carries: data-element codes from the dictionary, each required or optional. */
+  facts: Record<string, FactUse>;
 }
 
 export interface ExitDoc {
@@ -67,7 +171,7 @@ export interface RuleDoc {
   capGrade?: string;
   countsFor?: string;
   exit?: ExitDoc;
-  legalBasis: string;
+  legalBasis: Citation[];
 }
 
 export interface GradeBandDoc {
@@ -77,13 +181,13 @@ export interface GradeBandDoc {
 
 export interface SchemeDoc {
   code: string;
-  name: string;
+  name: LocalText;
   subjects: SubjectKind[];
   base: number;
   min?: number;
   max?: number;
   grades: GradeBandDoc[];
-  legalBasis: string;
+  legalBasis: Citation[];
   rules: RuleDoc[];
 }
 
@@ -101,7 +205,7 @@ export interface ExtensionDoc {
 
 export interface EntryRuleDoc {
   id: string;
-  legalBasis?: string;
+  legalBasis?: Citation[];
   on?: string;
   when?: string;
   duration?: string;
@@ -113,11 +217,11 @@ export interface EntryRuleDoc {
 
 export interface ListDoc {
   code: string;
-  name: string;
+  name: LocalText;
   color: 'black' | 'red';
   subjects: SubjectKind[];
-  authority: string;
-  legalBasis: string;
+  authority: LocalText;
+  legalBasis: Citation[];
   effect: 'on-decision' | 'after-notice';
   noticePeriod?: string;
   extendsTo?: LegalRole[];
@@ -132,14 +236,16 @@ export interface ListDoc {
 
 export interface MeasureDoc {
   code: string;
-  name: string;
+  name: LocalText;
   list?: string;
   grade?: GradeCondDoc;
   action: string;
   effect: MeasureEffect;
-  authority: string;
-  legalBasis: string;
-  appeal?: string;
+  /** The measure of the national basic list this one applies (required for deny, limit and review). */
+  national?: string;
+  authority: LocalText;
+  legalBasis: Citation[];
+  appeal?: LocalText;
   params?: Record<string, unknown>;
 }
 
@@ -149,15 +255,24 @@ export interface DueProcessDoc {
   objectionDays?: number;
   objectionDaysExtended?: number;
   repairDays?: number;
-  legalBasis: string;
+  legalBasis: Citation[];
 }
 
 export interface CatalogDoc {
   id: string;
   version: string;
-  title?: string;
-  description?: string;
+  title?: LocalText;
+  description?: LocalText;
+  /** `national`, or a province, prefecture or county by its GB/T 2260 code. */
+  jurisdiction: string;
   dueProcess?: DueProcessDoc;
+  /** The deployment's own laws (local regulations, municipal standards), on top of the national register. */
+  laws?: LawDoc[];
+  /** The deployment's reviewed extension of the data dictionary, with its review. */
+  dataElements?: DataElementDoc[];
+  dataElementsReview?: ReviewDoc;
+  /** The national layer the catalog was loaded on, as it was then (so a stored version explains itself). */
+  national: NationalDoc;
   /** A deployment's own identifier schemes (absent when it has none). */
   identifierSchemes?: IdentifierSchemeDoc[];
   sources: SourceDoc[];
@@ -168,7 +283,7 @@ export interface CatalogDoc {
   measures: MeasureDoc[];
 }
 
-export const CATALOG_SECTIONS = ['identifierSchemes', 'sources', 'actions', 'recordTypes', 'schemes', 'lists', 'measures'] as const;
+export const CATALOG_SECTIONS = ['laws', 'dataElements', 'identifierSchemes', 'sources', 'actions', 'recordTypes', 'schemes', 'lists', 'measures'] as const;
 export type CatalogSection = (typeof CATALOG_SECTIONS)[number];
 
 /** One problem found while loading a catalog: where (file, item, field) and why. */
@@ -211,6 +326,10 @@ export interface FactsValidator {
 
 export interface CompiledRecordType {
   doc: RecordTypeDoc;
+  /** The JSON Schema of its facts, built from the data dictionary. */
+  schema: Record<string, unknown>;
+  /** Its legal basis as text, in both languages. */
+  basis: LocalText;
   retention: Duration;
   validateFacts: FactsValidator;
   /** Converts JSON facts into CEL-typed facts (integers to BigInt). */
@@ -263,6 +382,7 @@ export interface CompiledEntryRule {
 export interface CompiledList {
   doc: ListDoc;
   code: string;
+  basis: LocalText;
   /** Position in `Catalog.lists`; the gate uses it as a compact key. */
   index: number;
   subjects: ReadonlySet<SubjectKind>;
@@ -279,6 +399,7 @@ export interface CompiledList {
 export interface CompiledMeasure {
   doc: MeasureDoc;
   code: string;
+  basis: LocalText;
   action: string;
   effect: MeasureEffect;
   list: string | null;
@@ -294,6 +415,14 @@ export interface Catalog {
   /** SHA-256 of the canonical JSON of `doc`: two loads of the same policy have the same hash. */
   hash: string;
   doc: CatalogDoc;
+  /** `national`, or the GB/T 2260 code of the province, prefecture or county the catalog is law in. */
+  jurisdiction: string;
+  /** The laws register: the national layer's and the catalog's own. */
+  laws: ReadonlyMap<string, LawDoc>;
+  /** The data dictionary: the national layer's elements and the catalog's reviewed extension. */
+  dataElements: ReadonlyMap<string, DataElementDoc>;
+  /** A legal basis as text, in either language. */
+  basisText(cites: readonly Citation[], lang?: Lang): string;
   /** Every identifier scheme a subject may be named by: the national ones and the catalog's own. */
   identifierSchemes: ReadonlySet<string>;
   sources: Map<string, SourceDoc & { allows(type: string): boolean }>;

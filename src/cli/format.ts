@@ -2,12 +2,27 @@
 import type { CatalogDiff } from '../catalog/diff.js';
 import type { Catalog } from '../catalog/types.js';
 import { formatMaybe } from '../domain/time.js';
-import type { ListEntry } from '../domain/types.js';
+import type { Lang, ListEntry, LocalText } from '../domain/types.js';
 import type { CheckAnswer } from '../app/check-shapes.js';
 import type { ListedSubject, SubjectView } from '../app/reads.js';
 import type { EntryReason } from '../domain/types.js';
 import type { StoreSummary } from '../store/port.js';
 import type { AuditEntry } from '../audit/index.js';
+
+/**
+ * The language of the CLI's human output: zh-CN when XY_LANG, LC_ALL or LANG says Chinese, else
+ * English. `--json` keeps both languages.
+ */
+export function cliLang(): Lang {
+  const l = process.env.XY_LANG || process.env.LC_ALL || process.env.LANG || '';
+  return /^zh/i.test(l) ? 'zh-CN' : 'en';
+}
+
+/** A text in the CLI's language. */
+export function tx(t: LocalText | string | undefined): string {
+  if (t === undefined) return '';
+  return typeof t === 'string' ? t : t[cliLang()];
+}
 
 const day = (t: number | string | null | undefined) => (t === null || t === undefined ? '—' : new Date(t).toISOString().slice(0, 10));
 const pct = (n: number, total: number) => (total ? `${((100 * n) / total).toFixed(1)}%` : '—');
@@ -59,7 +74,7 @@ export function printSubject(v: SubjectView) {
   console.log(`\nList entries: ${entries.length ? '' : 'none'}`);
   if (entries.length) table(entries.map(entryLine));
   console.log(`\nMeasures in force: ${v.measures.length ? '' : 'none'}`);
-  if (v.measures.length) table(v.measures.map((m) => [m.effect, m.action, m.measure, m.list ?? m.grade ?? '', m.entryId ?? '', m.authority]));
+  if (v.measures.length) table(v.measures.map((m) => [m.effect, m.action, m.measure, m.list ?? m.grade ?? '', m.entryId ?? '', tx(m.authority)]));
   console.log(`\nRecords, newest first: ${v.timeline.length ? '' : 'none'}`);
   if (v.timeline.length) table(v.timeline.map((r) => [day(r.occurredAt), r.status, r.type, r.source, r.id]));
 }
@@ -68,11 +83,11 @@ export function printCheck(r: CheckAnswer) {
   console.log(`${r.decision.toUpperCase()}  ${r.action}  for ${r.subjectId ?? '(unknown subject)'}${r.known ? '' : '  (not known to xinyong)'}`);
   for (const m of r.measures) {
     console.log(`  ${m.effect} by measure ${m.measure}${m.list ? ` (list ${m.list}, since ${day(m.since)}, until ${m.until === null || m.until === undefined ? 'exit' : day(m.until)})` : ''}`);
-    console.log(`    authority: ${m.authority}`);
-    console.log(`    legal basis: ${m.legalBasis}`);
+    console.log(`    authority: ${tx(m.authority)}`);
+    console.log(`    legal basis: ${tx(m.legalBasis)}`);
     for (const x of m.reasons as unknown as EntryReason[]) console.log(`    because: ${x.recordType ? `${x.recordType} ${x.recordId}` : x.grade ? `grade ${x.grade.scheme}=${x.grade.grade}` : x.ruleId} (${x.legalBasis})${x.disputed ? ' [disputed]' : ''}`);
     if (m.via) console.log(`    binds this person as ${m.via.role} of ${m.via.subjectId}`);
-    if (m.appeal) console.log(`    appeal: ${m.appeal}`);
+    if (m.appeal) console.log(`    appeal: ${tx(m.appeal)}`);
   }
   console.log(`Receipt ${r.receipt} (catalog ${r.catalog})`);
 }

@@ -36,6 +36,47 @@ export type MeasureEffect = (typeof MEASURE_EFFECTS)[number];
 
 export type Decision = 'allow' | 'deny' | 'review';
 
+/** Text a user sees, in both languages (DEVELOPERS.md, line 8); each door shows the reader's. */
+export interface LocalText {
+  'zh-CN': string;
+  en: string;
+}
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** Whether a value is a `LocalText` (an object with exactly the two languages). */
+export function isLocalText(v: unknown): v is LocalText {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const k = Object.keys(v);
+  return k.length === 2 && typeof (v as LocalText).en === 'string' && typeof (v as LocalText)['zh-CN'] === 'string';
+}
+
+/**
+ * Replaces every `LocalText` in a value (at any depth) with the text of one language: what a door
+ * does just before it shows a result. Returns a new value; plain data passes unchanged.
+ */
+export function localize<T>(v: T, lang: Lang): Localized<T> {
+  if (isLocalText(v)) return v[lang] as Localized<T>;
+  if (Array.isArray(v)) return v.map((x) => localize(x, lang)) as Localized<T>;
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = localize(x, lang);
+    return out as Localized<T>;
+  }
+  return v as Localized<T>;
+}
+
+/** A type with every `LocalText` in it shown as a string. */
+export type Localized<T> = T extends LocalText
+  ? string
+  : T extends readonly (infer U)[]
+    ? Localized<U>[]
+    : T extends Map<unknown, unknown> | Set<unknown> | ((...a: never[]) => unknown)
+      ? T
+      : T extends object
+        ? { [K in keyof T]: Localized<T[K]> }
+        : T;
+
 /** An identifier as `scheme:value`, e.g. `cn-rid:110101199003074514`. Never stored in clear for persons. */
 export interface IdentifierRef {
   scheme: string;
@@ -193,9 +234,9 @@ export interface AppliedMeasure {
   entryId?: string;
   since?: Instant;
   until?: Instant | null;
-  authority: string;
-  legalBasis: string;
-  appeal?: string;
+  authority: LocalText;
+  legalBasis: LocalText;
+  appeal?: LocalText;
   reasons: EntryReason[];
   via?: { subjectId: string; role: LegalRole };
   params?: Record<string, unknown>;

@@ -139,9 +139,9 @@ export class GateIndex {
               measure: m.code,
               effect: m.effect,
               authority: m.doc.authority,
-              legalBasis: m.doc.legalBasis,
+              legalBasis: m.basis,
               appeal: m.doc.appeal,
-              reasons: [{ ruleId: `grade:${m.grade.scheme}`, legalBasis: m.doc.legalBasis, grade: { scheme: m.grade.scheme, grade } }],
+              reasons: [{ ruleId: `grade:${m.grade.scheme}`, legalBasis: m.basis.en, grade: { scheme: m.grade.scheme, grade } }],
               params: m.doc.params,
             });
             decision = combine(decision, m.effect);
@@ -167,7 +167,7 @@ export class GateIndex {
       since: e.since,
       until: e.until === Infinity ? null : e.until,
       authority: m.doc.authority,
-      legalBasis: m.doc.legalBasis,
+      legalBasis: m.basis,
       reasons: e.reasons,
     };
     if (m.doc.appeal) a.appeal = m.doc.appeal;

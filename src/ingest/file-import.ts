@@ -83,7 +83,7 @@ async function* csvItems(path: string, source: string, catalog: Catalog): AsyncG
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
     yield* drainMalformed();
     const facts: Record<string, unknown> = {};
-    const props = (catalog.recordTypes.get(record.type)?.doc.facts.properties ?? {}) as Record<string, { type?: string }>;
+    const props = (catalog.recordTypes.get(record.type)?.schema.properties ?? {}) as Record<string, { type?: string }>;
     let bad: { field: string; reason: string } | null = null;
     const externalId = record.externalId;
     // Like NDJSON's unknown fields, an unknown column is an error, not silently dropped data.

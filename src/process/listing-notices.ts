@@ -15,30 +15,38 @@
  */
 import type { Catalog } from '../catalog/types.js';
 import { addDuration } from '../domain/time.js';
-import type { CreditRecord, Instant, ListEntry, SubjectState } from '../domain/types.js';
+import type { CreditRecord, Instant, ListEntry, LocalText, SubjectState } from '../domain/types.js';
 import { notice, type NoticeDraft } from './notices.js';
 
 const iso = (t: Instant | null) => (t === null ? null : new Date(t).toISOString());
 
 /** How to object to a listing, with the deadline before effect when there is one. */
-function howToObject(catalog: Catalog, e: ListEntry, deadline: Instant | null): string {
+function howToObject(catalog: Catalog, e: ListEntry, deadline: Instant | null): LocalText {
   const list = catalog.listsByCode.get(e.list);
   const suspends = list?.doc.objection === 'suspends';
   const days = catalog.dueProcess?.objectionDays ?? 3;
   const extended = catalog.dueProcess?.objectionDaysExtended ?? 7;
-  return [
-    `Object to the record behind this listing with POST /v1/objections, on the portal's "My credit record" page, or through ${list?.doc.authority ?? 'the credit authority'}`,
-    deadline === null ? '.' : ` by ${iso(deadline)}, before the listing takes effect.`,
-    suspends ? ' On this list an objection suspends the listing until it is decided.' : ' The listing stays in force, marked as disputed, until the objection is decided.',
-    ` An objection is answered in ${days} working days, or ${extended} if another unit must verify.`,
-  ].join('');
+  return {
+    en: [
+      `Object to the record behind this listing with POST /v1/objections, on the portal's "My credit record" page, or through ${list?.doc.authority.en ?? 'the credit authority'}`,
+      deadline === null ? '.' : ` by ${iso(deadline)}, before the listing takes effect.`,
+      suspends ? ' On this list an objection suspends the listing until it is decided.' : ' The listing stays in force, marked as disputed, until the objection is decided.',
+      ` An objection is answered in ${days} working days, or ${extended} if another unit must verify.`,
+    ].join(''),
+    'zh-CN': [
+      `可通过 POST /v1/objections、门户网站“我的信用记录”页面或向${list?.doc.authority['zh-CN'] ?? '信用主管部门'}对列入所依据的记录提出异议`,
+      deadline === null ? '。' : `，请在列入生效前（${iso(deadline)}之前）提出。`,
+      suspends ? '对本名单提出异议后，列入在异议处理决定作出前中止。' : '异议处理期间列入继续有效，并标注“有异议”。',
+      `异议在${days}个工作日内答复，需其他单位核实的在${extended}个工作日内答复。`,
+    ].join(''),
+  };
 }
 
 /** The sanctions, exit conditions and remedies a listing notice names, from the catalog. */
 function terms(catalog: Catalog, e: ListEntry) {
   const list = catalog.listsByCode.get(e.list);
   const measures = (catalog.measures ?? []).filter((m) => m.list === e.list).map((m) => ({ measure: m.code, name: m.doc.name, action: m.action, effect: m.effect }));
-  const exits: { recordType: string; name: string; when?: string }[] = [];
+  const exits: { recordType: string; name: LocalText | string; when?: string }[] = [];
   for (const r of e.reasons) {
     const exit = list?.doc.entries?.find((x) => x.id === r.ruleId)?.exit;
     if (!exit || exits.some((x) => x.recordType === exit.on && x.when === exit.when)) continue;
@@ -76,7 +84,7 @@ export function listingNotices(catalog: Catalog, before: readonly ListEntry[], a
       seen.add(e.id);
       const was = prev.get(e.id);
       const list = catalog.listsByCode.get(e.list);
-      const about = { list: e.list, listName: list?.doc.name ?? e.list, entry: e.id, records: e.reasons.map((r) => r.recordId).filter(Boolean), authority: list?.doc.authority, legalBasis: list?.doc.legalBasis };
+      const about = { list: e.list, listName: list?.doc.name ?? e.list, entry: e.id, records: e.reasons.map((r) => r.recordId).filter(Boolean), authority: list?.doc.authority, legalBasis: list?.basis };
       if (e.status === 'pending' && !was) {
         out.push(notice('listing.pending', s.subjectId, noticeGivenAt(catalog, e), { ...about, effectiveFrom: iso(e.since), until: iso(e.until), ...terms(catalog, e), objectionDeadline: iso(e.since), objectionSuspends: list?.doc.objection === 'suspends', howToObject: howToObject(catalog, e, e.since) }));
       } else if (e.status === 'active' && (!was || was.status === 'pending')) {

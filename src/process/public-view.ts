@@ -6,16 +6,16 @@
  * never what only a reviewer may see. Pure: the caller passes the state and the instant.
  */
 import { addDuration } from '../domain/time.js';
-import type { CreditRecord, Instant, ListEntry, Subject } from '../domain/types.js';
+import type { CreditRecord, Instant, ListEntry, LocalText, Subject } from '../domain/types.js';
 import type { Catalog } from '../catalog/types.js';
 import { retentionEnd, safeBool, statusAt } from '../scoring/working-set.js';
 
 export interface PublicEntry {
   list: string;
-  name: string;
+  name: LocalText;
   color: string;
-  authority: string;
-  legalBasis: string;
+  authority: LocalText;
+  legalBasis: LocalText;
   since: Instant;
   until: Instant | null;
   grounds: { recordType?: string; rule: string; legalBasis: string }[];
@@ -24,7 +24,7 @@ export interface PublicEntry {
 export interface PublicRecord {
   id: string;
   type: string;
-  name: string;
+  name: LocalText | string;
   occurredAt: Instant;
   facts: Record<string, unknown>;
   publicUntil: Instant;
@@ -69,7 +69,7 @@ export function publicView(catalog: Catalog, subject: Subject, entries: readonly
       name: l.doc.name,
       color: l.doc.color,
       authority: l.doc.authority,
-      legalBasis: l.doc.legalBasis,
+      legalBasis: l.basis,
       since: e.since,
       until: e.until,
       grounds: e.reasons.map((r) => ({ recordType: r.recordType, rule: r.ruleId, legalBasis: r.legalBasis })),

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { TextSchema } from '../../app/check-shapes.js';
 import { cityFigures } from '../../app/reads.js';
 import { iso, type Service } from '../service.js';
 
@@ -35,7 +36,7 @@ const Stats = Type.Object(
     grades: Type.Record(Type.String(), Counts('Subjects by grade.'), { description: 'Grade distribution per scheme.' }),
     cases: Type.Object({ objections: Queue, repairs: Queue }, { additionalProperties: false }),
     audit: Type.Object({ entries: Type.Integer() }, { additionalProperties: false }),
-    lists: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), color: Type.Enum(['black', 'red']) }, { additionalProperties: false }), { description: 'The lists of the catalog in force.' }),
+    lists: Type.Array(Type.Object({ code: Type.String(), name: TextSchema, color: Type.Enum(['black', 'red']) }, { additionalProperties: false }), { description: 'The lists of the catalog in force.' }),
     schemes: Type.Array(Type.Object({ code: Type.String(), grades: Type.Array(Type.String(), { description: 'Best first.' }) }, { additionalProperties: false }), { description: 'The schemes of the catalog in force, with their grades in order.' }),
   },
   { additionalProperties: false },
