@@ -129,7 +129,7 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const c = compileDoc(req.body);
+        const c = compileDoc(req.body, true);
         return { valid: true as const, catalogId: c.id, version: c.version, hash: c.hash };
       },
     );
