@@ -135,10 +135,11 @@ export function checkCeilings(c: Input): CeilingIssue[] {
     });
   }
   const after = ms(dur(RETENTION_AFTER_EFFECT));
+  const overlong = (rt: CompiledRecordType) => !!rt.retention && ms(rt.retention) > (span.get(rt.doc.code) ?? 0) + after;
   for (const rt of c.recordTypes.values()) {
     if (!rt.retention) continue;
     const effect = span.get(rt.doc.code) ?? 0;
-    if (ms(rt.retention) > effect + after) {
+    if (overlong(rt)) {
       const years = Math.round(((effect + after) / (365.25 * 86_400_000)) * 10) / 10;
       out.push({
         item: rt.doc,
@@ -149,7 +150,8 @@ export function checkCeilings(c: Input): CeilingIssue[] {
     }
     for (const of of ends.get(rt.doc.code) ?? []) {
       const other = c.recordTypes.get(of);
-      if (other?.retention && ms(other.retention) > ms(rt.retention)) {
+      // A retention refused as too long is no measure for the remedy's: that one issue says it.
+      if (other?.retention && !overlong(other) && ms(other.retention) > ms(rt.retention)) {
         out.push({
           item: rt.doc,
           name: `recordTypes[${rt.doc.code}]`,

@@ -18,7 +18,7 @@ import { CelCompiler, integerFields, toNumber, type CelExpect, type CelScope } f
 import { checkCeilings } from './ceilings.js';
 import { extensionProblems, factsSchema } from './dictionary.js';
 import { jurisdictionName } from './jurisdiction.js';
-import { citedArticles, lawAppliesIn, lawProblems, renderBasis } from './laws.js';
+import { citationProblem, citedArticles, lawAppliesIn, lawProblems, renderBasis } from './laws.js';
 import { limitIssues } from './limits.js';
 import { findWitness } from './witness.js';
 import { prohibitedCategory } from './prohibited.js';
@@ -82,16 +82,20 @@ export function compileCatalog(files: CatalogFile[], national: NationalDoc): Res
   // ---- pass 1: shape, per file
   for (const f of files) {
     if (f.doc === null || f.doc === undefined) continue; // empty file
-    if (!fileValidator(f.doc)) {
-      for (const e of fileValidator.errors ?? []) issues.push(shapeIssue(f, e));
-      if (typeof f.doc === 'object' && 'id' in (f.doc as object)) headerFiles.push(f.name);
-      continue;
-    }
-    const d = f.doc as Partial<CatalogDoc>;
-    if ('national' in (f.doc as object)) {
+    // Said before the shape check, which would only call `national` an unknown field; the rest of
+    // the file is still checked.
+    let doc = f.doc;
+    if (typeof doc === 'object' && !Array.isArray(doc) && 'national' in doc) {
       issues.push({ file: f.name, item: 'national', message: 'the national layer comes from catalogs/national/ and cannot be written in a catalog' });
+      const { national: _national, ...rest } = doc as Record<string, unknown>;
+      doc = rest;
+    }
+    if (!fileValidator(doc)) {
+      for (const e of shapeErrors(fileValidator.errors ?? [])) issues.push(shapeIssue({ name: f.name, doc }, e));
+      if (typeof doc === 'object' && 'id' in (doc as object)) headerFiles.push(f.name);
       continue;
     }
+    const d = doc as Partial<CatalogDoc>;
     // The dictionary is extended only in a file of its own, with the review it went through.
     if (d.dataElements !== undefined || d.dataElementsReview !== undefined) {
       const others = Object.keys(d).filter((k) => k !== 'dataElements' && k !== 'dataElementsReview');
@@ -127,11 +131,23 @@ export function compileCatalog(files: CatalogFile[], national: NationalDoc): Res
   }
   if (issues.length > 0) return { ok: false, error: issues };
 
+  // The header's own items (its title, jurisdiction and due process) are found in the file that carries it.
+  origin.set(merged, { file: headerFiles[0] });
+  if (merged.dueProcess) origin.set(merged.dueProcess, { file: headerFiles[0] });
   const where = (item: object) => origin.get(item)?.file ?? '(catalog)';
   const c = new Compiler(merged, national, where, issues);
   const catalog = c.run();
   if (issues.length > 0 || !catalog) return { ok: false, error: issues };
   return { ok: true, value: catalog };
+}
+
+/**
+ * Ajv's errors, with the errors of the branches of an `anyOf` left out: the `anyOf` error says it
+ * once (an article that is neither text nor a list of texts is one problem, not three).
+ */
+function shapeErrors(errors: ErrorObject[]): ErrorObject[] {
+  const anyOf = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter((e) => !anyOf.some((p) => e.schemaPath.startsWith(p)));
 }
 
 function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
@@ -162,10 +178,24 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     message = `has an unknown field '${extra}' (see docs/catalog.md)`;
   } else if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === '^P') {
-    const value = e.instancePath.split('/').filter(Boolean).reduce<unknown>((n, k) => (n as Record<string, unknown>)?.[k], f.doc);
+    const value = valueAt(f.doc, path);
     message = `'${String(value)}' is not an ISO-8601 duration (a finite period such as P2Y, P6M or P10D)`;
   } else if (e.keyword === 'enum') {
     message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  } else if (path[path.length - 1] === 'legalBasis' && (e.keyword === 'minItems' || e.keyword === 'type')) {
+    // A blank or placeholder basis written as text, or an empty list: no citation at all.
+    const value = valueAt(f.doc, path);
+    message =
+      e.keyword === 'minItems' ? (citationProblem([], new Map()) as string)
+      : typeof value === 'string' ? `'${value}' is no citation: a legal basis is a list of { law, art } citing the laws register`
+      : 'must be a list of { law, art } citing the laws register';
+  } else if (path[path.length - 2] === 'legalBasis' || path[path.length - 3] === 'legalBasis') {
+    const value = valueAt(f.doc, path);
+    const key = path[path.length - 1];
+    if (key === 'law' && e.keyword === 'pattern') message = `'${String(value)}' is not the id of a law: ids in the laws register are lower case (letters, digits and hyphens)`;
+    if (key === 'art' && e.keyword === 'anyOf') message = `${typeof value === 'string' ? `'${value}'` : JSON.stringify(value)} is not an article as the register names them (such as '17', 'III.8' or 'attachment-1'), nor a list of them`;
+  } else if (e.keyword === 'anyOf') {
+    message = 'must be a CEL expression (text) or a number';
   }
   if (parts.length > 0) {
     // The last part is a field name unless it names an item.
@@ -176,6 +206,11 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
     item = parts.join('.') || 'header';
   }
   return { file: f.name, item, field, message };
+}
+
+/** The value at a path of keys in a parsed file. */
+function valueAt(doc: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((n, k) => (n as Record<string, unknown>)?.[k], doc);
 }
 
 /** Holds the merged document while it is checked and compiled. */
@@ -220,7 +255,9 @@ class Compiler {
       }
       for (const p of lawProblems(l)) this.issue(l, name, p.field, p.message);
       if (!l.jurisdiction) this.issue(l, name, 'jurisdiction', 'a law of a catalog names the jurisdiction it is law in (GB/T 2260 code); national law belongs in catalogs/national/');
-      else if (!lawAppliesIn(l.jurisdiction, d.jurisdiction)) {
+      else if (!jurisdictionName(l.jurisdiction)) this.issue(l, name, 'jurisdiction', `'${l.jurisdiction}' is no administrative division of GB/T 2260: give the six-digit code of the province, prefecture or county the law is law in`);
+      // Against a catalog jurisdiction that is no division (reported on the header), nothing can be compared.
+      else if (jurisdictionName(d.jurisdiction) !== null && !lawAppliesIn(l.jurisdiction, d.jurisdiction)) {
         this.issue(l, name, 'jurisdiction', `'${l.jurisdiction}' (${jurisdictionName(l.jurisdiction) ?? 'no such division'}) is not law in this catalog's jurisdiction '${d.jurisdiction}' (${jurisdictionName(d.jurisdiction) ?? 'no such division'})`);
       }
       this.laws.set(l.id, l);
@@ -418,7 +455,8 @@ class Compiler {
 
   private recordType(rt: RecordTypeDoc) {
     const name = `recordTypes[${rt.code}]`;
-    if (!this.national.categories.some((c) => c.code === rt.category)) {
+    const registered = this.national.categories.some((c) => c.code === rt.category);
+    if (!registered) {
       const banned = prohibitedCategory(rt.category);
       this.issue(rt, name, 'category', banned ? `'${rt.category}' is prohibited data (${banned}); xinyong does not collect it` : `'${rt.category}' is not a category of the national registry (${this.national.categories.map((c) => c.code).join(', ')})`);
     }
@@ -428,7 +466,8 @@ class Compiler {
       if (b) this.issue(rt, name, field, `'${text}' names prohibited data (${b}); xinyong does not collect it`);
     }
     const retention = this.duration(rt, name, 'retention', rt.retention);
-    const built = factsSchema(rt.facts, rt.category, this.elements);
+    // A category that is refused is reported once, not again on every fact of another category.
+    const built = factsSchema(rt.facts, registered ? rt.category : null, this.elements);
     for (const p of built.problems) this.issue(rt, name, p.field, p.message);
     const facts = built.schema;
     // The schema is checked now; compiling it waits for the first record (most commands never ingest).

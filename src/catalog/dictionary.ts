@@ -26,11 +26,12 @@ export function elementSchema(e: DataElementDoc): Record<string, unknown> {
 
 /**
  * A record type's facts as a closed JSON Schema built from the dictionary, with the problems found:
- * a fact that is no element, or an element of another category than the record type's.
+ * a fact that is no element, or an element of another category than the record type's (not
+ * compared when `category` is null: a record type whose own category is refused).
  */
 export function factsSchema(
   facts: Record<string, FactUse>,
-  category: string,
+  category: string | null,
   elements: ReadonlyMap<string, DataElementDoc>,
 ): { schema: Record<string, unknown>; problems: DictProblem[] } {
   const problems: DictProblem[] = [];
@@ -46,7 +47,7 @@ export function factsSchema(
       });
       continue;
     }
-    if (e.category !== PARTICULARS && e.category !== category) {
+    if (category !== null && e.category !== PARTICULARS && e.category !== category) {
       problems.push({ field: `facts.${code}`, message: `'${code}' is a data element of category '${e.category}', not of this record type's category '${category}'` });
     }
     properties[code] = elementSchema(e);

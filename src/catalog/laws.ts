@@ -22,12 +22,17 @@ function fold(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
+/** Whether a text is one of the words that stand in for something not yet found ("TBD", "n/a", "待定"). */
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDERS.has(fold(text));
+}
+
 /** Why a legal basis is no basis, or null when it may be one. */
 export function placeholderBasis(text: unknown): string | null {
   if (typeof text !== 'string') return 'must be the text of a law or policy and its article';
   const folded = fold(text);
   if (folded.length === 0) return 'is blank: every item must cite the law or policy it rests on';
-  if (PLACEHOLDERS.has(folded)) return `'${text.trim()}' is a placeholder, not a legal basis: cite the law or policy and its article`;
+  if (isPlaceholder(text)) return `'${text.trim()}' is a placeholder, not a legal basis: cite the law or policy and its article`;
   // A citation names something: at least a few letters or characters beyond digits.
   if (folded.replace(/\d/g, '').length < 4) return `'${text.trim()}' cites no law or policy: name it and its article`;
   return null;
@@ -87,16 +92,27 @@ export function renderBasis(cites: readonly Citation[], laws: ReadonlyMap<string
     .join(lang === 'en' ? '; ' : '；');
 }
 
-/** Problems of a law's own entry: a title that is a placeholder is no law. */
+/**
+ * Problems of a law's own entry: a title or issuer that is blank or a placeholder, or an article
+ * named by a placeholder, is no law to cite ("TBD", article "TBD"). Roman numerals name articles
+ * (Art. X), so they are not taken for the placeholder "x".
+ */
 export function lawProblems(law: LawDoc): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   for (const lang of ['en', 'zh-CN'] as const) {
-    const why = placeholderBasis(law.title[lang]);
-    if (why) out.push({ field: `title.${lang}`, message: why });
+    const title = law.title[lang];
+    const t = fold(title);
+    if (t.length === 0) out.push({ field: `title.${lang}`, message: 'is blank: give the title of the law or policy as issued' });
+    else if (isPlaceholder(title)) out.push({ field: `title.${lang}`, message: `'${title.trim()}' is a placeholder, not the title of a law or policy: give its title as issued` });
+    else if (t.replace(/\d/g, '').length < 4) out.push({ field: `title.${lang}`, message: `'${title.trim()}' names no law or policy: give its title as issued` });
+    const issuer = law.issuer[lang];
+    if (fold(issuer).length === 0) out.push({ field: `issuer.${lang}`, message: 'is blank: name the body that issued the law or policy' });
+    else if (isPlaceholder(issuer)) out.push({ field: `issuer.${lang}`, message: `'${issuer.trim()}' is a placeholder, not the body that issued the law or policy: name it` });
   }
   const seen = new Set<string>();
   for (const a of law.articles) {
     if (seen.has(a.art)) out.push({ field: `articles[${a.art}]`, message: `article '${a.art}' is listed twice` });
+    else if (isPlaceholder(a.art) && !/^[ivxlcdm]+$/i.test(a.art)) out.push({ field: `articles[${a.art}]`, message: `'${a.art}' is a placeholder, not an article: name the article (or section) as the law numbers it` });
     seen.add(a.art);
   }
   return out;

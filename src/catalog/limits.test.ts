@@ -1,63 +1,87 @@
 /**
- * The limits no catalog may cross (issue 15, items 2 and 4): each refusal is shown on a copy of
+ * The limits no catalog may cross (issue 15, items 2, 4 and 8): each refusal is shown on a copy of
  * cn-demo that differs from it in exactly that item, with the exact issue (file, item, field,
- * reason); cn-demo itself crosses none.
+ * reason); cn-demo itself crosses none. (src/catalog/refusals.test.ts shows every refusal on the
+ * catalog's own files.)
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../app/catalog-files.js';
+import { loadCatalogDir, nationalLayer } from '../app/catalog-files.js';
 import { compileCatalog } from './compile.js';
-import { placeholderBasis, protectedNeed } from './limits.js';
+import { citationProblem, placeholderBasis } from './laws.js';
+import { protectedNeed } from './limits.js';
 import type { CatalogDoc, CatalogIssue } from './types.js';
 
 const DEMO = join(import.meta.dirname, '../../catalogs/cn-demo');
 const demo = loadCatalogDir(DEMO);
-if (!demo.ok) throw new Error('cn-demo does not load');
+const layer = nationalLayer();
+if (!demo.ok || !layer.ok) throw new Error('cn-demo does not load');
+const national = layer.value;
 
-/** cn-demo as one document, edited; the issues it loads with (none expected for cn-demo itself). */
+/** cn-demo as one document (without the national layer it was loaded on), edited; the issues it loads with. */
 function issues(edit: (d: CatalogDoc) => void): CatalogIssue[] {
-  const doc = structuredClone((demo as { value: { doc: CatalogDoc } }).value.doc);
-  edit(doc);
-  const r = compileCatalog([{ name: 'catalog.yaml', doc }]);
+  const { national: _national, ...doc } = structuredClone((demo as { value: { doc: CatalogDoc } }).value.doc);
+  edit(doc as CatalogDoc);
+  const r = compileCatalog([{ name: 'catalog.yaml', doc }], national);
   return r.ok ? [] : r.error;
 }
 
 const issue = (item: string, field: string, message: string): CatalogIssue => ({ file: 'catalog.yaml', item, field, message });
+
+/** The items the placeholder tests edit: the first rule, entry rule, measure, source and record type of cn-demo. */
+function items(): string[] {
+  const d = (demo as { value: { doc: CatalogDoc } }).value.doc;
+  return [`schemes[${d.schemes[0].code}].rules[${d.schemes[0].rules[0].id}]`, `lists[${d.lists[0].code}].entries[${d.lists[0].entries[0].id}]`, `measures[${d.measures[0].code}]`, `sources[${d.sources[0].code}]`, `recordTypes[${d.recordTypes[0].code}]`];
+}
 
 describe('a real legal basis', () => {
   it('cn-demo has one for every item', () => {
     expect(issues(() => {})).toEqual([]);
   });
 
+  const noCitation = (text: string) => `'${text}' is no citation: a legal basis is a list of { law, art } citing the laws register`;
   it.each([
-    [' ', 'is blank: every item must cite the law or policy it rests on'],
-    ['TBD', "'TBD' is a placeholder, not a legal basis: cite the law or policy and its article"],
-    ['n/a', "'n/a' is a placeholder, not a legal basis: cite the law or policy and its article"],
-    ['To do', "'To do' is a placeholder, not a legal basis: cite the law or policy and its article"],
-    ['待定', "'待定' is a placeholder, not a legal basis: cite the law or policy and its article"],
-    ['Art. 1', "'Art. 1' cites no law or policy: name it and its article"],
-  ])('refuses %j as a list’s basis', (basis, message) => {
-    expect(issues((d) => (d.lists.find((l) => l.code === 'spc-dishonest-debtors')!.legalBasis = basis))).toEqual([issue('lists[spc-dishonest-debtors]', 'legalBasis', message)]);
+    [' ', 'legalBasis', noCitation(' ')],
+    ['TBD', 'legalBasis', noCitation('TBD')],
+    ['n/a', 'legalBasis', noCitation('n/a')],
+    ['待定', 'legalBasis', noCitation('待定')],
+    [[], 'legalBasis', 'cites no law: give at least one { law, art } from the laws register'],
+    [[{ law: 'todo', art: '1' }], 'legalBasis', "cites 'todo', which is not in the laws register (laws: declare it with its title, issuer, date and articles)"],
+    [[{ law: 'spc-dishonest-debtors', art: 'TBD' }], 'legalBasis', "cites article 'TBD' of 'spc-dishonest-debtors', which the register does not list (it lists 1, 2, 10)"],
+    [[{ law: 'N/A', art: '1' }], 'legalBasis[0].law', "'N/A' is not the id of a law: ids in the laws register are lower case (letters, digits and hyphens)"],
+  ])('refuses %j as a list’s basis', (basis, field, message) => {
+    const at = field.startsWith('legalBasis[0]') ? ['lists[spc-dishonest-debtors].legalBasis[0]', field.slice('legalBasis[0].'.length)] : ['lists[spc-dishonest-debtors]', field];
+    expect(issues((d) => (d.lists.find((l) => l.code === 'spc-dishonest-debtors')!.legalBasis = basis as never))).toEqual([issue(at[0], at[1], message)]);
   });
 
   it('refuses a placeholder wherever a basis stands: a rule, an entry rule, a measure, a source, a record type', () => {
     const found = issues((d) => {
-      d.schemes[0].rules[0].legalBasis = 'TBD';
-      d.lists[0].entries[0].legalBasis = 'tbd';
-      d.measures[0].legalBasis = 'n.a.';
-      d.sources[0].legalBasis = '暂无';
-      d.recordTypes[0].legalBasis = 'none';
+      d.schemes[0].rules[0].legalBasis = 'TBD' as never;
+      d.lists[0].entries[0].legalBasis = 'tbd' as never;
+      d.measures[0].legalBasis = 'n.a.' as never;
+      d.sources[0].legalBasis = '暂无' as never;
+      d.recordTypes[0].legalBasis = 'none' as never;
     });
-    const d = (demo as { value: { doc: CatalogDoc } }).value.doc;
-    expect(found.map((i) => i.item).sort()).toEqual(
-      [`schemes[${d.schemes[0].code}].rules[${d.schemes[0].rules[0].id}]`, `lists[${d.lists[0].code}].entries[${d.lists[0].entries[0].id}]`, `measures[${d.measures[0].code}]`, `sources[${d.sources[0].code}]`, `recordTypes[${d.recordTypes[0].code}]`].sort(),
-    );
+    expect(found.map((i) => i.item).sort()).toEqual(items().sort());
     expect(found.every((i) => i.field === 'legalBasis')).toBe(true);
+  });
+
+  it('refuses, wherever a basis stands, a citation the register does not hold', () => {
+    const found = issues((d) => {
+      d.schemes[0].rules[0].legalBasis = [{ law: 'tbd', art: '1' }];
+      d.lists[0].entries[0].legalBasis = [{ law: 'spc-dishonest-debtors', art: 'tbd' }];
+      d.measures[0].legalBasis = [{ law: 'n-a', art: '1' }];
+      d.sources[0].legalBasis = [{ law: 'zanwu', art: '1' }];
+      d.recordTypes[0].legalBasis = [{ law: 'spc-dishonest-debtors', art: 'none' }];
+    });
+    expect(found.map((i) => i.item).sort()).toEqual(items().sort());
+    expect(found.every((i) => i.field === 'legalBasis' && /^cites /.test(i.message))).toBe(true);
   });
 
   it('lets a citation through', () => {
     expect(placeholderBasis('Enterprise Information Publicity Interim Regulations (2014), Art. 17')).toBeNull();
     expect(placeholderBasis('《企业信息公示暂行条例》第十七条')).toBeNull();
+    expect(citationProblem([{ law: 'enterprise-publicity', art: ['8', '17'] }], new Map(national.laws.map((l) => [l.id, l])))).toBeNull();
   });
 });
 
@@ -75,21 +99,21 @@ describe('protected needs', () => {
   it('refuses a deny measure on basic medical care, and any measure on compulsory education', () => {
     expect(
       issues((d) => {
-        d.actions.push({ code: 'medical.basic-care.admission', name: 'Hospital admission' });
+        d.actions.push({ code: 'medical.basic-care.admission', name: { 'zh-CN': '住院', en: 'Hospital admission' } });
         d.measures.find((m) => m.code === 'spc-dishonest-no-flights')!.action = 'medical.basic-care.admission';
       }),
     ).toEqual([issue('measures[spc-dishonest-no-flights]', 'action', "'medical.basic-care.admission' is basic medical care, a protected need: no credit measure may act on it")]);
     const reward = (demo as { value: { doc: CatalogDoc } }).value.doc.measures.find((m) => m.effect === 'reward')!;
     expect(
       issues((d) => {
-        d.actions.push({ code: 'education.compulsory.enrolment', name: 'School enrolment' });
+        d.actions.push({ code: 'education.compulsory.enrolment', name: { 'zh-CN': '入学', en: 'School enrolment' } });
         d.measures.find((m) => m.code === reward.code)!.action = 'education.compulsory.enrolment';
       }),
     ).toEqual([issue(`measures[${reward.code}]`, 'action', "'education.compulsory.enrolment' is compulsory education, a protected need: no credit measure may act on it")]);
   });
 
   it('refuses a protected action that denies or reviews a subject xinyong does not know', () => {
-    expect(issues((d) => d.actions.push({ code: 'social-security.pension', name: 'Pension', unknownSubject: 'review' }))).toEqual([
+    expect(issues((d) => d.actions.push({ code: 'social-security.pension', name: { 'zh-CN': '养老金', en: 'Pension' }, unknownSubject: 'review' }))).toEqual([
       issue('actions[social-security.pension]', 'unknownSubject', "'social-security.pension' is social security, a protected need: a subject xinyong does not know must be allowed"),
     ]);
   });

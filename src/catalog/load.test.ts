@@ -2,12 +2,15 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../app/catalog-files.js';
+import { loadCatalogDir, nationalLayer } from '../app/catalog-files.js';
 import { compileCatalog } from './compile.js';
-import { formatIssue, type CatalogDoc } from './types.js';
+import { formatIssue, type CatalogDoc, type Citation, type ListDoc, type LocalText, type RecordTypeDoc } from './types.js';
 import { diffCatalogs } from './diff.js';
 
 const DEMO = join(import.meta.dirname, '../../catalogs/cn-demo');
+const layer = nationalLayer();
+if (!layer.ok) throw new Error(layer.error.map(formatIssue).join('\n'));
+const national = layer.value;
 
 /** A copy of cn-demo with one file edited. */
 function variant(file: string, edit: (text: string) => string): string {
@@ -76,9 +79,8 @@ describe('cn-demo', () => {
 
 describe('the loader refuses', () => {
   it('a prohibited data category, naming file, item and category', () => {
-    const dir = variant('record-types.yaml', (t) => t.replace(/category: road-traffic/, 'category: religion'));
-    const issues = issuesOf(dir);
-    expect(issues.join('\n')).toMatch(/record-types\.yaml: recordTypes\[traffic\.violation\]\.category: 'religion' is prohibited data \(religion\)/);
+    const dir = variant('record-types.yaml', (t) => t.replace(/category: traffic-safety/, 'category: religion'));
+    expect(issuesOf(dir)).toEqual(["record-types.yaml: recordTypes[traffic.violation].category: 'religion' is prohibited data (religion); xinyong does not collect it"]);
   });
 
   it.each([
@@ -86,13 +88,15 @@ describe('the loader refuses', () => {
     ['biometric', 'biometric data'], ['sex-life', 'sex life'], ['social-relationships', 'social relationships'], ['reading-habits', 'reading'],
     ['online-speech', 'speech or expression'], ['location-traces', 'location traces'],
   ])('category %s (%s)', (cat, named) => {
-    const dir = variant('record-types.yaml', (t) => t.replace(/category: road-traffic/, `category: ${cat}`));
-    expect(issuesOf(dir).join('\n')).toContain(`(${named})`);
+    const dir = variant('record-types.yaml', (t) => t.replace(/category: traffic-safety/, `category: ${cat}`));
+    expect(issuesOf(dir)).toEqual([`record-types.yaml: recordTypes[traffic.violation].category: '${cat}' is prohibited data (${named}); xinyong does not collect it`]);
   });
 
-  it('a prohibited fact name inside an allowed category', () => {
-    const dir = variant('record-types.yaml', (t) => t.replace(/ticketNo:/, 'religion: { type: string }\n        ticketNo:'));
-    expect(issuesOf(dir).join('\n')).toMatch(/recordTypes\[traffic\.violation\]\.facts\.properties\.religion: .*prohibited/);
+  it('a prohibited fact name inside an allowed category: it is not in the dictionary, and the issue names the category', () => {
+    const dir = variant('record-types.yaml', (t) => t.replace(/ticketNo: required/, 'religion: required\n      ticketNo: required'));
+    expect(issuesOf(dir)).toEqual([
+      "record-types.yaml: recordTypes[traffic.violation].facts.religion: 'religion' is not in the data dictionary: a fact must be a data element of the national layer or of the catalog's reviewed extension, and 'religion' names prohibited data (religion)",
+    ]);
   });
 
   it('a rule without legalBasis', () => {
@@ -109,39 +113,58 @@ describe('the loader refuses', () => {
     expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/s);
   });
 
-  it('a CEL type error (int * double) at load time', () => {
-    const dir = variant('record-types.yaml', (t) => t.replace(/cycles:\s*\{?\s*type: integer/, (m) => m.replace('integer', 'number')));
-    expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: no such overload: int \* double/);
+  it('a CEL type error (double * int: cycles is an integer element of the dictionary) at load time', () => {
+    const dir = variant('schemes.yaml', (t) => t.replace(/-10 \* record\.facts\.cycles/, '-10.0 * record.facts.cycles'));
+    expect(issuesOf(dir).join('\n')).toMatch(/rules\[loan-arrears\]\.points: CEL error: no such overload: double \* int/);
   });
 
-  // A basis that cites a law and an article (a one-letter basis is refused as citing nothing).
-  const LAW = 'Test Regulations (2026), Art. 1';
-  const base = (): CatalogDoc => ({
-    id: 't', version: '1', sources: [{ code: 'court', name: 'Court', recordTypes: ['x.*'], legalBasis: LAW }], actions: [{ code: 'a', name: 'A' }], schemes: [], measures: [],
-    recordTypes: [
-      { code: 'x.bad', name: 'Bad', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: LAW, facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
-      { code: 'x.done', name: 'Done', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'positive', remedy: true, retention: 'P5Y', legalBasis: LAW, facts: { type: 'object', properties: { caseNo: { type: 'string' } } } },
-      { code: 'x.other', name: 'Other', area: 'judicial', subjects: ['person'], category: 'c', polarity: 'negative', retention: 'P5Y', legalBasis: LAW, facts: { type: 'object' } },
-    ],
+  // A minimal catalog on the national layer: its items cite national laws, its facts are national data elements.
+  const LAW: Citation[] = [{ law: 'spc-dishonest-debtors', art: '1' }];
+  const text = (en: string): LocalText => ({ 'zh-CN': en, en });
+  const recordType = (code: string, more: Partial<RecordTypeDoc> = {}): RecordTypeDoc => ({
+    code, name: text(code), area: 'judicial', subjects: ['person'], category: 'judgment-performance', polarity: 'negative', retention: 'P5Y', legalBasis: LAW, facts: { caseNo: 'required' }, ...more,
+  });
+  const list = (entries: ListDoc['entries'], more: Partial<ListDoc> = {}): ListDoc => ({
+    code: 'l', name: text('L'), color: 'black', subjects: ['person'], authority: text('A'), legalBasis: LAW, effect: 'on-decision', entries, ...more,
+  });
+  const base = (): Omit<CatalogDoc, 'national'> => ({
+    id: 't', version: '1', jurisdiction: 'national',
+    sources: [{ code: 'court', name: text('Court'), recordTypes: ['x.*'], legalBasis: LAW }], actions: [{ code: 'a', name: text('A') }], schemes: [], measures: [],
+    recordTypes: [recordType('x.bad'), recordType('x.done', { polarity: 'positive', remedy: true }), recordType('x.other', { facts: {} })],
     lists: [],
   });
-  const compile = (d: CatalogDoc) => {
-    const r = compileCatalog([{ name: 'c.yaml', doc: d }]);
+  const compile = (d: Omit<CatalogDoc, 'national'>) => {
+    const r = compileCatalog([{ name: 'c.yaml', doc: d }], national);
     return r.ok ? [] : r.error.map(formatIssue);
   };
 
+  it('the minimal catalog loads', () => {
+    expect(compile(base())).toEqual([]);
+  });
+
   it.each([
-    ['a nested property', { type: 'object', properties: { driver: { type: 'object', properties: { religion: { type: 'string' } } } } }, /facts\.properties\.driver\.properties\.religion: .*prohibited data \(religion\)/],
-    ['an array item property', { type: 'object', properties: { list: { type: 'array', items: { type: 'object', properties: { healthStatus: { type: 'string' } } } } } }, /prohibited data \(health\)/],
-    ['an allOf branch', { type: 'object', allOf: [{ properties: { ethnicity: { type: 'string' } } }] }, /prohibited data \(ethnicity\)/],
-    ['patternProperties', { type: 'object', patternProperties: { '^x': { type: 'string' } } }, /patternProperties: is not allowed/],
-    ['an open object', { type: 'object', additionalProperties: true }, /additionalProperties: must be false/],
-    ['coordinates', { type: 'object', properties: { latitude: { type: 'number' } } }, /prohibited data \(location traces\)/],
-    ['a condition name', { type: 'object', properties: { 'hiv-status': { type: 'string' } } }, /prohibited data \(health\)/],
-  ])('prohibited data in %s of a facts schema', (_name, facts, pattern) => {
+    ['a dotted name', 'driver.religion', 'religion'],
+    ['a camel-case name', 'healthStatus', 'health'],
+    ['a run-together name', 'ethnicgroup', 'ethnicity'],
+    ['coordinates', 'latitude', 'location traces'],
+    ['a condition name', 'hiv-status', 'health'],
+    ['a Chinese name', '宗教信仰', 'religion'],
+    ['a pinyin name', 'zongjiao', 'religion'],
+  ])('prohibited data as a fact (%s), whatever it is called: not in the dictionary', (_name, fact, category) => {
     const d = base();
-    d.recordTypes[2].facts = facts as Record<string, unknown>;
-    expect(compile(d).join('\n')).toMatch(pattern);
+    d.recordTypes[2].facts = { [fact]: 'optional' };
+    expect(compile(d)).toEqual([
+      `c.yaml: recordTypes[x.other].facts.${fact}: '${fact}' is not in the data dictionary: a fact must be a data element of the national layer or of the catalog's reviewed extension, and '${fact}' names prohibited data (${category})`,
+    ]);
+  });
+
+  it('a facts schema written out instead of codes from the dictionary (an open object, pattern properties)', () => {
+    const d = base();
+    d.recordTypes[2].facts = { type: 'object', patternProperties: { '^x': { type: 'string' } } } as never;
+    expect(compile(d)).toEqual([
+      'c.yaml: recordTypes[x.other].facts.type: must be one of: required, optional',
+      'c.yaml: recordTypes[x.other].facts.patternProperties: must be one of: required, optional',
+    ]);
   });
 
   it('prohibited data named by a record type\'s code or name, or in Chinese', () => {
@@ -150,24 +173,24 @@ describe('the loader refuses', () => {
     expect(compile(d).join('\n')).toMatch(/recordTypes\[civic\.religious-attendance\]\.code: .*prohibited data \(religion\)/);
     const d2 = base();
     d2.recordTypes[2].category = '宗教信仰';
-    expect(compile(d2).join('\n')).toMatch(/prohibited data \(religion\)/);
+    expect(compile(d2)).toEqual(["c.yaml: recordTypes[x.other].category: '宗教信仰' is prohibited data (religion); xinyong does not collect it"]);
   });
 
   it('a black-list entry that never ends', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad' }] });
+    d.lists.push(list([{ id: 'e', on: 'x.bad' }]));
     expect(compile(d).join('\n')).toMatch(/lists\[l\]\.entries\[e\]: a black-list entry must end/);
   });
 
   it('an exit on something the subject cannot do', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.other' } }] });
+    d.lists.push(list([{ id: 'e', on: 'x.bad', exit: { on: 'x.other' } }]));
     expect(compile(d).join('\n')).toMatch(/exit\.on: 'x\.other' is not a remedy record type/);
   });
 
   it('a deducting rule that never ends, but accepts one that ends on performance', () => {
     const d = base();
-    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [{ id: 'r', on: 'x.bad', points: '-10', legalBasis: LAW }] });
+    d.schemes.push({ code: 's', name: text('S'), subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [{ id: 'r', on: 'x.bad', points: '-10', legalBasis: LAW }] });
     expect(compile(d).join('\n')).toMatch(/rules\[r\]: a rule that deducts or caps must end/);
     d.schemes[0].rules[0].exit = { on: 'x.done', when: 'later.facts.caseNo == record.facts.caseNo' };
     expect(compile(d)).toEqual([]);
@@ -175,21 +198,22 @@ describe('the loader refuses', () => {
 
   it('a black list or a deny measure on a band that holds the base grade (everyone, for ever)', () => {
     const d = base();
-    d.schemes.push({ code: 's', name: 'S', subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [] });
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'g', grade: { scheme: 's', in: ['A'] } }] });
-    d.measures.push({ code: 'm', name: 'M', grade: { scheme: 's', in: ['A', 'B'] }, action: 'a', effect: 'deny', authority: 'A', legalBasis: LAW });
-    const issues = compile(d).join('\n');
-    expect(issues).toMatch(/lists\[l\]\.entries\[g\]\.grade\.in: includes 'A', the grade of the base score/);
-    expect(issues).toMatch(/measures\[m\]\.grade\.in: includes 'A'/);
+    d.schemes.push({ code: 's', name: text('S'), subjects: ['person'], base: 100, grades: [{ grade: 'A', min: 90 }, { grade: 'B' }], legalBasis: LAW, rules: [] });
+    d.lists.push(list([{ id: 'g', grade: { scheme: 's', in: ['A'] } }]));
+    d.measures.push({ code: 'm', name: text('M'), grade: { scheme: 's', in: ['A', 'B'] }, action: 'a', effect: 'deny', national: 'law.procurement.exclusion', authority: text('A'), legalBasis: LAW });
+    expect(compile(d)).toEqual([
+      "c.yaml: lists[l].entries[g].grade.in: includes 'A', the grade of the base score: a black list must not hold subjects with no adverse record",
+      "c.yaml: measures[m].grade.in: includes 'A', the grade of the base score: a 'deny' measure must not bind subjects with no adverse record",
+    ]);
   });
 
   it('an exit that can never be met: a constant false condition, or a remedy the subject cannot have', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done', when: 'false' } }] });
+    d.lists.push(list([{ id: 'e', on: 'x.bad', exit: { on: 'x.done', when: 'false' } }]));
     expect(compile(d).join('\n')).toMatch(/exit\.when: can never hold/);
     const d2 = base();
     d2.recordTypes[1].subjects = ['enterprise'];
-    d2.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', entries: [{ id: 'e', on: 'x.bad', exit: { on: 'x.done' } }] });
+    d2.lists.push(list([{ id: 'e', on: 'x.bad', exit: { on: 'x.done' } }]));
     expect(compile(d2).join('\n')).toMatch(/exit\.on: 'x\.done' never concerns person/);
   });
 
@@ -204,7 +228,7 @@ describe('the loader refuses', () => {
 
   it('a relation other than the legal roles', () => {
     const d = base();
-    d.lists.push({ code: 'l', name: 'L', color: 'black', subjects: ['person'], authority: 'A', legalBasis: LAW, effect: 'on-decision', extendsTo: ['friend' as 'principal'], entries: [{ id: 'e', on: 'x.bad', duration: 'P1Y' }] });
+    d.lists.push(list([{ id: 'e', on: 'x.bad', duration: 'P1Y' }], { extendsTo: ['friend' as 'principal'] }));
     expect(compile(d).join('\n')).toMatch(/extendsTo.*must be one of: legal-representative, actual-controller, principal/);
   });
 
@@ -221,14 +245,14 @@ describe('diffCatalogs', () => {
     if (!r.ok) throw new Error('load');
     const a = r.value.doc;
     const b: CatalogDoc = structuredClone(a);
-    b.version = '2026.2';
+    b.version = '2026.99';
     b.measures = b.measures.filter((m) => m.code !== b.measures[0].code);
     b.schemes[0].base = 900;
-    b.actions.push({ code: 'new.action', name: 'New' });
+    b.actions.push({ code: 'new.action', name: { 'zh-CN': '新', en: 'New' } });
     const rule = b.schemes[0].rules[0];
     rule.points = '-999';
     const d = diffCatalogs(a, b);
-    expect(d.header).toEqual([{ field: 'version', from: a.version, to: '2026.2' }]);
+    expect(d.header).toEqual([{ field: 'version', from: a.version, to: '2026.99' }]);
     expect(d.changes).toEqual(expect.arrayContaining([
       { section: 'measures', code: a.measures[0].code, change: 'removed' },
       { section: 'actions', code: 'new.action', change: 'added' },

@@ -60,7 +60,7 @@ export const PROHIBITED_CATEGORIES: readonly { category: string; words: readonly
  * Chinese terms for the same categories. Chinese has no spaces, so these match as substrings.
  * (Blood donation is a civic act the catalog rewards, not health data: 献血 is not listed; 血型 is.)
  */
-const CJK_TERMS: readonly { category: string; terms: readonly string[] }[] = [
+export const CJK_TERMS: readonly { category: string; terms: readonly string[] }[] = [
   { category: 'ethnicity', terms: ['民族', '种族', '族别', '族裔', '汉族', '维吾尔', '维族', '藏族', '回族', '少数民族', '国籍', '血统', '肤色'] },
   { category: 'religion', terms: ['宗教', '信仰', '教派', '礼拜', '清真', '基督', '佛教', '伊斯兰', '穆斯林', '天主', '道教', '寺庙', '教堂', '邪教'] },
   { category: 'political opinion', terms: ['政治', '党派', '政见', '党员', '上访', '信访', '抗议', '异见', '投票'] },
