@@ -1,8 +1,9 @@
 /**
- * Prohibited data (DEVELOPERS.md, line 2). A catalog may not collect these categories at all,
- * whatever a source is willing to send. The check runs on a record type's declared `category`
- * and on the names of its facts, so that `category: court-enforcement` with a fact called
- * `religion` is refused too.
+ * Prohibited data (DEVELOPERS.md, line 2): the net of words for the categories xinyong never
+ * collects. It is not the guard — the data dictionary is (a fact that is not a data element is
+ * refused whatever its name, src/catalog/dictionary.ts) — but it runs over every text of a
+ * dictionary extension and over the catalog's names and titles, and it names the category when a
+ * refused fact looks like one.
  */
 
 /**
@@ -101,43 +102,4 @@ export function prohibitedCategory(name: string): string | null {
     for (const s of stems) if (joined.includes(s)) return category;
   }
   return null;
-}
-
-/** A problem found in a facts schema: where (a path of property names) and what. */
-export interface SchemaProblem {
-  path: string;
-  message: string;
-}
-
-/**
- * Walks a facts schema at every depth — properties, array items, combinators, definitions —
- * and reports names that fall under a prohibited category, and places where the schema would
- * accept keys it does not name (which would let any data in).
- */
-export function schemaProblems(schema: unknown, path = 'facts'): SchemaProblem[] {
-  const out: SchemaProblem[] = [];
-  const walk = (node: unknown, p: string) => {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
-    const n = node as Record<string, unknown>;
-    const isObject = n.type === 'object' || 'properties' in n;
-    if (isObject && n.additionalProperties !== false && n.additionalProperties !== undefined) {
-      out.push({ path: `${p}.additionalProperties`, message: 'must be false: a record type names every fact it accepts' });
-    }
-    if ('patternProperties' in n) out.push({ path: `${p}.patternProperties`, message: 'is not allowed: a record type names every fact it accepts' });
-    for (const key of ['properties', '$defs', 'definitions', 'dependentSchemas']) {
-      const props = n[key];
-      if (!props || typeof props !== 'object') continue;
-      for (const [name, sub] of Object.entries(props as Record<string, unknown>)) {
-        const banned = prohibitedCategory(name);
-        if (banned) out.push({ path: `${p}.${key}.${name}`, message: `a fact named '${name}' is prohibited data (${banned})` });
-        walk(sub, `${p}.${key}.${name}`);
-      }
-    }
-    for (const key of ['items', 'contains', 'not', 'if', 'then', 'else', 'additionalItems', 'unevaluatedProperties']) walk(n[key], `${p}.${key}`);
-    for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
-      if (Array.isArray(n[key])) (n[key] as unknown[]).forEach((sub, i) => walk(sub, `${p}.${key}[${i}]`));
-    }
-  };
-  walk(schema, path);
-  return out;
 }
