@@ -4,7 +4,9 @@
  * INSERTs of exactly the rows the pipeline stored, into the same schema with the same pragmas and
  * the same batch per transaction.
  */
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { createKeyFileFor } from '../src/app/key-file.js';
 import { publishCatalog } from '../src/app/publish.js';
 import { defaultCatalogDir } from '../src/app/paths.js';
 import { loadCatalogDir } from '../src/app/catalog-files.js';
@@ -97,6 +99,17 @@ async function freshStore(path: string, catalog: Catalog): Promise<SqliteStore> 
   return store;
 }
 
+/**
+ * A fresh keyring whose key file sits beside the database, so that the rescore benchmark's
+ * `openContext` opens it with the key its identifiers were encrypted under (and derivation reads
+ * persons' ages from them, as a real deployment does).
+ */
+function keyringFor(dbPath: string): Keyring {
+  const secret = randomBytes(32);
+  createKeyFileFor(dbPath, secret);
+  return Keyring.fromSecret(secret);
+}
+
 /** Builds the database through the pipeline without measuring (when ingest is not benchmarked). */
 export async function buildDb(): Promise<IngestedDb> {
   const catalog = defaultCatalog();
@@ -104,7 +117,7 @@ export async function buildDb(): Promise<IngestedDb> {
   const city = cityItems(persons, enterprises);
   const tmp = tempDir('db');
   const store = await freshStore(tmp.path('city.db'), catalog);
-  await ingestAll(store, catalog, Keyring.random(), city.items);
+  await ingestAll(store, catalog, keyringFor(tmp.path('city.db')), city.items);
   await store.close();
   return { path: tmp.path('city.db'), catalog, records: city.records, subjects: city.subjects, remove: tmp.remove };
 }
@@ -218,12 +231,12 @@ export async function benchIngest(): Promise<{ result: BenchResult; db: Ingested
   log(`  ${fmtInt(city.items.length)} lines: ${fmtInt(city.subjects)} subject registrations, ${fmtInt(N)} records; batches of ${BATCH}`);
 
   const tmp = tempDir('ingest');
-  const keyring = Keyring.random();
   const dbPath = tmp.path('city.db');
+  const keyring = keyringFor(dbPath);
   const db: IngestedDb = { path: dbPath, catalog, records: N, subjects: city.subjects, remove: tmp.remove };
   try {
     const store = await freshStore(dbPath, catalog);
-    const DERIVE = ['dirtySubjects', 'subjectsBasic', 'recordsOf', 'relationsOfOrgs', 'saveStates'];
+    const DERIVE = ['dirtySubjects', 'subjectsBasic', 'recordsOf', 'relationsOfOrgs', 'ridCiphertexts', 'saveStates'];
     const probe = instrument(store, ['ingest', ...DERIVE]);
     const oursMs = await ingestAll(store, catalog, keyring, city.items);
     probe.restore();

@@ -121,7 +121,8 @@ async function main() {
   const store = await openStore(o.db);
   await store.migrate();
   await publishCatalog(store, catalog, NOW, 'bench');
-  const ingestor = new Ingestor(store, catalog, Keyring.random(), { now: () => NOW, actor: 'bench', deriveEvery: o.deriveEvery });
+  const keyring = Keyring.random();
+  const ingestor = new Ingestor(store, catalog, keyring, { now: () => NOW, actor: 'bench', deriveEvery: o.deriveEvery });
 
   // Where the time goes: the store's write, the incremental derivation (Ingestor.flush, which
   // each commit calls through `this`), and within it the store's reads and saveStates.
@@ -186,7 +187,7 @@ async function main() {
   let rescored = 0;
   if (o.rescore) {
     const r0 = performance.now();
-    rescored = await deriveAll(store, catalog, NOW);
+    rescored = await deriveAll({ store, keyring }, catalog, NOW);
     rescoreMs = performance.now() - r0;
     progress(`deriveAll: ${rescored} subjects in ${sec(rescoreMs)}`);
   }

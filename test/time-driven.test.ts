@@ -52,7 +52,7 @@ describe('deriveUpTo', () => {
     expect('decision' in before && before.decision).toBe('deny');
     expect((await ctx.store.getState(ent))!.state.entries.some((e) => e.list === 'serious-illegal-dishonest-enterprises')).toBe(false);
     // …and the refresh brings the stored state (lists, statistics, the future gate index) up to date.
-    const r = await deriveUpTo(ctx.store, ctx.catalog, now);
+    const r = await deriveUpTo(ctx, ctx.catalog, now);
     expect(r.due).toBeGreaterThan(0);
 
     const after = await entries(ent);
@@ -72,6 +72,6 @@ describe('deriveUpTo', () => {
 
     await app.receipts.close();
     // Idempotent: a second refresh at the same instant changes nothing.
-    expect(await deriveUpTo(ctx.store, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });
+    expect(await deriveUpTo(ctx, ctx.catalog, now)).toEqual({ dirty: 0, due: 0 });
   });
 });

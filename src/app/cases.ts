@@ -48,7 +48,7 @@ async function commitStep(app: App, kind: CaseRow['kind'], step: CaseStep<AnyCas
     if (e instanceof CaseConflictError) throw conflict(`${e.message}; read it again before acting on it`);
     throw e;
   }
-  await deriveDirty(app.ctx.store, app.ctx.catalog, app.now(), 1000);
+  await deriveDirty(app.ctx, app.ctx.catalog, app.now(), 1000);
 }
 
 /** The open case of `kind` on a record, if any. */

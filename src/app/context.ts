@@ -106,7 +106,7 @@ export async function openContext(opts: { db: string; keyFile?: string; now: Ins
     if (!compiled.ok) throw catalogProblems(compiled.error);
     if (await store.getMeta(RESCORE_PENDING)) {
       // A publication whose derivation did not finish (a crash): finish it before anything reads state.
-      await deriveAll(store, compiled.value, opts.now);
+      await deriveAll({ store, keyring }, compiled.value, opts.now);
       await store.setMeta(RESCORE_PENDING, '');
     }
     return { store, keyring, catalog: compiled.value, dbPath: pg ? hidePassword(opts.db) : opts.db, keyPath, keyCreated: created, close: () => store.close() };

@@ -56,7 +56,7 @@ export async function buildDemo(ctx: AppContext, o: DemoOptions): Promise<{ buil
   }
   await flush();
   if (o.progress) process.stderr.write(`\r  deriving scores and lists…          `);
-  await deriveDirty(ctx.store, ctx.catalog, o.now, 1000);
+  await deriveDirty(ctx, ctx.catalog, o.now, 1000);
   if (o.progress) process.stderr.write('\r' + ' '.repeat(40) + '\r');
   if (rejected > 0) throw new Error(`the synthetic city produced ${rejected} rejected lines; this is a bug in sim/`);
   return { built: true, seconds: (performance.now() - t0) / 1000 };

@@ -7,7 +7,7 @@ import { AUDIT } from '../audit/actions.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Instant } from '../domain/types.js';
 import type { Store } from '../store/port.js';
-import { deriveAll } from './derive.js';
+import { deriveAll, type DeriveFrom } from './derive.js';
 import { AppError } from './errors.js';
 
 export type PublishResult = 'published' | 'republished' | 'unchanged';
@@ -50,10 +50,11 @@ export const RESCORE_PENDING = 'rescore.pending';
  * written down before the publication and cleared after it, and `openContext` finishes one that a
  * crash interrupted.
  */
-export async function publishAndDerive(store: Store, catalog: Catalog, at: Instant, actor: string): Promise<{ result: PublishResult; rescored: number }> {
+export async function publishAndDerive(from: DeriveFrom, catalog: Catalog, at: Instant, actor: string): Promise<{ result: PublishResult; rescored: number }> {
+  const { store } = from;
   await store.setMeta(RESCORE_PENDING, `${catalog.id}@${catalog.version}`);
   const result = await publishCatalog(store, catalog, at, actor);
-  const rescored = result === 'unchanged' ? 0 : await deriveAll(store, catalog, at);
+  const rescored = result === 'unchanged' ? 0 : await deriveAll(from, catalog, at);
   await store.setMeta(RESCORE_PENDING, '');
   return { result, rescored };
 }

@@ -32,7 +32,7 @@ export interface TickResult {
 export async function tick(ctx: AppContext, until: Instant, onDerived?: OnDerived): Promise<TickResult> {
   // Expiry first: the subjects it marks dirty are derived in the same tick.
   const expired = await expireRecords(ctx, until);
-  const r = await deriveUpTo(ctx.store, ctx.catalog, until, 1000, onDerived);
+  const r = await deriveUpTo(ctx, ctx.catalog, until, 1000, onDerived);
   return { expired, ...r, overdue: await escalateOverdue(ctx, until) };
 }
 
@@ -65,7 +65,7 @@ export async function applyDue(app: App): Promise<void> {
 
 /** Finishes any derivation a crash left behind, and applies what fell due, before a command answers. */
 export async function catchUpState(app: App): Promise<void> {
-  await deriveUpTo(app.ctx.store, app.ctx.catalog, app.now());
+  await deriveUpTo(app.ctx, app.ctx.catalog, app.now());
 }
 
 /**
@@ -88,7 +88,7 @@ export async function escalateOverdue(ctx: AppContext, now: Instant): Promise<nu
 
 /** Derives every subject's state afresh under the catalog in force, as of now (`xinyong rescore`). */
 export async function deriveEverySubject(app: App): Promise<number> {
-  return write(app, () => deriveAll(app.ctx.store, app.ctx.catalog, app.now()));
+  return write(app, () => deriveAll(app.ctx, app.ctx.catalog, app.now()));
 }
 
 /** Who expires records, in their status histories and in the audit log. */

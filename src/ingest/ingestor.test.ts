@@ -237,12 +237,12 @@ describe('Ingestor', () => {
     expect(stale?.breakdown.map((b) => b.recordId)).not.toContain(recordId('pboc-crc', 'K-1'));
     expect(await ctx.store.getState(pid(RID2))).toBeNull();
 
-    const drained = await deriveDirty(ctx.store, ctx.catalog, T);
+    const drained = await deriveDirty(ctx, ctx.catalog, T);
     expect(drained).toBe(2);
     expect(await ctx.store.dirtySubjects(10)).toEqual([]);
     expect((await civicPoints(pid(RID)))?.score).toBe(970);
     expect((await civicPoints(pid(RID2)))?.score).toBe(990);
-    expect(await deriveDirty(ctx.store, ctx.catalog, T)).toBe(0);
+    expect(await deriveDirty(ctx, ctx.catalog, T)).toBe(0);
   });
 
   it('state derived over several batches counts every record of every subject', async () => {

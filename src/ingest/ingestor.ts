@@ -292,6 +292,6 @@ export class Ingestor {
   }
 
   private drain(now: Instant): Promise<number> {
-    return deriveDirty(this.store, this.catalog, now, 5000, this.opts.onDerived);
+    return deriveDirty({ store: this.store, keyring: this.keyring }, this.catalog, now, 5000, this.opts.onDerived);
   }
 }

@@ -14,10 +14,17 @@ export interface EvaluateInput {
   /** All records of the subject (any order); those recorded after `asOf` are ignored. */
   records: readonly CreditRecord[];
   asOf: Instant;
+  /**
+   * For a person whose age is known, the instant they turned 18 (`adultFrom` in minors.ts): their
+   * conduct before it is scored by no scheme and lists them only on a list for minors. Computed
+   * by the caller from the identifier, in memory, and never stored; absent when the age is
+   * unknown (the person is then scored as an adult). Ignored for organisations.
+   */
+  adultFrom?: Instant;
 }
 
 export function evaluateSubject(catalog: Catalog, input: EvaluateInput): SubjectState {
-  const ws = new WorkingSet(catalog, input.records, input.asOf);
+  const ws = new WorkingSet(catalog, input.records, input.asOf, input.subject.kind === 'person' ? input.adultFrom : undefined);
   const schemes: SchemeResult[] = [];
   const byScheme = new Map<string, Contribution[]>();
   let next = Infinity;

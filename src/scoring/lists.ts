@@ -106,6 +106,11 @@ function recordSpan(list: CompiledList, rule: CompiledEntryRule, ws: WorkingSet,
   return { decidedAt, since, until, endAt, endReason, endStatus };
 }
 
+function minorRecord(ws: WorkingSet, recordId: string): boolean {
+  const w = ws.byId.get(recordId);
+  return w !== undefined && ws.minorConduct(w);
+}
+
 export interface ListInput {
   subject: Pick<Subject, 'id' | 'kind' | 'createdAt'>;
   ws: WorkingSet;
@@ -132,6 +137,8 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
     for (const rule of list.entryRules) {
       if (rule.kind === 'record') {
         for (const w of ws.byType.get(rule.on as string) ?? []) {
+          // A minor's conduct lists them only on a list whose legal basis applies to minors (minors.ts).
+          if (!list.minors && ws.minorConduct(w)) continue;
           if (rule.when && !safeBool(rule.when, { record: ws.cel(w) })) continue;
           const span = recordSpan(list, rule, ws, w);
           const reasons: EntryReason[] = [{ recordId: w.rec.id, recordType: w.rec.type, ruleId: rule.id, legalBasis: rule.legalBasis }];
@@ -173,6 +180,8 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
           const at = addDuration(src.since, rule.escalatedFrom.after);
           const srcEnd = src.endedAt ?? (src.status === 'active' || src.status === 'pending' ? Infinity : src.since);
           if (src.status === 'escalated') continue;
+          // An entry for a minor's conduct (on a list for minors) escalates only to another such list.
+          if (!list.minors && src.reasons.some((r) => r.recordId !== undefined && minorRecord(ws, r.recordId))) continue;
           // Still in force when the escalation period runs out? (An entry that ended before does not escalate.)
           const plannedEnd = Math.min(srcEnd, src.until ?? Infinity);
           if (plannedEnd <= at) continue;

@@ -38,7 +38,8 @@ export function contributions(scheme: CompiledScheme, catalog: Catalog, ws: Work
   const out: Contribution[] = [];
   for (const w of ws.records) {
     const rules = catalog.rulesByType.get(w.rec.type);
-    if (!rules) continue;
+    // A minor's conduct is scored by no scheme: no points, no grade cap (minors.ts).
+    if (!rules || ws.minorConduct(w)) continue;
     for (const rule of rules) {
       if (rule.scheme !== scheme.code) continue;
       if (rule.when && !safeBool(rule.when, { record: ws.cel(w) })) continue;

@@ -43,7 +43,11 @@ export class WorkingSet {
   readonly byType = new Map<string, WorkRecord[]>();
   readonly byId = new Map<string, WorkRecord>();
 
-  constructor(catalog: Catalog, records: readonly CreditRecord[], readonly asOf: Instant) {
+  /**
+   * @param adultFrom for a person whose age is known, the instant they turned 18 (minors.ts):
+   *   records of conduct before it are a minor's ({@link minorConduct}). `-Infinity` otherwise.
+   */
+  constructor(catalog: Catalog, records: readonly CreditRecord[], readonly asOf: Instant, readonly adultFrom: Instant = -Infinity) {
     for (const rec of records) {
       if (rec.recordedAt > asOf) continue;
       const rt = catalog.recordTypes.get(rec.type);
@@ -76,6 +80,11 @@ export class WorkingSet {
       if (list) list.push(w);
       else this.byType.set(w.rec.type, [w]);
     }
+  }
+
+  /** Whether the record is of conduct before the subject turned 18: it scores nothing, and lists only on a list for minors. */
+  minorConduct(w: WorkRecord): boolean {
+    return w.at < this.adultFrom;
   }
 
   /** The CEL view of a record, built once. */

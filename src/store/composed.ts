@@ -106,6 +106,10 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
     return this.parts.records.relationsOfPersons(personIds, at);
   }
 
+  ridCiphertexts(personIds: string[]): Promise<Map<string, string>> {
+    return this.parts.records.ridCiphertexts(personIds);
+  }
+
   getRecord(id: string): Promise<CreditRecord | null> {
     return this.parts.records.getRecord(id);
   }

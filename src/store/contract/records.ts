@@ -217,6 +217,17 @@ export function recordsContract(name: string, make: MakeStore): void {
         expect(m.get(g.id)).toEqual({ id: g.id, kind: 'government', createdAt: T - 2 * DAY });
         expect((await store.subjectsBasic([])).size).toBe(0);
       });
+
+      it('ridCiphertexts returns the cn-rid ciphertext of the persons that have one, and no other', async () => {
+        const p = subject('p1', 'person', { identifiers: [{ scheme: 'cn-rid', hash: hex('h-p1', 64), masked: '110101********4514', encrypted: 'v1.iv-p1.tag.ct' }] });
+        const own = subject('p2', 'person', { identifiers: [{ scheme: 'sz-resident', hash: hex('h-p2', 64), masked: 'sz-***', encrypted: 'v1.iv-p2.tag.ct' }] });
+        const bare = subject('p3', 'person');
+        const e = subject('e1', 'enterprise');
+        await store.ingest(batch({ subjects: [p, own, bare, e] }));
+        const m = await store.ridCiphertexts([p.id, own.id, bare.id, e.id, sid('missing')]);
+        expect([...m]).toEqual([[p.id, 'v1.iv-p1.tag.ct']]);
+        expect((await store.ridCiphertexts([])).size).toBe(0);
+      });
     });
 
     describe('records and their status history', () => {

@@ -180,6 +180,7 @@ export function retentionContract(name: string, make: MakeStore): void {
         await store.ingest(batch({ subjects: [p], records: [r1] }));
         await expire([r1]);
         expect((await store.getSubject(p.id))?.identifiers[0].encrypted).toBeUndefined();
+        expect((await store.ridCiphertexts([p.id])).size).toBe(0);
 
         // The source sends the expired record again (facts as they were, or not): nothing changes.
         const resend = await store.ingest(batch({ subjects: [{ ...p, name: '' }], records: [r1, { ...r1, facts: { cycles: 9 } }] }));

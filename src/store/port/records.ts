@@ -80,6 +80,12 @@ export interface RecordsPort {
   relationsOfOrgs(orgIds: string[], at?: Instant): Promise<Relation[]>;
   /** Relations where the person is one of `personIds`: those holding at `at`, or now by default. */
   relationsOfPersons(personIds: string[], at?: Instant): Promise<Relation[]>;
+  /**
+   * The `cn-rid` ciphertext of each of `personIds` that still has one (retention deletes it once
+   * nothing needs it), by subject id: what derivation decrypts, in memory, to tell a minor's
+   * conduct from an adult's. Subjects without one are absent.
+   */
+  ridCiphertexts(personIds: string[]): Promise<Map<string, string>>;
   getRecord(id: string): Promise<CreditRecord | null>;
   /** All records of each subject, with their status histories. */
   recordsOf(subjectIds: string[]): Promise<Map<string, CreditRecord[]>>;

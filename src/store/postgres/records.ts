@@ -346,6 +346,11 @@ export class PostgresRecords implements RecordsPort {
     return this.relationsWhere('person_id', personIds, at);
   }
 
+  async ridCiphertexts(personIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.q(`SELECT subject_id, encrypted FROM subject_identifiers WHERE subject_id = ANY($1::text[]) AND scheme = 'cn-rid' AND encrypted IS NOT NULL`, [personIds]);
+    return new Map(rows.map((r) => [r.subject_id as string, r.encrypted as string]));
+  }
+
   async getRecord(id: string): Promise<CreditRecord | null> {
     const r = await this.db.one('SELECT * FROM records WHERE id = $1', [id]);
     if (!r) return null;

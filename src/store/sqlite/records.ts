@@ -216,6 +216,11 @@ export class SqliteRecords implements RecordsPort {
     return this.relationsWhere('person_id', personIds, at);
   }
 
+  async ridCiphertexts(personIds: string[]): Promise<Map<string, string>> {
+    const rows = this.db.st(`SELECT subject_id, encrypted FROM subject_identifiers WHERE subject_id IN ${IN_JSON} AND scheme = 'cn-rid' AND encrypted IS NOT NULL`).all(JSON.stringify(personIds)) as Row[];
+    return new Map(rows.map((r) => [r.subject_id as string, r.encrypted as string]));
+  }
+
   async getRecord(id: string): Promise<CreditRecord | null> {
     const r = this.db.st('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined;
     if (!r) return null;
