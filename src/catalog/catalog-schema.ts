@@ -54,7 +54,7 @@ const law = {
         type: 'object',
         additionalProperties: false,
         required: ['art'],
-        properties: { art: article, about: text, minors: { type: 'boolean' }, maxPeriod: { type: 'string', pattern: '^P', maxLength: 40 } },
+        properties: { art: article, label: text, about: text, minors: { type: 'boolean' }, maxPeriod: { type: 'string', pattern: '^P', maxLength: 40 } },
       },
     },
   },

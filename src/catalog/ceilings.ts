@@ -14,7 +14,7 @@
  * Periods are compared by adding them to one fixed instant. Pure.
  */
 import { addDuration, parseDuration, type Duration } from '../domain/time.js';
-import { citedArticles } from './laws.js';
+import { citedArticles, renderBasis } from './laws.js';
 import type { Citation, CompiledList, CompiledRecordType, CompiledScheme, LawDoc } from './types.js';
 
 /** The ceiling when no cited article sets one, and the retention allowed past an item's effect. */
@@ -47,10 +47,12 @@ export function checkCeilings(c: Input): CeilingIssue[] {
   const out: CeilingIssue[] = [];
   const ceilingOf = (cites: readonly Citation[] | undefined): { ms: number; text: string; why: string } => {
     let best: { ms: number; text: string; why: string } | null = null;
-    for (const a of citedArticles(cites ?? [], c.laws)) {
-      if (!a.maxPeriod) continue;
-      const p = parseDuration(a.maxPeriod);
-      if (p.ok && (!best || ms(p.value) < best.ms)) best = { ms: ms(p.value), text: a.maxPeriod, why: `the limit its cited article ${a.art} sets` };
+    for (const cite of cites ?? []) {
+      for (const a of citedArticles([cite], c.laws)) {
+        if (!a.maxPeriod) continue;
+        const p = parseDuration(a.maxPeriod);
+        if (p.ok && (!best || ms(p.value) < best.ms)) best = { ms: ms(p.value), text: a.maxPeriod, why: `the limit that ${renderBasis([{ law: cite.law, art: a.art }], c.laws, 'en')} sets` };
+      }
     }
     return best ?? { ms: ms(dur(DEFAULT_CEILING)), text: DEFAULT_CEILING, why: 'the ceiling on publicity and listing (5 years unless a cited article sets another limit)' };
   };

@@ -115,6 +115,11 @@ export function compileCatalog(files: CatalogFile[], national: NationalDoc): Res
       if (!d.jurisdiction) issues.push({ file: f.name, item: 'header', field: 'jurisdiction', message: "the header needs a jurisdiction: 'national', or the GB/T 2260 code of a province, prefecture or county" });
       if (!d.id) issues.push({ file: f.name, item: 'header', field: 'id', message: 'the header needs an id' });
       if (!d.version) issues.push({ file: f.name, item: 'header', field: 'version', message: 'the header needs a version' });
+    } else {
+      // Header fields belong to the header's file: elsewhere they would be dropped without a word.
+      for (const k of ['title', 'description', 'jurisdiction', 'dueProcess'] as const) {
+        if (d[k] !== undefined) issues.push({ file: f.name, item: 'header', field: k, message: `'${k}' belongs in the file with the header (id and version); here it would be ignored` });
+      }
     }
     for (const s of CATALOG_SECTIONS) {
       for (const item of (d[s] ?? []) as object[]) {

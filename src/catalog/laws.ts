@@ -71,9 +71,11 @@ export function citedArticles(cites: readonly Citation[], laws: ReadonlyMap<stri
   return out;
 }
 
-function artText(a: string, lang: Lang): string {
+function artText(a: string, lang: Lang, law: LawDoc | undefined): string {
+  const label = law?.articles.find((x) => x.art === a)?.label;
+  if (label) return label[lang];
   if (/^\d+$/.test(a)) return lang === 'en' ? `Art. ${a}` : `第${a}条`;
-  return lang === 'en' ? `§ ${a}` : `第${a}部分`;
+  return lang === 'en' ? `§ ${a}` : `（${a}）`;
 }
 
 /** A legal basis as people read it: "SPC Provisions … (2017), Art. 1 and Art. 10; …" or "《…》第1条、第10条；…". */
@@ -81,7 +83,7 @@ export function renderBasis(cites: readonly Citation[], laws: ReadonlyMap<string
   return cites
     .map((c) => {
       const law = laws.get(c.law);
-      const arts = citedArts(c).map((a) => artText(a, lang));
+      const arts = citedArts(c).map((a) => artText(a, lang, law));
       if (lang === 'en') {
         const title = law ? `${law.title.en}${law.reported ? ' (reported)' : ''}` : c.law;
         return `${title}, ${arts.length > 1 ? `${arts.slice(0, -1).join(', ')} and ${arts[arts.length - 1]}` : arts[0]}`;

@@ -13,9 +13,10 @@ import type { Catalog, CatalogDoc, CatalogIssue, NationalDoc } from './types.js'
  * sent by a client is compiled on the national layer this xinyong ships, and a draft that carries
  * a national layer of its own that differs is refused.
  */
-export function loadCatalogDoc(doc: CatalogDoc, label = `${doc.id}@${doc.version}`, national?: NationalDoc): Result<Catalog, CatalogIssue[]> {
-  if (!doc || typeof doc !== 'object') return { ok: false, error: [{ file: label, item: 'catalog', message: 'is not a catalog document' }] };
-  const { national: stored, ...own } = doc as CatalogDoc & { national?: NationalDoc };
+export function loadCatalogDoc(doc: CatalogDoc, label?: string, national?: NationalDoc): Result<Catalog, CatalogIssue[]> {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, error: [{ file: label ?? '(document)', item: 'catalog', message: 'is not a catalog document' }] };
+  label ??= `${String(doc.id)}@${String(doc.version)}`;
+  const { national: stored, dataElements, dataElementsReview, ...own } = doc as CatalogDoc & { national?: NationalDoc };
   const layer = national ?? stored;
   if (!layer) return { ok: false, error: [{ file: label, item: 'national', message: 'the document carries no national layer: it was stored by an older xinyong; publish the catalog again from its directory' }] };
   if (national && stored && JSON.stringify(stored) !== JSON.stringify(national)) {
@@ -23,5 +24,8 @@ export function loadCatalogDoc(doc: CatalogDoc, label = `${doc.id}@${doc.version
   }
   const bad = nationalIssues(layer);
   if (bad.length) return { ok: false, error: bad };
-  return compileCatalog([{ name: label, doc: own }], layer);
+  // A dictionary extension is a file of its own on disk; a stored document keeps it as it was merged.
+  const files = [{ name: label, doc: own }];
+  if (dataElements !== undefined || dataElementsReview !== undefined) files.push({ name: `${label} (data dictionary extension)`, doc: { dataElements, dataElementsReview } as never });
+  return compileCatalog(files, layer);
 }

@@ -63,9 +63,9 @@ export const PROHIBITED_CATEGORIES: readonly { category: string; words: readonly
  */
 export const CJK_TERMS: readonly { category: string; terms: readonly string[] }[] = [
   { category: 'ethnicity', terms: ['民族', '种族', '族别', '族裔', '汉族', '维吾尔', '维族', '藏族', '回族', '少数民族', '国籍', '血统', '肤色'] },
-  { category: 'religion', terms: ['宗教', '信仰', '教派', '礼拜', '清真', '基督', '佛教', '伊斯兰', '穆斯林', '天主', '道教', '寺庙', '教堂', '邪教'] },
+  { category: 'religion', terms: ['宗教', '信仰', '教派', '礼拜', '清真', '基督', '教会', '祷告', '佛教', '伊斯兰', '穆斯林', '天主', '道教', '寺庙', '教堂', '邪教'] },
   { category: 'political opinion', terms: ['政治', '党派', '政见', '党员', '上访', '信访', '抗议', '异见', '投票'] },
-  { category: 'health', terms: ['健康', '疾病', '病史', '医疗', '诊断', '残疾', '血型', '艾滋', '精神病', '怀孕', '妊娠', '疫苗', '病历', '患者', '病情'] },
+  { category: 'health', terms: ['健康', '疾病', '病史', '医疗', '诊断', '残疾', '血型', '艾滋', '精神病', '怀孕', '妊娠', '疫苗', '病历', '患者', '病情', '体检', '就医', '住院'] },
   { category: 'genetic data', terms: ['基因', '遗传', '染色体'] },
   { category: 'biometric data', terms: ['生物识别', '指纹', '人脸', '面部', '面容', '虹膜', '声纹', '步态', '掌纹'] },
   { category: 'sex life', terms: ['性生活', '性取向', '同性', '性别认同', '性行为'] },

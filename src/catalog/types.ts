@@ -20,6 +20,8 @@ export interface Citation {
 /** One article of a law in the register. */
 export interface ArticleDoc {
   art: string;
+  /** How the article is cited in each language, when it is not a numbered article (`附件1`, `attachment 1`). */
+  label?: LocalText;
   /** What the article provides, in a line. */
   about?: LocalText;
   /** The article applies to persons under 18 (a list citing it may hold them). */
