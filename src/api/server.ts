@@ -24,6 +24,7 @@ import { containsRid } from '../ids/rid-finder.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { errorHandler, frameworkErrors, sendProblem } from './errors.js';
 import { guardInput } from './schemas.js';
+import { localizeAnswer } from './lang.js';
 import { registerWeb } from './web.js';
 import { hideIdsInUrl } from './redact.js';
 import { WorkerSink } from './worker-sink.js';
@@ -81,6 +82,16 @@ export interface Server {
 
 /** A route as the OpenAPI document writes it: `/v1/checks:batch`, `/v1/catalog/versions/{v}:publish`. */
 const routeLabel = (url: string) => url.replace(/:(\w+)(\([^)]*\))?/g, (m, name: string, re: string | undefined, off: number) => (url[off - 1] === ':' ? m : `{${name}}`)).replace(/::/g, ':');
+
+/** Documents the request header every answer with catalog texts follows (applied in the OpenAPI document only). */
+const AcceptLanguage = Type.Object({
+  'accept-language': Type.Optional(
+    Type.String({
+      description: 'The reader’s language: catalog names, authorities, appeal routes and legal bases come back in Chinese for any `zh` tag (`zh`, `zh-CN`, `zh-Hans`…) and in English otherwise or when absent; q-values are honoured. The answer says which in `Content-Language`.',
+      examples: ['zh-CN,zh;q=0.9,en;q=0.8'],
+    }),
+  ),
+});
 
 const windowText = (ms: number) => (ms % 60_000 === 0 ? (ms === 60_000 ? 'minute' : `${ms / 60_000} minutes`) : `${ms / 1000} s`);
 
@@ -169,6 +180,11 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // Before the schemas: what JSON Schema lets through and the store and audit chain cannot take.
   app.addHook('preValidation', guardInput);
 
+  // Every answer in the reader's language (Accept-Language): catalog texts are {zh-CN, en} inside
+  // xinyong, and this one hook turns them into the reader's string (lang.ts), with
+  // Content-Language and Vary. Catalog documents keep both languages (`config.texts: 'both'`).
+  app.addHook('preSerialization', localizeAnswer);
+
   // One line per request, with its id; URLs have identifiers masked and query values dropped.
   // (Registered only when info lines are logged at all: a hook costs every request something.)
   if ((app.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled('info')) app.addHook('onResponse', async (req, reply) => {
@@ -181,7 +197,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       info: {
         title: 'xinyong',
         version: '0.1.0',
-        description: 'Credit-based supervision: records in, scores, grades and lists out, and "may this subject do this?" answered with reasons and a receipt. Errors are RFC 9457 problem+json with a stable `code`.',
+        description:
+          'Credit-based supervision: records in, scores, grades and lists out, and "may this subject do this?" answered with reasons and a receipt. Errors are RFC 9457 problem+json with a stable `code`, in English. Catalog texts (names, authorities, appeal routes, legal bases) come back in the language `Accept-Language` asks for — Chinese (`zh-CN`) for any `zh` tag, English otherwise — named in `Content-Language`; catalog documents (`GET /v1/catalog`, `GET /v1/catalog/versions/{v}`, `GET /v1/catalog/diff`) and audit entries keep both languages (`{ "zh-CN": …, "en": … }`).',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/' }],
@@ -189,8 +206,11 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       tags: ['checks', 'records', 'subjects', 'lists', 'self-service', 'due process', 'catalog', 'audit', 'public', 'dev', 'service'].map((name) => ({ name })),
     },
     transform: ({ schema, url, route }) => {
-      const access = (route.config as { access?: string[] } | undefined)?.access;
+      const config = route.config as { access?: string[]; texts?: string } | undefined;
+      const access = config?.access;
       const s = { ...(schema as Record<string, unknown>) };
+      // Answers with texts for a person name the header that picks their language (lang.ts).
+      if ((config?.texts ?? 'reader') === 'reader' && (url.startsWith('/v1/') || url.startsWith('/public/v1/')) && !s.headers) s.headers = AcceptLanguage;
       if (access && !access.includes('public')) {
         s.security = [{ bearer: [] }];
         s.description = `${(s.description as string | undefined) ?? ''}\n\nRoles: ${access.join(', ')}.`.trim();
@@ -204,7 +224,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`at most ${ctx.max} requests per ${windowText(publicLimit.timeWindow)} from one address; retry in ${ctx.after}`), { statusCode: 429 }),
   });
 
-  app.get('/v1/openapi.json', { config: { access: ['public'] }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/v1/openapi.json', { config: { access: ['public'], texts: 'none' }, schema: { hide: true } }, async () => app.swagger());
   app.get(
     '/healthz',
     { config: { access: ['public'] }, schema: { tags: ['service'], summary: 'Liveness and what the gate holds', response: { 200: Type.Object({ status: Type.String(), catalog: Type.String(), gate: Type.Object({ subjects: Type.Integer(), withEntries: Type.Integer(), entries: Type.Integer() }), feed: Type.Object({ position: Type.Integer({ description: 'the change-feed position this process has applied' }), syncedAt: Type.String({ format: 'date-time', description: 'when it last read the feed to its end: a process cut off from the database falls behind here' }) }), pendingReceipts: Type.Integer() }) } } },

@@ -84,10 +84,11 @@ describe('GET /v1/stats', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       asOf: iso(NOW),
-      catalog: 'cn-demo@2026.1',
+      catalog: `${f.ctx.catalog.id}@${f.ctx.catalog.version}`,
       ...expected,
       cases: { objections: { open: 0, overdue: 0 }, repairs: { open: 0, overdue: 0 } },
-      lists: f.ctx.catalog.doc.lists.map((l) => ({ code: l.code, name: l.name, color: l.color })),
+      // Names in the reader's language: English without Accept-Language.
+      lists: f.ctx.catalog.doc.lists.map((l) => ({ code: l.code, name: l.name.en, color: l.color })),
       schemes: f.ctx.catalog.schemes.map((x) => ({ code: x.code, grades: x.grades })),
     });
     // The demo city has records in more than one province, and its lists have entries that ended.
@@ -305,9 +306,14 @@ describe('the record timeline of the subject view', () => {
 
 describe('catalog versions', () => {
   let draftHash = '';
+  // The version in force (the demo catalog's) and a draft of the next one.
+  let V = '';
+  let D = '';
   beforeAll(async () => {
     const doc = (await get('author', '/v1/catalog')).body.doc;
-    doc.version = '2026.2';
+    V = doc.version;
+    D = `${V}.1`;
+    doc.version = D;
     const civic = doc.schemes.find((x: { code: string }) => x.code === 'civic-points');
     civic.base = 1010; // still grade A: a base of 1050 or more would put everyone on the AAA red list, which the loader refuses
     civic.rules.find((x: { id: string }) => x.id === 'loan-arrears').countsFor = 'P1Y';
@@ -317,12 +323,12 @@ describe('catalog versions', () => {
   });
 
   it('reads a stored version, draft or published, by version or id@version', async () => {
-    const draft = await get('reviewer', '/v1/catalog/versions/2026.2');
+    const draft = await get('reviewer', `/v1/catalog/versions/${D}`);
     expect(draft.status).toBe(200);
-    expect({ ...draft.body, doc: undefined }).toEqual({ catalogId: 'cn-demo', version: '2026.2', status: 'draft', hash: draftHash, createdAt: iso(NOW), publishedAt: null, doc: undefined });
-    expect(draft.body.doc.version).toBe('2026.2');
-    const inForce = await get('admin', '/v1/catalog/versions/cn-demo@2026.1');
-    expect(inForce.body).toMatchObject({ catalogId: 'cn-demo', version: '2026.1', status: 'published', hash: f.ctx.catalog.hash, publishedAt: expect.stringMatching(/^\d{4}-/) });
+    expect({ ...draft.body, doc: undefined }).toEqual({ catalogId: 'cn-demo', version: D, status: 'draft', hash: draftHash, createdAt: iso(NOW), publishedAt: null, doc: undefined });
+    expect(draft.body.doc.version).toBe(D);
+    const inForce = await get('admin', `/v1/catalog/versions/cn-demo@${V}`);
+    expect(inForce.body).toMatchObject({ catalogId: 'cn-demo', version: V, status: 'published', hash: f.ctx.catalog.hash, publishedAt: expect.stringMatching(/^\d{4}-/) });
     expect(inForce.body.doc).toEqual(f.ctx.catalog.doc);
   });
 
@@ -330,16 +336,16 @@ describe('catalog versions', () => {
     const missing = await get('author', '/v1/catalog/versions/cn-demo@9.9');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: 'XY_ERR_NOT_FOUND', field: 'v' });
-    expect((await get('author', '/v1/catalog/versions/2026.1:publish')).status).toBe(400);
+    expect((await get('author', `/v1/catalog/versions/${V}:publish`)).status).toBe(400);
   });
 
   it('compares two stored versions item by item, numbers kept as numbers', async () => {
-    const d = await get('author', '/v1/catalog/diff?from=2026.1&to=cn-demo@2026.2');
+    const d = await get('author', `/v1/catalog/diff?from=${V}&to=cn-demo@${D}`);
     expect(d.status).toBe(200);
     expect(d.body).toEqual({
-      from: 'cn-demo@2026.1',
-      to: 'cn-demo@2026.2',
-      header: [{ field: 'version', from: '2026.1', to: '2026.2' }],
+      from: `cn-demo@${V}`,
+      to: `cn-demo@${D}`,
+      header: [{ field: 'version', from: V, to: D }],
       changes: [
         {
           section: 'schemes',
@@ -352,11 +358,11 @@ describe('catalog versions', () => {
         },
       ],
     });
-    expect((await get('reviewer', '/v1/catalog/diff?from=2026.2&to=2026.2')).body).toEqual({ from: 'cn-demo@2026.2', to: 'cn-demo@2026.2', header: [], changes: [] });
-    const missing = await get('reviewer', '/v1/catalog/diff?from=2026.1&to=2027.1');
+    expect((await get('reviewer', `/v1/catalog/diff?from=${D}&to=${D}`)).body).toEqual({ from: `cn-demo@${D}`, to: `cn-demo@${D}`, header: [], changes: [] });
+    const missing = await get('reviewer', `/v1/catalog/diff?from=${V}&to=9999.1`);
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: 'XY_ERR_NOT_FOUND', field: 'to' });
-    expect((await get('reviewer', '/v1/catalog/diff?from=2026.1')).status).toBe(400);
+    expect((await get('reviewer', `/v1/catalog/diff?from=${V}`)).status).toBe(400);
   });
 });
 

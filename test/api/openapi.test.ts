@@ -126,6 +126,14 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it('names Accept-Language on every operation whose answer carries catalog texts, and not on the catalog documents', () => {
+    const header = (label: string) => operations().find(([l]) => l === label)?.[1].parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'accept-language');
+    for (const label of ['GET /v1/stats', 'POST /v1/checks', 'POST /v1/checks:batch', 'GET /v1/checks/{receipt}', 'GET /v1/subjects/{ref}', 'GET /v1/me', 'GET /public/v1/subjects/{ref}']) {
+      expect(header(label), label).toMatchObject({ required: false, schema: { type: 'string' } });
+    }
+    for (const label of ['GET /v1/catalog', 'GET /v1/catalog/versions/{v}', 'GET /v1/catalog/diff', 'GET /healthz']) expect(header(label), label).toBeUndefined();
+  });
+
   it('holds schemas a strict JSON Schema 2020-12 validator compiles, and examples that match them', () => {
     // Strict mode rejects unknown keywords and ambiguous constructs that other generators choke on.
     const ajv = new Ajv2020.default({ strict: true, allErrors: true });

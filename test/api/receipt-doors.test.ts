@@ -1,12 +1,14 @@
 /**
  * One receipt format for every door: `xinyong check` and `POST /v1/checks`, asked the same
  * question about the same subject and instant, give the same answer and write audit entries of
- * the same shape, and `GET /v1/checks/{receipt}` reads either.
+ * the same shape, and `GET /v1/checks/{receipt}` reads either. `--json` keeps both languages of
+ * every catalog text; the API gives the one `Accept-Language` asks for (English without it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localize } from '../../src/domain/types.js';
 import { makeFixture, type Fixture } from './fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -45,8 +47,11 @@ describe('a check through the CLI and through the API', () => {
       const { receipt: rc2, ...b } = byApi;
       expect(rc1).toMatch(/^rc_[0-9a-f]{32}$/);
       expect(rc2).toMatch(/^rc_[0-9a-f]{32}$/);
-      // The same question at the same instant: the same answer, field for field.
-      expect(a).toEqual(b);
+      // The same question at the same instant: the same answer, field for field, in the reader's language.
+      expect(localize(a, 'en')).toEqual(b);
+      const zh = await f.req({ method: 'POST', url: '/v1/checks', role: 'checker', headers: { 'accept-language': 'zh-CN' }, payload: { subject, action: AIR, at: AT, reference: 'order-1' } });
+      const { receipt: _rc3, ...c } = zh.json();
+      expect(localize(a, 'zh-CN')).toEqual(c);
 
       // What each door kept in the audit chain.
       await f.server.svc.receipts.flush();
@@ -60,7 +65,7 @@ describe('a check through the CLI and through the API', () => {
       for (const [rc, answer] of [[rc1, byCli], [rc2, byApi]] as const) {
         const read = await f.req({ method: 'GET', url: `/v1/checks/${rc}?purpose=receipt%20audit`, role: 'reviewer' });
         expect(read.statusCode, read.body).toBe(200);
-        expect(read.json().decided).toEqual(answer);
+        expect(read.json().decided).toEqual(localize(answer, 'en'));
       }
     }
   }, 120_000);

@@ -12,11 +12,11 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/audit',
       {
-        config: { access: ['admin'] },
+        config: { access: ['admin'], texts: 'both' },
         schema: {
           tags: ['audit'],
           summary: 'Audit entries, newest first',
-          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`.',
+          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`. Entries are shown as written: a text kept in both languages stays so, whatever `Accept-Language` asks.',
           querystring: Type.Object(
             {
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),

@@ -2,11 +2,18 @@
  * The catalog over HTTP, through the catalog use case: read the one in force, list versions, read
  * one and compare two, draft and validate a version, and publish one (which derives every subject
  * and rebuilds the gate before it answers).
+ *
+ * A catalog document is answered as it is written, in both languages (`config.texts: 'both'`):
+ * it is what an author reads, edits and sends back as the next draft, and a document with one
+ * language dropped would be refused. Every other answer names catalog items in the reader's
+ * language (lang.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { catalogInForce, compileDoc, diffVersions, draftVersion, listVersions, publish, storedVersion } from '../../app/catalog.js';
 import { withIsoInstants } from '../../app/json.js';
+import type { Catalog, Citation } from '../../catalog/types.js';
+import type { LocalText } from '../../domain/types.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject } from '../schemas.js';
 import { iso, principal, type Service } from '../service.js';
@@ -15,6 +22,34 @@ const CatalogDocSchema = Type.Object(
   { id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }), version: Type.String({ pattern: '^[0-9A-Za-z.+-]{1,40}$' }) },
   { additionalProperties: true, description: 'A whole catalog document (all sections in one object), as docs/catalog.md describes.' },
 );
+
+const LocalTextSchema = Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { additionalProperties: false });
+
+/**
+ * Every legal basis of the catalog rendered as text in both languages, by item as the loader names
+ * items in its problems (`lists[spc-dishonest-debtors]`, `schemes[civic-points].rules[loan-arrears]`),
+ * so a client shows "SPC Provisions …, Art. 1" without resolving citations against the laws register.
+ */
+function basesOf(c: Catalog): Record<string, LocalText> {
+  const out: Record<string, LocalText> = {};
+  const put = (key: string, cites: readonly Citation[] | undefined) => {
+    if (cites?.length) out[key] = { 'zh-CN': c.basisText(cites, 'zh-CN'), en: c.basisText(cites, 'en') };
+  };
+  const d = c.doc;
+  for (const section of ['sources', 'identifierSchemes', 'recordTypes', 'measures'] as const) for (const it of d[section] ?? []) put(`${section}[${it.code}]`, it.legalBasis);
+  for (const s of d.schemes) {
+    put(`schemes[${s.code}]`, s.legalBasis);
+    for (const r of s.rules) put(`schemes[${s.code}].rules[${r.id}]`, r.legalBasis);
+  }
+  for (const l of d.lists) {
+    put(`lists[${l.code}]`, l.legalBasis);
+    // An entry rule without a basis of its own rests on its list's.
+    for (const e of l.entries) put(`lists[${l.code}].entries[${e.id}]`, e.legalBasis ?? l.legalBasis);
+  }
+  for (const x of d.dataElements ?? []) put(`dataElements[${x.code}]`, x.legalBasis);
+  if (d.dueProcess) put('dueProcess', d.dueProcess.legalBasis);
+  return out;
+}
 
 const Summary = Type.Object({ catalogId: Type.String(), version: Type.String(), hash: Type.String(), status: Type.String() }, { additionalProperties: true });
 
@@ -48,12 +83,30 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/catalog',
       {
-        config: { access: ['source', 'checker', 'reviewer', 'author', 'admin', 'subject'] },
-        schema: { tags: ['catalog'], summary: 'The catalog in force: record types, schemes, lists, measures and actions, each with its legal basis', response: { 200: AnyObject } },
+        config: { access: ['source', 'checker', 'reviewer', 'author', 'admin', 'subject'], texts: 'both' },
+        schema: {
+          tags: ['catalog'],
+          summary: 'The catalog in force: record types, schemes, lists, measures and actions, each with its legal basis',
+          description:
+            'The document as published, in both languages: every name, authority, appeal route, title and description is `{ "zh-CN": …, "en": … }` whatever `Accept-Language` asks (`Content-Language: zh-CN, en`), so it can be edited and stored as the next draft. Legal bases are citations of the laws register; `bases` has each rendered as text in both languages, by item (`lists[<code>]`, `schemes[<code>].rules[<id>]`, `lists[<code>].entries[<id>]`).',
+          response: {
+            200: Type.Object(
+              {
+                catalogId: Type.String(),
+                version: Type.String(),
+                hash: Type.String(),
+                publishedAt: Type.Union([Type.String(), Type.Null()]),
+                doc: AnyObject,
+                bases: Type.Record(Type.String(), LocalTextSchema, { description: 'Every legal basis of the catalog as text, by item.' }),
+              },
+              { additionalProperties: false },
+            ),
+          },
+        },
       },
       async () => {
         const { catalog: c, publishedAt } = await catalogInForce(svc);
-        return { catalogId: c.id, version: c.version, hash: c.hash, publishedAt: publishedAt === null ? null : iso(publishedAt), doc: c.doc };
+        return { catalogId: c.id, version: c.version, hash: c.hash, publishedAt: publishedAt === null ? null : iso(publishedAt), doc: c.doc as unknown as Record<string, unknown>, bases: basesOf(c) };
       },
     );
 
@@ -73,10 +126,11 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/catalog/versions/:v',
       {
-        config: { access: ['reviewer', 'author', 'admin'] },
+        config: { access: ['reviewer', 'author', 'admin'], texts: 'both' },
         schema: {
           tags: ['catalog'],
           summary: 'One stored catalog version, draft or published, with its document',
+          description: 'The document as stored, in both languages whatever `Accept-Language` asks (`Content-Language: zh-CN, en`).',
           params: Type.Object({ v: VersionRef }),
           response: {
             200: Type.Object({
@@ -102,11 +156,12 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/catalog/diff',
       {
-        config: { access: ['reviewer', 'author', 'admin'] },
+        config: { access: ['reviewer', 'author', 'admin'], texts: 'both' },
         schema: {
           tags: ['catalog'],
           summary: 'What changes between two stored catalog versions, item by item',
-          description: 'Items (record types, schemes, lists, measures, actions, sources) added, removed or changed, with the fields that differ: what a policy team reviews before it publishes.',
+          description:
+            'Items (record types, schemes, lists, measures, actions, sources) added, removed or changed, with the fields that differ: what a policy team reviews before it publishes. A comparison of documents, so texts keep both languages (a change to the Chinese name alone is a change).',
           querystring: Type.Object({ from: VersionRef, to: VersionRef }, { additionalProperties: false }),
           response: { 200: CatalogDiffSchema, 404: ProblemSchema },
         },
