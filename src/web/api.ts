@@ -4,7 +4,9 @@
  * field and detail so a page can say what happened and what to do.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { RID_SHAPE, maskRidShapes } from '../ids/rid-finder';
+import i18n from './i18n';
 
 export interface Problem {
   status: number;
@@ -31,8 +33,12 @@ export function configureApi(token: TokenSource, unauthorised: () => void) {
   onUnauthorised = unauthorised;
 }
 
+/**
+ * Every call asks for the UI's language: the server gives catalog names, authorities, appeal
+ * routes and legal bases in it (docs/api.md, "Languages").
+ */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string | null; anonymous?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'en' };
   const token = init.anonymous ? null : init.token !== undefined ? init.token : tokenOf();
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -72,11 +78,18 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Loads `path` (null: nothing yet) and reloads when it changes. */
-export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {}): Loaded<T> {
+/**
+ * Loads `path` (null: nothing yet) and reloads when it changes, and when the UI language changes
+ * (the answer's catalog texts are in the language asked for). A read that is `logged` with a
+ * purpose and shown to the person is not made again for a language switch (that would be a second
+ * read in their access log): its page takes catalog texts from the catalog, in either language.
+ */
+export function useApi<T>(path: string | null, opts: { anonymous?: boolean; logged?: boolean } = {}): Loaded<T> {
   const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean; path?: string }>({ data: null, error: null, loading: path !== null });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
+  const { i18n: inst } = useTranslation();
+  const lang = opts.logged ? null : inst.language;
   useEffect(() => {
     if (path === null) {
       setState({ data: null, error: null, loading: false });
@@ -89,7 +102,7 @@ export function useApi<T>(path: string | null, opts: { anonymous?: boolean } = {
       (data) => mine === seq.current && setState({ data, error: null, loading: false, path }),
       (error: unknown) => mine === seq.current && setState({ data: null, error: asApiError(error), loading: false, path }),
     );
-  }, [path, tick, opts.anonymous]);
+  }, [path, tick, opts.anonymous, lang]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }

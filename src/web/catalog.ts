@@ -1,6 +1,12 @@
-/** The catalog in force (`GET /v1/catalog`), loaded once per session, for names, legal bases and exit conditions. */
+/**
+ * The catalog in force (`GET /v1/catalog`), loaded once per session, for names, legal bases and
+ * exit conditions. The document keeps both languages (it is what a draft starts from), so a
+ * language switch needs no new request: `names` reads it in the UI language.
+ */
 import { useEffect, useState } from 'react';
+import type { LocalText } from '../domain/types';
 import { api, asApiError, type ApiError } from './api';
+import { pick, type Text } from './i18n';
 import type { CatalogDocT, CatalogItem } from './types';
 
 export interface CatalogInForce {
@@ -9,6 +15,8 @@ export interface CatalogInForce {
   hash: string;
   publishedAt: string | null;
   doc: CatalogDocT;
+  /** Every legal basis rendered as text, by item: `lists[<code>]`, `schemes[<code>].rules[<id>]`. */
+  bases: Record<string, LocalText>;
 }
 
 let cache: { token: string | null; p: Promise<CatalogInForce> } | null = null;
@@ -52,13 +60,27 @@ export function forgetCatalog() {
 
 const byCode = (items: CatalogItem[] | undefined, code: string) => items?.find((i) => (i.code ?? i.id) === code);
 
-export function names(c: CatalogInForce | null) {
+/** Catalog names and texts in the UI language `lang`, by code; a code the catalog does not know shows as itself. */
+export function names(c: CatalogInForce | null, lang: string) {
   const d = c?.doc;
+  const name = (items: CatalogItem[] | undefined, code: string) => pick(byCode(items, code)?.name as Text | undefined, lang) || code;
   return {
-    recordType: (code: string) => (byCode(d?.recordTypes, code)?.name as string | undefined) ?? code,
-    list: (code: string) => (byCode(d?.lists, code)?.name as string | undefined) ?? code,
-    action: (code: string) => (byCode(d?.actions, code)?.name as string | undefined) ?? code,
-    scheme: (code: string) => (byCode(d?.schemes, code)?.name as string | undefined) ?? code,
+    /** The catalog these names are from, `id@version` (null until it has loaded). */
+    catalog: c ? `${c.catalogId}@${c.version}` : null,
+    recordType: (code: string) => name(d?.recordTypes, code),
+    list: (code: string) => name(d?.lists, code),
+    action: (code: string) => name(d?.actions, code),
+    scheme: (code: string) => name(d?.schemes, code),
+    /** A measure's authority in the UI language, or null when the catalog in force has no such measure. */
+    authority: (measure: string) => {
+      const a = byCode(d?.measures, measure)?.authority as Text | undefined;
+      return a === undefined ? null : pick(a, lang);
+    },
+    /** The legal basis of an item as text (`measures[<code>]`, `lists[<code>].entries[<id>]`), or null. */
+    basis: (item: string) => {
+      const b = c?.bases?.[item];
+      return b ? pick(b, lang) : null;
+    },
     /** The entry rule of a list: how an entry of it ends (its duration, its exit record type). */
     entryRule: (list: string, ruleId: string) => {
       const l = byCode(d?.lists, list);

@@ -5,6 +5,7 @@
  */
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
+import type { LocalText } from '../domain/types';
 import en from './locales/en.json';
 import zh from './locales/zh-CN.json';
 
@@ -41,6 +42,22 @@ export function setLanguage(lang: Lang) {
   document.documentElement.lang = lang;
 }
 
+/**
+ * A text as the API or a catalog document gives it: a string (an answer is in the language the
+ * console asked for with Accept-Language) or both languages (a catalog document keeps both).
+ */
+export type Text = string | LocalText;
+
+/** The language a catalog text is read in for a UI language: Chinese for zh-CN, English otherwise. */
+export const textLang = (lang: string): keyof LocalText => (lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
+
+/** A text in the UI language: a string as it is, both languages as the one of `lang`. */
+export function pick(v: Text | null | undefined, lang: string): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  return v[textLang(lang)] ?? v.en ?? '';
+}
+
 /** Dates, times and numbers in the current language's conventions. */
 export function useFormat() {
   const { t, i18n: inst } = useTranslation();
@@ -58,6 +75,8 @@ export function useFormat() {
     num: (n: number | null | undefined) => (n === null || n === undefined ? '—' : numF.format(n)),
     pct: (n: number) => pctF.format(n),
     money: (n: number) => moneyF.format(n),
+    /** A catalog text (a string, or `{ zh-CN, en }`) in the UI language. */
+    tx: (v: Text | null | undefined) => pick(v, lang),
   };
 }
 

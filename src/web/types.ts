@@ -1,4 +1,9 @@
-/** The shapes of the documented API responses the UI reads (see docs/api.md). */
+/**
+ * The shapes of the documented API responses the UI reads (see docs/api.md). Texts from the
+ * catalog (names, authorities, legal bases) are strings here: the API gives them in the language
+ * the console asks for. Only a catalog document (`CatalogDocT`) keeps both languages.
+ */
+import type { Text } from './i18n';
 export interface Stats {
   asOf: string;
   subjectsByKind: Record<string, number>;
@@ -115,7 +120,9 @@ export interface CatalogDocT {
 export interface CatalogItem {
   code?: string;
   id?: string;
-  name?: string;
-  legalBasis?: string;
+  /** `{ zh-CN, en }` (a draft being edited may have anything). */
+  name?: Text;
+  /** Citations of the laws register: `[{ law, art }]`. */
+  legalBasis?: { law: string; art: string | string[] }[] | string;
   [k: string]: unknown;
 }

@@ -234,6 +234,49 @@ describe('languages', () => {
   });
 });
 
+describe('catalog texts in the UI language', () => {
+  it('asks for the UI language on every API call, and shows list names in it, read again on a switch', async () => {
+    const t = await tab();
+    const asked: { url: string; lang: string | undefined }[] = [];
+    t.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/v1/') || u.pathname.startsWith('/public/v1/')) asked.push({ url: u.pathname, lang: r.headers()['accept-language'] });
+    });
+    await signInConsole(t, w.base, 'reviewer');
+    await t.page.getByRole('link', { name: 'Lists' }).click();
+    const counts = t.page.getByTestId('list-counts');
+    await expect.poll(() => counts.innerText()).toContain('List of dishonest judgment debtors');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((a) => a.lang !== 'en')).toEqual([]);
+
+    asked.length = 0;
+    await t.page.getByTestId('language').selectOption('zh-CN');
+    // The counts come from GET /v1/stats, read again in Chinese; no reload of the page.
+    await expect.poll(() => counts.innerText()).toContain('失信被执行人名单');
+    expect(await counts.innerText()).not.toContain('List of dishonest judgment debtors');
+    expect(asked.some((a) => a.url === '/v1/stats')).toBe(true);
+    expect(asked.filter((a) => a.lang !== 'zh-CN')).toEqual([]);
+  });
+
+  it('gives a check’s authority in the UI language, and reads its receipt again after a switch', async () => {
+    const t = await tab();
+    await signInConsole(t, w.base, 'checker');
+    await t.page.getByTestId('check-action').selectOption(AIR);
+    // The person the court listed in beforeAll (the organisation's record is revoked by an objection above).
+    await t.page.getByTestId('check-subject').fill(RID);
+    await t.page.getByTestId('check-submit').click();
+    const answer = t.page.locator('#answer');
+    await expect.poll(() => answer.innerText()).toContain('Civil Aviation Administration of China');
+    const receipt = (await answer.innerText()).match(/rc_[0-9a-f]+/)?.[0];
+    expect(receipt).toBeTruthy();
+    await t.page.getByTestId('language').selectOption('zh-CN');
+    await expect.poll(() => answer.innerText()).toContain('中国民用航空局');
+    // The same answer (its receipt), not a new check.
+    expect(await answer.innerText()).toContain(receipt);
+    expect(await answer.innerText()).not.toContain('Civil Aviation Administration of China');
+  });
+});
+
 describe('least exposure', () => {
   /** Everything the page holds: its HTML (attributes and input values too), its address and its storage. */
   const holdings = (t: Tab) =>

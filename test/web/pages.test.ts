@@ -135,8 +135,9 @@ const SHOTS: Shot[] = [
     open: async (t) => {
       await t.page.goto(`${w.base}/catalog`);
       await t.page.getByTestId('tab-diff').click();
-      await t.page.getByTestId('diff-from').selectOption('cn-demo@2026.1');
-      await t.page.getByTestId('diff-to').selectOption('cn-demo@2026.1-shot');
+      const inForce = `${w.f.ctx.catalog.id}@${w.f.ctx.catalog.version}`;
+      await t.page.getByTestId('diff-from').selectOption(inForce);
+      await t.page.getByTestId('diff-to').selectOption(`${inForce}-shot`);
       await t.page.getByTestId('diff').waitFor();
       expect(await t.page.getByTestId('diff').innerText()).toContain('points');
     },

@@ -15,7 +15,7 @@ interface RecordT extends Omit<TimelineItem, 'status'> {
 export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string }) {
   const f = useFormat();
   const ref = useRef<HTMLDialogElement>(null);
-  const r = useApi<RecordT>(`/v1/records/${id}${q({ purpose })}`);
+  const r = useApi<RecordT>(`/v1/records/${id}${q({ purpose })}`, { logged: true });
   useEffect(() => {
     ref.current?.showModal();
   }, []);

@@ -14,10 +14,19 @@ import { Head } from './Table';
 
 type Names = ReturnType<typeof catalogNames>;
 
+/**
+ * Whether a view computed under `catalog` (`id@version`) may take its texts from the catalog in
+ * force, in the UI language: only when it is that catalog (a view as of another time may have
+ * been computed under another version). Otherwise the texts are shown as the server gave them.
+ */
+const underCatalog = (n: Names, catalog: string | undefined) => n.catalog !== null && (catalog === undefined || catalog === n.catalog);
+
 /** Base, one bar per contribution, final: a waterfall drawn as a stacked bar with an invisible base. */
-export function Waterfall({ r, n, onRecord }: { r: SchemeResult; n: Names; onRecord: (id: string) => void }) {
+export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Names; onRecord: (id: string) => void; catalog?: string }) {
   const f = useFormat();
   const [picked, setPicked] = useState<number | null>(null);
+  const live = underCatalog(n, catalog);
+  const basisOf = (x: { ruleId: string; legalBasis: string }) => (live ? n.basis(`schemes[${r.scheme}].rules[${x.ruleId}]`) : null) ?? x.legalBasis;
   const { option, rows } = useMemo(() => {
     const cats = [f.t('subject.base'), ...r.breakdown.map((b) => b.ruleId), f.t('subject.final')];
     const invisible: number[] = [0];
@@ -49,7 +58,7 @@ export function Waterfall({ r, n, onRecord }: { r: SchemeResult; n: Names; onRec
         { name: f.t('subject.loss'), type: 'bar', stack: 'w', itemStyle: { color: '#cf222e' }, data: down },
       ],
     };
-    const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [b.ruleId, n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), b.legalBasis]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
+    const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [b.ruleId, n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), basisOf(b)]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
     return { option, rows };
   }, [r, f.lang, n]);
   const b = picked !== null ? r.breakdown[picked] : null;
@@ -85,14 +94,14 @@ export function Waterfall({ r, n, onRecord }: { r: SchemeResult; n: Names; onRec
                 </button>
               </td>
               <td>{f.t('subject.fromUntil', { from: f.date(x.from), until: x.until ? f.date(x.until) : f.t('subject.untilExit') })}</td>
-              <td className="small">{x.legalBasis}</td>
+              <td className="small">{basisOf(x)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {b ? (
         <p className="notice" role="status">
-          {f.t('subject.picked', { rule: b.ruleId, points: f.num(b.points), basis: b.legalBasis })}
+          {f.t('subject.picked', { rule: b.ruleId, points: f.num(b.points), basis: basisOf(b) })}
         </p>
       ) : null}
     </div>
@@ -125,8 +134,9 @@ export function Timeline({ items, n, onRecord }: { items: TimelineItem[]; n: Nam
   );
 }
 
-export function EntriesTable({ entries, n }: { entries: Entry[]; n: Names }) {
+export function EntriesTable({ entries, n, catalog }: { entries: Entry[]; n: Names; catalog?: string }) {
   const f = useFormat();
+  const live = underCatalog(n, catalog);
   if (entries.length === 0) return <Empty>{f.t('subject.noEntries')}</Empty>;
   return (
     <table className="data" data-testid="entries">
@@ -150,7 +160,7 @@ export function EntriesTable({ entries, n }: { entries: Entry[]; n: Names }) {
                 {e.via ? <div>{f.t('lists.via', { role: f.t(`legalRoles.${e.via.role}`, { defaultValue: e.via.role }) })}</div> : null}
                 {e.reasons.map((r, i) => (
                   <div key={i}>
-                    {r.recordType ? n.recordType(r.recordType) : r.grade ? `${r.grade.scheme} = ${r.grade.grade}` : r.ruleId} — {r.legalBasis}
+                    {r.recordType ? n.recordType(r.recordType) : r.grade ? `${r.grade.scheme} = ${r.grade.grade}` : r.ruleId} — {(live ? n.basis(`lists[${e.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
                   </div>
                 ))}
               </td>
@@ -163,16 +173,18 @@ export function EntriesTable({ entries, n }: { entries: Entry[]; n: Names }) {
 }
 
 /** Measures in force, one row per action and effect: a measure triggered by several lists shows once, with each list and legal basis. */
-export function MeasuresTable({ measures, n }: { measures: Measure[]; n: Names }) {
+export function MeasuresTable({ measures, n, catalog }: { measures: Measure[]; n: Names; catalog?: string }) {
   const f = useFormat();
+  const fromCatalog = underCatalog(n, catalog);
   if (measures.length === 0) return <Empty>{f.t('subject.noMeasures')}</Empty>;
   const rows = new Map<string, { effect: string; action: string; because: Set<string>; authority: Set<string>; basis: Set<string> }>();
   for (const m of measures) {
     const key = `${m.effect}|${m.action}`;
     const r = rows.get(key) ?? { effect: m.effect, action: m.action, because: new Set<string>(), authority: new Set<string>(), basis: new Set<string>() };
     r.because.add(m.list ? n.list(m.list) : (m.grade ?? ''));
-    r.authority.add(m.authority);
-    r.basis.add(m.legalBasis);
+    // From the catalog, in the UI language, when it has the measure (a subject view is not read again for a language switch).
+    r.authority.add((fromCatalog ? n.authority(m.measure) : null) ?? m.authority);
+    r.basis.add((fromCatalog ? n.basis(`measures[${m.measure}]`) : null) ?? m.legalBasis);
     rows.set(key, r);
   }
   return (
@@ -224,21 +236,21 @@ export function AccessLog({ items }: { items: AccessLogItem[] }) {
   );
 }
 
-export function SchemesAndLists({ v, n, onRecord }: { v: { state: { schemes: SchemeResult[]; entries: Entry[] }; related: Entry[]; measures: Measure[]; timeline?: TimelineItem[] }; n: Names; onRecord: (id: string) => void }) {
+export function SchemesAndLists({ v, n, onRecord }: { v: { catalog?: string; state: { schemes: SchemeResult[]; entries: Entry[] }; related: Entry[]; measures: Measure[]; timeline?: TimelineItem[] }; n: Names; onRecord: (id: string) => void }) {
   const f = useFormat();
   return (
     <>
       <Section title={f.t('subject.scores')} id="scores">
         {v.state.schemes.length === 0 ? <Empty>{f.t('subject.noSchemes')}</Empty> : null}
         {v.state.schemes.map((r) => (
-          <Waterfall key={r.scheme} r={r} n={n} onRecord={onRecord} />
+          <Waterfall key={r.scheme} r={r} n={n} onRecord={onRecord} catalog={v.catalog} />
         ))}
       </Section>
       <Section title={f.t('subject.entries')} id="entries">
-        <EntriesTable entries={[...v.state.entries, ...v.related]} n={n} />
+        <EntriesTable entries={[...v.state.entries, ...v.related]} n={n} catalog={v.catalog} />
       </Section>
       <Section title={f.t('subject.measures')} id="measures">
-        <MeasuresTable measures={v.measures} n={n} />
+        <MeasuresTable measures={v.measures} n={n} catalog={v.catalog} />
       </Section>
       <Section title={f.t('subject.timeline')} id="timeline">
         <Timeline items={v.timeline ?? []} n={n} onRecord={onRecord} />

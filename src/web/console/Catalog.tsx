@@ -51,7 +51,7 @@ export function CatalogPage({ role }: { role: Role }) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {error ? <ErrorBox error={error} onRetry={reload} /> : !c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
+        {error ? <ErrorBox error={error} onRetry={reload} /> : !c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} bases={c.bases} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
       </div>
     </Page>
   );
@@ -63,8 +63,22 @@ type Problems = Map<string, { field: string; reason: string }[]>;
 const problemsOf = (problems: Problems | undefined, key: string) =>
   [...(problems?.entries() ?? [])].filter(([k]) => k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}[`)).flatMap(([, v]) => v);
 
+/**
+ * A legal basis as text: as the server rendered it (`bases`, for the catalog in force), or, for a
+ * draft being edited, its citations as written (`law-id art. 1, 2`).
+ */
+function basisText(bases: CatalogInForce['bases'] | undefined, key: string, cites: unknown, tx: (v: CatalogInForce['bases'][string]) => string): string {
+  const rendered = bases?.[key];
+  if (rendered) return tx(rendered);
+  if (typeof cites === 'string') return cites;
+  if (!Array.isArray(cites)) return '';
+  return cites
+    .map((c: { law?: unknown; art?: unknown }) => `${String(c?.law ?? '')} ${Array.isArray(c?.art) ? c.art.join(', ') : String(c?.art ?? '')}`.trim())
+    .join('; ');
+}
+
 /** Catalog items by section. With `problems`, only the items that have one, each problem shown at its item. */
-function Browse({ doc, problems }: { doc: CatalogDocT; problems?: Problems }) {
+function Browse({ doc, bases, problems }: { doc: CatalogDocT; bases?: CatalogInForce['bases']; problems?: Problems }) {
   const f = useFormat();
   return (
     <div className="browse">
@@ -84,7 +98,7 @@ function Browse({ doc, problems }: { doc: CatalogDocT; problems?: Problems }) {
                   <li key={code} className={its.length ? 'has-problem' : undefined} data-item={key}>
                     <details open={its.length > 0}>
                       <summary>
-                        <code>{code}</code> {it.name ? <span>{String(it.name)}</span> : null}
+                        <code>{code}</code> {it.name ? <span>{f.tx(it.name)}</span> : null}
                         {its.length ? <span className="badge st-disputed">{f.t('catalog.problems', { count: its.length })}</span> : null}
                       </summary>
                       {its.length ? (
@@ -97,9 +111,9 @@ function Browse({ doc, problems }: { doc: CatalogDocT; problems?: Problems }) {
                         </ul>
                       ) : null}
                       <p className="small">
-                        <strong>{f.t('subject.legalBasis')}:</strong> {it.legalBasis ? String(it.legalBasis) : f.t('catalog.noBasis')}
+                        <strong>{f.t('subject.legalBasis')}:</strong> {basisText(bases, key, it.legalBasis, f.tx) || f.t('catalog.noBasis')}
                       </p>
-                      <Rules item={it} />
+                      <Rules item={it} at={key} bases={bases} />
                     </details>
                   </li>
                 );
@@ -112,9 +126,10 @@ function Browse({ doc, problems }: { doc: CatalogDocT; problems?: Problems }) {
   );
 }
 
-/** A scheme's rules or a list's entry rules, each with its own legal basis. */
-function Rules({ item }: { item: CatalogItem }) {
+/** A scheme's rules or a list's entry rules, each with its own legal basis (an entry rule without one rests on its list's). */
+function Rules({ item, at, bases }: { item: CatalogItem; at: string; bases?: CatalogInForce['bases'] }) {
   const f = useFormat();
+  const part = item.rules ? 'rules' : 'entries';
   const rules = ((item.rules ?? item.entries) as CatalogItem[] | undefined) ?? [];
   if (!Array.isArray(rules) || rules.length === 0) return null;
   return (
@@ -130,7 +145,7 @@ function Rules({ item }: { item: CatalogItem }) {
               <code>{String(r.on ?? r.when ?? '')}</code>
             </td>
             <td>{r.points !== undefined ? String(r.points) : r.duration ? String(r.duration) : r.exit ? f.t('catalog.untilExit') : ''}</td>
-            <td className="small">{String(r.legalBasis ?? '')}</td>
+            <td className="small">{basisText(bases, `${at}.${part}[${String(r.id)}]`, r.legalBasis ?? (part === 'entries' ? item.legalBasis : undefined), f.tx)}</td>
           </tr>
         ))}
       </tbody>

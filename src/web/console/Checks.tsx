@@ -3,7 +3,7 @@
  * The answer comes with its measures, reasons and legal basis, and a receipt. An ID number typed
  * here is sent once and cleared: the page never shows it.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, maskIdNumbers, scopeAllows, subjectRef, useAction } from '../api';
 import { names, useCatalogLoad } from '../catalog';
 import { Page, Section } from '../components/Page';
@@ -11,21 +11,39 @@ import { ErrorBox, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
 import type { CheckAnswer } from '../../app/check-shapes';
+import type { Localized } from '../../domain/types';
 
-/** The answer, as the server defines it once (app/check-shapes.ts); its reasons as the gate writes them. */
-type CheckResult = Omit<CheckAnswer, 'measures'> & { measures: (Omit<CheckAnswer['measures'][number], 'reasons'> & { reasons: { recordType?: string; ruleId: string; legalBasis: string }[] })[] };
+/**
+ * The answer, as the server defines it once (app/check-shapes.ts), with its texts in the language
+ * asked for; its reasons as the gate writes them.
+ */
+type Answer = Localized<CheckAnswer>;
+type CheckResult = Omit<Answer, 'measures'> & { measures: (Omit<Answer['measures'][number], 'reasons'> & { reasons: { recordType?: string; ruleId: string; legalBasis: string }[] })[] };
 
 export function ChecksPage() {
   const f = useFormat();
   const { session } = useSession();
   const { catalog: c, error: catalogError, reload } = useCatalogLoad(session?.token ?? null);
-  const n = names(c);
+  const n = names(c, f.lang);
   const actions = (c?.doc.actions ?? []).map((a) => String(a.code ?? a.id));
   const allowed = actions.filter((a) => scopeAllows(session?.scopes ?? [], a));
   const [action, setAction] = useState('');
   const [subject, setSubject] = useState('');
-  const [result, setResult] = useState<{ who: string; r: CheckResult } | null>(null);
+  const [result, setResult] = useState<{ who: string; r: CheckResult; lang: string } | null>(null);
   const { busy, error, run } = useAction();
+  // The answer in another language after a switch: its receipt read again (no new check is made).
+  useEffect(() => {
+    if (!result || result.lang === f.lang) return;
+    let live = true;
+    const { who } = result;
+    void api<{ decided: CheckResult }>(`/v1/checks/${encodeURIComponent(result.r.receipt)}`).then(
+      (x) => live && setResult({ who, r: x.decided, lang: f.lang }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [f.lang, result]);
   const act = action || allowed[0] || '';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -36,7 +54,7 @@ export function ChecksPage() {
     setResult(null);
     await run(async () => {
       const r = await api<CheckResult>('/v1/checks', { method: 'POST', body: { subject: subjectRef(ref), action: act } });
-      setResult({ who, r });
+      setResult({ who, r, lang: f.lang });
     });
   };
   return (
@@ -84,7 +102,7 @@ export function ChecksPage() {
                 <div className="small">{m.legalBasis}</div>
                 {m.reasons.map((r, j) => (
                   <div key={j} className="small muted">
-                    {r.recordType ? n.recordType(r.recordType) : r.ruleId} — {r.legalBasis}
+                    {r.recordType ? n.recordType(r.recordType) : r.ruleId} — {(m.list && result.r.catalog === n.catalog ? n.basis(`lists[${m.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
                   </div>
                 ))}
                 {m.appeal ? <div className="small">{f.t('checks.appeal', { text: m.appeal })}</div> : null}

@@ -16,7 +16,7 @@ type ListEntryRow = Entry & { subject: { kind: string; name: string | null; iden
 export function ListsPage() {
   const f = useFormat();
   const { session } = useSession();
-  const n = names(useCatalog(session?.token ?? null));
+  const n = names(useCatalog(session?.token ?? null), f.lang);
   const stats = useApi<Stats>('/v1/stats');
   const [params, setParams] = useSearchParams();
   // Only a list of the catalog: the code goes into a request path.
@@ -27,7 +27,7 @@ export function ListsPage() {
   const [pages, setPages] = useState<string[]>([]);
   const after = pages[pages.length - 1];
   const { purpose, form } = usePurpose();
-  const entries = useApi<{ list: string; entries: ListEntryRow[]; next: string | null }>(code && purpose ? `/v1/lists/${encodeURIComponent(code)}/entries${q({ purpose, limit: 50, all: all || undefined, after })}` : null);
+  const entries = useApi<{ list: string; entries: ListEntryRow[]; next: string | null }>(code && purpose ? `/v1/lists/${encodeURIComponent(code)}/entries${q({ purpose, limit: 50, all: all || undefined, after })}` : null, { logged: true });
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);

@@ -54,7 +54,7 @@ export function ReviewPage() {
 function Queue({ kind, loaded, rows }: { kind: 'objection' | 'repair'; loaded: { loading: boolean; error: ApiError | null; reload: () => void }; rows?: Case[] }) {
   const f = useFormat();
   const { session } = useSession();
-  const n = names(useCatalog(session?.token ?? null));
+  const n = names(useCatalog(session?.token ?? null), f.lang);
   const [open, setOpen] = useState<string | null>(null);
   if (loaded.loading && !rows) return <Loading />;
   if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;

@@ -79,11 +79,12 @@ function SubjectPage() {
   const asOfDay = params.get('asOf') ?? '';
   const { session } = useSession();
   const catalog = useCatalog(session?.token ?? null);
-  const n = names(catalog);
+  const n = names(catalog, f.lang);
   const { purpose, form } = usePurpose();
   const [record, setRecord] = useState<string | null>(null);
   const path = purpose ? `/v1/subjects/${encodeURIComponent(ref)}${q({ purpose, asOf: asOfDay ? endOfDay(asOfDay) : undefined })}` : null;
-  const view = useApi<SubjectViewT & { accessLog?: AccessLogItem[] }>(path);
+  // Logged in the person's access log: not read again for a language switch (catalog texts come from the catalog).
+  const view = useApi<SubjectViewT & { accessLog?: AccessLogItem[] }>(path, { logged: true });
   const v = view.data;
   const title = v ? (v.subject.name ?? f.t(`kinds.${v.subject.kind}`)) : f.t('subject.title');
   return (

@@ -95,7 +95,7 @@ function SubjectSignIn() {
 function MyRecord() {
   const f = useFormat();
   const { session } = useSession();
-  const n = names(useCatalog(session?.token ?? null));
+  const n = names(useCatalog(session?.token ?? null), f.lang);
   const me = useApi<Me>('/v1/me');
   const objections = useApi<{ objections: CaseT[] }>('/v1/objections');
   const repairs = useApi<{ repairs: CaseT[] }>('/v1/repairs');
