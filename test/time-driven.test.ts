@@ -60,8 +60,12 @@ describe('deriveUpTo', () => {
     const serious = after.find((e) => e.list === 'serious-illegal-dishonest-enterprises')!;
     expect(serious.status).toBe('active');
     const rep = (await ctx.store.findSubjectByHash(ctx.keyring.hash('cn-rid', '110101199003074514')))!;
+    // The ban on leading another enterprise is a list of its own (3 years), which binds the legal
+    // representative; the serious list (5 years) binds no one else.
+    expect(after.find((e) => e.list === 'legal-representative-ban')).toMatchObject({ status: 'active', since: serious.since });
     const repEntries = await entries(rep);
-    expect(repEntries.find((e) => e.list === 'serious-illegal-dishonest-enterprises')?.via).toEqual({ subjectId: ent, role: 'legal-representative' });
+    expect(repEntries.find((e) => e.list === 'legal-representative-ban')?.via).toEqual({ subjectId: ent, role: 'legal-representative' });
+    expect(repEntries.some((e) => e.list === 'serious-illegal-dishonest-enterprises')).toBe(false);
 
     const c = await checkAction(REP, 'market.appointment.legal-representative', now);
     expect('decision' in c && c.decision).toBe('deny');

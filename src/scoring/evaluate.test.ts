@@ -149,8 +149,9 @@ describe('spc-dishonest-debtors', () => {
     const d = decision('refuses-despite-ability');
     const [open] = entriesOf(evalAt([d], '2027-06-01'), 'spc-dishonest-debtors');
     expect(open.status).toBe('active');
-    // No fixed period: it ends on performance, and at the latest when the decision's retention ends.
-    expect(open.until).toBe(addDuration(d.occurredAt, catalog.recordTypes.get('court.dishonest-debtor-decision')!.retention));
+    // It ends on performance, and at the latest at the 5-year ceiling on listing (Shandong Art. 38).
+    expect(open.until).toBe(plus(d.occurredAt, 'P5Y'));
+    expect(open.until!).toBeLessThan(addDuration(d.occurredAt, catalog.recordTypes.get('court.dishonest-debtor-decision')!.retention));
     const p = rec('court.obligation-performed', '2027-07-01', { caseNo: '(2026)鲁1082执1号', how: 'full-performance' });
     const [closed] = entriesOf(evalAt([d, p], '2027-07-02'), 'spc-dishonest-debtors');
     expect(closed.status).toBe('exited');
@@ -240,14 +241,18 @@ describe('abnormal operations and escalation', () => {
     expect(entriesOf(before, 'serious-illegal-dishonest-enterprises')).toEqual([]);
     expect(before.nextChangeAt).toBe(at);
     const after = evaluateSubject(catalog, { subject: enterprise, records: [m], asOf: at });
-    expect(entriesOf(after, 'abnormal-operations')[0]).toMatchObject({ status: 'escalated', endedAt: at });
+    expect(entriesOf(after, 'abnormal-operations')[0]).toMatchObject({ status: 'escalated', endedAt: at, endReason: 'escalated to serious-illegal-dishonest-enterprises and legal-representative-ban after P3Y without remedy' });
     const [serious] = entriesOf(after, 'serious-illegal-dishonest-enterprises');
     expect(serious).toMatchObject({ status: 'active', since: at, until: plus(at, 'P5Y') });
     expect(serious.reasons[0].escalatedFrom).toBe(src.id);
     expect(serious.reasons.some((r) => r.recordId === m.id)).toBe(true);
-    // Its legal representative may not lead another enterprise while it lasts.
+    // Its legal representative may not lead another enterprise for 3 years: a list of its own,
+    // which ends while the enterprise stays on the serious list.
+    const [ban] = entriesOf(after, 'legal-representative-ban');
+    expect(ban).toMatchObject({ status: 'active', since: at, until: plus(at, 'P3Y') });
+    expect(ban.reasons[0].escalatedFrom).toBe(src.id);
     const rel = relatedEntries(catalog, after.entries, [{ subjectId: enterprise.id, role: 'legal-representative', personId: 's_rep' }]);
-    expect(rel.map((e) => e.list)).toContain('serious-illegal-dishonest-enterprises');
+    expect(rel.map((e) => e.list)).toEqual(['legal-representative-ban']);
   });
 
   it('ends an escalated entry when the record behind it is repaired', () => {

@@ -178,8 +178,12 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
       } else if (rule.kind === 'escalation' && rule.escalatedFrom && rule.duration) {
         for (const src of byList.get(rule.escalatedFrom.list) ?? []) {
           const at = addDuration(src.since, rule.escalatedFrom.after);
-          const srcEnd = src.endedAt ?? (src.status === 'active' || src.status === 'pending' ? Infinity : src.since);
-          if (src.status === 'escalated') continue;
+          // An entry may escalate to several lists at once (abnormal operations after 3 years: the
+          // serious list and the legal-representative ban); once escalated it ended, so it does not
+          // escalate again later.
+          const alsoHere = src.status === 'escalated' && src.endedAt === at;
+          if (src.status === 'escalated' && !alsoHere) continue;
+          const srcEnd = alsoHere ? Infinity : src.endedAt ?? (src.status === 'active' || src.status === 'pending' ? Infinity : src.since);
           // An entry for a minor's conduct (on a list for minors) escalates only to another such list.
           if (!list.minors && src.reasons.some((r) => r.recordId !== undefined && minorRecord(ws, r.recordId))) continue;
           // Still in force when the escalation period runs out? (An entry that ended before does not escalate.)
@@ -189,9 +193,9 @@ export function listEntries(catalog: Catalog, input: ListInput): { entries: List
             note(at);
             continue;
           }
+          src.endReason = alsoHere ? src.endReason!.replace(' after ', ` and ${list.code} after `) : `escalated to ${list.code} after ${rule.escalatedFrom.after.text} without remedy`;
           src.status = 'escalated';
           src.endedAt = at;
-          src.endReason = `escalated to ${list.code} after ${rule.escalatedFrom.after.text} without remedy`;
           const until = addDuration(at, rule.duration);
           const span: Span = { decidedAt: at, since: at, until, endAt: until, endReason: 'the listing period ended', endStatus: 'expired' };
           // It rests on the same records: a repair or the end of their retention ends it too.

@@ -1,7 +1,7 @@
 /**
  * Escalation by time (issue 4, must-show 4): an enterprise three years in the abnormal-operations
  * directory without remedy moves to the serious illegal and dishonest list, and its legal
- * representative may then not be appointed elsewhere. Applied by `tick` as the server's due loop
+ * representative may then not be appointed elsewhere for 3 years (the legal-representative ban). Applied by `tick` as the server's due loop
  * does; dated exactly, whenever the tick runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('escalation after three years unremedied', () => {
     const after = await check();
     expect(['review', 'deny']).toContain(after.decision);
     const m = after.measures.find((x: { measure: string }) => x.measure === 'serious-illegal-no-legal-representative');
-    expect(m).toMatchObject({ list: 'serious-illegal-dishonest-enterprises', via: { subjectId: org, role: 'legal-representative' } });
+    expect(m).toMatchObject({ list: 'legal-representative-ban', via: { subjectId: org, role: 'legal-representative' } });
     // Dated when it fell due: notice period (10 days, from when the record was sent) plus three
     // years, not when the tick ran.
     expect(Date.parse(m.since)).toBe(Date.parse('2026-11-27T10:00:00+08:00') + 10 * 86_400_000 + (365 * 3 + 1) * 86_400_000);
@@ -59,5 +59,8 @@ describe('escalation after three years unremedied', () => {
     // Exact as-of: a year in, there was no serious listing; and a second tick changes nothing.
     expect((await check('2027-12-01T00:00:00Z')).measures.map((x: { measure: string }) => x.measure)).not.toContain('serious-illegal-no-legal-representative');
     expect((await tick(f.ctx, clock.now)).due).toBe(0);
+    // The ban lasts 3 years from the escalation; the enterprise stays on the serious list for 5.
+    const end = new Date(Date.parse(m.since) + (365 * 3 + 1) * 86_400_000).toISOString();
+    expect((await check(end)).measures.map((x: { measure: string }) => x.measure)).not.toContain('serious-illegal-no-legal-representative');
   });
 });
