@@ -53,14 +53,24 @@ function terms(catalog: Catalog, e: ListEntry) {
     exits.push({ recordType: exit.on, name: catalog.recordTypes.get(exit.on)?.doc.name ?? exit.on, ...(exit.when ? { when: exit.when } : {}) });
   }
   const grade = e.reasons.find((r) => r.grade)?.grade;
-  const exitConditions = grade
-    ? [`it lasts while your grade in ${grade.scheme} is ${grade.grade}${e.until === null ? '' : `: as the records known now stand, until ${iso(e.until)}`}`]
+  const name = (n: LocalText | string, lang: keyof LocalText) => (typeof n === 'string' ? n : n[lang]);
+  const until = e.until === null ? null : iso(e.until);
+  const exitConditions: LocalText[] = grade
+    ? [{
+        en: `it lasts while your grade in ${grade.scheme} is ${grade.grade}${until === null ? '' : `: as the records known now stand, until ${until}`}`,
+        'zh-CN': `在${grade.scheme}中的等级为${grade.grade}期间有效${until === null ? '' : `：按目前已知的记录，至${until}为止`}`,
+      }]
     : [
-        ...exits.map((x) => `a record of "${x.name}" (${x.recordType})${x.when ? ` for which ${x.when}` : ''} ends it`),
-        e.until === null ? 'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept' : `it ends on ${iso(e.until)} at the latest`,
-        'it ends if the record behind it is revoked or corrected on objection, or repaired',
+        ...exits.map((x) => ({
+          en: `a record of "${name(x.name, 'en')}" (${x.recordType})${x.when ? ` for which ${x.when}` : ''} ends it`,
+          'zh-CN': `出现“${name(x.name, 'zh-CN')}”（${x.recordType}）记录${x.when ? `（条件：${x.when}）` : ''}时终止`,
+        })),
+        until === null
+          ? { en: 'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept', 'zh-CN': '无固定终止日期：持续至满足退出条件为止，最长不超过所依据记录的保存期限' }
+          : { en: `it ends on ${until} at the latest`, 'zh-CN': `最迟于${until}终止` },
+        { en: 'it ends if the record behind it is revoked or corrected on objection, or repaired', 'zh-CN': '所依据的记录经异议被撤销或更正，或经信用修复的，列入终止' },
       ];
-  if (list?.doc.color === 'red') exitConditions.push('it does not apply while a black-list entry of your own is in effect (red and black exclude each other)');
+  if (list?.doc.color === 'red') exitConditions.push({ en: 'it does not apply while a black-list entry of your own is in effect (red and black exclude each other)', 'zh-CN': '本人有生效的黑名单列入期间不适用（红黑名单互斥）' });
   return { measures, alsoBinds: list?.doc.extendsTo ?? [], exits, exitConditions };
 }
 

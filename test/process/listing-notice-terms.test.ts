@@ -17,7 +17,7 @@ const since = recorded + 10 * DAY;
 const iso = (t: number) => new Date(t).toISOString();
 
 const abnormal: ListEntry = {
-  id: 'e_ab', list: 'abnormal-operations', subjectId: 's_e', status: 'pending', since, decidedAt: decided, until: null,
+  id: 'e_ab', list: 'abnormal-operations', subjectId: 's_e', status: 'pending', since, decidedAt: decided, until: decided + 5 * 365 * DAY,
   reasons: [{ recordId: 'r_1', recordType: 'market.annual-report-missed', ruleId: 'annual-report-missed', legalBasis: 'x' }], catalogVersion: catalog.version,
 };
 const aaa: ListEntry = {
@@ -37,21 +37,35 @@ describe('a listing.pending notice', () => {
     expect(n.payload).toMatchObject({
       list: 'abnormal-operations',
       effectiveFrom: iso(since),
-      until: null,
-      measures: [{ measure: 'abnormal-operations-procurement-review', name: 'Bids from enterprises in the abnormal-operations directory are reviewed', action: 'procurement.bid', effect: 'review' }],
+      until: iso(abnormal.until!),
+      measures: [{
+        measure: 'abnormal-operations-procurement-review',
+        name: { en: 'Bids from enterprises in the abnormal-operations directory are reviewed', 'zh-CN': '列入经营异常名录企业的投标须经审查' },
+        action: 'procurement.bid',
+        effect: 'review',
+      }],
       alsoBinds: [],
-      exits: [{ recordType: 'market.abnormal-operations-remedied', name: 'Grounds for the abnormal-operations directory remedied' }],
+      // Each ground is left by its own remedy: a missed report by a report filed.
+      exits: [{
+        recordType: 'market.abnormal-operations-remedied',
+        name: { en: 'Grounds for the abnormal-operations directory remedied', 'zh-CN': '列入经营异常名录的情形已消除' },
+        when: "later.facts.remedy == 'report-filed'",
+      }],
       objectionDeadline: iso(since),
       objectionSuspends: true,
     });
-    expect(n.payload.exitConditions).toEqual([
-      'a record of "Grounds for the abnormal-operations directory remedied" (market.abnormal-operations-remedied) ends it',
-      'it has no fixed end: it lasts until an exit condition is met, and at most as long as the record behind it is kept',
+    expect((n.payload.exitConditions as { en: string }[]).map((c) => c.en)).toEqual([
+      `a record of "Grounds for the abnormal-operations directory remedied" (market.abnormal-operations-remedied) for which later.facts.remedy == 'report-filed' ends it`,
+      `it ends on ${iso(abnormal.until!)} at the latest`,
       'it ends if the record behind it is revoked or corrected on objection, or repaired',
     ]);
-    expect(n.payload.howToObject).toBe(
+    expect((n.payload.exitConditions as { 'zh-CN': string }[])[0]['zh-CN']).toBe(
+      "出现“列入经营异常名录的情形已消除”（market.abnormal-operations-remedied）记录（条件：later.facts.remedy == 'report-filed'）时终止",
+    );
+    expect((n.payload.howToObject as { en: string }).en).toBe(
       `Object to the record behind this listing with POST /v1/objections, on the portal's "My credit record" page, or through State Administration for Market Regulation by ${iso(since)}, before the listing takes effect. On this list an objection suspends the listing until it is decided. An objection is answered in 3 working days, or 7 if another unit must verify.`,
     );
+    expect((n.payload.howToObject as { 'zh-CN': string })['zh-CN']).toContain('向国家市场监督管理总局');
   });
 });
 
@@ -60,7 +74,7 @@ describe('a red listing', () => {
     const [n] = listingNotices(catalog, [], [state('s_p', [aaa], decided)]);
     expect(n.kind).toBe('listing.effective');
     expect((n.payload.measures as { measure: string }[]).map((m) => m.measure)).toEqual(['aaa-heating-discount', 'aaa-deposit-free-bikes', 'aaa-loan-priority']);
-    expect(n.payload.exitConditions).toEqual([
+    expect((n.payload.exitConditions as { en: string }[]).map((c) => c.en)).toEqual([
       `it lasts while your grade in civic-points is AAA: as the records known now stand, until ${iso(aaa.until!)}`,
       'it does not apply while a black-list entry of your own is in effect (red and black exclude each other)',
     ]);

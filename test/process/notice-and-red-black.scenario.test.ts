@@ -1,7 +1,7 @@
 /**
  * Issue 15, items 7 and 5, through the HTTP API with a controlled clock.
- * - Notice before effect: a serious penalty sent 17 days after the decision gets its full ten
- *   days' notice from when xinyong recorded it, with a `listing.pending` notice naming the
+ * - Notice before effect: a serious-dishonesty listing decision sent 17 days after it was made
+ *   gets its full ten days' notice from when xinyong recorded it, with a `listing.pending` notice naming the
  *   measures, the exit conditions, the objection deadline and how to object; it is enforced only
  *   after those ten days, and a question about an instant before it was recorded does not see it.
  * - Red and black exclude each other: a model citizen on the AAA red list who lands on a black
@@ -25,17 +25,21 @@ const call = (key: string, method: 'GET' | 'POST', url: string, payload?: object
   env.s.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 const sourceKey = async (source: string) => (await createApiKey(env.f.ctx.store, { name: `${source} feed`, role: 'source', source }, NOW, 'test')).key;
 type Measure = { measure: string; effect: string; list?: string; since?: string };
+type Text = string | { 'zh-CN': string; en: string };
+/** A text of the catalog in English, whether the door localised it or kept both languages. */
+const en = (t: Text | undefined) => (t === undefined || typeof t === 'string' ? t : t.en);
 const check = async (subject: string, action: string, at?: string) =>
   (await call(env.f.keys.checker, 'POST', '/v1/checks', { subject, action, ...(at ? { at } : {}) })).json() as { decision: string; measures: Measure[] };
 
-describe('a penalty sent 17 days after the decision', () => {
+describe('a listing decision sent 17 days after it was made', () => {
   it('gets its full notice, with a notice naming measures, exits, the objection deadline and how to object, and takes effect only after it', async () => {
     const person = env.f.clean;
     const own = (await createApiKey(env.f.ctx.store, { name: 'self-service', role: 'subject', subjectId: person }, NOW, 'test')).key;
-    const penalties = await sourceKey('penalties');
+    // Only a listing decision of the credit authority puts a subject on the serious-dishonesty list.
+    const authority = await sourceKey('credit-authority');
     const occurredAt = Date.parse('2026-11-10T00:00:00Z');
     clock.now = NOW; // 17 days and 8 hours later
-    const sent = await call(penalties, 'POST', '/v1/records', { externalId: 'late-17', type: 'admin.penalty', subject: person, occurredAt: iso(occurredAt), facts: { severity: 'serious', decisionNo: 'RC-2026-17', authority: 'Rongcheng SAMR' } });
+    const sent = await call(authority, 'POST', '/v1/records', { externalId: 'late-17', type: 'credit.serious-dishonesty-decision', subject: person, occurredAt: iso(occurredAt), facts: { decisionNo: 'RC-XY-2026-17', authority: 'Rongcheng Social Credit Management Center', seriousGround: 'disrupts-fair-competition' } });
     expect(sent.statusCode, sent.body).toBe(201);
     const recordId = sent.json().results[0].recordId as string;
     const effective = NOW + 10 * DAY;
@@ -49,19 +53,19 @@ describe('a penalty sent 17 days after the decision', () => {
       effectiveFrom: iso(effective),
       objectionDeadline: iso(effective),
       objectionSuspends: true,
-      authority: 'NDRC / local credit authorities',
     });
-    expect(pending.measures).toEqual([
+    expect(en(pending.authority)).toBe('NDRC / local credit authorities');
+    expect(pending.measures.map((m: { name: Text }) => ({ ...m, name: en(m.name) }))).toEqual([
       { measure: 'serious-dishonesty-no-procurement', name: 'Subjects of serious dishonesty excluded from government procurement', action: 'procurement.bid', effect: 'deny' },
       { measure: 'serious-dishonesty-loan-review', name: 'Loan applications from subjects of serious dishonesty are reviewed', action: 'finance.loan.application', effect: 'review' },
     ]);
     expect(pending.alsoBinds).toEqual(['legal-representative', 'actual-controller']);
     // A three-year listing, counted from the decision: the late record does not lengthen it.
     expect(pending.until).toBe(iso(Date.UTC(2029, 10, 20)));
-    expect(pending.exitConditions).toEqual(expect.arrayContaining([`it ends on ${iso(Date.UTC(2029, 10, 20))} at the latest`, expect.stringContaining('revoked or corrected on objection')]));
-    expect(pending.howToObject).toContain('POST /v1/objections');
-    expect(pending.howToObject).toContain(`by ${iso(effective)}, before the listing takes effect`);
-    expect(pending.howToObject).toContain('suspends the listing until it is decided');
+    expect(pending.exitConditions.map(en)).toEqual(expect.arrayContaining([`it ends on ${iso(Date.UTC(2029, 10, 20))} at the latest`, expect.stringContaining('revoked or corrected on objection')]));
+    expect(en(pending.howToObject)).toContain('POST /v1/objections');
+    expect(en(pending.howToObject)).toContain(`by ${iso(effective)}, before the listing takes effect`);
+    expect(en(pending.howToObject)).toContain('suspends the listing until it is decided');
     const outbox = await env.f.ctx.store.listNotices({ subjectId: person, limit: 50 });
     expect(outbox.find((n) => n.id === pending.id)).toMatchObject({ kind: 'listing.pending', createdAt: NOW });
 
@@ -154,7 +158,7 @@ describe('red and black', () => {
     const doc = (await call(f.keys.author, 'GET', '/v1/catalog')).json().doc;
     const draft = structuredClone(doc);
     draft.version = `${doc.version}-earned-a`;
-    draft.schemes.find((x: { code: string }) => x.code === 'enterprise-class').rules.push({ id: 'test-performance-credit', on: 'court.obligation-performed', points: '30', countsFor: 'P1Y', legalBasis: 'Guobanfa [2019] No. 35 (incentives for good credit)' });
+    draft.schemes.find((x: { code: string }) => x.code === 'enterprise-class').rules.push({ id: 'test-performance-credit', on: 'court.obligation-performed', points: '30', countsFor: 'P1Y', legalBasis: [{ law: 'guobanfa-2019-35', art: 'II.7' }] });
     expect((await call(f.keys.author, 'POST', '/v1/catalog/versions', draft)).statusCode).toBe(201);
     const published = await call(f.keys.author, 'POST', `/v1/catalog/versions/${draft.version}:publish`);
     expect(published.statusCode, published.body).toBe(200);

@@ -79,7 +79,10 @@ describe('SPC: listing on ground 2, performance, deletion', () => {
     const told = await f.ctx.store.listNotices({ subjectId: debtor, limit: 50 });
     const kinds = told.map((n) => `${n.kind}:${(n.payload as { list?: string; type?: string }).list ?? (n.payload as { type?: string }).type}`);
     expect(kinds).toEqual(expect.arrayContaining(['record.added:court.dishonest-debtor-decision', 'listing.effective:spc-dishonest-debtors', 'listing.ended:spc-dishonest-debtors', 'record.added:court.obligation-performed']));
-    expect(told.find((n) => n.kind === 'listing.effective')?.payload).toMatchObject({ howToObject: expect.stringContaining('/v1/objections'), legalBasis: expect.any(String) });
+    expect(told.find((n) => n.kind === 'listing.effective')?.payload).toMatchObject({
+      howToObject: { en: expect.stringContaining('/v1/objections'), 'zh-CN': expect.stringContaining('/v1/objections') },
+      legalBasis: { en: expect.stringContaining('SPC Provisions'), 'zh-CN': expect.stringContaining('最高人民法院') },
+    });
 
     // And the first receipt is unchanged.
     await s.svc.receipts.flush();
