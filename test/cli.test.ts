@@ -83,7 +83,9 @@ describe('list, check and subject', () => {
     const m = c.measures.find((x: { list: string }) => x.list === 'spc-dishonest-debtors');
     expect(m.measure).toMatch(/^[a-z0-9-]+$/);
     expect(m.since).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(m.legalBasis.length).toBeGreaterThan(10);
+    // --json keeps both languages of every text the catalog shows.
+    expect(m.legalBasis.en.length).toBeGreaterThan(10);
+    expect(m.legalBasis['zh-CN'].length).toBeGreaterThan(5);
     expect(c.receipt).toMatch(/^rc_[0-9a-f]{32}$/);
 
     const db = new Database(DB, { readonly: true });
@@ -213,11 +215,11 @@ describe('catalog validate', () => {
   it('passes cn-demo', () => {
     const r = run(['catalog', 'validate', demo]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/cn-demo@2026\.1 is valid/);
+    expect(r.stdout).toMatch(/cn-demo@2026\.2 is valid/);
   });
 
   it('fails a copy with category: religion, naming the item and the reason', () => {
-    const r = run(['catalog', 'validate', variant('record-types.yaml', (t) => t.replace('category: road-traffic', 'category: religion'))]);
+    const r = run(['catalog', 'validate', variant('record-types.yaml', (t) => t.replace('category: traffic-safety', 'category: religion'))]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/recordTypes\[traffic\.violation\]\.category: 'religion' is prohibited data/);
   });
@@ -243,21 +245,21 @@ describe('catalog validate', () => {
     const l = json<{ entries: { subjectId: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1'], db);
     const id = l.entries[0].subjectId;
     const t1 = new Date().toISOString();
-    // 2026.2 drops every flight ban.
-    const v2 = variant('measures.yaml', (t) => t.replace(/action: transport\.air\.ticket/g, 'action: hotel.star-rated'));
-    writeFileSync(join(v2, 'catalog.yaml'), readFileSync(join(v2, 'catalog.yaml'), 'utf8').replace(/version: .*/, 'version: "2026.2"'));
-    expect(json(['catalog', 'publish', v2], db)).toMatchObject({ catalog: 'cn-demo@2026.2', result: 'published' });
-    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'allow', catalog: 'cn-demo@2026.2' });
-    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket', '--at', t1], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.1' });
-    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ catalog: 'cn-demo@2026.1', result: 'republished' });
-    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.1' });
+    // 2026.3 drops every flight ban.
+    const v3 = variant('measures.yaml', (t) => t.replace(/action: transport\.air\.ticket/g, 'action: hotel.star-rated'));
+    writeFileSync(join(v3, 'catalog.yaml'), readFileSync(join(v3, 'catalog.yaml'), 'utf8').replace(/version: .*/, 'version: "2026.3"'));
+    expect(json(['catalog', 'publish', v3], db)).toMatchObject({ catalog: 'cn-demo@2026.3', result: 'published' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'allow', catalog: 'cn-demo@2026.3' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket', '--at', t1], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.2' });
+    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ catalog: 'cn-demo@2026.2', result: 'republished' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.2' });
     expect(json(['catalog', 'publish', demo], db)).toMatchObject({ result: 'unchanged' });
   });
 
   it('diffs two catalogs', () => {
-    const d = variant('catalog.yaml', (t) => t.replace(/version: .*/, 'version: "2026.2"'));
+    const d = variant('catalog.yaml', (t) => t.replace(/version: .*/, 'version: "2026.3"'));
     const r = json<{ header: { field: string; to: string }[] }>(['catalog', 'diff', demo, d]);
-    expect(r.header).toEqual([{ field: 'version', from: '2026.1', to: '2026.2' }]);
+    expect(r.header).toEqual([{ field: 'version', from: '2026.2', to: '2026.3' }]);
   });
 });
 

@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { headers as natsHeaders } from 'nats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadCatalogDirOrThrow } from '../src/app/catalog-files.js';
+import { defaultCatalogDir } from '../src/app/paths.js';
 import { orgCodeCheckChar, usccCheckChar } from '../src/ids/cn-uscc.js';
 import { recordId } from '../src/ingest/resolve.js';
 import { RecordStream } from '../src/ingest/stream.js';
@@ -52,6 +54,12 @@ function goodLine(n: number) {
   };
 }
 
+/** The catalog the worker runs (the default one), as it names itself in a refusal. */
+const DEMO = (() => {
+  const c = loadCatalogDirOrThrow(defaultCatalogDir());
+  return `${c.id}@${c.version}`;
+})();
+
 /** The 50 malformed messages: what is published, and the dead letter the worker must make of it. */
 const MALFORMED: { externalId: string; payload: string; field: string; reason: string }[] = [
   ...Array.from({ length: 20 }, (_, i) => ({
@@ -64,7 +72,7 @@ const MALFORMED: { externalId: string; payload: string; field: string; reason: s
     externalId: `bad-type-${i}`,
     payload: JSON.stringify({ ...goodLine(i), externalId: `bad-type-${i}`, type: 'utility.unknown' }),
     field: '/type',
-    reason: 'is not a record type of catalog cn-demo@2026.1',
+    reason: `is not a record type of catalog ${DEMO}`,
   })),
   ...Array.from({ length: 10 }, (_, i) => ({
     externalId: `not-ours-${i}`,

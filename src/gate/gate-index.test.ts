@@ -30,7 +30,7 @@ describe('GateIndex.check', () => {
     const m = r.measures.find((x) => x.list === 'spc-dishonest-debtors')!;
     const def = catalog.measures.find((x) => x.code === m.measure)!;
     expect(def.action).toBe('transport.air.ticket');
-    expect(m).toMatchObject({ effect: 'deny', entryId: 'e_1', since: t0, until: t0 + 730 * DAY, authority: def.doc.authority, legalBasis: def.doc.legalBasis });
+    expect(m).toMatchObject({ effect: 'deny', entryId: 'e_1', since: t0, until: t0 + 730 * DAY, authority: def.doc.authority, legalBasis: def.basis });
     expect(m.reasons[0].recordId).toBe('r_1');
   });
 

@@ -25,29 +25,34 @@ const late = (type: string, occurredAt: string, recordedAt: string, facts: Recor
   occurredAt: at(occurredAt), recordedAt: at(recordedAt), facts, catalogVersion: catalog.version, statuses: [],
 });
 const entry = (records: CreditRecord[], asOf: string, list: string) => evaluateSubject(catalog, { subject: enterprise, records, asOf: at(asOf) }).entries.find((e) => e.list === list);
+// The listing decision of the credit authority, the only way onto the serious-dishonesty list
+// (after notice), and the serious penalty behind it, both sent 17 days late.
 const penalty = late('admin.penalty', '2026-11-10T02:00:00Z', '2026-11-27T02:00:00Z', { severity: 'serious', decisionNo: 'HZ-17', authority: 'Hangzhou SAMR' });
+const decision = late('credit.serious-dishonesty-decision', '2026-11-10T02:00:00Z', '2026-11-27T02:00:00Z', { decisionNo: 'HZ-XY-17', authority: 'Hangzhou credit authority', seriousGround: 'disrupts-fair-competition' });
 
 describe('a record sent 17 days after the decision', () => {
   const notice = catalog.listsByCode.get('serious-dishonesty')!.noticePeriod!;
 
   it('gets its full notice period, counted from when it was recorded', () => {
-    const e = entry([penalty], '2026-11-27T03:00:00Z', 'serious-dishonesty')!;
-    expect(e).toMatchObject({ status: 'pending', decidedAt: penalty.occurredAt, since: addDuration(penalty.recordedAt, notice) });
-    expect(e.since - penalty.recordedAt).toBe(10 * DAY);
+    const e = entry([decision], '2026-11-27T03:00:00Z', 'serious-dishonesty')!;
+    expect(e).toMatchObject({ status: 'pending', decidedAt: decision.occurredAt, since: addDuration(decision.recordedAt, notice) });
+    expect(e.since - decision.recordedAt).toBe(10 * DAY);
     // Not in effect where the old rule (from occurredAt) would have put it…
-    expect(entry([penalty], '2026-12-06T00:00:00Z', 'serious-dishonesty')!.status).toBe('pending');
+    expect(entry([decision], '2026-12-06T00:00:00Z', 'serious-dishonesty')!.status).toBe('pending');
     // …only once ten days have passed since xinyong learnt of it.
-    expect(entry([penalty], new Date(e.since - 1).toISOString(), 'serious-dishonesty')!.status).toBe('pending');
-    expect(entry([penalty], new Date(e.since).toISOString(), 'serious-dishonesty')!.status).toBe('active');
+    expect(entry([decision], new Date(e.since - 1).toISOString(), 'serious-dishonesty')!.status).toBe('pending');
+    expect(entry([decision], new Date(e.since).toISOString(), 'serious-dishonesty')!.status).toBe('active');
+    // The penalty alone lists no one: only a listing decision does.
+    expect(entry([penalty], '2026-12-31T00:00:00Z', 'serious-dishonesty')).toBeUndefined();
   });
 
   it('is not listed for longer because it came late: the duration counts from the decision', () => {
-    const e = entry([penalty], '2026-11-27T03:00:00Z', 'serious-dishonesty')!;
-    expect(e.until).toBe(addDuration(addDuration(penalty.occurredAt, notice), { text: 'P3Y', years: 3, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 }));
+    const e = entry([decision], '2026-11-27T03:00:00Z', 'serious-dishonesty')!;
+    expect(e.until).toBe(addDuration(addDuration(decision.occurredAt, notice), { text: 'P3Y', years: 3, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 }));
   });
 
   it('is unknown as of any instant before it was recorded', () => {
-    const s = evaluateSubject(catalog, { subject: enterprise, records: [penalty], asOf: penalty.recordedAt - 1 });
+    const s = evaluateSubject(catalog, { subject: enterprise, records: [penalty, decision], asOf: penalty.recordedAt - 1 });
     expect(s.entries).toEqual([]);
     expect(s.schemes.find((x) => x.scheme === 'enterprise-class')!.breakdown).toEqual([]);
   });
@@ -58,7 +63,7 @@ describe('a record sent 17 days after the decision', () => {
   });
 
   it('sent after its listing period would have ended is never in force', () => {
-    const old = late('admin.penalty', '2022-01-10T00:00:00Z', '2026-11-27T00:00:00Z', { severity: 'serious', decisionNo: 'OLD-1', authority: 'SAMR' });
+    const old = late('credit.serious-dishonesty-decision', '2022-01-10T00:00:00Z', '2026-11-27T00:00:00Z', { decisionNo: 'OLD-1', authority: 'Credit authority', seriousGround: 'refuses-legal-obligations' });
     const e = entry([old], '2026-11-27T01:00:00Z', 'serious-dishonesty')!;
     expect(e.status).toBe('expired');
     expect(e.endedAt!).toBeLessThan(e.since);

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDir, readCatalogDir } from '../app/catalog-files.js';
+import { loadCatalogDir, nationalLayer, readCatalogDir } from '../app/catalog-files.js';
 import { compileCatalog } from '../catalog/compile.js';
 import { formatIssue, type Catalog, type CatalogDoc } from '../catalog/types.js';
 import type { CreditRecord, ListEntry, StatusChange, SubjectKind } from '../domain/types.js';
@@ -60,7 +60,9 @@ function compiledWith(file: string, edit: (doc: CatalogDoc) => void) {
   if (!files.ok) throw new Error('read');
   const f = files.value.find((x) => x.name === file)!;
   edit(f.doc as CatalogDoc);
-  return compileCatalog(files.value);
+  const national = nationalLayer();
+  if (!national.ok) throw new Error('national layer');
+  return compileCatalog(files.value, national.value);
 }
 const gradeRule = (doc: CatalogDoc, list: string) => doc.lists.find((l) => l.code === list)!.entries[0].grade!;
 
@@ -135,22 +137,22 @@ describe('a black-list entry in effect', () => {
 
   it('only once in effect: a pending black entry ends the red entry when it takes effect', () => {
     const m = merits();
-    // A serious penalty: the serious-dishonesty list gives 10 days' notice.
-    const penalty = record('admin.penalty', '2026-03-15', { severity: 'serious', decisionNo: 'P-1', authority: 'Rongcheng SAMR' });
-    const during = stateAt([...m, penalty], '2026-03-20');
+    // A listing decision: the serious-dishonesty list gives 10 days' notice.
+    const decision = record('credit.serious-dishonesty-decision', '2026-03-15', { decisionNo: 'XY-1', authority: 'Rongcheng credit authority', seriousGround: 'disrupts-fair-competition' });
+    const during = stateAt([...m, decision], '2026-03-20');
     const [black] = on(during.entries, 'serious-dishonesty');
     expect(black).toMatchObject({ status: 'pending', since: T('2026-03-25') });
     const [red] = on(during.entries, 'aaa-citizens');
     expect(red).toMatchObject({ status: 'active', until: black.since });
     expect(during.nextChangeAt).toBe(black.since);
-    expect(on(stateAt([...m, penalty], '2026-03-25').entries, 'aaa-citizens')).toEqual([]);
+    expect(on(stateAt([...m, decision], '2026-03-25').entries, 'aaa-citizens')).toEqual([]);
   });
 
   it('a suspended black entry (objection open on a list that suspends) does not exclude', () => {
     const m = merits();
     const disputed: StatusChange[] = [{ status: 'disputed', at: T('2026-03-16'), actor: 'subject', reason: 'objection ob_1' }];
-    const penalty = record('admin.penalty', '2026-03-15', { severity: 'serious', decisionNo: 'P-2', authority: 'Rongcheng SAMR' }, disputed);
-    const s = stateAt([...m, penalty], '2026-04-01');
+    const decision = record('credit.serious-dishonesty-decision', '2026-03-15', { decisionNo: 'XY-2', authority: 'Rongcheng credit authority', seriousGround: 'disrupts-fair-competition' }, disputed);
+    const s = stateAt([...m, decision], '2026-04-01');
     expect(s.entries.find((e) => e.list === 'serious-dishonesty')?.status).toBe('suspended');
     expect(on(s.entries, 'aaa-citizens')).toHaveLength(1);
   });

@@ -7,30 +7,49 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogDir } from '../../src/app/catalog-files.js';
+import { loadCatalogDir, nationalLayer } from '../../src/app/catalog-files.js';
 import { check } from '../../src/app/checks.js';
 import { createApp, openContext, type App, type AppContext } from '../../src/app/context.js';
 import { AppError } from '../../src/app/errors.js';
 import { defaultCatalogDir } from '../../src/app/paths.js';
 import { compileCatalog } from '../../src/catalog/compile.js';
-import type { Catalog, CatalogDoc } from '../../src/catalog/types.js';
+import type { Catalog, CatalogDoc, LawDoc, NationalDoc } from '../../src/catalog/types.js';
 import { Ingestor } from '../../src/ingest/ingestor.js';
 
 const NOW = Date.UTC(2026, 10, 27);
 const TYPO = 'cn-usc:91371083MA67DMMJ0Q';
 const caller = { actor: 'test', scopes: [] };
 
-function demoDoc(): CatalogDoc {
+/** cn-demo as one catalog file, without the national layer it was loaded on (no catalog file may carry one). */
+function demoDoc(): Omit<CatalogDoc, 'national'> {
   const r = loadCatalogDir(defaultCatalogDir());
   if (!r.ok) throw new Error('cn-demo does not load');
-  return structuredClone(r.value.doc);
+  const { national: _national, ...own } = structuredClone(r.value.doc);
+  return own;
 }
+
+function national(): NationalDoc {
+  const n = nationalLayer();
+  if (!n.ok) throw new Error('the national layer does not load');
+  return n.value;
+}
+
+/** The municipal rules a deployment's own scheme rests on: a law of the catalog's own jurisdiction (Rongcheng). */
+const CIVIL_SERVICE: LawDoc = {
+  id: 'rongcheng-civil-service',
+  title: { 'zh-CN': '荣成市公务员管理办法', en: 'Municipal Civil Service Management Measures (2024)' },
+  issuer: { 'zh-CN': '荣成市人民政府', en: 'Rongcheng Municipal People\'s Government' },
+  date: '2024',
+  jurisdiction: '371082',
+  articles: [{ art: '12', about: { 'zh-CN': '公务员工号', en: 'Employee numbers of civil servants' } }],
+};
 
 function withEmp(): Catalog {
   const doc = demoDoc();
   doc.version = '2026.1-emp';
-  doc.identifierSchemes = [{ code: 'emp', name: 'City employee number', subjects: ['person'], legalBasis: 'Municipal Civil Service Management Measures (2024), Art. 12' }];
-  const r = compileCatalog([{ name: 'catalog.yaml', doc }]);
+  doc.laws = [...(doc.laws ?? []), CIVIL_SERVICE];
+  doc.identifierSchemes = [{ code: 'emp', name: { 'zh-CN': '市公务员工号', en: 'City employee number' }, subjects: ['person'], legalBasis: [{ law: 'rongcheng-civil-service', art: '12' }] }];
+  const r = compileCatalog([{ name: 'catalog.yaml', doc }], national());
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
 }
@@ -89,8 +108,9 @@ describe('identifier schemes', () => {
       await app2.receipts.close();
     }
     const doc = demoDoc();
-    doc.identifierSchemes = [{ code: 'cn-rid', name: 'Our own ID numbers', subjects: ['person'], legalBasis: 'Municipal Rules (2024), Art. 1' }];
-    const r = compileCatalog([{ name: 'catalog.yaml', doc }]);
+    doc.laws = [...(doc.laws ?? []), CIVIL_SERVICE];
+    doc.identifierSchemes = [{ code: 'cn-rid', name: { 'zh-CN': '本市身份证号', en: 'Our own ID numbers' }, subjects: ['person'], legalBasis: [{ law: 'rongcheng-civil-service', art: '12' }] }];
+    const r = compileCatalog([{ name: 'catalog.yaml', doc }], national());
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toContainEqual({ file: 'catalog.yaml', item: 'identifierSchemes[cn-rid]', field: 'code', message: "'cn-rid' is a national scheme, defined by law, and cannot be redeclared" });
   });

@@ -116,7 +116,8 @@ export function save(s: Partial<SaveStates>): SaveStates {
 }
 
 export function catalogDoc(version: string, title = `contract catalog ${version}`): CatalogDoc {
-  return { id: 'contract', version, title, sources: [], actions: [], recordTypes: [], schemes: [], lists: [], measures: [] };
+  const national = { id: 'national', version: '1', laws: [], categories: [], dataElements: [], nationalMeasures: [], protectedActions: [] };
+  return { id: 'contract', version, title: { 'zh-CN': title, en: title }, jurisdiction: 'national', national, sources: [], actions: [], recordTypes: [], schemes: [], lists: [], measures: [] };
 }
 
 export function catalogRow(version: string, createdAt: Instant): CatalogVersionRow {
