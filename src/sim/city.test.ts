@@ -33,6 +33,12 @@ const SPEC: Record<string, { kinds: SubjectKind[]; facts: Record<string, Field> 
   'market.counterfeit-goods': { kinds: PE, facts: { decisionNo: str(), product: str(undefined, false) } },
   'market.annual-report-missed': { kinds: ['enterprise'], facts: { year: int(2000, 2026) } },
   'market.unreachable-at-address': { kinds: ['enterprise'], facts: { decisionNo: str() } },
+  'market.disclosure-order-ignored': { kinds: ['enterprise'], facts: { decisionNo: str() } },
+  'market.false-information': { kinds: ['enterprise'], facts: { decisionNo: str() } },
+  'credit.serious-dishonesty-decision': {
+    kinds: PE,
+    facts: { decisionNo: str(), authority: str(), seriousGround: str(['endangers-life-or-safety', 'disrupts-fair-competition', 'refuses-legal-obligations', 'refuses-defence-duties']) },
+  },
   'market.abnormal-operations-remedied': {
     kinds: ['enterprise'],
     facts: { remedy: str(['report-filed', 'disclosure-made', 'address-verified', 'information-corrected']) },
@@ -59,6 +65,7 @@ const SPEC: Record<string, { kinds: SubjectKind[]; facts: Record<string, Field> 
 const SOURCE_BY_PREFIX: Record<string, string> = {
   court: 'spc', tax: 'sat', market: 'samr', finance: 'pboc-crc', admin: 'penalties',
   government: 'finance-dept', commitment: 'finance-dept', utility: 'utilities', traffic: 'traffic-police', civic: 'civic-affairs',
+  credit: 'credit-authority',
 };
 
 function typeErrors(r: RecordLine): string[] {
@@ -224,6 +231,49 @@ describe('generateCity', () => {
         expect(at).toBeGreaterThanOrEqual(decided!);
       }
     }
+  });
+
+  it('remedies each ground of the abnormal-operations directory with its own remedy, after it', () => {
+    // The remedy that ends each ground (cn-demo lists.yaml): any other would leave the entry in force.
+    const GROUND: Record<string, string> = {
+      'report-filed': 'market.annual-report-missed',
+      'disclosure-made': 'market.disclosure-order-ignored',
+      'information-corrected': 'market.false-information',
+      'address-verified': 'market.unreachable-at-address',
+    };
+    const seen = new Map<string, number>();
+    const remedied = new Set<string>();
+    for (const { line } of records) {
+      const at = Date.parse(line.occurredAt);
+      if (line.type === 'market.abnormal-operations-remedied') {
+        const ground = GROUND[line.facts.remedy as string];
+        const since = seen.get(`${line.subject}|${ground}`);
+        expect(since, `${line.subject} ${String(line.facts.remedy)}`).toBeDefined();
+        expect(at).toBeGreaterThan(since!);
+        remedied.add(ground);
+      } else if (Object.values(GROUND).includes(line.type)) seen.set(`${line.subject}|${line.type}`, at);
+    }
+    // The common grounds occur and are remedied in a city of this size (the rarer ones: rates.test.ts).
+    expect(remedied).toContain('market.annual-report-missed');
+    expect(remedied).toContain('market.unreachable-at-address');
+  });
+
+  it('lists as serious dishonesty only by a decision some weeks after a serious penalty, fraud or illegal fundraising', () => {
+    const decisions = records.filter((r) => r.line.type === 'credit.serious-dishonesty-decision');
+    expect(decisions.length).toBeGreaterThan(0);
+    const kinds = new Set(decisions.map((d) => kindOf.get(d.line.subject)));
+    expect([...kinds].sort()).toEqual(['enterprise', 'person']);
+    const serious = (l: RecordLine) =>
+      (l.type === 'admin.penalty' && l.facts.severity === 'serious') || l.type === 'market.commercial-fraud' || l.type === 'finance.illegal-fundraising';
+    for (const { source, line } of decisions) {
+      expect(source).toBe('credit-authority');
+      const at = Date.parse(line.occurredAt);
+      const grounds = records.filter((r) => r.line.subject === line.subject && serious(r.line)).map((r) => at - Date.parse(r.line.occurredAt));
+      expect(grounds.some((d) => d >= 14 * 86_400_000 && d <= 90 * 86_400_000), line.subject).toBe(true);
+    }
+    // A small share of the serious conduct, not all of it.
+    const conduct = new Set(records.filter((r) => serious(r.line)).map((r) => r.line.subject));
+    expect(decisions.length).toBeLessThan(conduct.size);
   });
 
   it('keeps the annual-report year before the listing date', () => {

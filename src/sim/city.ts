@@ -12,6 +12,7 @@ import { birthWindow, drawPerson, drawUscc, packPerson, ridOf, unpackPerson } fr
 import { enterpriseName, governmentName, institutionName, personName } from './names.js';
 import type { Ctx, Draft } from './records-common.js';
 import { Numbering, clockAt, sourceOf } from './records-common.js';
+import { directoryGrounds, seriousDishonestyDecisions } from './records-credit.js';
 import { enterpriseRecords, publicBodyRecords } from './records-org.js';
 import { personRecords } from './records-person.js';
 import { organisationRoutine, personRoutine } from './records-routine.js';
@@ -105,6 +106,7 @@ export function* generateCity(opts: CityOptions): Generator<CityItem> {
     const rng = new Rng(seed, STREAM.personRecords, i);
     const region = REGIONS[unpackPerson(persons[i]).regionIndex];
     const drafts = personRecords(rng, ctx, region);
+    drafts.push(...seriousDishonestyDecisions(new Rng(seed, STREAM.personCredit, i), ctx, region, drafts));
     if (routine > 0) drafts.push(...personRoutine(new Rng(seed, STREAM.personRoutine, i), ctx, region, routine));
     if (drafts.length > 0) yield* emit(ctx, `cn-rid:${ridOf(persons[i], window)}`, drafts);
   }
@@ -112,6 +114,11 @@ export function* generateCity(opts: CityOptions): Generator<CityItem> {
     const rng = new Rng(seed, STREAM.organisationRecords, j);
     const region = REGIONS[orgs.regions[j]];
     const drafts = orgs.kinds[j] === 'enterprise' ? enterpriseRecords(rng, ctx, region) : publicBodyRecords(rng, ctx, region);
+    if (orgs.kinds[j] === 'enterprise') {
+      const credit = new Rng(seed, STREAM.organisationCredit, j);
+      drafts.push(...directoryGrounds(credit, ctx, region));
+      drafts.push(...seriousDishonestyDecisions(credit, ctx, region, drafts));
+    }
     if (routine > 0) drafts.push(...organisationRoutine(new Rng(seed, STREAM.organisationRoutine, j), ctx, region, routine));
     if (drafts.length > 0) yield* emit(ctx, `cn-uscc:${orgs.codes[j]}`, drafts);
   }

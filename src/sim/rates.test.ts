@@ -1,3 +1,4 @@
+import { DIRECTORY_GROUND_RATES, SERIOUS_DISHONESTY_RATES } from './records-credit.js';
 import { ENTERPRISE_RATES } from './records-org.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addYears } from '../domain/time.js';
@@ -6,6 +7,7 @@ import { isSubjectLine } from '../ingest/lines.js';
 import { generateCity } from './index.js';
 
 const NOW = Date.UTC(2026, 4, 15, 8, 0, 0);
+const DECISION = 'credit.serious-dishonesty-decision';
 const PERSONS = 20_000;
 const ENTERPRISES = 2_000;
 
@@ -65,6 +67,10 @@ describe('synthetic city rates (20,000 persons, 2,000 enterprises, seed 7)', () 
         `enterprises tax arrears: ${pct(share('enterprise', has('tax.arrears')))}`,
         `enterprises admin penalty: ${pct(share('enterprise', has('admin.penalty')))}`,
         `enterprises loan arrears: ${pct(share('enterprise', has('finance.loan-arrears')))}`,
+        `enterprises disclosure order ignored: ${pct(share('enterprise', has('market.disclosure-order-ignored')))}`,
+        `enterprises false information: ${pct(share('enterprise', has('market.false-information')))}`,
+        `persons with a serious-dishonesty decision: ${pct(share('person', has(DECISION)))}`,
+        `enterprises with a serious-dishonesty decision: ${pct(share('enterprise', has(DECISION)))}`,
       ].join('\n'),
     );
   });
@@ -132,6 +138,43 @@ describe('synthetic city rates (20,000 persons, 2,000 enterprises, seed 7)', () 
     const settled = rate(has('tax.arrears-settled')) / rate(has('tax.arrears'));
     expect(settled).toBeGreaterThan(0.3);
     expect(settled).toBeLessThan(0.7);
+  });
+
+  it('lists a small share of the serious conduct as serious dishonesty, by a decision weeks later', () => {
+    const serious = (r: RecordLine) =>
+      (r.type === 'admin.penalty' && r.facts.severity === 'serious') || r.type === 'market.commercial-fraud' || r.type === 'finance.illegal-fundraising';
+    for (const kind of ['person', 'enterprise']) {
+      const decided = share(kind, has(DECISION));
+      const conduct = share(kind, (d) => d.records.some(serious));
+      expect(decided, kind).toBeGreaterThan(0);
+      // At most the highest rate among the kinds of conduct, at least a tenth of the lowest.
+      expect(decided / conduct, kind).toBeLessThan(SERIOUS_DISHONESTY_RATES.illegalFundraising);
+      expect(decided / conduct, kind).toBeGreaterThan(SERIOUS_DISHONESTY_RATES.seriousPenalty / 10);
+    }
+    // Well under the 0.35% of persons the list held when any serious penalty, fraud or illegal
+    // fundraising put them on it.
+    expect(share('person', has(DECISION))).toBeLessThan(0.002);
+    // Only persons and enterprises, and never a model citizen.
+    const pub = [...dossiers.values()].filter((d) => d.kind !== 'person' && d.kind !== 'enterprise');
+    expect(pub.some(has(DECISION))).toBe(false);
+    expect(share('person', (d) => modelCitizen(d) && has(DECISION)(d))).toBe(0);
+  });
+
+  it('gives enterprises the rarer directory grounds, each remedied by its own remedy', () => {
+    const rate = (test: (d: Dossier) => boolean) => share('enterprise', test);
+    const disclosure = rate(has('market.disclosure-order-ignored'));
+    const falseInfo = rate(has('market.false-information'));
+    // Rare: a handful among 2,000 enterprises, far fewer than missed annual reports.
+    expect(disclosure).toBeGreaterThan(0);
+    expect(disclosure).toBeLessThan(DIRECTORY_GROUND_RATES.disclosureOrderIgnored * 3);
+    expect(falseInfo).toBeGreaterThan(0);
+    expect(falseInfo).toBeLessThan(DIRECTORY_GROUND_RATES.falseInformation * 3);
+    expect(disclosure + falseInfo).toBeLessThan(rate(has('market.annual-report-missed')) / 2);
+    const remedy = (value: string) => (d: Dossier) => d.records.some((r) => r.type === 'market.abnormal-operations-remedied' && r.facts.remedy === value);
+    expect(rate(remedy('disclosure-made'))).toBeGreaterThan(0);
+    expect(rate(remedy('information-corrected'))).toBeGreaterThan(0);
+    expect(rate(remedy('disclosure-made'))).toBeLessThanOrEqual(disclosure);
+    expect(rate(remedy('information-corrected'))).toBeLessThanOrEqual(falseInfo);
   });
 
   it('gives public bodies only public-body records', () => {

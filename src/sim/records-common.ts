@@ -40,7 +40,8 @@ export function clockAt(now: Instant): Clock {
 }
 
 // Source of each record-type family (the prefix before the dot), as the sources are named in the
-// default catalog. admin.penalty comes from the penalty-publicity feed, commitments from finance.
+// default catalog. admin.penalty comes from the penalty-publicity feed, commitments from finance,
+// serious-dishonesty listing decisions from the social credit authority.
 const SOURCES: Record<string, string> = {
   court: 'spc',
   tax: 'sat',
@@ -52,6 +53,7 @@ const SOURCES: Record<string, string> = {
   utility: 'utilities',
   traffic: 'traffic-police',
   civic: 'civic-affairs',
+  credit: 'credit-authority',
 };
 
 /** The source that sends records of a type. */

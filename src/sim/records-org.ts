@@ -8,7 +8,6 @@ import { DAY_MS } from '../domain/time.js';
 import { counterpartyName } from './names.js';
 import type { Region } from './regions.js';
 import type { Rng } from './rng.js';
-import { Weighted } from './rng.js';
 import type { Ctx, Draft } from './records-common.js';
 import {
   adminPenalty,
@@ -54,8 +53,6 @@ export const PUBLIC_BODY_RATES = {
 const E = ENTERPRISE_RATES;
 const P = PUBLIC_BODY_RATES;
 
-const REMEDIES = new Weighted<string>([['report-filed', 80], ['information-corrected', 10], ['disclosure-made', 10]]);
-
 /**
  * The annual report for `year` is due by 30 June of the next year, so a listing on date L
  * concerns the last year whose deadline had passed by L.
@@ -82,7 +79,8 @@ function annualReportMissed(rng: Rng, ctx: Ctx, stale: boolean): Draft[] {
     out.push({
       type: 'market.abnormal-operations-remedied',
       at: rng.between(at + DAY_MS, Math.min(at + 400 * DAY_MS, clock.latest)),
-      facts: { remedy: REMEDIES.pick(rng) },
+      // The remedy of this ground: filing the report (another remedy would not end the entry).
+      facts: { remedy: 'report-filed' },
     });
   }
   return out;

@@ -17,6 +17,9 @@ export const STREAM = {
   organisationRecords: 4,
   personRoutine: 5,
   organisationRoutine: 6,
+  /** Records the 2026.2 catalog added (records-credit.ts), apart so the rest of the city stayed as it was. */
+  personCredit: 7,
+  organisationCredit: 8,
 } as const;
 
 // murmur3's 32-bit finaliser: a cheap bijective avalanche, good enough to decorrelate seeds.
