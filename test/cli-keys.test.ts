@@ -68,4 +68,12 @@ describe('xinyong keys', () => {
     expect(run(['keys', 'create', '--role', 'checker', '--source', 'spc', '--name', 'x']).stderr).toMatch(/--source is only for source keys/);
     expect(run(['keys', 'create', '--role', 'source', '--source', 'spc', '--name', 'narrow', '--scope', 'court.obligation-performed']).code).toBe(0);
   });
+
+  it('takes register or register:<kind> as a source key scope only for kinds its source registers (issue 16 finding 8)', () => {
+    expect(run(['keys', 'create', '--role', 'source', '--source', 'spc', '--name', 'x', '--scope', 'register']).stderr).toMatch(/source 'spc' registers no subjects/);
+    expect(run(['keys', 'create', '--role', 'source', '--source', 'samr', '--name', 'x', '--scope', 'register:person']).stderr).toMatch(/source 'samr' registers only enterprise/);
+    const ok = run(['keys', 'create', '--role', 'source', '--source', 'samr', '--name', 'samr registry', '--scope', 'register:enterprise', 'market.*', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ scopes: ['register:enterprise', 'market.*'] });
+  });
 });

@@ -8,7 +8,10 @@ export interface Caller {
   role: KeyRole;
   /** What the audit log records as the actor: `key:k_…`, `oidc:<sub>`, `dev:<role>`, `cli:<user>`. */
   actor: string;
-  /** Scopes: record-type globs for a source, actions for a checker. Empty: all the role allows. */
+  /**
+   * Scopes: record-type globs and `register`/`register:<kind>` for a source, actions for a
+   * checker. Empty: all the role allows.
+   */
   scopes: string[];
   /** The catalog source a source sends as. */
   source: string | null;
@@ -25,6 +28,22 @@ export function scopeAllows(scopes: readonly string[], code: string): boolean {
   }
   return false;
 }
+
+/** The scope that lets a source key register (and rename) subjects of every kind its source registers. */
+export const REGISTER_SCOPE = 'register';
+
+/**
+ * Whether scopes allow registering (or renaming) a subject of this kind: empty scopes or `*`
+ * allow all, otherwise only `register` or `register:<kind>` do. Record-type scopes and their
+ * globs never do, so a key scoped to record types cannot register or rename anyone.
+ */
+export function registrationAllowed(scopes: readonly string[], kind: string): boolean {
+  if (scopes.length === 0) return true;
+  return scopes.some((s) => s === '*' || s === REGISTER_SCOPE || s === `${REGISTER_SCOPE}:${kind}`);
+}
+
+/** Whether a scope is a registration scope (`register` or `register:<kind>`), not a record-type glob. */
+export const isRegisterScope = (s: string) => s === REGISTER_SCOPE || s.startsWith(`${REGISTER_SCOPE}:`);
 
 /** The CLI user, who acts as an operator with every role's reach (their access is the database file's). */
 export function operator(actor: string): Caller {

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AUDIT } from '../audit/actions.js';
 import type { Instant } from '../domain/types.js';
 import { KEY_ROLES, type ApiKeyRow, type KeyRole, type Store } from '../store/port.js';
-import { scopeAllows } from './access.js';
+import { isRegisterScope, REGISTER_SCOPE, scopeAllows } from './access.js';
 import type { App } from './context.js';
 import { AppError, conflict, invalid, notFound } from './errors.js';
 import { requireSubject } from './subjects.js';
@@ -58,6 +58,13 @@ export async function createKey(app: App, o: { role: string; name: string; scope
   if (o.role === 'source') {
     const src = catalog.sources.get(o.source as string);
     for (const t of o.scopes ?? []) {
+      if (isRegisterScope(t)) {
+        const registers = src?.registers ?? [];
+        const kind = t === REGISTER_SCOPE ? null : t.slice(REGISTER_SCOPE.length + 1);
+        if (registers.length === 0) throw invalid(`scope '${t}': source '${o.source}' registers no subjects`, 'scope');
+        if (kind !== null && !(registers as string[]).includes(kind)) throw invalid(`scope '${t}': source '${o.source}' registers only ${registers.join(', ')} (scope register, or register:${registers.join(' or register:')})`, 'scope');
+        continue;
+      }
       const covered = [...catalog.recordTypes.keys()].some((code) => scopeAllows([t], code) && src?.allows(code));
       if (!covered) throw invalid(`scope '${t}' covers no record type that source '${o.source}' may send (${src?.recordTypes.join(', ')})`, 'scope');
     }

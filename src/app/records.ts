@@ -10,11 +10,12 @@ import { importFile, type ImportSummary } from '../ingest/file-import.js';
 import { fieldPointer, resolveRecordLine } from '../ingest/resolve.js';
 import { RecordStream, runWorker, type RecordPublisher, type WorkerSummary } from '../ingest/stream.js';
 import { streamLayout } from '../ingest/stream-layout.js';
-import { scopeAllows, type Caller } from './access.js';
+import { isRegisterScope, registrationAllowed, scopeAllows, type Caller } from './access.js';
 import { write, type App } from './context.js';
 import { AppError, invalid } from './errors.js';
 
 const OUT_OF_SCOPE = 'this key’s scopes do not cover this record type';
+const NO_REGISTER_SCOPE = 'this key’s scopes do not cover registrations: registering or renaming a subject needs the scope register or register:<kind>';
 
 /** The outcome of one line of a batch. */
 export type LineResult =
@@ -26,6 +27,8 @@ export type PublishResult = { index: number; status: 'accepted'; recordId: strin
 
 /** The type a line names, if it names one. */
 const typeOf = (line: unknown) => (line && typeof line === 'object' ? (line as { type?: unknown }).type : undefined);
+/** Whether a line is a subject registration. */
+const isRegistration = (line: unknown) => !!line && typeof line === 'object' && (line as { kind?: unknown }).kind === 'subject';
 
 /**
  * Stores a batch of lines from a source, as far as the caller's scopes allow each record type.
@@ -35,20 +38,26 @@ export async function ingestLines(app: App, caller: Pick<Caller, 'actor' | 'scop
   if (lines.length > max) throw new AppError('XY_ERR_BATCH_TOO_LARGE', `a batch holds at most ${max} records; this one has ${lines.length}: split it`, { field: '/records', max });
   const source = caller.source as string;
   const now = app.now();
-  const outOfScope = new Set<number>();
+  // Registrations are refused unless a scope names them (checked by kind once the subject is
+  // resolved); a key with record-type scopes only registers and renames no one.
+  const mayRegisterAny = caller.scopes.length === 0 || caller.scopes.some((s) => s === '*' || isRegisterScope(s));
+  const outOfScope = new Map<number, { field: string; reason: string }>();
   const items = lines.map((line, i) => {
     const type = typeOf(line);
-    if (typeof type === 'string' && !scopeAllows(caller.scopes, type)) outOfScope.add(i);
+    if (isRegistration(line)) {
+      if (!mayRegisterAny) outOfScope.set(i, { field: '/kind', reason: NO_REGISTER_SCOPE });
+    } else if (typeof type === 'string' && !scopeAllows(caller.scopes, type)) outOfScope.set(i, { field: '/type', reason: OUT_OF_SCOPE });
     return { source, line, lineNo: i + 1 };
   });
   const accepted = items.filter((_, i) => !outOfScope.has(i));
   const stored = await write(app, async () => {
-    const ingestor = new Ingestor(app.ctx.store, app.ctx.catalog, app.ctx.keyring, { now: () => now, actor: caller.actor });
+    const ingestor = new Ingestor(app.ctx.store, app.ctx.catalog, app.ctx.keyring, { now: () => now, actor: caller.actor, mayRegister: (kind) => registrationAllowed(caller.scopes, kind) });
     return accepted.length > 0 ? ingestor.ingestBatch(accepted) : [];
   });
   const byLine = new Map<number, ItemResult>(stored.map((r) => [(r.lineNo as number) - 1, r]));
   const results = items.map((_, i): LineResult => {
-    if (outOfScope.has(i)) return { index: i, status: 'rejected', field: '/type', reason: OUT_OF_SCOPE, forbidden: true };
+    const refused = outOfScope.get(i);
+    if (refused) return { index: i, status: 'rejected', ...refused, forbidden: true };
     const r = byLine.get(i) as ItemResult;
     if (r.status === 'rejected') return { index: i, status: 'rejected', field: fieldPointer(r.error.field), reason: r.error.reason, ...(r.error.conflict ? { conflict: true as const } : {}), ...(r.error.forbidden ? { forbidden: true as const } : {}) };
     return { index: i, status: r.status, recordId: r.recordId, subjectId: r.subjectId };

@@ -55,6 +55,12 @@ export interface IngestorOptions {
   onDerived?: OnDerived;
   /** Tell subjects of each record stored about them (default true; a historical back-fill turns it off). */
   notify?: boolean;
+  /**
+   * Whether the sender may register (or rename) a subject of this kind, beyond what the catalog
+   * lets its source register: an API key's scopes. Absent for trusted senders (an operator's
+   * import, the synthetic city).
+   */
+  mayRegister?: (kind: Subject['kind']) => boolean;
 }
 
 /** A batch validated and resolved, not yet stored. */
@@ -181,6 +187,9 @@ export class Ingestor {
         if (!(src.registers ?? []).includes(r.value.subject.kind)) {
           return reject({ field: 'kind', reason: `source '${item.source}' is not authorised to register ${r.value.subject.kind}s`, forbidden: true });
         }
+      }
+      if (this.opts.mayRegister && !this.opts.mayRegister(r.value.subject.kind)) {
+        return reject({ field: 'kind', reason: `this key’s scopes do not cover registering ${r.value.subject.kind}s (scope register or register:${r.value.subject.kind})`, forbidden: true });
       }
       mergeSubject(subjects, r.value.subject);
       if ((line as unknown as SubjectLine).relations !== undefined) replaceRelationsOf.push(r.value.subject.id);

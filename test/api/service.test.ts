@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { buildServer } from '../../src/api/server.js';
 import { ridCheckChar } from '../../src/ids/index.js';
+import { enterpriseUscc } from '../fixtures/identities.js';
 import { NOW, makeFixture, type Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -93,6 +94,34 @@ describe('records over HTTP reach the gate before the answer', () => {
     });
     expect(r.statusCode).toBe(403);
     expect(r.json()).toMatchObject({ code: 'XY_ERR_OUT_OF_SCOPE', field: '/type' });
+  });
+
+  it('a source key scoped to record types may not register or rename a subject; register or register:<kind> may (issue 16 finding 8)', async () => {
+    const send = (key: string, payload: unknown) => f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${key}` }, payload: payload as object });
+    const publicName = async () => (await f.app.inject({ method: 'GET', url: `/public/v1/subjects/${f.org.ref}` })).json().name as string;
+    const before = await publicName();
+    expect(before).toEqual(expect.any(String));
+    const fresh = `cn-uscc:${enterpriseUscc(424_242, '371082')}`;
+    for (const scopes of [['market.annual-report-missed'], ['market.*'], ['register:person']]) {
+      const k = await createApiKey(f.ctx.store, { name: `samr ${scopes[0]}`, role: 'source', source: 'samr', scopes }, NOW, 'test');
+      const rename = await send(k.key, { kind: 'subject', subject: f.org.ref, name: 'Renamed By A Narrow Key Co., Ltd.' });
+      expect(rename.statusCode, scopes[0]).toBe(403);
+      expect(rename.json()).toMatchObject({ code: 'XY_ERR_OUT_OF_SCOPE', field: '/kind' });
+      expect(rename.json().detail).toMatch(/register/);
+      const register = await send(k.key, { kind: 'subject', subject: fresh, name: 'Registered By A Narrow Key Co., Ltd.' });
+      expect(register.statusCode, scopes[0]).toBe(403);
+      // In a batch, the registration is refused and the record in scope still lands.
+      const batch = await send(k.key, { records: [{ kind: 'subject', subject: f.org.ref, name: 'Renamed In A Batch Co., Ltd.' }] });
+      expect(batch.json().results[0]).toMatchObject({ status: 'rejected', field: '/kind' });
+    }
+    expect(await publicName()).toBe(before);
+    expect((await f.app.inject({ method: 'GET', url: `/public/v1/search?q=${encodeURIComponent('Narrow Key')}` })).json().results).toEqual([]);
+
+    for (const scopes of [['register'], ['register:enterprise'], ['*'], []]) {
+      const k = await createApiKey(f.ctx.store, { name: `samr registry ${scopes[0] ?? 'all'}`, role: 'source', source: 'samr', scopes }, NOW, 'test');
+      const r = await send(k.key, { kind: 'subject', subject: fresh, name: `Scoped Registration ${scopes[0] ?? 'all'} Co., Ltd.` });
+      expect(r.statusCode, scopes[0]).toBeLessThan(300);
+    }
   });
 });
 

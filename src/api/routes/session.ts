@@ -14,7 +14,7 @@ const Whoami = Type.Object(
     actor: Type.String({ description: 'What the audit log records as the actor: `key:k_…`, `oidc:<sub>` or `dev:<role>`.' }),
     subjectId: Type.Optional(Type.String({ description: 'A subject credential: the subject it belongs to.' })),
     source: Type.Optional(Type.String({ description: 'A source credential: the catalog source it sends as.' })),
-    scopes: Type.Array(Type.String(), { description: 'Actions (checker) or record-type globs (source); empty: all the role allows.' }),
+    scopes: Type.Array(Type.String(), { description: 'Actions (checker) or record-type globs and register/register:<kind> (source); empty: all the role allows.' }),
   },
   { additionalProperties: false },
 );

@@ -10,7 +10,7 @@ export function registerKeys(program: Command): void {
     .description('create a key; it is shown once and stored only as a hash')
     .requiredOption('--role <role>', 'source, checker, reviewer, author, admin or subject')
     .requiredOption('--name <name>', 'who holds it, e.g. "Hangzhou East ticket office"')
-    .option('--scope <scope...>', 'checker: actions it may check; source: record types it may send (prefix.* globs)')
+    .option('--scope <scope...>', 'checker: actions it may check; source: record types it may send (prefix.* globs), and register or register:<kind> to register subjects')
     .option('--source <code>', 'source keys: the catalog source it sends as')
     .option('--subject <ref>', 'subject keys: the subject it belongs to (s_…, cn-rid:…, cn-uscc:…)')
     .action(async (o: { role: string; name: string; scope?: string[]; source?: string; subject?: string }) => {
