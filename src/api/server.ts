@@ -131,7 +131,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     ...base,
     feed: await GateFeed.load(o.ctx),
     // A token's subject must exist: an internal id is not taken on trust.
-    auth: new Authenticator(o.ctx.store, async (ref) => requireSubject(svc, ref, 'token').catch(() => null), { oidc: o.oidc, dev: o.dev }),
+    auth: new Authenticator(o.ctx.store, async (ref) => requireSubject(svc, ref, 'token').catch(() => null), { oidc: o.oidc, dev: o.dev, knowsSource: (s) => svc.ctx.catalog.sources.has(s) }),
     limits,
     stream: o.stream ?? null,
   };

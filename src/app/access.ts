@@ -6,7 +6,7 @@ import type { KeyRole } from '../store/port.js';
 
 export interface Caller {
   role: KeyRole;
-  /** What the audit log records as the actor: `key:k_…`, `oidc:<sub>`, `dev:<role>`, `cli:<user>`. */
+  /** What the audit log records as the actor: `key:k_…`, `oidc:<sub>`, `dev:<role>-<random>`, `cli:<user>`. */
   actor: string;
   /**
    * Scopes: record-type globs and `register`/`register:<kind>` for a source, actions for a

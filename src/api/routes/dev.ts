@@ -8,6 +8,7 @@ import Type from 'typebox';
 import { KEY_ROLES } from '../../store/port.js';
 import { AppError } from '../../app/errors.js';
 import { requireSource, requireSubject } from '../../app/subjects.js';
+import { SCOPE_PATTERN } from '../auth.js';
 import { ProblemSchema } from '../errors.js';
 import { SubjectRefString } from '../schemas.js';
 import { iso, type Service } from '../service.js';
@@ -21,13 +22,13 @@ export function devRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['dev'],
           summary: 'Development sign-in (only with --dev)',
-          description: 'Returns a bearer token valid for eight hours. A `subject` token needs `subject`; a `source` token needs `source`.',
+          description: 'Returns a bearer token valid for eight hours, with an actor of its own (`dev:<role>-<random>`). A `subject` token needs `subject` (the token names the subject by its internal id, never by the identifier sent); a `source` token needs `source`.',
           body: Type.Object(
             {
               role: Type.Enum([...KEY_ROLES], { description: 'the role to sign in as' }),
               subject: Type.Optional(SubjectRefString),
               source: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$' })),
-              scopes: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
+              scopes: Type.Optional(Type.Array(Type.String({ pattern: SCOPE_PATTERN }), { maxItems: 100 })),
             },
             { additionalProperties: false },
           ),
@@ -42,7 +43,7 @@ export function devRoutes(svc: Service): FastifyPluginAsyncTypebox {
           subjectId = await requireSubject(svc, subject, '/subject');
         }
         if (role === 'source') requireSource(svc, source, '/source');
-        const t = await svc.auth.devToken({ role, subject: subjectId, source: role === 'source' ? source : undefined, scopes });
+        const t = await svc.auth.devToken({ role, subjectId, source: role === 'source' ? source : undefined, scopes });
         return { token: t.token, role, ...(subjectId ? { subjectId } : {}), expiresAt: iso(t.expiresAt) };
       },
     );

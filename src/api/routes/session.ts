@@ -11,7 +11,7 @@ import { principal, type Service } from '../service.js';
 const Whoami = Type.Object(
   {
     role: Type.Enum([...KEY_ROLES]),
-    actor: Type.String({ description: 'What the audit log records as the actor: `key:k_…`, `oidc:<sub>` or `dev:<role>`.' }),
+    actor: Type.String({ description: 'What the audit log records as the actor: `key:k_…`, `oidc:<sub>` or `dev:<role>-<random>` (one per dev token).' }),
     subjectId: Type.Optional(Type.String({ description: 'A subject credential: the subject it belongs to.' })),
     source: Type.Optional(Type.String({ description: 'A source credential: the catalog source it sends as.' })),
     scopes: Type.Array(Type.String(), { description: 'Actions (checker) or record-type globs and register/register:<kind> (source); empty: all the role allows.' }),

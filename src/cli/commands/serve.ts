@@ -77,6 +77,7 @@ export function registerServe(program: Command): void {
     .option('--oidc-jwks-url <url>', "the issuer's JWKS URL (or XY_OIDC_JWKS_URL)")
     .option('--oidc-audience <aud>', 'required audience (or XY_OIDC_AUDIENCE)')
     .option('--oidc-client-id <id>', 'the public client a browser console signs in as, published at GET /v1/auth/config (or XY_OIDC_CLIENT_ID)')
+    .option('--oidc-max-token-hours <h>', 'refuse OIDC tokens whose exp is more than this many hours after their iat or now (or XY_OIDC_MAX_TOKEN_HOURS; default 12)')
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent', 'info')
     .option('--webhook-url <url>', 'POST notices to this URL, signed with the secret in XY_WEBHOOK_SECRET (at least once: receivers dedupe by x-xinyong-notice)')
     .option('--calendar <file>', 'working-day calendar (YAML) for due-process deadlines (default: the shipped mainland China calendar)')
@@ -85,7 +86,7 @@ export function registerServe(program: Command): void {
     .option('--nats <url>', 'publish POST /v1/records?async=true to this NATS JetStream server, for `xinyong ingest-worker` to store (or XY_NATS_URL)')
     .option('--partitions <n>', 'partitions of the records stream (as the ingest workers have it)', positiveIntArg, DEFAULT_PARTITIONS)
     .option('--stream-prefix <name>', 'a prefix for the stream and subject names (a second deployment on the same NATS)')
-    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; oidcClientId?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string; nats?: string; partitions: number; streamPrefix?: string }) => {
+    .action(async (o: { port: number; host: string; dev: boolean; oidcIssuer?: string; oidcJwksUrl?: string; oidcAudience?: string; oidcClientId?: string; oidcMaxTokenHours?: string; logLevel: string; receiptFlushMs: number; trustProxy: boolean; webhookUrl?: string; calendar?: string; nats?: string; partitions: number; streamPrefix?: string }) => {
       const webhookSecret = process.env.XY_WEBHOOK_SECRET;
       if (o.webhookUrl && !webhookSecret) throw usage('--webhook-url needs the signing secret in XY_WEBHOOK_SECRET');
       const g = globals(program);
@@ -94,6 +95,8 @@ export function registerServe(program: Command): void {
       if ((issuer === undefined) !== (jwksUrl === undefined)) throw usage('OIDC needs both --oidc-issuer and --oidc-jwks-url');
       const clientId = o.oidcClientId ?? process.env.XY_OIDC_CLIENT_ID;
       if (clientId !== undefined && issuer === undefined) throw usage('--oidc-client-id needs --oidc-issuer and --oidc-jwks-url');
+      const maxHours = o.oidcMaxTokenHours ?? process.env.XY_OIDC_MAX_TOKEN_HOURS;
+      if (maxHours !== undefined && !(/^\d+$/.test(maxHours) && +maxHours >= 1 && +maxHours <= 720)) throw usage('--oidc-max-token-hours must be a whole number of hours from 1 to 720');
       const natsUrl = o.nats ?? process.env.XY_NATS_URL;
       const stream = natsUrl ? await RecordStream.open(natsUrl, streamLayout({ prefix: o.streamPrefix, partitions: o.partitions }), 'xinyong serve') : undefined;
       try {
@@ -103,7 +106,7 @@ export function registerServe(program: Command): void {
             port: o.port,
             host: o.host,
             dev: o.dev,
-            oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE, clientId } : undefined,
+            oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: o.oidcAudience ?? process.env.XY_OIDC_AUDIENCE, clientId, ...(maxHours ? { maxLifetimeS: +maxHours * 3600 } : {}) } : undefined,
             logLevel: o.logLevel,
             receipts: { intervalMs: o.receiptFlushMs },
             trustProxy: o.trustProxy,

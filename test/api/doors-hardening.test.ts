@@ -1,0 +1,61 @@
+/**
+ * The HTTP door fails closed (issue 16, findings 11–14): dev tokens carry no identifier and an
+ * actor each, the public rate limit counts a client across every public route, request bodies are
+ * taken as sent (no coercion, no unknown fields), and even the errors Node answers before Fastify
+ * sees a request are problem+json that echo nothing of it.
+ */
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { buildServer } from '../../src/api/server.js';
+import { createApiKey } from '../../src/app/keys.js';
+import { makeFixture, NOW, type Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await makeFixture();
+}, 120_000);
+afterAll(async () => f?.close());
+
+const NUMBER = '110101199003074514';
+
+describe('dev sign-in (finding 14)', () => {
+  it('a subject token names the subject by internal id, never by the number it was asked for', async () => {
+    const mps = await createApiKey(f.ctx.store, { name: 'residents registry', role: 'source', source: 'mps' }, NOW, 'test');
+    const reg = await f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${mps.key}` }, payload: { kind: 'subject', subject: `cn-rid:${NUMBER}`, name: '王五' } });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const r = await f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'subject', subject: `cn-rid:${NUMBER}` } });
+    expect(r.statusCode).toBe(200);
+    const token = r.json().token as string;
+    // A JWT payload is only base64url: whoever holds the token can read it.
+    const payload = Buffer.from(token.split('.')[1], 'base64url').toString('utf8');
+    expect(payload).not.toContain(NUMBER);
+    expect(payload).not.toContain(NUMBER.slice(0, 14));
+    expect(decodeJwt(token).xinyong_subject).toBe(r.json().subjectId);
+    expect((await f.req({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })).json().record.subject.id).toBe(r.json().subjectId);
+    // The token service takes nothing but an internal id.
+    await expect(f.server.svc.auth.devToken({ role: 'subject', subjectId: `cn-rid:${NUMBER}` })).rejects.toThrow(/internal id/);
+  });
+
+  it('every dev token is an actor of its own: two checkers cannot read each other’s receipts', async () => {
+    const sign = async () => (await f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'checker' } })).json().token as string;
+    const [a, b] = [await sign(), await sign()];
+    const whoA = (await f.req({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${a}` } })).json().actor;
+    const whoB = (await f.req({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${b}` } })).json().actor;
+    expect(whoA).toMatch(/^dev:checker-[0-9a-f]{12}$/);
+    expect(whoB).not.toBe(whoA);
+    const c = await f.req({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${a}` }, payload: { subject: f.org.id, action: 'transport.air.ticket' } });
+    expect(c.statusCode).toBe(200);
+    expect((await f.req({ method: 'GET', url: `/v1/checks/${c.json().receipt}`, headers: { authorization: `Bearer ${a}` } })).statusCode).toBe(200);
+    expect((await f.req({ method: 'GET', url: `/v1/checks/${c.json().receipt}`, headers: { authorization: `Bearer ${b}` } })).statusCode).toBe(404);
+  });
+
+  it('a dev sign-in refuses scopes that are no scopes', async () => {
+    const r = await f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'checker', scopes: ['a b'] } });
+    expect(r.statusCode).toBe(400);
+    const ok = await f.req({ method: 'POST', url: '/v1/dev/sign-in', payload: { role: 'checker', scopes: ['transport.air.ticket'] } });
+    const who = await f.req({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${ok.json().token}` } });
+    expect(who.json().scopes).toEqual(['transport.air.ticket']);
+  });
+});
