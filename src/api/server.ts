@@ -221,8 +221,13 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(rateLimit, {
     global: false,
+    max: publicLimit.max,
+    timeWindow: publicLimit.timeWindow,
     errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`at most ${ctx.max} requests per ${windowText(publicLimit.timeWindow)} from one address; retry in ${ctx.after}`), { statusCode: 429 }),
   });
+  // One counter per client address for all the public routes: a route's own `config.rateLimit`
+  // would get a store of its own, and a client its full allowance on every route.
+  const publicRateLimit = app.rateLimit();
 
   app.get('/v1/openapi.json', { config: { access: ['public'], texts: 'none' }, schema: { hide: true } }, async () => app.swagger());
   app.get(
@@ -237,7 +242,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(catalogRoutes(svc));
   await app.register(auditRoutes(svc));
   await app.register(dueProcessRoutes(svc));
-  await app.register(publicRoutes(svc, publicLimit));
+  await app.register(publicRoutes(svc, publicRateLimit));
   await app.register(statsRoutes(svc));
   await app.register(sessionRoutes(svc));
   if (o.dev) await app.register(devRoutes(svc));

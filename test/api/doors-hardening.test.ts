@@ -59,3 +59,22 @@ describe('dev sign-in (finding 14)', () => {
     expect(who.json().scopes).toEqual(['transport.air.ticket']);
   });
 });
+
+describe('the public rate limit (finding 11)', () => {
+  it('counts a client across every public route, not per route; another client has its own count', async () => {
+    const s = await buildServer({ ctx: f.ctx, now: () => NOW, logLevel: 'silent', refreshEveryMs: 0, syncEveryMs: 0, publicRateLimit: { max: 4, timeWindow: 60_000 } });
+    try {
+      const from = (ip: string, url: string) => s.app.inject({ method: 'GET', url, remoteAddress: ip });
+      const codes: number[] = [];
+      for (const url of ['/public/v1/search?q=test', `/public/v1/subjects/${f.org.ref}`, '/public/v1/search?q=trade', `/public/v1/subjects/${f.org.ref}`, '/public/v1/search?q=test', `/public/v1/subjects/${f.org.ref}`]) codes.push((await from('203.0.113.7', url)).statusCode);
+      expect(codes).toEqual([200, 200, 200, 200, 429, 429]);
+      const r = await from('203.0.113.7', `/public/v1/subjects/${f.org.ref}`);
+      expect(r.json()).toMatchObject({ code: 'XY_ERR_RATE_LIMITED', status: 429 });
+      expect(r.headers['retry-after']).toBeDefined();
+      expect((await from('198.51.100.1', '/public/v1/search?q=test')).statusCode).toBe(200);
+      expect((await from('198.51.100.1', '/public/v1/search?q=test')).headers['x-ratelimit-remaining']).toBe('2');
+    } finally {
+      await s.app.close();
+    }
+  });
+});

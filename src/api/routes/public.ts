@@ -4,6 +4,7 @@
  * someone who gives their full ID number and name, masked, and the lookup is in their access log.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { onRequestHookHandler } from 'fastify';
 import Type from 'typebox';
 import { withIsoInstants } from '../../app/json.js';
 import { publicSearch, publicSubject } from '../../app/reads.js';
@@ -11,14 +12,19 @@ import { ProblemSchema } from '../errors.js';
 import { AnyObject, SubjectRefString } from '../schemas.js';
 import type { Service } from '../service.js';
 
-export function publicRoutes(svc: Service, rateLimit: { max: number; timeWindow: number }): FastifyPluginAsyncTypebox {
+/**
+ * `rateLimit` is one hook shared by every public route, so that a client's requests count against
+ * one allowance whichever public route they call.
+ */
+export function publicRoutes(svc: Service, rateLimit: onRequestHookHandler): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const config = { access: ['public'] as const, rateLimit };
+    const config = { access: ['public'] as const };
 
     app.get(
       '/public/v1/search',
       {
         config,
+        onRequest: rateLimit,
         schema: {
           tags: ['public'],
           summary: 'Find organisations by name or unified social credit code',
@@ -37,6 +43,7 @@ export function publicRoutes(svc: Service, rateLimit: { max: number; timeWindow:
       '/public/v1/subjects/:ref',
       {
         config,
+        onRequest: rateLimit,
         schema: {
           tags: ['public'],
           summary: 'The public record of an organisation, or of a person given their full ID number and name',
