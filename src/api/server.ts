@@ -24,6 +24,7 @@ import { containsRid } from '../ids/rid-finder.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { errorHandler, frameworkErrors, sendProblem } from './errors.js';
 import { guardInput } from './schemas.js';
+import { validatorCompiler } from './validation.js';
 import { localizeAnswer } from './lang.js';
 import { registerWeb } from './web.js';
 import { hideIdsInUrl } from './redact.js';
@@ -118,8 +119,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       // A caller's id is kept if it is plain and carries no ID number (it goes into every log line).
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !containsRid(given) ? given : `req-${reqPrefix}-${(++reqSeq).toString(36)}`;
     },
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Bodies are validated as sent, text inputs with coercion; nothing unknown is dropped (validation.ts).
+  app.setValidatorCompiler(validatorCompiler());
 
   const sink = o.receiptWorker && o.ctx.store.dialect === 'sqlite' ? new WorkerSink(o.ctx.dbPath, (entries) => o.ctx.store.appendAudit(entries)) : null;
   const base = createApp(o.ctx, {

@@ -78,3 +78,44 @@ describe('the public rate limit (finding 11)', () => {
     }
   });
 });
+
+describe('strict request bodies (finding 12)', () => {
+  const post = (url: string, role: 'source' | 'checker' | 'reviewer', payload: unknown) => f.req({ method: 'POST', url, role, payload: payload as Record<string, unknown> });
+
+  it('a batch of records is `records` and nothing else, and `records` is an array, never coerced into one', async () => {
+    const good = { externalId: 'strict-1', type: 'court.dishonest-debtor-decision', subject: f.org.ref, occurredAt: '2026-11-02', facts: { caseNo: 'STRICT-1', court: 'C', ground: 'evades' } };
+    const cases: [unknown, string][] = [
+      [{ extra: 1, records: [good] }, '/extra'],
+      [{ records: 'x' }, '/records'],
+      [{ records: good }, '/records'],
+      [{ records: [] }, '/records'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await post('/v1/records', 'source', body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.json().code).toBe('XY_ERR_VALIDATION');
+      expect(r.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    // Nothing was stored by the refusals; the same line alone, or in a batch, still goes in.
+    expect((await post('/v1/records', 'source', { records: [good] })).json()).toMatchObject({ stored: 1 });
+    expect((await post('/v1/records', 'source', good)).json()).toMatchObject({ duplicates: 1 });
+  });
+
+  it('JSON bodies are taken as sent: no type coercion in any route', async () => {
+    const bad: [string, 'source' | 'checker' | 'reviewer', unknown][] = [
+      ['/v1/checks', 'checker', { subject: f.org.ref, action: 'transport.air.ticket', reference: 42 }],
+      ['/v1/checks', 'checker', { subject: f.org.ref, action: ['transport.air.ticket'] }],
+      ['/v1/checks:batch', 'checker', { action: 'transport.air.ticket', subjects: f.org.ref }],
+      ['/v1/checks:batch', 'checker', { action: 'transport.air.ticket', subjects: [f.org.ref], extra: true }],
+      ['/v1/dev/sign-in', 'checker', { role: 'checker', scopes: 'transport.air.ticket' }],
+    ];
+    for (const [url, role, body] of bad) {
+      const r = await post(url, role, body);
+      expect(r.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
+      expect(r.json().code).toBe('XY_ERR_VALIDATION');
+    }
+    // Query strings are text, and still read as numbers and booleans where the schema says so.
+    expect((await f.req({ method: 'GET', url: '/v1/audit?limit=2', role: 'admin' })).json().entries).toHaveLength(2);
+  });
+});

@@ -14,15 +14,17 @@ import { ProblemSchema } from '../errors.js';
 import { AnyObject, Purpose } from '../schemas.js';
 import { principal, type Service } from '../service.js';
 
-const RecordLine = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description:
-      'A record line as in docs/import-format.md: `externalId`, `type`, `subject` (`cn-rid:…`, `cn-uscc:…` or `s_…`), `occurredAt`, `facts`. A registry source may also send subject registrations (`kind: "subject"`). Each line is checked in full by the ingestion pipeline, which names the field and the reason of any rejection.',
-    examples: [{ externalId: 'case-2026-001', type: 'admin.penalty', subject: 'cn-uscc:91350100M000100Y43', occurredAt: '2026-11-02', facts: { severity: 'general', decisionNo: 'HZ-2026-1', authority: 'Hangzhou SAMR' } }],
-  },
-);
+const LINE = {
+  additionalProperties: true,
+  description:
+    'A record line as in docs/import-format.md: `externalId`, `type`, `subject` (`cn-rid:…`, `cn-uscc:…` or `s_…`), `occurredAt`, `facts`. A registry source may also send subject registrations (`kind: "subject"`). Each line is checked in full by the ingestion pipeline, which names the field and the reason of any rejection.',
+  examples: [{ externalId: 'case-2026-001', type: 'admin.penalty', subject: 'cn-uscc:91350100M000100Y43', occurredAt: '2026-11-02', facts: { severity: 'general', decisionNo: 'HZ-2026-1', authority: 'Hangzhou SAMR' } }],
+};
+
+const RecordLine = Type.Object({}, LINE);
+
+/** One line sent alone: a record line, which cannot carry `records` (that is a batch). */
+const SingleLine = Type.Object({ records: Type.Optional(Type.Never({ description: 'not in a single line: a batch is `{ "records": […] }` and nothing else' })) }, LINE);
 
 const ItemResultSchema = Type.Object(
   {
@@ -75,7 +77,9 @@ export function recordRoutes(svc: Service): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          body: Type.Union([Type.Object({ records: Type.Array(RecordLine, { minItems: 1 }) }, { additionalProperties: false }), RecordLine]),
+          // A batch is `records` and nothing else; one line is any object without `records`, so
+          // `{"extra":1,"records":[…]}` is neither (it used to pass as one line, then be read as a batch).
+          body: Type.Union([Type.Object({ records: Type.Array(RecordLine, { minItems: 1 }) }, { additionalProperties: false }), SingleLine]),
           response: {
             200: Summary,
             201: Summary,
