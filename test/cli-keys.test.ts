@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openContext } from '../src/app/context.js';
 import { buildServer } from '../src/api/server.js';
 
@@ -14,6 +14,11 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'xinyong.js');
 const dir = mkdtempSync(join(tmpdir(), 'xy-keys-'));
 const DB = join(dir, 'x.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// An empty database: only demo and import make one unasked.
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [BIN, '--db', DB, '--create', 'keys', 'list'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+});
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, '--db', DB, ...args], { encoding: 'utf8' });

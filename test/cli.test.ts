@@ -4,7 +4,7 @@
  * chain, and make sure a person's ID number never lands in the database files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -278,9 +278,64 @@ describe('audit log', () => {
   it('creates a new database readable by its owner only', () => {
     const db = join(dir, 'mode.db');
     json(['catalog', 'diff', join(ROOT, 'catalogs', 'cn-demo'), join(ROOT, 'catalogs', 'cn-demo')], db);
-    json(['audit', 'verify'], db);
+    json(['--create', 'audit', 'verify'], db);
     expect(statSync(db).mode & 0o777).toBe(0o600);
     expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a database that is not there (issue 16 finding 15)', () => {
+  it('`list --db /nonexistent/x.db` exits non-zero with a clear message and creates nothing', () => {
+    const folder = existsSync('/nonexistent');
+    expect(existsSync('/nonexistent/x.db')).toBe(false);
+    const r = run(['list', '--name', 'spc-dishonest-debtors', '--limit', '5'], '/nonexistent/x.db');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('xinyong: there is no database at /nonexistent/x.db: check --db (or DATABASE_URL); nothing was created. To make a new one there, run `xinyong demo` or `xinyong import`, or add --create\n');
+    expect(existsSync('/nonexistent')).toBe(folder);
+    expect(existsSync('/nonexistent/x.db') || existsSync('/nonexistent/x.db.key')).toBe(false);
+  });
+
+  it('every command but demo and import refuses a missing database, creating no file, folder or key; --create makes one', () => {
+    const db = join(dir, 'typo', 'citty.db');
+    for (const args of [
+      ['subject', 's_0000000000000000deadbeef'],
+      ['keys', 'create', '--role', 'checker', '--name', 'x'],
+      ['audit', 'verify'],
+      ['tick'],
+      ['catalog', 'publish', join(ROOT, 'catalogs', 'cn-demo')],
+      ['serve', '--port', '1'],
+      ['ingest-worker', '--nats', 'nats://127.0.0.1:9'],
+    ]) {
+      const r = run([...args, '--json'], db);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(JSON.parse(r.stderr), args.join(' ')).toMatchObject({ code: 'XY_ERR_DATABASE_MISSING', error: expect.stringContaining(`no database at ${db}`) });
+      expect(existsSync(join(dir, 'typo')), args.join(' ')).toBe(false);
+    }
+    expect(run(['import', '--source', 'pboc-crc', join(dir, 'no-such-file.ndjson')], db).stderr).toMatch(/no file .*no-such-file\.ndjson/);
+    expect(existsSync(join(dir, 'typo')), 'an import of a missing file makes no database').toBe(false);
+
+    const made = run(['--create', 'keys', 'list'], db);
+    expect(made.code, made.stderr).toBe(0);
+    expect(existsSync(db) && existsSync(`${db}.key`)).toBe(true);
+    expect(run(['keys', 'list'], db).code).toBe(0);
+  });
+
+  it('a database copied without its key file is refused before anything is written: no new key file beside it', () => {
+    const copy = join(dir, 'copied');
+    mkdirSync(copy);
+    const db = join(copy, 'city.db');
+    expect(run(['audit', 'verify']).code).toBe(0); // checkpoints the WAL into the file
+    cpSync(DB, db);
+    for (const args of [['list', '--name', 'spc-dishonest-debtors'], ['--create', 'audit', 'verify'], ['demo', '--if-empty', '--no-serve']]) {
+      const r = run(args, db);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`the identifier key file ${db}.key is missing, and this database was built with a key`);
+      expect(readdirSync(copy), args.join(' ')).toEqual(['city.db']);
+    }
+    // With the key file it belongs with, the copy opens.
+    cpSync(`${DB}.key`, `${db}.key`);
+    expect(run(['list', '--name', 'spc-dishonest-debtors', '--limit', '1'], db).code).toBe(0);
   });
 });
 

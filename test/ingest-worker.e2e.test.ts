@@ -116,7 +116,7 @@ interface Worker {
 }
 
 function startWorker(): Worker {
-  const child = spawn(process.execPath, [BIN, '--db', DB, 'ingest-worker', '--nats', NATS, '--stream-prefix', PREFIX, '--durable', DURABLE, '--batch', '500', '--ack-wait', '4'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--db', DB, '--create', 'ingest-worker', '--nats', NATS, '--stream-prefix', PREFIX, '--durable', DURABLE, '--batch', '500', '--ack-wait', '4'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (d) => (text += d));
   child.stderr?.on('data', (d) => (text += d));

@@ -9,7 +9,8 @@ import type { Catalog } from '../catalog/types.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import type { Instant } from '../domain/types.js';
 import type { Keyring } from '../ids/index.js';
-import { loadOrCreateKeyFile, loadOrCreateKeyring } from './key-file.js';
+import { existsSync } from 'node:fs';
+import { keyFilePath, loadOrCreateKeyFile, loadOrCreateKeyring, readKeyring } from './key-file.js';
 import type { WorkingCalendar } from '../process/calendar.js';
 import { isPostgresUrl, openStore } from '../store/open.js';
 import { hidePassword } from '../store/url.js';
@@ -89,12 +90,30 @@ export const DEFAULT_PG_KEY_FILE = './data/postgres.key';
 /** Meta key: a fingerprint of the identifier key, so a process with another key is refused. */
 const KEY_FINGERPRINT = 'identity-key.fingerprint';
 
-export async function openContext(opts: { db: string; keyFile?: string; now: Instant; actor: string }): Promise<AppContext> {
+export interface OpenOptions {
+  db: string;
+  keyFile?: string;
+  now: Instant;
+  actor: string;
+  /**
+   * Whether a SQLite file that does not exist may be created (with its directory and key file).
+   * Default true, for embedding and tests; the CLI passes false unless the command makes a
+   * database (`demo`, `import`) or the operator said `--create`, so a mistyped `--db` is refused.
+   * A PostgreSQL database is the server's to create: a missing one is refused either way.
+   */
+  create?: boolean;
+}
+
+export async function openContext(opts: OpenOptions): Promise<AppContext> {
   const pg = isPostgresUrl(opts.db);
+  if (!pg && opts.db !== ':memory:' && opts.create === false && !existsSync(opts.db)) {
+    throw new AppError('XY_ERR_DATABASE_MISSING', `there is no database at ${opts.db}: check --db (or DATABASE_URL); nothing was created. To make a new one there, run \`xinyong demo\` or \`xinyong import\`, or add --create`, { field: '--db' });
+  }
   const store = await openStore(opts.db);
   try {
-    await store.migrate();
-    const { keyring, created, path: keyPath } = opts.keyFile || pg ? loadOrCreateKeyFile(opts.keyFile || DEFAULT_PG_KEY_FILE) : loadOrCreateKeyring(opts.db);
+    await migrateOrExplain(store, pg ? hidePassword(opts.db) : opts.db);
+    const keyPath = opts.keyFile || pg ? opts.keyFile || DEFAULT_PG_KEY_FILE : keyFilePath(opts.db);
+    const { keyring, created } = await loadKey(store, keyPath);
     await checkKeyFingerprint(store, keyring, keyPath);
     let row = await store.getPublishedCatalog();
     if (!row) {
@@ -114,6 +133,43 @@ export async function openContext(opts: { db: string; keyFile?: string; now: Ins
     await store.close();
     throw e;
   }
+}
+
+/** Applies the migrations; a PostgreSQL database that does not exist (SQLSTATE 3D000) is refused with what to do. */
+async function migrateOrExplain(store: Store, shown: string): Promise<void> {
+  try {
+    await store.migrate();
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== '3D000') throw e;
+    const name = (() => {
+      try {
+        return decodeURIComponent(new URL(shown).pathname.slice(1)) || '(none named)';
+      } catch {
+        return '(unreadable)';
+      }
+    })();
+    throw new AppError('XY_ERR_DATABASE_MISSING', `the PostgreSQL server of ${shown} has no database '${name}': check --db (or DATABASE_URL), or create the database on the server (\`createdb ${name}\`); xinyong creates its tables, not the database`, { field: '--db' });
+  }
+}
+
+/**
+ * The identifier key: the key file if there is one; else a new one, but only for a database that
+ * has never recorded a key. A database copied without its key file is refused before anything
+ * is written, rather than given a new key that would match none of its identifiers.
+ */
+async function loadKey(store: Store, keyPath: string): Promise<{ keyring: Keyring; created: boolean }> {
+  if (keyPath === ':memory:') return { keyring: loadOrCreateKeyring(':memory:').keyring, created: true };
+  const existing = readKeyring(keyPath);
+  if (existing) return { keyring: existing, created: false };
+  if ((await store.getMeta(KEY_FINGERPRINT)) !== null) {
+    throw new AppError(
+      'XY_ERR_CONFLICT',
+      `the identifier key file ${keyPath} is missing, and this database was built with a key: copy the key file that belongs to the database there (or pass --key-file); nothing was written, since a new key would match none of its identifiers`,
+      { field: '--key-file' },
+    );
+  }
+  const { keyring, created } = loadOrCreateKeyFile(keyPath);
+  return { keyring, created };
 }
 
 /**

@@ -60,6 +60,14 @@ export function loadOrCreateKeyFile(path: string): LoadedKeyring {
   return { keyring: theirs, created: false, path };
 }
 
+/**
+ * Reads a key file without creating anything: the key, or null if there is no file (`:memory:`
+ * has none). Throws as {@link loadOrCreateKeyring} does for a file that is exposed or malformed.
+ */
+export function readKeyring(path: string): Keyring | null {
+  return path === IN_MEMORY ? null : readKeyFile(path);
+}
+
 function readKeyFile(path: string): Keyring | null {
   let st;
   try {

@@ -13,6 +13,8 @@ export interface Globals {
   db: string;
   keyFile?: string;
   json: boolean;
+  /** Create the SQLite database (and its directory and key file) if it does not exist. */
+  create: boolean;
 }
 
 export const globals = (program: Command): Globals => program.opts<Globals>();
@@ -56,9 +58,11 @@ export function out(g: Globals, value: unknown, human: () => void): void {
 /**
  * Opens the database as an `App`, runs `fn`, then flushes receipts and closes. Before `fn`,
  * finishes any derivation a crash left behind and applies what fell due (unless `refresh: false`).
+ * A SQLite file that does not exist is refused, creating nothing, unless the command makes
+ * databases (`create: true`: `demo`, `import`) or the operator passed `--create`.
  */
-export async function withApp<T>(g: Globals, fn: (app: App) => Promise<T>, opts: { refresh?: boolean } = {}): Promise<T> {
-  const ctx = await openContext({ db: g.db, keyFile: g.keyFile, now: Date.now(), actor: actor() });
+export async function withApp<T>(g: Globals, fn: (app: App) => Promise<T>, opts: { refresh?: boolean; create?: boolean } = {}): Promise<T> {
+  const ctx = await openContext({ db: g.db, keyFile: g.keyFile, now: Date.now(), actor: actor(), create: g.create === true || opts.create === true });
   const app = createApp(ctx);
   try {
     if (opts.refresh !== false) await catchUpState(app);

@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .addOption(new Option('--db <file|url>', 'the SQLite database file, or a postgres:// URL (a database several processes share)').env('DATABASE_URL').default(DEFAULT_DB))
     .addOption(new Option('--key-file <file>', 'the identifier key file (default: beside a SQLite file; ./data/postgres.key for PostgreSQL); every process sharing a database needs the same one').env('XY_KEY_FILE'))
+    .option('--create', 'create the SQLite database (and its directory and key file) if it does not exist; demo and import always may', false)
     .option('--json', 'print machine-readable JSON', false)
     .showHelpAfterError('(run `xinyong --help` for usage)')
     .addHelpText(

@@ -2,7 +2,7 @@
  * Opening a shared PostgreSQL database (`--db postgres://…`): every process must hash identifiers
  * with the same key, so a process with another key file is refused before it writes anything.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,20 @@ describe('a shared PostgreSQL database', () => {
     const shown = ctx instanceof Error ? ctx.message : ctx.dbPath;
     expect(shown).not.toContain('hunter2');
     if (!(ctx instanceof Error)) await ctx.close();
+
+    // Its key file gone (a process started elsewhere without a copy): refused, and no new key written.
+    const gone = join(dir, 'gone.key');
+    await expect(openContext({ db: url, keyFile: gone, now: NOW, actor: 'test' })).rejects.toMatchObject({ code: 'XY_ERR_CONFLICT', message: expect.stringContaining(`the identifier key file ${gone} is missing, and this database was built with a key`) });
+    expect(existsSync(gone)).toBe(false);
+  });
+
+  it('a database the server does not have is refused, naming it, and no key file is made (issue 16 finding 15)', async () => {
+    const missing = new URL(url);
+    missing.pathname = '/xy_no_such_database';
+    const key = join(dir, 'never.key');
+    const e = await openContext({ db: missing.toString(), keyFile: key, now: NOW, actor: 'test', create: false }).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'XY_ERR_DATABASE_MISSING' });
+    expect((e as Error).message).toMatch(/^the PostgreSQL server of postgres:\/\/\S+\/xy_no_such_database\S* has no database 'xy_no_such_database': check --db \(or DATABASE_URL\), or create the database on the server \(`createdb xy_no_such_database`\)/);
+    expect(existsSync(key)).toBe(false);
   });
 });

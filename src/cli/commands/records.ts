@@ -1,5 +1,7 @@
 /** `xinyong import`, `tick` and `rescore`: records in, and state brought up to date. */
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { notFound } from '../../app/errors.js';
 import { importRecordFile } from '../../app/records.js';
 import { deriveEverySubject, tickUntil } from '../../app/tick.js';
 import { globals, instantArg, intArg, out, withApp } from '../context.js';
@@ -18,6 +20,8 @@ export function registerRecords(program: Command): void {
     .argument('<file>', 'the file to import')
     .action(async (file: string, o: { source: string; batchSize: number; format?: 'ndjson' | 'csv'; scoreAtEnd?: boolean }) => {
       const g = globals(program);
+      if (!existsSync(file)) throw notFound(`no file ${file}`, 'file');
+      // An import may make the database it imports into (its directory and key file too).
       await withApp(g, async (app) => {
         const s = await importRecordFile(app, { path: file, source: o.source, batchSize: o.batchSize, format: o.format, scoreAtEnd: o.scoreAtEnd, progress: !g.json && process.stderr.isTTY });
         out(g, s, () => {
@@ -25,7 +29,7 @@ export function registerRecords(program: Command): void {
           if (s.rejectFile) console.log(`Rejected lines, with line number, field and reason: ${s.rejectFile}`);
         });
         if (s.rejected > 0 && s.stored + s.duplicates === 0) process.exitCode = EXIT_IMPORT_NOTHING_STORED;
-      });
+      }, { create: true });
     });
 
   program

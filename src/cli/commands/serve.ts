@@ -25,6 +25,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on', 'localhost')
     .action(async (o: { persons: number; enterprises: number; seed: number; now?: number; serve: boolean; ifEmpty: boolean; port: number; host: string }) => {
       const g = globals(program);
+      // The demo makes its database (the first `npm start`), directory and key file included.
       await withApp(g, async (app) => {
         const { ctx } = app;
         const now = o.now ?? Date.now();
@@ -64,7 +65,7 @@ export function registerServe(program: Command): void {
             console.log('Stop with Ctrl-C (receipts are flushed first).');
           },
         });
-      });
+      }, { create: true });
     });
 
   program
