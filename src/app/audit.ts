@@ -1,11 +1,12 @@
 /**
  * The audit use case: the hash-chained log read (newest first, by action, subject or receipt) and
- * verified end to end.
+ * verified end to end, with the indexes kept beside it (`audit-index.ts`).
  */
 import { ChainVerifier, type AuditEntry, type AuditVerification } from '../audit/index.js';
 import type { App } from './context.js';
 import { notFound } from './errors.js';
 import { resolveRef } from './subjects.js';
+import { IndexCheck } from './audit-index.js';
 
 /** Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is about). */
 export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
@@ -45,17 +46,29 @@ export async function auditLog(app: App, o: { limit: number; action?: string; su
 }
 
 /**
- * Recomputes every entry's hash and link; names the first entry that does not verify. Receipts
- * still in memory are flushed first (they are part of what must verify); every 2,000 entries it
- * yields, so a long chain does not stop a server's checks.
+ * Recomputes every entry's hash and link, and checks the two indexes kept beside the chain (the
+ * receipt index and the access-log index) against it: either names the first entry that does not
+ * verify. Receipts still in memory are flushed first (they are part of what must verify); between
+ * runs of entries it yields, so a long chain does not stop a server's checks.
  */
 export async function verifyAudit(app: App): Promise<AuditVerification> {
   await app.receipts.flush();
   const v = new ChainVerifier();
-  let n = 0;
+  const index = new IndexCheck(app.ctx.store);
+  let run: AuditEntry[] = [];
+  let weight = 0;
   for await (const e of app.ctx.store.scanAudit()) {
-    if (v.push(e)) break;
-    if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
+    if (v.push(e)) return v.result();
+    run.push(e);
+    weight += IndexCheck.weight(e);
+    if (weight >= 50_000 || run.length >= 2000) {
+      const problem = await index.run(run);
+      if (problem) return { ok: false, problem };
+      run = [];
+      weight = 0;
+      await new Promise((r) => setImmediate(r));
+    }
   }
-  return v.result();
+  const problem = (await index.run(run)) ?? (await index.finish());
+  return problem ? { ok: false, problem } : v.result();
 }

@@ -15,6 +15,7 @@ import { containsRid } from '../ids/rid-finder.js';
 import { scopeAllows, type Caller } from './access.js';
 import { catalogAt, catalogByRef } from './catalog.js';
 import type { App } from './context.js';
+import { batchSubjects, receiptOf } from './audit-index.js';
 import { AppError, invalid, notFound } from './errors.js';
 import { iso } from './json.js';
 import { newReceipt } from './receipts.js';
@@ -225,12 +226,16 @@ function expandBatch(data: Record<string, unknown>): Record<string, unknown> {
  */
 export async function readReceipt(app: App, caller: Pick<Caller, 'actor' | 'role'>, o: { receipt: string; purpose?: string }): Promise<ReceiptRead> {
   const e = app.receipts.peek(o.receipt) ?? (await app.ctx.store.findReceipt(o.receipt));
+  // The receipt index is outside the hash chain: an entry it points at must hold this receipt, or
+  // it would serve someone else's check. A mismatch is a damaged index, not a missing receipt.
+  if (e && receiptOf(e) !== o.receipt) throw new Error(`the receipt index points ${o.receipt} at an audit entry that is not its check; nothing was served (run audit verify)`);
   if (!e || (caller.role === 'checker' && e.actor !== caller.actor)) throw notFound('no check has this receipt', 'receipt');
   const data = e.data as Record<string, unknown>;
   if (caller.role !== 'checker') {
     if (o.purpose === undefined) throw invalid('querystring:/purpose is required to read another’s check', 'querystring:/purpose');
     const purpose = readPurpose(o.purpose, 'querystring:/purpose');
-    const about = data.batch === true ? (typeof data.checked === 'string' ? data.checked.split('\n').filter((x) => x.startsWith('s_')) : []) : [];
+    // Filed in each subject's access log under this receipt: the rule audit verify checks (audit-index.ts).
+    const about = batchSubjects(data);
     await app.ctx.store.appendAudit([{ at: app.now(), actor: caller.actor, action: AUDIT.receiptRead, subjectId: e.subjectId, subjects: about, subjectsKey: o.receipt, data: { receipt: o.receipt, purpose } }]);
   }
   return { askedAt: iso(e.at), askedBy: e.actor, decided: data.batch === true ? expandBatch(data) : await expandAnswer(app, data) };

@@ -5,7 +5,8 @@
  * are only ever shown masked.
  */
 import { ACCESS_ACTIONS, AUDIT } from '../audit/actions.js';
-import type { AuditEntryInput } from '../audit/index.js';
+import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
+import { checkedLookup, entryIsAbout } from './audit-index.js';
 import type { Catalog } from '../catalog/types.js';
 import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type LocalText, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
 import { validateUscc } from '../ids/index.js';
@@ -178,7 +179,11 @@ export interface AccessLogItem {
 export async function accessLogOf(app: App, id: string, limit: number): Promise<AccessLogItem[]> {
   // Checks are written to the chain in batches: the log shows one made a moment ago too.
   await app.receipts.flush();
-  const entries = await app.ctx.store.auditPage({ limit, subjectId: id, actions: [...ACCESS_ACTIONS] });
+  const found = await app.ctx.store.auditPage({ limit, subjectId: id, actions: [...ACCESS_ACTIONS] });
+  // The access-log index is outside the hash chain: show only entries the chain says are about them.
+  const lookup = checkedLookup(app.ctx.store);
+  const entries: AuditEntry[] = [];
+  for (const e of found) if (await entryIsAbout(e, id, lookup)) entries.push(e);
   const keys = new Map((await app.ctx.store.listApiKeys()).map((k) => [`key:${k.id}`, k]));
   return entries.map((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;

@@ -39,6 +39,8 @@ export interface AuditEntry extends AuditEntryInput {
 export interface AuditProblem {
   seq: number;
   reason: string;
+  /** The chain holds, but an index kept beside it (receipts, access logs) does not match it. */
+  index?: true;
 }
 
 /** The outcome of verifying a chain: its length and head hash, or the first problem. */

@@ -7,7 +7,7 @@
 import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
 import type {
-  ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, ChangeFeedPort, EntryQuery,
+  ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, ChangeFeedPort, EntryQuery,
   ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, RetentionCandidate, SaveStates, StatePort, StatsPort,
   Store, StoredState, StoreSummary, SubjectBasic,
 } from './port/index.js';
@@ -218,6 +218,14 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
 
   auditHead(): Promise<{ seq: number; hash: string } | null> {
     return this.parts.audit.auditHead();
+  }
+
+  auditIndexRows(fromSeq: number, toSeq: number): Promise<{ receipts: ReceiptIndexRow[]; subjectDays: SubjectDayRow[] }> {
+    return this.parts.audit.auditIndexRows(fromSeq, toSeq);
+  }
+
+  findSubjectDays(keys: SubjectDayKey[]): Promise<SubjectDayRow[]> {
+    return this.parts.audit.findSubjectDays(keys);
   }
 
   // ---- statistics

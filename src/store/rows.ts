@@ -5,7 +5,7 @@
 import canonicalize from 'canonicalize';
 import type { AuditEntry } from '../audit/index.js';
 import type { CreditRecord, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
-import type { ApiKeyRow, CaseRow, CatalogVersionRow, KeyRole, NoticeRow } from './port.js';
+import type { ApiKeyRow, CaseRow, CatalogVersionRow, KeyRole, NoticeRow, SubjectDayRow } from './port.js';
 
 export type Row = Record<string, unknown>;
 
@@ -83,6 +83,10 @@ export function auditFrom(r: Row): AuditEntry {
     prevHash: r.prev_hash as string,
     hash: r.hash as string,
   };
+}
+
+export function subjectDayFrom(r: Row): SubjectDayRow {
+  return { subjectId: r.subject_id as string, day: r.day as number, actor: r.actor as string, key: r.key as string, seq: r.seq as number };
 }
 
 export function keyFrom(r: Row): ApiKeyRow {

@@ -1,11 +1,11 @@
 /**
- * The HTTP door fails closed (issue 16, findings 11–14): dev tokens carry no identifier and an
+ * The HTTP door fails closed (issue 16, findings 9 and 11–14): dev tokens carry no identifier and an
  * actor each, the public rate limit counts a client across every public route, request bodies are
  * taken as sent (no coercion, no unknown fields), and even the errors Node answers before Fastify
- * sees a request are problem+json that echo nothing of it.
+ * sees a request are problem+json that echo nothing of it; a damaged receipt index serves nothing.
  */
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { buildServer } from '../../src/api/server.js';
@@ -117,5 +117,33 @@ describe('strict request bodies (finding 12)', () => {
     }
     // Query strings are text, and still read as numbers and booleans where the schema says so.
     expect((await f.req({ method: 'GET', url: '/v1/audit?limit=2', role: 'admin' })).json().entries).toHaveLength(2);
+  });
+});
+
+describe('GET /v1/checks/{receipt} on a damaged receipt index (finding 9)', () => {
+  it('never serves another check: the entry must hold the receipt asked for', async () => {
+    const ask = async (subject: string) => (await f.req({ method: 'POST', url: '/v1/checks', role: 'checker', payload: { subject, action: 'transport.air.ticket' } })).json().receipt as string;
+    const [mine, theirs] = [await ask(f.clean), await ask(f.person)];
+    await f.server.svc.receipts.flush();
+    const db = new Database(join(f.dir, 'x.db'));
+    try {
+      const seq = (rc: string) => (db.prepare('SELECT audit_seq FROM check_receipts WHERE receipt = ?').get(rc) as { audit_seq: number }).audit_seq;
+      const own = seq(mine);
+      db.prepare('UPDATE check_receipts SET audit_seq = ? WHERE receipt = ?').run(seq(theirs), mine);
+      for (const [role, purpose] of [['checker', ''], ['reviewer', '?purpose=audit%20sample']] as const) {
+        const r = await f.req({ method: 'GET', url: `/v1/checks/${mine}${purpose}`, role });
+        expect(r.statusCode).toBe(500);
+        expect(r.headers['content-type']).toContain('application/problem+json');
+        expect(r.body).not.toContain(theirs);
+        expect(r.body).not.toContain(f.person);
+      }
+      const v = await f.req({ method: 'GET', url: '/v1/audit:verify', role: 'admin' });
+      expect(v.json()).toMatchObject({ ok: false, problem: { index: true } });
+      db.prepare('UPDATE check_receipts SET audit_seq = ? WHERE receipt = ?').run(own, mine);
+    } finally {
+      db.close();
+    }
+    expect((await f.req({ method: 'GET', url: `/v1/checks/${mine}`, role: 'checker' })).statusCode).toBe(200);
+    expect((await f.req({ method: 'GET', url: '/v1/audit:verify', role: 'admin' })).json().ok).toBe(true);
   });
 });

@@ -23,14 +23,14 @@ export function registerAudit(program: Command): void {
     });
   audit
     .command('verify')
-    .description('recompute the hash chain and name the first entry that does not match')
+    .description('recompute the hash chain, check the receipt and access-log indexes against it, and name the first entry that does not match')
     .action(async () => {
       const g = globals(program);
       await withApp(g, async (app) => {
         const r = await verifyAudit(app);
         out(g, r, () => {
           if (r.ok) console.log(`Audit chain intact: ${r.count} entries, head ${r.head}.`);
-          else console.error(`Audit chain BROKEN: ${r.problem.reason.startsWith(`entry ${r.problem.seq}`) ? r.problem.reason : `entry ${r.problem.seq}: ${r.problem.reason}`}`);
+          else console.error(`${r.problem.index ? 'Audit index does NOT match the chain' : 'Audit chain BROKEN'}: ${/^(entry|an audit index)/.test(r.problem.reason) ? r.problem.reason : `entry ${r.problem.seq}: ${r.problem.reason}`}`);
         });
         if (!r.ok) process.exitCode = EXIT_CHAIN_BROKEN;
       });

@@ -101,6 +101,36 @@ export function auditContract(name: string, make: MakeStore): void {
         // The index is not part of the hashed entry: the chain still verifies.
         expect(verifyChain(await collect(store.scanAudit())).ok).toBe(true);
       });
+
+      it('reads both indexes back by entry range, and access-log rows by key, for audit verify', async () => {
+        expect(await store.auditIndexRows(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).toEqual({ receipts: [], subjectDays: [] });
+        const day = Math.floor(T / DAY);
+        const [a, , b, c] = await store.appendAudit([
+          audit('check.decided', { receipt: 'rc_a' }, sid('p1')),
+          audit('subject.read', { purpose: 'x' }, sid('p1')),
+          { ...audit('check.decided', { receipt: 'rc_b', batch: true }), subjects: [sid('p2'), sid('p1')], subjectsKey: 'procurement.bid' },
+          { ...audit('receipt.read', { receipt: 'rc_b', purpose: 'y' }), actor: 'test:reviewer', subjects: [sid('p2')], subjectsKey: 'rc_b' },
+        ]);
+        const all = await store.auditIndexRows(a.seq, c.seq);
+        expect(all.receipts).toEqual([
+          { receipt: 'rc_a', seq: a.seq },
+          { receipt: 'rc_b', seq: b.seq },
+        ]);
+        // Ordered by seq, then subject.
+        const p1 = { subjectId: sid('p1'), day, actor: 'test:contract', key: 'procurement.bid', seq: b.seq };
+        const p2 = { subjectId: sid('p2'), day, actor: 'test:contract', key: 'procurement.bid', seq: b.seq };
+        const read = { subjectId: sid('p2'), day, actor: 'test:reviewer', key: 'rc_b', seq: c.seq };
+        expect(all.subjectDays).toEqual([...[p1, p2].sort((x, y) => (x.subjectId < y.subjectId ? -1 : 1)), read]);
+        // A range holds only the rows pointing into it.
+        expect(await store.auditIndexRows(c.seq, c.seq)).toEqual({ receipts: [], subjectDays: [read] });
+        expect(await store.auditIndexRows(c.seq + 1, Number.MAX_SAFE_INTEGER)).toEqual({ receipts: [], subjectDays: [] });
+        // By key: the rows there are, none for keys without one.
+        const { seq: _s, ...k1 } = p1;
+        const { seq: _r, ...k2 } = read;
+        const found = await store.findSubjectDays([k1, { ...k1, day: day + 1 }, k2, { ...k2, actor: 'someone-else' }]);
+        expect(found.sort((x, y) => x.seq - y.seq || (x.actor < y.actor ? -1 : 1))).toEqual([p1, read]);
+        expect(await store.findSubjectDays([])).toEqual([]);
+      });
     });
   });
 }

@@ -9,6 +9,25 @@ export interface AuditQuery {
   subjectId?: string;
 }
 
+/** A row of the receipt index: the check decided under `receipt` is audit entry `seq`. */
+export interface ReceiptIndexRow {
+  receipt: string;
+  seq: number;
+}
+
+/** What the access-log index is keyed by: a subject, a UTC day (days since the epoch), an actor and a key. */
+export interface SubjectDayKey {
+  subjectId: string;
+  day: number;
+  actor: string;
+  key: string;
+}
+
+/** A row of the access-log index: the first entry about the subject that day by that actor under that key. */
+export interface SubjectDayRow extends SubjectDayKey {
+  seq: number;
+}
+
 export interface AuditPort {
   /**
    * Appends to the hash chain in one transaction. A `check.decided` entry whose data carries a
@@ -25,4 +44,12 @@ export interface AuditPort {
   auditPage(q: AuditQuery): Promise<AuditEntry[]>;
   scanAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
   auditHead(): Promise<{ seq: number; hash: string } | null>;
+  /**
+   * The rows of both indexes (receipts, and subject-days for access logs) that point at entries
+   * `fromSeq` to `toSeq`, ordered by seq: what `audit verify` compares with the chain. The indexes
+   * sit outside the hashes, so the chain alone cannot vouch for them.
+   */
+  auditIndexRows(fromSeq: number, toSeq: number): Promise<{ receipts: ReceiptIndexRow[]; subjectDays: SubjectDayRow[] }>;
+  /** The access-log index rows with these keys, for those that have one. */
+  findSubjectDays(keys: SubjectDayKey[]): Promise<SubjectDayRow[]>;
 }

@@ -25,7 +25,7 @@ export type { CatalogPort, CatalogVersionRow } from './catalog.js';
 export type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from './records.js';
 export type { EntryQuery, SaveStates, StatePort, StoredState } from './state.js';
 export type { ChangeFeedPort } from './feed.js';
-export type { AuditPort, AuditQuery } from './audit.js';
+export type { AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow } from './audit.js';
 export type { ListFlow, StatsPort, StoreSummary } from './stats.js';
 export { CaseConflictError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type NoticeRow } from './cases.js';
 export { KEY_ROLES, type ApiKeyRow, type ApiKeysPort, type KeyRole } from './keys.js';

@@ -1,7 +1,7 @@
 /** The audit chain on PostgreSQL: appends (see `PostgresDb.appendAuditTx`), receipts, pages and scans. */
 import type { AuditEntry, AuditEntryInput } from '../../audit/index.js';
-import type { AuditPort, AuditQuery } from '../port/index.js';
-import { auditFrom } from '../rows.js';
+import type { AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow } from '../port/index.js';
+import { auditFrom, subjectDayFrom } from '../rows.js';
 import type { PostgresDb } from './db.js';
 
 export class PostgresAudit implements AuditPort {
@@ -33,6 +33,22 @@ export class PostgresAudit implements AuditPort {
   async auditHead(): Promise<{ seq: number; hash: string } | null> {
     const r = await this.db.one('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     return r ? { seq: r.seq as number, hash: r.hash as string } : null;
+  }
+
+  async auditIndexRows(fromSeq: number, toSeq: number): Promise<{ receipts: ReceiptIndexRow[]; subjectDays: SubjectDayRow[] }> {
+    const receipts = await this.db.q('SELECT receipt, audit_seq AS seq FROM check_receipts WHERE audit_seq BETWEEN $1 AND $2 ORDER BY audit_seq, receipt', [fromSeq, toSeq]);
+    const days = await this.db.q('SELECT subject_id, day, actor, key, seq FROM audit_subject_days WHERE seq BETWEEN $1 AND $2 ORDER BY seq, subject_id', [fromSeq, toSeq]);
+    return { receipts: receipts.map((r) => ({ receipt: r.receipt as string, seq: r.seq as number })), subjectDays: days.map(subjectDayFrom) };
+  }
+
+  async findSubjectDays(keys: SubjectDayKey[]): Promise<SubjectDayRow[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.q(
+      `SELECT d.subject_id, d.day, d.actor, d.key, d.seq FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS k(subject_id, day, actor, key)
+       JOIN audit_subject_days d ON d.subject_id = k.subject_id AND d.day = k.day AND d.actor = k.actor AND d.key = k.key`,
+      [keys.map((k) => k.subjectId), keys.map((k) => k.day), keys.map((k) => k.actor), keys.map((k) => k.key)],
+    );
+    return rows.map(subjectDayFrom);
   }
 
   async *scanAudit(fromSeq = 1): AsyncIterable<AuditEntry> {

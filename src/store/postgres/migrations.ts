@@ -250,6 +250,16 @@ ALTER TABLE records ADD COLUMN expired_at BIGINT;
 CREATE INDEX records_retention ON records (type, occurred_at) WHERE expired_at IS NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'audit-indexes-by-seq',
+    // The receipt and access-log indexes sit outside the hash chain; audit verify reads them
+    // entry range by entry range and compares them with the chain. Both grow at the end.
+    sql: `
+CREATE INDEX check_receipts_seq ON check_receipts (audit_seq);
+CREATE INDEX audit_subject_days_seq ON audit_subject_days (seq);
+`,
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 /** The audit chain on SQLite: appends (see `SqliteDb.appendAuditSync`), receipts, pages and scans. */
 import type { AuditEntry, AuditEntryInput } from '../../audit/index.js';
-import type { AuditPort, AuditQuery } from '../port/index.js';
-import { auditFrom } from '../rows.js';
+import type { AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow } from '../port/index.js';
+import { auditFrom, subjectDayFrom } from '../rows.js';
 import { IN_JSON, type Row, type SqliteDb } from './db.js';
 
 export class SqliteAudit implements AuditPort {
@@ -37,6 +37,23 @@ export class SqliteAudit implements AuditPort {
   async auditHead(): Promise<{ seq: number; hash: string } | null> {
     const r = this.db.st('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
     return r ? { seq: r.seq as number, hash: r.hash as string } : null;
+  }
+
+  async auditIndexRows(fromSeq: number, toSeq: number): Promise<{ receipts: ReceiptIndexRow[]; subjectDays: SubjectDayRow[] }> {
+    const receipts = this.db.st('SELECT receipt, audit_seq AS seq FROM check_receipts WHERE audit_seq BETWEEN ? AND ? ORDER BY audit_seq, receipt').all(fromSeq, toSeq) as ReceiptIndexRow[];
+    const days = this.db.st('SELECT subject_id, day, actor, key, seq FROM audit_subject_days WHERE seq BETWEEN ? AND ? ORDER BY seq, subject_id').all(fromSeq, toSeq) as Row[];
+    return { receipts, subjectDays: days.map(subjectDayFrom) };
+  }
+
+  async findSubjectDays(keys: SubjectDayKey[]): Promise<SubjectDayRow[]> {
+    if (keys.length === 0) return [];
+    const rows = this.db
+      .st(
+        `SELECT d.subject_id, d.day, d.actor, d.key, d.seq FROM json_each(?) j
+         JOIN audit_subject_days d ON d.subject_id = json_extract(j.value, '$[0]') AND d.day = json_extract(j.value, '$[1]') AND d.actor = json_extract(j.value, '$[2]') AND d.key = json_extract(j.value, '$[3]')`,
+      )
+      .all(JSON.stringify(keys.map((k) => [k.subjectId, k.day, k.actor, k.key]))) as Row[];
+    return rows.map(subjectDayFrom);
   }
 
   async *scanAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
