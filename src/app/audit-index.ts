@@ -61,6 +61,17 @@ export async function entryIsAbout(e: AuditEntry, subjectId: string, lookup: Rec
   return (await accessIndexOf(e, lookup))?.subjects.includes(subjectId) ?? false;
 }
 
+/**
+ * Of entries found through the access-log index, those the chain says are about the subject: an
+ * edited index row must not show a person someone else's check or read.
+ */
+export async function onlyAbout(store: Pick<Store, 'findReceipt'>, entries: AuditEntry[], subjectId: string): Promise<AuditEntry[]> {
+  const lookup = checkedLookup(store);
+  const out: AuditEntry[] = [];
+  for (const e of entries) if (await entryIsAbout(e, subjectId, lookup)) out.push(e);
+  return out;
+}
+
 const keyOf = (k: SubjectDayKey) => JSON.stringify([k.subjectId, k.day, k.actor, k.key]);
 
 /**

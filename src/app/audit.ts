@@ -6,14 +6,16 @@ import { ChainVerifier, type AuditEntry, type AuditVerification } from '../audit
 import type { App } from './context.js';
 import { notFound } from './errors.js';
 import { resolveRef } from './subjects.js';
-import { IndexCheck } from './audit-index.js';
+import { IndexCheck, onlyAbout } from './audit-index.js';
 
 /** Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is about). */
 export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
   // An unknown subject has no entries (not an error: the reference may be a person never seen).
   const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
-  const entries = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
-  return { entries, next: entries.length === q.limit ? entries[entries.length - 1].seq : null };
+  const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
+  // By subject, the access-log index finds them; it is outside the chain, so the chain has the last word.
+  const entries = subjectId === undefined ? found : await onlyAbout(app.ctx.store, found, subjectId);
+  return { entries, next: found.length === q.limit ? found[found.length - 1].seq : null };
 }
 
 /**

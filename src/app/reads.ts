@@ -5,8 +5,8 @@
  * are only ever shown masked.
  */
 import { ACCESS_ACTIONS, AUDIT } from '../audit/actions.js';
-import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
-import { checkedLookup, entryIsAbout } from './audit-index.js';
+import type { AuditEntryInput } from '../audit/index.js';
+import { onlyAbout } from './audit-index.js';
 import type { Catalog } from '../catalog/types.js';
 import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type LocalText, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
 import { validateUscc } from '../ids/index.js';
@@ -181,9 +181,7 @@ export async function accessLogOf(app: App, id: string, limit: number): Promise<
   await app.receipts.flush();
   const found = await app.ctx.store.auditPage({ limit, subjectId: id, actions: [...ACCESS_ACTIONS] });
   // The access-log index is outside the hash chain: show only entries the chain says are about them.
-  const lookup = checkedLookup(app.ctx.store);
-  const entries: AuditEntry[] = [];
-  for (const e of found) if (await entryIsAbout(e, id, lookup)) entries.push(e);
+  const entries = await onlyAbout(app.ctx.store, found, id);
   const keys = new Map((await app.ctx.store.listApiKeys()).map((k) => [`key:${k.id}`, k]));
   return entries.map((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;

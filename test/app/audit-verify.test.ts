@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../src/app/audit.js';
+import { auditPage, verifyAudit } from '../../src/app/audit.js';
 import { check, checkBatch, readReceipt } from '../../src/app/checks.js';
 import { createApp, openContext, type App, type AppContext } from '../../src/app/context.js';
 import { buildDemo } from '../../src/app/demo.js';
@@ -165,6 +165,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await sql('INSERT INTO audit_subject_days (subject_id, day, actor, key, seq) VALUES (?, ?, ?, ?, ?)', [persons[0], row.day, row.actor, AIR, row.seq]);
       try {
         expect(await verifyAudit(app)).toMatchObject({ ok: false, problem: { index: true, seq: Number(row.seq), reason: expect.stringContaining(persons[0]) } });
+        // Neither the person nor an admin paging the log by subject is shown the batch they were not in.
+        expect((await accessLog(persons[0])).map((x) => x.receipt)).toEqual([rc.mine]);
+        expect((await auditPage(app, { limit: 50, subject: persons[0] })).entries.map((e) => (e.data as { receipt?: string }).receipt)).toEqual([rc.mine]);
       } finally {
         await sql('DELETE FROM audit_subject_days WHERE subject_id = ? AND key = ?', [persons[0], AIR]);
       }
