@@ -17,7 +17,7 @@ import { hidePassword } from '../store/url.js';
 import type { Store } from '../store/port.js';
 import { defaultCalendarFile, loadCalendar } from './calendar-file.js';
 import { catalogProblems, loadCatalogDirOrThrow } from './catalog-files.js';
-import { RESCORE_PENDING, publishCatalog } from './publish.js';
+import { RESCORE_PENDING, publishAndDerive, publishCatalog } from './publish.js';
 import { deriveAll } from './derive.js';
 import { AppError } from './errors.js';
 import type { GateFeed } from './gate-feed.js';
@@ -121,7 +121,22 @@ export async function openContext(opts: OpenOptions): Promise<AppContext> {
       row = await store.getPublishedCatalog();
     }
     if (!row) throw new Error('no published catalog');
-    const compiled = loadCatalogDoc(row.doc);
+    let compiled = loadCatalogDoc(row.doc);
+    if (!compiled.ok && olderFormat(row.doc)) {
+      // The catalog in force was stored by an xinyong from before the national layer, and cannot
+      // be read by this one. The default catalog is put back in force, in its current form, and
+      // every subject derived under it; any other catalog must be published again by its author.
+      const shipped = loadCatalogDirOrThrow(defaultCatalogDir());
+      if (row.catalogId !== shipped.id) {
+        throw new AppError(
+          'XY_ERR_CATALOG_INVALID',
+          `the catalog in force, ${row.catalogId}@${row.version}, was stored by an older xinyong, before catalogs cited the laws register and named their facts from the data dictionary (docs/catalog.md): convert it and publish it into a new database, or start this one with a catalog of the current format`,
+        );
+      }
+      await publishAndDerive({ store, keyring }, shipped, opts.now, opts.actor);
+      row = await store.getPublishedCatalog();
+      compiled = row ? loadCatalogDoc(row.doc) : compiled;
+    }
     if (!compiled.ok) throw catalogProblems(compiled.error);
     if (await store.getMeta(RESCORE_PENDING)) {
       // A publication whose derivation did not finish (a crash): finish it before anything reads state.
@@ -191,4 +206,9 @@ async function checkKeyFingerprint(store: Store, keyring: Keyring, keyPath: stri
       `the identifier key in ${keyPath} is not the key this database was built with; every process that shares a database must use the same key file (copy it from the first server, or pass --key-file)`,
     );
   }
+}
+
+/** Whether a stored catalog document is of the format before the national layer (no `national`, text legal bases). */
+function olderFormat(doc: unknown): boolean {
+  return !!doc && typeof doc === 'object' && !('national' in doc);
 }
