@@ -18,6 +18,7 @@ import type { ReceiptLogOptions } from '../app/receipts.js';
 import { repeat } from '../app/schedule.js';
 import { requireSubject } from '../app/subjects.js';
 import { applyDue } from '../app/tick.js';
+import { calendarGap } from '../app/calendar-file.js';
 import type { RecordPublisher } from '../ingest/stream.js';
 import type { Instant } from '../domain/types.js';
 import { containsRid } from '../ids/rid-finder.js';
@@ -139,9 +140,15 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   };
   const receipts = svc.receipts;
 
-  // Deadlines in a year the calendar does not list are counted on weekends alone: say so.
-  const year = new Date(now()).getUTCFullYear();
-  for (const y of [year, year + 1]) if (!svc.calendar.covers(y)) app.log.warn({ calendar: svc.calendar.id, year: y }, 'the working-day calendar lists no public holidays for this year; deadlines falling in it count weekends only');
+  // Deadlines counted into a year the calendar does not list count weekends alone: say so once
+  // per such year, when the periods counted from now first reach it (at start, or as days pass).
+  const calendarWarned = new Set<number>();
+  const checkCalendar = () => {
+    const gap = calendarGap(svc, now());
+    if (gap && gap.years.some((y) => !calendarWarned.has(y))) app.log.warn({ calendar: svc.calendar.id, years: gap.years, until: new Date(gap.until).toISOString() }, gap.message);
+    for (const y of gap?.years ?? []) calendarWarned.add(y);
+  };
+  checkCalendar();
 
   app.decorateRequest('principal', null);
   // Only JSON bodies: a text/plain body is refused as the wrong media type, not parsed as a string.
@@ -256,7 +263,10 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // `syncEveryMs` (at once on PostgreSQL), and picks up a catalog published elsewhere. The due loop
   // applies what falls due by time alone (an entry leaving its notice period, an escalation).
   const unfollow = await svc.feed.follow({ everyMs: o.syncEveryMs ?? 1000, writes: svc.writes, log: app.log });
-  const due = repeat(o.refreshEveryMs ?? 60_000, () => applyDue(svc), (err) => app.log.error({ err }, 'applying what fell due failed'));
+  const due = repeat(o.refreshEveryMs ?? 60_000, async () => {
+    checkCalendar();
+    await applyDue(svc);
+  }, (err) => app.log.error({ err }, 'applying what fell due failed'));
   const timers: NodeJS.Timeout[] = [];
 
   // Not inside svc.writes: a slow receiver must not hold up writes.

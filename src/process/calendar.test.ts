@@ -47,6 +47,14 @@ describe('the 2026 mainland calendar', () => {
     expect(cal.covers(2027)).toBe(false);
   });
 
+  it('names the years without listed holidays between two instants, in Beijing time', () => {
+    expect(cal.uncoveredYears(bj('2026-12-07T10:00:00'), bj('2026-12-16T10:00:00'))).toEqual([]);
+    // 2026-12-31T17:00Z is already 1 January 2027 in Beijing.
+    expect(cal.uncoveredYears(bj('2026-12-28T10:00:00'), Date.parse('2026-12-31T17:00:00Z'))).toEqual([2027]);
+    expect(cal.uncoveredYears(Date.parse('2026-12-31T15:00:00Z'), Date.parse('2026-12-31T15:30:00Z'))).toEqual([]);
+    expect(cal.uncoveredYears(bj('2025-12-30T10:00:00'), bj('2027-01-04T10:00:00'))).toEqual([2025, 2027]);
+  });
+
   it('refuses a calendar with an impossible date or a workday that is also a holiday', () => {
     expect(WorkingCalendar.compile({ ...doc, years: { 2026: { holidays: [{ from: '2026-02-30' }] } } })).toEqual({ ok: false, error: expect.stringContaining('holidays[0].from') });
     expect(WorkingCalendar.compile({ ...doc, years: { 2026: { holidays: [{ from: '2026-10-01', to: '2026-10-07' }], workdays: ['2026-10-03'] } } })).toEqual({ ok: false, error: expect.stringContaining('also a holiday') });

@@ -74,6 +74,18 @@ export class WorkingCalendar {
     return this.years.has(year);
   }
 
+  /**
+   * The years, from the local day of `from` to that of `to`, for which the calendar lists no
+   * holidays: there it knows only weekends. Empty when every day counted there is known.
+   */
+  uncoveredYears(from: Instant, to: Instant): number[] {
+    const first = new Date(this.dayStart(this.localDay(from)) + this.offsetMs).getUTCFullYear();
+    const last = new Date(this.dayStart(this.localDay(to)) + this.offsetMs).getUTCFullYear();
+    const out: number[] = [];
+    for (let y = first; y <= last; y++) if (!this.years.has(y)) out.push(y);
+    return out;
+  }
+
   /** The local day (days since 1970-01-01 local) an instant falls on. */
   localDay(at: Instant): number {
     return Math.floor((at + this.offsetMs) / DAY);
