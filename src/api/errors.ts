@@ -6,6 +6,8 @@
  *     "code": "XY_ERR_VALIDATION", "detail": "…", "field": "/subject", "instance": "/v1/checks",
  *     "requestId": "req-…" }
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError, ERROR_CODES, isStoreBusy, isStoreUnreachable, type ErrorCode, type ErrorKind } from '../app/errors.js';
@@ -26,7 +28,9 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
 
 /** Codes whose HTTP status is more precise than their kind's. */
 const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
+  XY_ERR_REQUEST_TIMEOUT: 408,
   XY_ERR_URI_TOO_LONG: 414,
+  XY_ERR_HEADERS_TOO_LARGE: 431,
   XY_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   XY_ERR_CATALOG_INVALID: 422,
   XY_ERR_RATE_LIMITED: 429,
@@ -170,6 +174,39 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
   }
   req.log.error({ err }, 'unexpected error');
   return sendProblem(req, reply, 'XY_ERR_INTERNAL', 'an internal error occurred; it has been logged with this request id');
+}
+
+/**
+ * Fastify's `clientErrorHandler` (Node's `clientError` event): what Node refuses before there is a
+ * request at all — a request line and headers over 16 KB (`431`), framing that cannot be trusted
+ * (`Content-Length` with `Transfer-Encoding`, a bad chunk, an invalid header: `400`), a request that
+ * did not arrive in time (`408`) — is a problem+json too, instead of Node's or Fastify's own body.
+ * Nothing of the request is read back: the detail is fixed per code, and there is no `instance`
+ * (the URL may be what was too long, or hold an ID number). The connection is closed after it.
+ */
+export function clientErrorHandler(nextId: () => string) {
+  return function (this: { log: FastifyRequest['log'] }, err: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } | null }): void {
+    // A reset connection has no one to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const [code, detail]: [ErrorCode, string] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['XY_ERR_HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KB; send long data in a JSON body']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+          ? ['XY_ERR_REQUEST_TIMEOUT', 'the request did not arrive in time']
+          : ['XY_ERR_MALFORMED_REQUEST', 'the request is not well-formed HTTP/1.1 (its framing or headers cannot be read); nothing was done'];
+    const requestId = nextId();
+    const p = ERROR_CODES[code];
+    const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + p.slug, title: p.title, status: statusOf(code), code, detail, requestId });
+    this.log.info({ reqId: requestId, code, err: { code: err.code } }, 'request refused before it was read');
+    // Not when a response on this connection has begun: writing would corrupt it.
+    if (!socket.writable || socket._httpMessage?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const status = statusOf(code);
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Language: en\r\nCache-Control: no-store\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n`;
+    socket.end(head + body, () => socket.destroy());
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import type { RecordPublisher } from '../ingest/stream.js';
 import type { Instant } from '../domain/types.js';
 import { containsRid } from '../ids/rid-finder.js';
 import { Authenticator, type OidcOptions } from './auth.js';
-import { errorHandler, frameworkErrors, sendProblem } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrors, sendProblem } from './errors.js';
 import { guardInput } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 import { localizeAnswer } from './lang.js';
@@ -103,6 +103,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   const publicLimit = o.publicRateLimit ?? { max: 120, timeWindow: 60_000 };
   const reqPrefix = randomBytes(3).toString('hex');
   let reqSeq = 0;
+  const newReqId = () => `req-${reqPrefix}-${(++reqSeq).toString(36)}`;
   const app = Fastify({
     logger: { level: o.logLevel ?? 'info', ...(o.logStream ? { stream: o.logStream } : {}) },
     // One line per request is written by the onResponse hook below, with the URL redacted.
@@ -112,13 +113,15 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
     return503OnClosing: false,
     trustProxy: o.trustProxy ?? false,
     frameworkErrors,
+    // What Node refuses before Fastify has a request (431, bad framing, 408): problem+json too.
+    clientErrorHandler: clientErrorHandler(newReqId),
     // Not `requestIdHeader: 'x-request-id'`: Fastify then takes the header as sent and never asks
     // genReqId, so an ID number, markup or 500 characters sent there were echoed and logged.
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       // A caller's id is kept if it is plain and carries no ID number (it goes into every log line).
-      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !containsRid(given) ? given : `req-${reqPrefix}-${(++reqSeq).toString(36)}`;
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) && !containsRid(given) ? given : newReqId();
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Bodies are validated as sent, text inputs with coercion; nothing unknown is dropped (validation.ts).

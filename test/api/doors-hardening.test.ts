@@ -4,7 +4,9 @@
  * taken as sent (no coercion, no unknown fields), and even the errors Node answers before Fastify
  * sees a request are problem+json that echo nothing of it; a damaged receipt index serves nothing.
  */
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
@@ -145,5 +147,54 @@ describe('GET /v1/checks/{receipt} on a damaged receipt index (finding 9)', () =
     }
     expect((await f.req({ method: 'GET', url: `/v1/checks/${mine}`, role: 'checker' })).statusCode).toBe(200);
     expect((await f.req({ method: 'GET', url: '/v1/audit:verify', role: 'admin' })).json().ok).toBe(true);
+  });
+});
+
+describe('errors Node answers before Fastify has a request (finding 13)', () => {
+  /** Sends raw bytes to a listening server and returns everything it answers before closing. */
+  function raw(port: number, bytes: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const s = connect(port, '127.0.0.1', () => s.write(bytes));
+      s.on('data', (c) => chunks.push(c));
+      s.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(e)));
+      s.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      s.setTimeout(5000, () => s.destroy(new Error('no answer')));
+    });
+  }
+
+  it('headers or a URL over 16 KB, and broken framing, are problem+json that echo nothing of the request', async () => {
+    const lines: string[] = [];
+    const logStream = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
+    const s = await buildServer({ ctx: f.ctx, now: () => NOW, logLevel: 'info', logStream, refreshEveryMs: 0, syncEveryMs: 0 });
+    try {
+      await s.app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (s.app.server.address() as AddressInfo).port;
+      const long = `${NUMBER}-`.repeat(1200);
+      const cases: [string, number, string][] = [
+        [`GET /public/v1/search?q=${long} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'XY_ERR_HEADERS_TOO_LARGE'],
+        [`GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Note: ${long}\r\n\r\n`, 431, 'XY_ERR_HEADERS_TOO_LARGE'],
+        [`POST /v1/checks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 'XY_ERR_MALFORMED_REQUEST'],
+        [`GET /v1/subjects/cn-rid:${NUMBER} HTTP/1.1\r\nHost: x\r\nX-Bad\u0001: ${NUMBER}\r\n\r\n`, 400, 'XY_ERR_MALFORMED_REQUEST'],
+        [`FROB ${NUMBER} SPDY/9\r\n\r\n`, 400, 'XY_ERR_MALFORMED_REQUEST'],
+      ];
+      for (const [bytes, status, code] of cases) {
+        const answer = await raw(port, bytes);
+        const [head, body] = answer.split('\r\n\r\n');
+        expect(head, answer.slice(0, 200)).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+        expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+        const p = JSON.parse(body);
+        expect(p).toMatchObject({ status, code, type: expect.stringContaining('https://xinyong.dev/problems/'), requestId: expect.stringMatching(/^req-/) });
+        expect(head.toLowerCase()).toContain(`x-request-id: ${p.requestId}`);
+        expect(answer).not.toContain(NUMBER.slice(6, 14));
+        expect(answer).not.toContain('SPDY');
+      }
+      // A well-formed request on the same server is answered as ever.
+      expect(await raw(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1.1 200 /);
+      expect(lines.join('')).not.toContain(NUMBER.slice(6, 14));
+      expect(lines.join('')).toContain('request refused before it was read');
+    } finally {
+      await s.app.close();
+    }
   });
 });
