@@ -3,12 +3,13 @@
  * build a city, list, check, inspect a subject, validate catalogs, verify and break the audit
  * chain, and make sure a person's ID number never lands in the database files.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/app/free-port.js';
 import { personRid } from './fixtures/identities.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -183,6 +184,39 @@ describe('serve options', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--oidc-client-id needs --oidc-issuer/);
   });
+});
+
+describe('the port (issue 16 finding 15: the README says how to serve on another port)', () => {
+  /** Starts `xinyong <args>` and answers once /healthz answers on `port`; stops it after. */
+  async function servesOn(args: string[], port: number, env: Record<string, string> = {}): Promise<boolean> {
+    const child = spawn(process.execPath, [BIN, '--db', DB, ...args], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      for (let i = 0; i < 150 && child.exitCode === null; i++) {
+        if (await fetch(`http://localhost:${port}/healthz`).then((r) => r.ok, () => false)) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  it('serve and demo (npm start) listen on --port, or on the PORT environment variable', async () => {
+    const a = await freePort();
+    expect(await servesOn(['serve', '--port', String(a)], a)).toBe(true);
+    const b = await freePort();
+    expect(await servesOn(['serve'], b, { PORT: String(b) })).toBe(true);
+    // `npm start -- --port N` and `PORT=N npm start` run `xinyong demo --if-empty` with them.
+    const c = await freePort();
+    expect(await servesOn(['demo', '--if-empty', '--port', String(c)], c)).toBe(true);
+    const d = await freePort();
+    expect(await servesOn(['demo', '--if-empty'], d, { PORT: String(d) })).toBe(true);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('npm start -- --port 9090');
+    expect(readme).toContain('PORT=9090 npm start');
+  }, 120_000);
 });
 
 describe('stream ingestion options', () => {

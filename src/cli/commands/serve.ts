@@ -1,5 +1,5 @@
 /** `xinyong demo`, `serve` and `ingest-worker`: the long-running commands. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { buildDemo, createDemoKeys, demoKeysPath, hasDemoKeys } from '../../app/demo.js';
 import { runIngestWorker } from '../../app/records.js';
 import { summary } from '../../app/reads.js';
@@ -7,6 +7,17 @@ import { loadCalendar } from '../../app/calendar-file.js';
 import { RecordStream } from '../../ingest/stream.js';
 import { DEFAULT_PARTITIONS, streamLayout } from '../../ingest/stream-layout.js';
 import { DEFAULT_DB, globals, instantArg, intArg, out, positiveIntArg, withApp } from '../context.js';
+
+/** The HTTP port: `--port`, else the PORT environment variable, else 8080. */
+const portOption = () =>
+  new Option('--port <n>', 'HTTP port')
+    .env('PORT')
+    .default(8080)
+    .argParser((v) => {
+      const n = intArg(v);
+      if (n > 65535) throw new InvalidArgumentError('must be a port number, 0 to 65535');
+      return n;
+    });
 import { usage } from '../errors.js';
 import { printSummary } from '../format.js';
 import { serve } from '../serve.js';
@@ -21,7 +32,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--now <instant>', 'the instant the city is built as of (default: now)').argParser(instantArg))
     .option('--no-serve', 'build (or reuse) the city and exit')
     .option('--if-empty', 'if the database already holds a city, reuse it', false)
-    .option('--port <n>', 'HTTP port', intArg, 8080)
+    .addOption(portOption())
     .option('--host <host>', 'address to listen on', 'localhost')
     .action(async (o: { persons: number; enterprises: number; seed: number; now?: number; serve: boolean; ifEmpty: boolean; port: number; host: string }) => {
       const g = globals(program);
@@ -71,7 +82,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the HTTP API (under /v1, OpenAPI at /v1/openapi.json, rendered docs at /docs), the web console (/) and the public portal (/public); records imported or catalogs published by other processes reach it within a second (on PostgreSQL at once: LISTEN/NOTIFY wakes it)')
-    .option('--port <n>', 'HTTP port', intArg, 8080)
+    .addOption(portOption())
     .option('--host <host>', 'address to listen on', 'localhost')
     .option('--dev', 'enable the dev sign-in (POST /v1/dev/sign-in); never in production', false)
     .option('--oidc-issuer <url>', 'accept OIDC bearer JWTs from this issuer (or XY_OIDC_ISSUER)')
