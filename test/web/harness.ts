@@ -1,8 +1,9 @@
 /**
  * Browser tests: the demo city served on a real port, Debian's Chromium driven by playwright-core,
  * axe-core for accessibility, and screenshots saved to docs/screenshots/<lang>/ for docs/console.md.
- * Chromium is required: `.ci/run` installs it (`apt-get install chromium`); without it these tests
- * fail, they do not skip.
+ * Chromium is required: `npm test` (and so `.ci/run`) first runs scripts/ensure-test-tools.sh,
+ * which installs Debian's chromium package as root or says how; without it these tests fail, they
+ * do not skip.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ export const SHOTS = join(packageRoot(), 'docs', 'screenshots');
 export type Lang = 'en' | 'zh-CN';
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), as .ci/run does, or set XY_CHROMIUM`);
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run bash scripts/ensure-test-tools.sh (npm test runs it first), which installs Debian's chromium package, or set XY_CHROMIUM`);
   return chromium.launch({
     executablePath: CHROMIUM,
     // As root in a sandbox with no network: no Chrome sandbox, no background calls home.
