@@ -58,6 +58,8 @@ describe('resolveRecordLine: rejections name the field and the reason', () => {
     { name: 'invalid cn-rid (bad check character)', line: loanLine({ subject: `cn-rid:${badCheckRid(3)}` }), field: 'subject', reason: /check character/ },
     { name: 'an ID number as externalId', line: loanLine({ externalId: 'loan-110101199003074514' }), field: 'externalId', reason: /must not contain a resident identity number/ },
     { name: 'an ID number inside a fact', line: loanLine({ facts: { cycles: 2, lender: 'guarantor 110101199003074514' } }), field: 'facts.lender', reason: /must not contain a resident identity number/ },
+    { name: 'an ID number behind a leading digit in externalId', line: loanLine({ externalId: '(2026)0110101199003074514' }), field: 'externalId', reason: /must not contain a resident identity number/ },
+    { name: 'an ID number with separators inside a fact', line: loanLine({ facts: { cycles: 2, lender: 'guarantor 110101-19900307-4514' } }), field: 'facts.lender', reason: /must not contain a resident identity number/ },
     { name: 'an ID number as a fact name', line: loanLine({ facts: { cycles: 2, lender: 'B', '110101199003074514': 'x' } }), field: 'facts.(unknown field)', reason: /not a fact/ },
     { name: 'cn-rid with an impossible birth date', line: loanLine({ subject: 'cn-rid:110101199002304512' }), field: 'subject', reason: /birth date \(positions 7–14\) is not a real date/ },
     { name: 'invalid cn-uscc', line: loanLine({ subject: 'cn-uscc:91110000600037341X' }), field: 'subject', reason: /check character/ },
@@ -302,6 +304,11 @@ describe('resolveSubjectLine', () => {
     { name: 'relations of a person', line: { kind: 'subject', subject: `cn-rid:${RID}`, name: 'x', relations: [{ role: 'principal', subject: `cn-rid:${RID2}` }] }, field: 'relations', reason: /organisations/ },
     { name: 'a relation that is not a legal role', line: reg({ relations: [{ role: 'spouse', subject: `cn-rid:${RID}` }] }), field: 'relations[0].role', reason: /legal-representative/ },
     { name: 'a relation to an organisation', line: reg({ relations: [{ role: 'principal', subject: `cn-uscc:${enterpriseUscc(9)}` }] }), field: 'relations[0].subject', reason: /person/ },
+    // Issue 16 finding 3: a registration's name was stored (and shown in public search) unchecked.
+    { name: 'an ID number in the name', line: reg({ name: `名${RID}` }), field: 'name', reason: /must not contain a resident identity number/ },
+    { name: 'an ID number in the name, full-width and spaced', line: reg({ name: `张三 ${RID.slice(0, 6)} ${RID.slice(6).replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))}` }), field: 'name', reason: /must not contain a resident identity number/ },
+    { name: 'an ID number behind a leading digit in the name', line: reg({ name: `(2026)0${RID}` }), field: 'name', reason: /must not contain a resident identity number/ },
+    { name: 'an ID number in a relation’s role', line: reg({ relations: [{ role: `principal ${RID}`, subject: `cn-rid:${RID}` }] }), field: 'relations[0].role', reason: /must not contain a resident identity number/ },
     {
       name: 'a relation with an invalid cn-rid',
       line: reg({ relations: [{ role: 'principal', subject: `cn-rid:${RID}` }, { role: 'legal-representative', subject: `cn-rid:${badCheckRid(3)}` }] }),

@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/types.js';
 import { parseInstant } from '../domain/time.js';
 import { LEGAL_ROLES, SUBJECT_KINDS, type CreditRecord, type Instant, type Relation, type StoredIdentifier, type Subject, type SubjectKind } from '../domain/types.js';
 import { Keyring, maskIdentifier, parseSubjectRef, usccSubjectKind } from '../ids/index.js';
-import { containsRid } from '../ids/rid-finder.js';
+import { containsRid, ridInValue } from '../ids/rid-finder.js';
 import type { RecordLine, SubjectLine } from './lines.js';
 
 export interface Rejection {
@@ -37,21 +37,16 @@ export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
-/** The path of the first string fact (at any depth) that contains an ID number, or null. */
-function ridInFacts(v: unknown, path = ''): string | null {
-  if (typeof v === 'string') return containsRid(v) ? path || '(value)' : null;
-  if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) {
-      const p = ridInFacts(x, `${path}[${i}]`);
-      if (p) return p;
-    }
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const p = ridInFacts(x, path ? `${path}.${safeField(k)}` : safeField(k));
-      if (p) return p;
-    }
-  }
-  return null;
+/**
+ * Where in `v` an ID number stands (a string or a key, at any depth), as an ingest field name
+ * (`lender`, `items[2].note`), or null. With `refs`, a line's subject references are not searched
+ * (`subject`, and each `relations[i].subject`): they are hashed, never kept in clear.
+ */
+function ridAt(v: unknown, refs = false): string | null {
+  const hit = ridInValue(v, (p) => refs && ((p.length === 1 && p[0] === 'subject') || (p.length === 3 && p[0] === 'relations' && p[2] === 'subject')));
+  if (!hit) return null;
+  if (hit.path.length === 0) return '(value)';
+  return hit.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i > 0 ? '.' : ''}${safeField(k)}`)).join('');
 }
 
 /** The subject id for an identifier's keyed hash (the same as `Keyring.subjectId`, without hashing twice). */
@@ -67,7 +62,7 @@ function lazyEncrypted(identifier: StoredIdentifier, keyring: Keyring, value: st
 
 /** A field name from the input is echoed only if it cannot be an identifier (a long run of digits). */
 function safeField(k: string): string {
-  return /\d{6,}/.test(k) || k.length > 60 ? '(unknown field)' : k;
+  return /\d{6,}/.test(k) || k.length > 60 || containsRid(k) ? '(unknown field)' : k;
 }
 
 /** An ingest field name (`facts.ground`, `(line)`) as a JSON pointer into the record line, as the API answers it. */
@@ -188,8 +183,8 @@ export function resolveRecordLine(
   if (at.value < EARLIEST) return fail('occurredAt', 'is before 1900');
   if (!l.facts || typeof l.facts !== 'object' || Array.isArray(l.facts)) return fail('facts', 'must be a JSON object');
   if (!rt.validateFacts(l.facts)) return { ok: false, error: factsError((rt.validateFacts.errors ?? [])[0]) };
-  const ridAt = ridInFacts(l.facts as Record<string, unknown>);
-  if (ridAt) return fail(`facts.${ridAt}`, 'must not contain a resident identity number (name the person as the subject, or by role)');
+  const inFacts = ridAt(l.facts);
+  if (inFacts) return fail(`facts.${inFacts}`, 'must not contain a resident identity number (name the person as the subject, or by role)');
   const badScheme = schemeRefusal(l.subject, catalog.identifierSchemes);
   if (badScheme) return fail('subject', badScheme);
   const subj = resolveSubjectRef(l.subject, keyring, now);
@@ -229,6 +224,10 @@ export function resolveSubjectLine(line: SubjectLine, keyring: Keyring, now: Ins
   const fail = (field: string, reason: string) => ({ ok: false as const, error: { field, reason } });
   const allowed = new Set(['kind', 'subject', 'subjectKind', 'name', 'region', 'relations']);
   for (const k of Object.keys(line)) if (!allowed.has(k)) return fail(safeField(k), 'is not a field of a subject line');
+  // An ID number belongs in `subject` (or a relation's), where it is hashed: a name, like any
+  // other text of the line, would keep it in clear and show it in public search.
+  const inLine = ridAt(line, true);
+  if (inLine) return fail(inLine, 'must not contain a resident identity number (name the person by reference, in subject or relations)');
   if (typeof line.name !== 'string' || line.name.trim().length === 0 || line.name.length > 300) return fail('name', 'must be a non-empty string of at most 300 characters');
   if (line.subjectKind !== undefined && !SUBJECT_KINDS.includes(line.subjectKind)) return fail('subjectKind', `must be one of: ${SUBJECT_KINDS.join(', ')}`);
   let subject: Subject;
