@@ -5,12 +5,19 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../app/errors.js';
-import { containsRid } from '../ids/rid-finder.js';
+import { SUBJECT_REF } from './free-text.js';
 
 /** An instant as the API accepts it: ISO-8601 date-time with offset, or a date. */
 export const InstantString = Type.String({ minLength: 10, maxLength: 40, description: 'ISO-8601 date-time with offset (or Z), or a calendar date', examples: ['2026-11-27T08:00:00Z'] });
 
-export const SubjectRefString = Type.String({
+/**
+ * A string that is a subject reference: the one place an ID number may stand in a request
+ * (`x-subject-ref`, read by the free-text hook in `free-text.ts`; every other string is refused
+ * if it holds one). Every reference of every route is declared with this, or `SubjectRefString`.
+ */
+export const subjectRef = (o: { minLength?: number; maxLength: number; pattern?: string; description?: string; examples?: string[] }) => Type.String({ ...o, [SUBJECT_REF]: true });
+
+export const SubjectRefString = subjectRef({
   minLength: 3,
   maxLength: 80,
   description: 'An internal id (`s_…`) or an identifier `scheme:value` (`cn-rid:…`, `cn-uscc:…`).',
@@ -69,9 +76,6 @@ const pointerSegment = (k: string | number) => String(k).replace(new RegExp(LONE
 export async function guardInput(req: FastifyRequest): Promise<void> {
   const bad = unsafeInBody(req.body);
   if (bad) throw new AppError('XY_ERR_VALIDATION', `${bad.field} ${bad.reason}`, { field: bad.field, errors: [bad] });
-  // A purpose is logged and shown to the person: it must not itself carry an ID number.
-  const purpose = (req.query as { purpose?: unknown } | undefined)?.purpose;
-  if (typeof purpose === 'string' && containsRid(purpose)) throw new AppError('XY_ERR_VALIDATION', 'querystring:/purpose must not contain a resident identity number', { field: 'querystring:/purpose' });
   const schema = (req.routeOptions?.schema ?? {}) as { querystring?: { properties?: Record<string, { type?: string }> }; params?: { properties?: Record<string, { type?: string }> } };
   for (const [where, values] of [['querystring', req.query], ['params', req.params]] as const) {
     const props = schema[where]?.properties ?? {};

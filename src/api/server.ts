@@ -24,6 +24,7 @@ import type { Instant } from '../domain/types.js';
 import { containsRid } from '../ids/rid-finder.js';
 import { Authenticator, type OidcOptions } from './auth.js';
 import { clientErrorHandler, errorHandler, frameworkErrors, sendProblem } from './errors.js';
+import { refuseIdNumbers } from './free-text.js';
 import { guardInput } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 import { localizeAnswer } from './lang.js';
@@ -191,6 +192,8 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
 
   // Before the schemas: what JSON Schema lets through and the store and audit chain cannot take.
   app.addHook('preValidation', guardInput);
+  // No ID number in any free text of any request: every string but a declared subject reference (free-text.ts).
+  app.addHook('preValidation', refuseIdNumbers);
 
   // Every answer in the reader's language (Accept-Language): catalog texts are {zh-CN, en} inside
   // xinyong, and this one hook turns them into the reader's string (lang.ts), with

@@ -14,11 +14,15 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { SUBJECT_REF } from './free-text.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-/** As Fastify's defaults, but for coercion and removal; `allErrors: false` (all errors is a DoS risk). */
-const COMMON: Options = { useDefaults: true, removeAdditional: false, allErrors: false, addUsedSchema: false };
+/**
+ * As Fastify's defaults, but for coercion and removal; `allErrors: false` (all errors is a DoS
+ * risk). `x-subject-ref` marks a subject reference for the free-text hook (free-text.ts).
+ */
+const COMMON: Options = { useDefaults: true, removeAdditional: false, allErrors: false, addUsedSchema: false, keywords: [SUBJECT_REF] };
 
 function instance(o: Options): Ajv {
   const ajv = new Ajv({ ...COMMON, ...o });

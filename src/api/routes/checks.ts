@@ -8,7 +8,7 @@ import { check, checkBatch, readReceipt } from '../../app/checks.js';
 import { BatchAnswerSchema, CheckAnswerSchema, ReceiptReadSchema } from '../../app/check-shapes.js';
 import { AppError } from '../../app/errors.js';
 import { ProblemSchema } from '../errors.js';
-import { InstantString, Purpose, SubjectRefString } from '../schemas.js';
+import { InstantString, Purpose, SubjectRefString, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
 
 const CheckBody = Type.Object(
@@ -25,7 +25,7 @@ const CheckBody = Type.Object(
 const BatchBody = Type.Object(
   {
     action: Type.String({ minLength: 1, maxLength: 100 }),
-    subjects: Type.Array(Type.String({ maxLength: 80 }), { minItems: 1, description: 'Subject references; at most the server’s batch cap (10,000 by default).' }),
+    subjects: Type.Array(subjectRef({ maxLength: 80 }), { minItems: 1, description: 'Subject references; at most the server’s batch cap (10,000 by default).' }),
     at: Type.Optional(InstantString),
   },
   { additionalProperties: false },

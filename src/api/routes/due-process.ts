@@ -12,7 +12,7 @@ import type { ObjectionDecision } from '../../process/objections.js';
 import type { CaseRow } from '../../store/port.js';
 import type { Principal } from '../auth.js';
 import { ProblemSchema } from '../errors.js';
-import { AnyObject, InstantString } from '../schemas.js';
+import { AnyObject, InstantString, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
 
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
@@ -24,7 +24,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
     {
       status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
       overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their deadline (the overdue queue).' })),
-      subject: Type.Optional(Type.String({ maxLength: 80 })),
+      subject: Type.Optional(subjectRef({ maxLength: 80 })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
     },
     { additionalProperties: false },
@@ -48,7 +48,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
             {
               recordId: Type.Optional(RecordId),
               entryId: Type.Optional(Type.String({ pattern: '^e_[0-9a-z]{8,64}$', description: 'Object to a list entry instead: the objection is to the record that caused it.' })),
-              subject: Type.Optional(Type.String({ maxLength: 80, description: 'With `entryId`, for a reviewer filing for a subject: whose entry it is.' })),
+              subject: Type.Optional(subjectRef({ maxLength: 80, description: 'With `entryId`, for a reviewer filing for a subject: whose entry it is.' })),
               reasons: Type.String({ minLength: 3, maxLength: 4000 }),
               attachments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 20, description: 'References to documents (URLs, document numbers), not the documents.' })) },
             { additionalProperties: false },

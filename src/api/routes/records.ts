@@ -11,11 +11,14 @@ import { AppError } from '../../app/errors.js';
 import { readRecord } from '../../app/reads.js';
 import { ingestLines, lineRefusal, publishLines } from '../../app/records.js';
 import { ProblemSchema } from '../errors.js';
+import { SUBJECT_REF } from '../free-text.js';
 import { AnyObject, Purpose } from '../schemas.js';
 import { principal, type Service } from '../service.js';
 
 const LINE = {
   additionalProperties: true,
+  // The line's subject references: the only place in it an ID number may stand (free-text.ts).
+  [SUBJECT_REF]: ['/subject', '/relations/*/subject'],
   description:
     'A record line as in docs/import-format.md: `externalId`, `type`, `subject` (`cn-rid:…`, `cn-uscc:…` or `s_…`), `occurredAt`, `facts`. A registry source may also send subject registrations (`kind: "subject"`). Each line is checked in full by the ingestion pipeline, which names the field and the reason of any rejection.',
   examples: [{ externalId: 'case-2026-001', type: 'admin.penalty', subject: 'cn-uscc:91350100M000100Y43', occurredAt: '2026-11-02', facts: { severity: 'general', decisionNo: 'HZ-2026-1', authority: 'Hangzhou SAMR' } }],

@@ -9,7 +9,7 @@ import { withIsoInstants } from '../../app/json.js';
 import { listEntries, readOwnRecord, readSubject, searchSubjects } from '../../app/reads.js';
 import { SUBJECT_KINDS } from '../../domain/types.js';
 import { ProblemSchema } from '../errors.js';
-import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString } from '../schemas.js';
+import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
 
 const SearchResult = Type.Object(
@@ -36,7 +36,8 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
             'Organisations whose name contains `q`, by name. When `q` is a subject reference (`s_…`, `cn-uscc:…`, `cn-rid:…`) or a bare credit code or full ID number, the subject it names comes first, of any kind. Persons are shown without a name, and identifiers only masked. A search reads no record, so it adds nothing to anyone’s access log; read one with `GET /v1/subjects/{ref}`.',
           querystring: Type.Object(
             {
-              q: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference.', examples: ['有限公司'] }),
+              // A reference, or a bare ID number or credit code, is searched for as one; any other text holding an ID number is refused.
+              q: subjectRef({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference.', examples: ['有限公司'] }),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
             },
             { additionalProperties: false },
