@@ -2,14 +2,23 @@
  * The audit use case: the hash-chained log read (newest first, by action, subject or receipt) and
  * verified end to end, with the indexes kept beside it (`audit-index.ts`).
  */
+import { AUDIT } from '../audit/actions.js';
 import { ChainVerifier, type AuditEntry, type AuditVerification } from '../audit/index.js';
 import type { App } from './context.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { resolveRef } from './subjects.js';
 import { IndexCheck, onlyAbout } from './audit-index.js';
 
+const AUDIT_ACTIONS: readonly string[] = Object.values(AUDIT);
+
+/** A filter by action names one the audit log records, or it is refused naming them (a typo must not read as "no entries"). */
+function requireAuditAction(action: string | undefined, field: string): void {
+  if (action !== undefined && !AUDIT_ACTIONS.includes(action)) throw invalid(`unknown audit action '${action}'; the audit log records: ${AUDIT_ACTIONS.join(', ')}`, field);
+}
+
 /** Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is about). */
 export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  requireAuditAction(q.action, 'querystring:/action');
   // An unknown subject has no entries (not an error: the reference may be a person never seen).
   const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
   const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
@@ -23,6 +32,7 @@ export async function auditPage(app: App, q: { limit: number; before?: number; a
  * entry names directly, or the check with one receipt (not found when there is none).
  */
 export async function auditLog(app: App, o: { limit: number; action?: string; subject?: string; receipt?: string }): Promise<AuditEntry[]> {
+  requireAuditAction(o.action, '--action');
   const { store } = app.ctx;
   await app.receipts.flush();
   const subjectId = o.subject ? ((await resolveRef(app, o.subject, 'subject')) ?? 's_none') : undefined;

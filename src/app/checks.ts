@@ -49,7 +49,7 @@ export function maskedRef(ref: string): string {
 export async function decideAt(app: App, subjectId: string | null, action: string, at: Instant): Promise<{ result: CheckResult; catalog: string }> {
   const catalog = await catalogAt(app, at);
   const gate = new GateIndex(catalog);
-  if (!gate.hasAction(action)) throw new AppError('XY_ERR_UNKNOWN_ACTION', `unknown action '${action}' (catalog ${catalog.id}@${catalog.version})`, { field: '/action' });
+  if (!gate.hasAction(action)) throw new AppError('XY_ERR_UNKNOWN_ACTION', `unknown action '${action}' in catalog ${catalog.id}@${catalog.version}, in force at ${iso(at)}; it has: ${[...catalog.actions.keys()].join(', ')}`, { field: '/action' });
   let known: string | null = null;
   if (subjectId !== null) {
     const subject = (await app.ctx.store.subjectsBasic([subjectId])).get(subjectId);
