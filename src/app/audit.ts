@@ -6,7 +6,7 @@ import { AUDIT } from '../audit/actions.js';
 import { ChainVerifier, type AuditEntry, type AuditVerification } from '../audit/index.js';
 import type { App } from './context.js';
 import { invalid, notFound } from './errors.js';
-import { resolveRef } from './subjects.js';
+import { logReadOf, requiredPurpose, resolveRef } from './subjects.js';
 import { IndexCheck, onlyAbout } from './audit-index.js';
 
 const AUDIT_ACTIONS: readonly string[] = Object.values(AUDIT);
@@ -16,23 +16,33 @@ function requireAuditAction(action: string | undefined, field: string): void {
   if (action !== undefined && !AUDIT_ACTIONS.includes(action)) throw invalid(`unknown audit action '${action}'; the audit log records: ${AUDIT_ACTIONS.join(', ')}`, field);
 }
 
-/** Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is about). */
-export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
+/**
+ * Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is
+ * about). By subject it is a read of that person's data (who read them and why, what was checked
+ * about them): it takes a purpose and goes in their access log (issue 16, finding 6). Without a
+ * subject a page names subjects by internal id only, and reads no one's record.
+ */
+export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string; purpose?: string; actor: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
   requireAuditAction(q.action, 'querystring:/action');
+  const purpose = q.subject !== undefined ? requiredPurpose(q.purpose, 'the audit entries') : undefined;
   // An unknown subject has no entries (not an error: the reference may be a person never seen).
   const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
   const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
   // By subject, the access-log index finds them; it is outside the chain, so the chain has the last word.
   const entries = subjectId === undefined ? found : await onlyAbout(app.ctx.store, found, subjectId);
+  if (subjectId !== undefined && purpose !== undefined) await logReadOf(app, subjectId, { actor: q.actor, action: AUDIT.auditRead, purpose, data: { entries: entries.length } });
   return { entries, next: found.length === q.limit ? found[found.length - 1].seq : null };
 }
 
 /**
  * Entries walking back from the head, filtered as an operator asks: by action, by the subject an
- * entry names directly, or the check with one receipt (not found when there is none).
+ * entry names directly, or the check with one receipt (not found when there is none). By subject
+ * or by receipt it reads about persons, as `auditPage` and `readReceipt` do: with a purpose, in
+ * their access log.
  */
-export async function auditLog(app: App, o: { limit: number; action?: string; subject?: string; receipt?: string }): Promise<AuditEntry[]> {
+export async function auditLog(app: App, o: { limit: number; action?: string; subject?: string; receipt?: string; purpose?: string; actor: string }): Promise<AuditEntry[]> {
   requireAuditAction(o.action, '--action');
+  const purpose = o.subject || o.receipt ? requiredPurpose(o.purpose, o.subject ? 'the audit entries' : 'a check', '--purpose') : undefined;
   const { store } = app.ctx;
   await app.receipts.flush();
   const subjectId = o.subject ? ((await resolveRef(app, o.subject, 'subject')) ?? 's_none') : undefined;
@@ -54,6 +64,15 @@ export async function auditLog(app: App, o: { limit: number; action?: string; su
     }
   }
   if (o.receipt && found.length === 0) throw notFound(`no check with receipt ${o.receipt}`, 'receipt');
+  if (purpose !== undefined && subjectId !== undefined) await logReadOf(app, subjectId, { actor: o.actor, action: AUDIT.auditRead, purpose, data: { entries: found.length } });
+  if (purpose !== undefined && o.receipt) {
+    // A check about persons, read: they see it as they see GET /v1/checks/{receipt} by a reviewer.
+    for (const e of found.filter((x) => x.action === AUDIT.checkDecided)) {
+      const d = (e.data ?? {}) as { batch?: boolean; checked?: unknown };
+      const about = d.batch === true && typeof d.checked === 'string' ? d.checked.split('\n').filter((x) => x.startsWith('s_')) : [];
+      await store.appendAudit([{ at: app.now(), actor: o.actor, action: AUDIT.receiptRead, subjectId: e.subjectId, subjects: about, subjectsKey: o.receipt, data: { receipt: o.receipt, purpose } }]);
+    }
+  }
   return found;
 }
 

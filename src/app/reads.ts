@@ -21,7 +21,7 @@ import { pastRetention } from './tick.js';
 import { adulthood } from './derive.js';
 import type { App } from './context.js';
 import { AppError, notFound } from './errors.js';
-import { readPurpose, refsInQuery, requireSubject, resolveRef } from './subjects.js';
+import { logReadOf, readPurpose, refsInQuery, requiredPurpose, requireSubject, resolveRef } from './subjects.js';
 
 export interface MeasureInForce {
   measure: string;
@@ -345,10 +345,16 @@ export async function publicSubject(app: App, o: { ref: string; name?: string })
   return publicView(app.ctx.catalog, s, entries, records, now);
 }
 
-/** The notice outbox: what subjects and sources are told, and its delivery state. */
-export async function listNotices(app: App, o: { subject?: string; status?: NoticeRow['status']; limit: number }): Promise<NoticeRow[]> {
-  const subjectId = o.subject ? await requireSubject(app, o.subject, 'subject') : undefined;
-  return app.ctx.store.listNotices({ subjectId, status: o.status, limit: o.limit });
+/**
+ * The notice outbox: what subjects and sources are told, and its delivery state. The notices of
+ * one subject are a read of that person's data: with a purpose, in their access log.
+ */
+export async function listNotices(app: App, o: { subject?: string; status?: NoticeRow['status']; limit: number; purpose?: string; actor: string }): Promise<NoticeRow[]> {
+  const purpose = o.subject !== undefined ? requiredPurpose(o.purpose, 'the notices') : undefined;
+  const subjectId = o.subject !== undefined ? await requireSubject(app, o.subject, 'subject') : undefined;
+  const rows = await app.ctx.store.listNotices({ subjectId, status: o.status, limit: o.limit });
+  if (purpose !== undefined && subjectId !== undefined) await logReadOf(app, subjectId, { actor: o.actor, action: AUDIT.noticesRead, purpose, data: { notices: rows.length } });
+  return rows;
 }
 
 /** Figures of the whole city (counts only: no subject is named, nothing is added to an access log). */

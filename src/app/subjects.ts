@@ -3,10 +3,11 @@
  * to an internal id, through the keyed hash (never the clear value). Every use case that takes a
  * subject from a caller resolves it here.
  */
+import type { AuditAction } from '../audit/actions.js';
 import { parseSubjectRef } from '../ids/index.js';
 import { containsRid } from '../ids/rid-finder.js';
 import type { App } from './context.js';
-import { AppError, notFound } from './errors.js';
+import { AppError, invalid, notFound } from './errors.js';
 
 /**
  * Resolves a subject reference to an internal id: null when no subject has it. A malformed
@@ -64,4 +65,23 @@ export function readPurpose(purpose: string, field = 'purpose'): string {
   if (p.replace(/\s/g, '').length < 3) throw new AppError('XY_ERR_VALIDATION', `${field} must say why, in at least 3 characters that are not spaces; it is logged and shown to the person`, { field });
   if (containsRid(p)) throw new AppError('XY_ERR_VALIDATION', `${field} must not contain a resident identity number; refer to the person by subject reference instead`, { field });
   return p;
+}
+
+/**
+ * The purpose a read about one subject must give (its audit entries, cases, notices: issue 16,
+ * finding 6): required, and taken as `readPurpose` takes it.
+ */
+export function requiredPurpose(purpose: string | undefined, what: string, field = 'purpose'): string {
+  if (purpose === undefined || purpose === '') throw invalid(`${field} is required to read ${what} of one subject: it is logged, and shown to the person`, field);
+  return readPurpose(purpose, field);
+}
+
+/**
+ * A staff read of one subject's data, in the person's access log with its purpose (organisations
+ * have none). Every read by subject writes one, whichever door it came through.
+ */
+export async function logReadOf(app: App, subjectId: string, o: { actor: string; action: AuditAction; purpose: string; data?: Record<string, unknown> }): Promise<void> {
+  const s = (await app.ctx.store.subjectsBasic([subjectId])).get(subjectId);
+  if (s?.kind !== 'person') return;
+  await app.ctx.store.appendAudit([{ at: app.now(), actor: o.actor, action: o.action, subjectId, data: { ...o.data, purpose: o.purpose } }]);
 }

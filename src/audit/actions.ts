@@ -21,6 +21,12 @@ export const AUDIT = {
   listRead: 'list.read',
   publicRead: 'public.read',
   receiptRead: 'receipt.read',
+  /** A person's audit entries read by subject (the log of who read them and why, what was checked). */
+  auditRead: 'audit.read',
+  /** A person's objections or repair applications read by subject, with their reasons. */
+  casesRead: 'cases.read',
+  /** The notices sent to a person, read by subject. */
+  noticesRead: 'notices.read',
   /** Catalog versions. */
   catalogDrafted: 'catalog.drafted',
   catalogPublished: 'catalog.published',
@@ -41,4 +47,4 @@ export const AUDIT = {
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 
 /** The actions that show in a person's access log: every read of their data and every check about them. */
-export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.checkDecided];
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.checkDecided];

@@ -2,6 +2,7 @@
  * A small demo city with one API key per role, served in-process (Fastify `inject`, no port).
  * Built once per test file into a temporary directory.
  */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,3 +108,9 @@ export function clockedScenario(): { f: Fixture; s: Server; clock: { now: number
   return env;
 }
 
+
+/** The built CLI (`bin/xinyong.js`, from dist/) run on the fixture's database, as an operator at its console. */
+export function cliOn(f: Fixture): (args: string[]) => SpawnSyncReturns<string> {
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'xinyong.js');
+  return (args) => spawnSync(process.execPath, [bin, '--db', join(f.dir, 'x.db'), ...args], { encoding: 'utf8' });
+}

@@ -4,8 +4,8 @@ import Type from 'typebox';
 import { auditPage, verifyAudit } from '../../app/audit.js';
 import { withIsoInstants } from '../../app/json.js';
 import { ProblemSchema } from '../errors.js';
-import { AnyObject, SubjectRefString } from '../schemas.js';
-import type { Service } from '../service.js';
+import { AnyObject, Purpose, SubjectRefString } from '../schemas.js';
+import { principal, type Service } from '../service.js';
 
 export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -16,13 +16,14 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           summary: 'Audit entries, newest first',
-          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`. Entries are shown as written: a text kept in both languages stays so, whatever `Accept-Language` asks.',
+          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`. By `subject`, the entries about one subject are a read of their data: `purpose` is required, and a person sees the read in their access log (`audit.read`). Entries are shown as written: a text kept in both languages stays so, whatever `Accept-Language` asks.',
           querystring: Type.Object(
             {
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
               before: Type.Optional(Type.Integer({ minimum: 1 })),
               action: Type.Optional(Type.String({ pattern: '^[a-z][a-z.-]{0,63}$' })),
               subject: Type.Optional(SubjectRefString),
+              purpose: Type.Optional({ ...Purpose, description: 'With `subject`, required: why you read the entries about this subject. Logged, and shown to the person in their access log (`audit.read`).' }),
             },
             { additionalProperties: false },
           ),
@@ -30,7 +31,7 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        const r = await auditPage(svc, { limit: req.query.limit ?? 50, before: req.query.before, action: req.query.action, subject: req.query.subject });
+        const r = await auditPage(svc, { limit: req.query.limit ?? 50, before: req.query.before, action: req.query.action, subject: req.query.subject, purpose: req.query.purpose, actor: principal(req).actor });
         return { entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },
     );

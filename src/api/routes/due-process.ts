@@ -12,7 +12,7 @@ import type { ObjectionDecision } from '../../process/objections.js';
 import type { CaseRow } from '../../store/port.js';
 import type { Principal } from '../auth.js';
 import { ProblemSchema } from '../errors.js';
-import { AnyObject, InstantString, subjectRef } from '../schemas.js';
+import { AnyObject, InstantString, Purpose, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
 
 const RecordId = Type.String({ pattern: '^r_[0-9a-z]{8,64}$' });
@@ -25,12 +25,15 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
       overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their deadline (the overdue queue).' })),
       subject: Type.Optional(subjectRef({ maxLength: 80 })),
+      purpose: Type.Optional({ ...Purpose, description: 'With `subject`, required of staff: why you read this subject’s cases. Logged, and shown to the person in their access log (`cases.read`).' }),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
     },
     { additionalProperties: false },
   );
 
-  async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number }) {
+  const listDescription = 'A subject sees their own. A reviewer asking for one `subject` reads that person’s reasons: `purpose` is required, and the person sees the read in their access log.';
+
+  async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number; purpose?: string }) {
     const { rows, now } = await listCases(svc, p, kind, q);
     return { [`${kind}s`]: rows.map((r) => withIsoInstants({ ...r.doc, overdue: r.status === 'open' && r.deadline !== null && r.deadline < now }) as Record<string, unknown>) };
   }
@@ -61,7 +64,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
 
     app.get(
       '/v1/objections',
-      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Objections, by deadline; `overdue=true` gives the overdue queue', description: 'A subject sees their own.', querystring: listQuery, response: { 200: AnyObject } } },
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Objections, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: AnyObject } } },
       async (req) => list('objection', principal(req), req.query),
     );
 
@@ -142,7 +145,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
 
     app.get(
       '/v1/repairs',
-      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Repair applications, by deadline; `overdue=true` gives the overdue queue', querystring: listQuery, response: { 200: AnyObject } } },
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Repair applications, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: AnyObject } } },
       async (req) => list('repair', principal(req), req.query),
     );
 

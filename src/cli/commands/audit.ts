@@ -1,7 +1,8 @@
 /** `xinyong audit log|verify`: the hash-chained audit log. */
 import type { Command } from 'commander';
 import { auditLog, verifyAudit } from '../../app/audit.js';
-import { globals, intArg, out, withApp } from '../context.js';
+import { cliCaller, globals, intArg, out, withApp } from '../context.js';
+import { OPERATOR_PURPOSE } from './reads.js';
 import { EXIT_CHAIN_BROKEN } from '../errors.js';
 import { printAudit } from '../format.js';
 
@@ -12,12 +13,13 @@ export function registerAudit(program: Command): void {
     .description("show audit entries, newest first: writes, reads of persons' records, checks (receipts)")
     .option('--limit <n>', 'how many', intArg, 20)
     .option('--action <action>', 'only this action, e.g. check.decided, subject.read, records.ingested')
-    .option('--subject <ref>', 'only entries about this subject (s_…, cn-rid:…, cn-uscc:… or scheme:value)')
+    .option('--subject <ref>', 'only entries about this subject (s_…, cn-rid:…, cn-uscc:… or scheme:value): a read of their data, logged with --purpose and shown to the person')
     .option('--receipt <id>', 'the check with this receipt id (rc_…)')
-    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string }) => {
+    .option('--purpose <text>', 'with --subject or --receipt: why you are looking (logged, and shown to the persons concerned)', OPERATOR_PURPOSE)
+    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string; purpose: string }) => {
       const g = globals(program);
       await withApp(g, async (app) => {
-        const entries = await auditLog(app, o);
+        const entries = await auditLog(app, { ...o, actor: cliCaller().actor });
         out(g, { entries }, () => printAudit(entries));
       });
     });

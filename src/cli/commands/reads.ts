@@ -5,7 +5,8 @@ import { listEntries, listNotices, readSubject } from '../../app/reads.js';
 import { cliCaller, globals, instantArg, intArg, out, withApp } from '../context.js';
 import { printCheck, printEntries, printSubject } from '../format.js';
 
-const OPERATOR_PURPOSE = 'operator inspection (CLI)';
+/** The purpose a CLI read gives unless told another: logged, and shown to the person. */
+export const OPERATOR_PURPOSE = 'operator inspection (CLI)';
 
 export function registerReads(program: Command): void {
   program
@@ -56,13 +57,14 @@ export function registerReads(program: Command): void {
   program
     .command('notices')
     .description('the notice outbox: what subjects and sources are told, and its delivery state')
-    .option('--subject <ref>', 'only notices to this subject')
+    .option('--subject <ref>', 'only notices to this subject (a read of their data: logged with --purpose, and shown to the person)')
     .addOption(new Option('--status <status>', 'only this delivery state').choices(['pending', 'delivered', 'dead']))
     .option('--limit <n>', 'how many', intArg, 50)
-    .action(async (o: { subject?: string; status?: 'pending' | 'delivered' | 'dead'; limit: number }) => {
+    .option('--purpose <text>', 'with --subject: why you are looking (logged, and shown to the person)', OPERATOR_PURPOSE)
+    .action(async (o: { subject?: string; status?: 'pending' | 'delivered' | 'dead'; limit: number; purpose: string }) => {
       const g = globals(program);
       await withApp(g, async (app) => {
-        const rows = await listNotices(app, { subject: o.subject, status: o.status, limit: o.limit });
+        const rows = await listNotices(app, { subject: o.subject, status: o.status, limit: o.limit, purpose: o.purpose, actor: cliCaller().actor });
         out(g, rows, () => {
           if (rows.length === 0) return console.log('No notices.');
           for (const n of rows) console.log(`${new Date(n.createdAt).toISOString()}  ${n.kind.padEnd(22)}  ${n.status.padEnd(9)}  tries ${n.attempts}  ${n.subjectId ?? '(credit office / source)'}${n.lastError ? `  last error: ${n.lastError}` : ''}`);
