@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { compileCatalog, type CatalogFile } from '../catalog/compile.js';
+import { compileCatalog, idNumberIssues, type CatalogFile } from '../catalog/compile.js';
 import { compileNational } from '../catalog/national.js';
 import { formatIssue, type Catalog, type CatalogIssue, type NationalDoc } from '../catalog/types.js';
 import type { Result } from '../domain/types.js';
@@ -57,6 +57,8 @@ export function loadCatalogDir(dir: string): Result<Catalog, CatalogIssue[]> {
   if (!national.ok) return national;
   const files = readCatalogDir(dir);
   if (!files.ok) return files;
+  const ids = idNumberIssues(files.value);
+  if (ids.length) return { ok: false, error: ids };
   return compileCatalog(files.value, national.value);
 }
 

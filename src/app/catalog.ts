@@ -6,6 +6,7 @@
  */
 import { AUDIT } from '../audit/actions.js';
 import { diffCatalogs, type CatalogDiff } from '../catalog/diff.js';
+import { idNumberIssues } from '../catalog/compile.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import type { Catalog, CatalogDoc, NationalDoc } from '../catalog/types.js';
 import type { Instant } from '../domain/types.js';
@@ -25,6 +26,8 @@ export function compileDoc(doc: unknown, fresh = false): Catalog {
     const n = nationalLayer();
     if (!n.ok) throw catalogProblems(n.error);
     national = n.value;
+    const ids = idNumberIssues([{ name: '(document)', doc }]);
+    if (ids.length) throw catalogProblems(ids);
   }
   const r = loadCatalogDoc(doc as CatalogDoc, undefined, national);
   if (!r.ok) throw catalogProblems(r.error);

@@ -11,6 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import canonicalizeModule from 'canonicalize';
 import { parseDuration, type Duration } from '../domain/time.js';
+import { maskRids, ridInValue } from '../ids/rid-finder.js';
 import { NATIONAL_SCHEMES } from '../ids/subject-ref.js';
 import type { Result } from '../domain/types.js';
 import { catalogFileSchema } from './catalog-schema.js';
@@ -155,11 +156,9 @@ function shapeErrors(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => !anyOf.some((p) => e.schemaPath.startsWith(p)));
 }
 
-function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
-  const path = e.instancePath.split('/').filter(Boolean);
-  // Name the item by its code or id rather than by index where we can.
-  let item = 'header';
-  let node: unknown = f.doc;
+/** A path into a file as the loader names it: items by their code or id rather than by index where it can (`lists[x].name`). */
+function namedParts(doc: unknown, path: string[]): string[] {
+  let node: unknown = doc;
   const parts: string[] = [];
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
@@ -170,6 +169,36 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
       parts[parts.length - 1] = `${parts[parts.length - 1]}[${name}]`;
     } else parts.push(key);
   }
+  return parts;
+}
+
+/**
+ * A new catalog's texts must not hold a resident identity number, in any language, anywhere
+ * (issue 16, finding 5): a catalog is stored and published as it is written, and shown to every
+ * reader. One issue per file, where the first stands, its value never repeated (a code or key
+ * holding one is masked). Run on drafts and directories, not on versions already stored, which
+ * must still load.
+ */
+export function idNumberIssues(files: readonly CatalogFile[]): CatalogIssue[] {
+  const issues: CatalogIssue[] = [];
+  for (const f of files) {
+    const hit = ridInValue(f.doc);
+    if (!hit) continue;
+    // The item is the innermost one named by code (`lists[x]`), or the header; the field is the rest (`name.en`).
+    const parts = namedParts(f.doc, hit.path.map(String)).map((p) => maskRids(p));
+    let at = parts.length;
+    while (at > 0 && !parts[at - 1].includes('[')) at--;
+    const item = at > 0 ? parts.slice(0, at).join('.') : 'header';
+    const field = parts.slice(at).join('.');
+    issues.push({ file: f.name, item, ...(field ? { field } : {}), message: `${hit.key ? 'has a key that holds' : 'must not contain'} a resident identity number: a catalog is published and shown to every reader` });
+  }
+  return issues;
+}
+
+function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
+  const path = e.instancePath.split('/').filter(Boolean);
+  let item = 'header';
+  const parts = namedParts(f.doc, path);
   let field: string | undefined;
   let message = e.message ?? 'is invalid';
   if (e.keyword === 'required') {

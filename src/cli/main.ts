@@ -14,11 +14,15 @@ import { registerRecords } from './commands/records.js';
 import { registerServe } from './commands/serve.js';
 import { DEFAULT_DB, type Globals } from './context.js';
 import { exitFor } from './errors.js';
+import { maskedOutput, refuseIdNumbers } from './free-text.js';
+import { maskRids } from '../ids/rid-finder.js';
 
 export { DEFAULT_DB };
 
 export function buildProgram(): Command {
   const program = new Command();
+  // No ID number in any option or argument but a subject reference; none in commander's messages (free-text.ts).
+  program.configureOutput(maskedOutput).hook('preAction', refuseIdNumbers);
   program
     .name('xinyong')
     .description('Credit-based supervision: records, rules, scores, lists, joint measures and due process.')
@@ -65,7 +69,9 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (e) {
     const g = program.opts<Globals>();
-    const { code, message, expected } = exitFor(e);
+    const { code, expected, message: said } = exitFor(e);
+    // An error of a use case never quotes an ID number; one from elsewhere might.
+    const message = maskRids(said);
     if (g.json) process.stderr.write(JSON.stringify({ error: message, ...(e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('XY_ERR_') ? { code: e.code } : {}) }) + '\n');
     else process.stderr.write(`xinyong: ${message}\n`);
     if (!expected && process.env.XINYONG_DEBUG) console.error(e);

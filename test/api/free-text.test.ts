@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { makeFixture, NOW, type Fixture } from './fixture.js';
@@ -49,7 +50,7 @@ describe('the free-text hook', () => {
   });
 
   it('refuses a registration whose name carries an ID number, and takes the number in its subject (finding 3)', async () => {
-    const send = (payload: unknown) => f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${mps}` }, payload });
+    const send = (payload: InjectOptions['payload']) => f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${mps}` }, payload });
     for (const v of [RID, ...HIDDEN]) await expectRefused(await send({ kind: 'subject', subject: 'cn-rid:110101199003074514', name: `名${v}` }), '/name', v);
     // In a batch, the item is named.
     await expectRefused(await send({ records: [{ kind: 'subject', subject: 'cn-rid:110101199003074514', name: '王五' }, { kind: 'subject', subject: `cn-rid:${RID}`, name: `赵六 ${FULL_WIDTH}` }] }), '/records/1/name', FULL_WIDTH);
