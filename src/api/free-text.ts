@@ -18,6 +18,13 @@ import { AppError } from '../app/errors.js';
 import { refsInQuery } from '../app/subjects.js';
 import { maskRids, ridInValue, type PathStep } from '../ids/rid-finder.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page of the web console (`web.ts`): served whatever its address holds, which only the browser reads. */
+    page?: boolean;
+  }
+}
+
 /** The schema keyword that declares a subject reference: `true` on a string, or a list of pointers below an object. */
 export const SUBJECT_REF = 'x-subject-ref';
 
@@ -59,6 +66,8 @@ const segment = (k: PathStep) => maskRids(String(k)).replaceAll('~', '~0').repla
 
 /** The `preValidation` hook: refuses a request with an ID number in any free text (see above). */
 export async function refuseIdNumbers(req: FastifyRequest): Promise<void> {
+  // A page of the web console: its address is read by the app in the browser, never stored here.
+  if (req.routeOptions?.config?.page === true) return;
   const schema = (req.routeOptions?.schema ?? {}) as Record<string, unknown>;
   const parts: [unknown, string, unknown][] = [
     [req.body, '', schema.body],

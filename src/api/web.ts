@@ -54,7 +54,9 @@ export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string
     }
     return reply.type('text/html; charset=utf-8').send(index);
   };
-  for (const url of WEB_PAGES) app.get(url, { config: { access: ['public'] }, schema: { hide: true } }, page);
+  // `page`: the server reads nothing of a page's address (the app in the browser does, and refuses an
+  // ID number there itself), so the free-text hook lets it through; the log masks the address.
+  for (const url of WEB_PAGES) app.get(url, { config: { access: ['public'], page: true }, schema: { hide: true } }, page);
   // Registered even before a build exists: a build made while the server runs is served at once.
   await app.register(
     async (assets) => {

@@ -43,10 +43,12 @@ export function checkedLookup(store: Pick<Store, 'findReceipt'>): ReceiptLookup 
 /**
  * The subjects an entry is filed under in the access-log index, and the key: a batch of checks
  * under the action checked; a read of a batch's receipt under the receipt, for the subjects of
- * that batch. Null for every other entry (their `subjectId` column is hashed with them).
+ * that batch; a retention tombstone under its action, for the subjects whose records it expired. Null for every other entry (their `subjectId` column is hashed with them).
  */
 export async function accessIndexOf(e: AuditEntry, lookup: ReceiptLookup): Promise<{ subjects: string[]; key: string } | null> {
-  const d = (e.data ?? {}) as { batch?: unknown; action?: unknown; receipt?: unknown };
+  const d = (e.data ?? {}) as { batch?: unknown; action?: unknown; receipt?: unknown; subjects?: unknown };
+  // A retention tombstone: each subject whose records it expired finds it (`tick.ts`).
+  if (e.action === AUDIT.recordsExpired && Array.isArray(d.subjects)) return { subjects: d.subjects.filter((x): x is string => typeof x === 'string'), key: e.action };
   if (e.action === AUDIT.checkDecided && d.batch === true && typeof d.action === 'string') return { subjects: batchSubjects(d), key: d.action };
   if (e.action === AUDIT.receiptRead && typeof d.receipt === 'string') {
     const checked = await lookup(d.receipt);

@@ -89,6 +89,16 @@ describe('the free-text hook', () => {
     await expectRefused(await f.req({ method: 'GET', url: `/public/v1/search?q=${RID}` }), 'querystring:/q', RID);
   });
 
+  it('serves a page of the web console whatever its address holds (the app reads it, the server stores nothing of it), but no API route', async () => {
+    for (const url of [`/public?q=${RID}`, `/public/org/${encodeURIComponent(HIDDEN[0])}`, `/subjects/cn-rid:${RID}?purpose=${RID}`]) {
+      const page = await f.req({ method: 'GET', url });
+      expect([200, 503], `${url}: ${page.body.slice(0, 200)}`).toContain(page.statusCode);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).not.toContain(RID);
+    }
+    await expectRefused(await f.req({ method: 'GET', url: `/public/v1/search?q=${encodeURIComponent(HIDDEN[0])}` }), 'querystring:/q', RID);
+  });
+
   it('leaves no refused value in the database or its WAL', async () => {
     await f.ctx.store.summary();
     for (const file of ['x.db', 'x.db-wal']) {

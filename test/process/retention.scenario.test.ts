@@ -91,7 +91,7 @@ describe('retention enforced', () => {
     expect(mine?.data.identifiersDeleted).toContain(gone.subjectId);
     expect(audit.some((e) => (e.data.records as string[]).includes(kept.recordId))).toBe(false);
     const verified = (await s.app.inject({ method: 'GET', url: '/v1/audit:verify', headers: as(f.keys.admin) })).json();
-    expect(verified).toMatchObject({ ok: true });
+    expect(verified, JSON.stringify(verified)).toMatchObject({ ok: true });
 
     // Idempotent: a second tick expires nothing and writes no tombstone.
     const again = await tick(f.ctx, clock.now);
