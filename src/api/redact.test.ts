@@ -19,5 +19,10 @@ describe('hideIdsInUrl', () => {
     expect(hideIdsInUrl(`/public/v1/subjects/x?name=${encodeURIComponent('张三')}&limit=5`)).toBe('/public/v1/subjects/x?name=…&limit=5');
     expect(hideIdsInUrl(`/v1/audit?subject=cn-rid:${rid}`)).toBe('/v1/audit?subject=…');
     expect(hideIdsInUrl('/v1/subjects/s_1?purpose=objection%20review')).toBe('/v1/subjects/s_1?purpose=…');
+    // Issue 16: a paging value that holds an ID number, however written, is dropped too.
+    for (const v of [rid, `(2026)0${rid}`, '110105 19491231 002X', '１１０１０５１９４９１２３１００２Ｘ']) {
+      expect(hideIdsInUrl(`/v1/audit?action=${encodeURIComponent(v)}&limit=5`)).toBe('/v1/audit?action=…&limit=5');
+      expect(hideIdsInUrl(`/v1/me?asOf=${encodeURIComponent(v)}`)).toBe('/v1/me?asOf=…');
+    }
   });
 });

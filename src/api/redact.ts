@@ -30,7 +30,9 @@ export function hideIdsInUrl(url: string): string {
   if (q < 0) return path;
   const params = new URLSearchParams(url.slice(q + 1));
   const kept: string[] = [];
-  for (const [k, v] of params) kept.push(SAFE_QUERY.has(k) && v.length <= 64 ? `${k}=${v}` : `${k}=…`);
+  // A paging value is kept only if nothing in it is, or is shaped like, an ID number (`?asOf=` and
+  // `?after=` are free text to whoever sends them).
+  for (const [k, v] of params) kept.push(SAFE_QUERY.has(k) && v.length <= 64 && maskRidShapes(v) === v ? `${k}=${v}` : `${k}=…`);
   return kept.length ? `${path}?${kept.join('&')}` : path;
 }
 

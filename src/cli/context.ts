@@ -27,7 +27,8 @@ export function instantArg(value: string): number {
 
 export function intArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  // A safe integer (at most 16 digits): a longer run of digits is no count, and may be an ID number.
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, at most 9007199254740991');
   return n;
 }
 
