@@ -28,7 +28,7 @@ import { refuseIdNumbers } from './free-text.js';
 import { guardInput } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 import { localizeAnswer } from './lang.js';
-import { registerWeb } from './web.js';
+import { isMistypedPage, registerWeb, type WebPage } from './web.js';
 import { hideIdsInUrl } from './redact.js';
 import { WorkerSink } from './worker-sink.js';
 import { NoticeDelivery } from './notice-delivery.js';
@@ -158,7 +158,9 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   // Only JSON bodies: a text/plain body is refused as the wrong media type, not parsed as a string.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, req, reply) => errorHandler(err as never, req as never, reply as never));
-  app.setNotFoundHandler((req, reply) => sendProblem(req as never, reply as never, 'XY_ERR_ROUTE_NOT_FOUND', `no endpoint ${req.method} ${hideIdsInUrl(req.url)}; see /v1/openapi.json`));
+  // A browser's mistyped page address gets the app, which says "page not found" (status 404 still).
+  let webPage: WebPage | null = null;
+  app.setNotFoundHandler((req, reply) => (webPage && isMistypedPage(req) ? webPage(req, reply) : sendProblem(req as never, reply as never, 'XY_ERR_ROUTE_NOT_FOUND', `no endpoint ${req.method} ${hideIdsInUrl(req.url)}; see /v1/openapi.json`)));
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -262,7 +264,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(sessionRoutes(svc));
   if (o.dev) await app.register(devRoutes(svc));
   // The web console and public portal (built into dist/web), on the same port.
-  await registerWeb(app, { oidcIssuer: o.oidc?.issuer });
+  webPage = await registerWeb(app, { oidcIssuer: o.oidc?.issuer });
 
   // Two loops keep this process current. The gate feed follows the store's change feed, so
   // derivations made elsewhere (a CLI import, another server, the due loop) reach the gate within

@@ -14,6 +14,24 @@ import { packageRoot } from '../app/paths.js';
 // API error (404, or 414 for an over-long segment) and never becomes a page.
 export const WEB_PAGES = ['/', '/sign-in', '/overview', '/subjects', '/subjects/:ref', '/lists', '/catalog', '/review', '/audit', '/checks', '/public', '/public/org/:ref', '/public/person', '/public/me'] as const;
 
+/**
+ * Paths that belong to the API or the server, never to the app: an unknown one under these stays a
+ * problem+json 404 whatever the client accepts.
+ */
+const NOT_PAGES = /^\/(v1|public\/v1|assets|docs|healthz)(\/|$)/;
+
+/**
+ * Whether an unknown address is a mistyped page: a GET or HEAD from a browser (it accepts
+ * text/html) for a path outside the API's. Such a request gets the app with status 404, and the
+ * app shows its own "page not found" (console or portal, by the path).
+ */
+export function isMistypedPage(req: FastifyRequest): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = req.url.split('?')[0];
+  if (NOT_PAGES.test(path)) return false;
+  return /\btext\/html\b/i.test(req.headers.accept ?? '');
+}
+
 export function webDir(): string {
   return join(packageRoot(), 'dist', 'web');
 }
@@ -35,10 +53,13 @@ function csp(issuer: string | undefined): string {
   ].join('; ');
 }
 
-export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string } = {}) {
+/** Answers with the app's index.html: 200 for a page, 404 from the not-found handler (a mistyped address). */
+export type WebPage = (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string } = {}): Promise<WebPage> {
   const dir = webDir();
   const policy = csp(o.oidcIssuer);
-  const page = async (_req: FastifyRequest, reply: FastifyReply) => {
+  const page = async (req: FastifyRequest, reply: FastifyReply) => {
     // Read on each page load (a few hundred bytes): a rebuild takes effect without a restart.
     const index = existsSync(join(dir, 'index.html')) ? readFileSync(join(dir, 'index.html'), 'utf8') : null;
     reply
@@ -52,7 +73,8 @@ export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string
         .type('text/html; charset=utf-8')
         .send('<!doctype html><html lang="en"><meta charset="utf-8"><title>xinyong</title><h1>The web console is not built</h1><p>Run <code>npm run build</code> (or <code>npm install</code>, which builds it), then restart the server. The API is available under <a href="/docs">/docs</a>.</p></html>');
     }
-    return reply.type('text/html; charset=utf-8').send(index);
+    // A mistyped address (from the not-found handler) is still a 404, with the app to say so.
+    return reply.code(req.is404 ? 404 : 200).type('text/html; charset=utf-8').send(index);
   };
   // `page`: the server reads nothing of a page's address (the app in the browser does, and refuses an
   // ID number there itself), so the free-text hook lets it through; the log masks the address.
@@ -71,4 +93,5 @@ export async function registerWeb(app: FastifyInstance, o: { oidcIssuer?: string
     },
     { prefix: '/assets' },
   );
+  return page;
 }

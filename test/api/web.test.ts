@@ -63,4 +63,31 @@ describe('the web app', () => {
       expect(r.json(), url).toMatchObject({ code: 'XY_ERR_ROUTE_NOT_FOUND' });
     }
   });
+
+  it("answers a browser's mistyped page address with the app and 404, which shows its own page not found", async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    for (const url of ['/nosuchpage', '/public/nosuch', '/subjects/a/b', '/public/org/x/y?q=1']) {
+      const r = await f.req({ method: 'GET', url, headers: html });
+      expect(r.statusCode, url).toBe(404);
+      expect(r.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(r.body, url).toBe(index());
+      expect(String(r.headers['content-security-policy']), url).toContain("script-src 'self'");
+    }
+    // API and server paths stay problems, whatever the client accepts; so do other methods and non-browsers.
+    for (const [method, url, headers] of [
+      ['GET', '/v1/nothing', html],
+      ['GET', '/public/v1/nothing', html],
+      ['GET', '/assets/nothing.js', html],
+      ['GET', '/docs/nothing', html],
+      ['GET', '/healthz/x', html],
+      ['POST', '/nosuchpage', html],
+      ['GET', '/nosuchpage', { accept: 'application/json' }],
+      ['GET', '/nosuchpage', {}],
+    ] as const) {
+      const r = await f.req({ method, url, headers });
+      expect(r.statusCode, `${method} ${url}`).toBe(404);
+      expect(r.headers['content-type'], `${method} ${url}`).toMatch(/^application\/problem\+json/);
+      expect(r.json(), url).toMatchObject({ code: 'XY_ERR_ROUTE_NOT_FOUND' });
+    }
+  });
 });
