@@ -5,6 +5,8 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { validateRid } from '../ids/cn-rid';
+import { validateUscc } from '../ids/cn-uscc';
 import { RID_SHAPE, maskRidShapes } from '../ids/rid-finder';
 import i18n from './i18n';
 
@@ -142,11 +144,17 @@ export const holdsIdNumber = (v: string) => new RegExp(RID_SHAPE.source).test(v.
 /** Text with every ID number in it masked as the server masks them: the first 6 and the last 4 characters. */
 export const maskIdNumbers = (v: string) => maskRidShapes(v.replace(/\s+/g, ''));
 
-/** What a user typed as a subject, as an API reference: a bare ID number or credit code gets its scheme. */
+/**
+ * What a user typed as a subject, as an API reference: a bare ID number or credit code gets its
+ * scheme. Eighteen digits, or seventeen and an X, can be either: the code's own check character
+ * decides (GB 32100 for a credit code, ISO 7064 MOD 11-2 for an ID number, the server's own
+ * validators); one that is neither is sent as an ID number, and the server says what is wrong.
+ */
 export function subjectRef(typed: string): string {
   const v = typed.replace(/\s+/g, '');
-  if (isIdNumber(v)) return `cn-rid:${v.toUpperCase()}`;
-  if (/^[0-9A-Z]{18}$/.test(v)) return `cn-uscc:${v}`;
+  const u = v.toUpperCase();
+  if (isIdNumber(v) && !(validateUscc(u).ok && !validateRid(u).ok)) return `cn-rid:${u}`;
+  if (/^[0-9A-Z]{18}$/.test(u)) return `cn-uscc:${u}`;
   return v;
 }
 

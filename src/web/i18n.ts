@@ -58,19 +58,24 @@ export function pick(v: Text | null | undefined, lang: string): string {
   return v[textLang(lang)] ?? v.en ?? '';
 }
 
+/** A date without a time of day, as a fact or a date-only field holds it: `2026-11-02`. */
+export const isDateOnly = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
 /** Dates, times and numbers in the current language's conventions. */
 export function useFormat() {
   const { t, i18n: inst } = useTranslation();
   const lang = inst.language;
   const dateF = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'Asia/Shanghai' });
   const timeF = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
+  // A date without a time ('2026-11-02') is that day wherever the reader is.
+  const dayF = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const numF = new Intl.NumberFormat(lang);
   const pctF = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
   const moneyF = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' });
   return {
     t,
     lang,
-    date: (v: string | number | null | undefined) => (v === null || v === undefined ? t('common.never') : dateF.format(new Date(v))),
+    date: (v: string | number | null | undefined) => (v === null || v === undefined ? t('common.never') : (isDateOnly(v) ? dayF : dateF).format(new Date(v))),
     dateTime: (v: string | number | null | undefined) => (v === null || v === undefined ? t('common.never') : timeF.format(new Date(v))),
     num: (n: number | null | undefined) => (n === null || n === undefined ? '—' : numF.format(n)),
     pct: (n: number) => pctF.format(n),

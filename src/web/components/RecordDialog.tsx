@@ -6,11 +6,18 @@ import type { TimelineItem } from '../types';
 import { ErrorBox, Loading } from './Status';
 import { FactsTable } from './Table';
 
-/** A record as `GET /v1/records/{id}` returns it: the timeline's fields and its facts. */
+/**
+ * A record as `GET /v1/records/{id}` returns it: the timeline's fields and its facts. Its
+ * `statuses` are the changes made to it; it was `active` from `recordedAt` before any (the server
+ * stores no first entry, and counts a record with none as active).
+ */
 interface RecordT extends Omit<TimelineItem, 'status'> {
   facts: Record<string, unknown>;
   catalogVersion: string;
 }
+
+/** The whole status history, oldest first: `active` when recorded, then each change. */
+const history = (r: RecordT): RecordT['statuses'] => (r.statuses[0]?.at === r.recordedAt && r.statuses[0]?.status === 'active' ? r.statuses : [{ status: 'active', at: r.recordedAt }, ...r.statuses]);
 
 export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string }) {
   const f = useFormat();
@@ -33,19 +40,19 @@ export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; p
           <dt>{f.t('record.source')}</dt>
           <dd>{r.data.source}</dd>
           <dt>{f.t('record.occurred')}</dt>
-          <dd>{f.dateTime(r.data.occurredAt)}</dd>
+          <dd>{f.date(r.data.occurredAt)}</dd>
           <dt>{f.t('record.recorded')}</dt>
           <dd>{f.dateTime(r.data.recordedAt)}</dd>
           <dt>{f.t('record.catalogVersion')}</dt>
           <dd>{r.data.catalogVersion}</dd>
           <dt>{f.t('record.facts')}</dt>
           <dd>
-            <FactsTable facts={r.data.facts} num={f.num} />
+            <FactsTable facts={r.data.facts} num={f.num} date={f.date} />
           </dd>
           <dt>{f.t('record.statuses')}</dt>
           <dd>
-            <ol className="plain">
-              {r.data.statuses.map((s, i) => (
+            <ol className="plain" data-testid="record-statuses">
+              {history(r.data).map((s, i) => (
                 <li key={i}>
                   <span className={`badge st-${s.status}`}>{f.t(`recordStatus.${s.status}`, { defaultValue: s.status })}</span> {f.dateTime(s.at)} {s.reason ? `— ${s.reason}` : ''}
                 </li>

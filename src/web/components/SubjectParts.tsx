@@ -211,6 +211,27 @@ export function MeasuresTable({ measures, n, catalog }: { measures: Measure[]; n
   );
 }
 
+/**
+ * Who read or checked, as a person reads it: an API key by its name and role; a demo sign-in
+ * (`dev:<role>-<random>`) as its role; a staff sign-in or the command line by who it was.
+ */
+function Actor({ by }: { by: AccessLogItem['by'] }) {
+  const f = useFormat();
+  const m = by.id ? null : /^(dev|oidc|cli):(.+)$/.exec(by.name);
+  const [kind, rest] = m ? [m[1], m[2]] : ['', ''];
+  if (kind === 'dev') {
+    const role = rest.replace(/-[^-]*$/, '');
+    return <>{f.t('access.demoActor', { role: f.t(`roles.${role}`, { defaultValue: role }) })}</>;
+  }
+  if (kind === 'oidc') return <>{f.t('access.oidcActor', { who: rest })}</>;
+  if (kind === 'cli') return <>{f.t('access.cliActor', { who: rest })}</>;
+  return (
+    <>
+      {by.name} <span className="muted">({f.t(`roles.${by.role}`, { defaultValue: by.role })})</span>
+    </>
+  );
+}
+
 export function AccessLog({ items }: { items: AccessLogItem[] }) {
   const f = useFormat();
   if (items.length === 0) return <Empty>{f.t('subject.noAccess')}</Empty>;
@@ -222,7 +243,7 @@ export function AccessLog({ items }: { items: AccessLogItem[] }) {
           <tr key={i}>
             <td>{f.dateTime(a.at)}</td>
             <td>
-              {a.by.name} <span className="muted">({f.t(`roles.${a.by.role}`, { defaultValue: a.by.role })})</span>
+              <Actor by={a.by} />
             </td>
             <td>
               {f.t(`accessActions.${a.action.replace(/\./g, '_')}`, { defaultValue: a.action })}

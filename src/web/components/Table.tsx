@@ -1,3 +1,5 @@
+import { isDateOnly } from '../i18n';
+
 /** A table's header row: one column header per label. */
 export function Head({ cols }: { cols: string[] }) {
   return (
@@ -13,15 +15,15 @@ export function Head({ cols }: { cols: string[] }) {
   );
 }
 
-/** A record's facts, one row each, numbers in the reader's format. */
-export function FactsTable({ facts, num }: { facts: Record<string, unknown>; num: (n: number) => string }) {
+/** A record's facts, one row each, numbers and dates (given `date`) in the reader's format. */
+export function FactsTable({ facts, num, date }: { facts: Record<string, unknown>; num: (n: number) => string; date?: (v: string) => string }) {
   return (
     <table className="data compact">
       <tbody>
         {Object.entries(facts).map(([k, v]) => (
           <tr key={k}>
             <th scope="row">{k}</th>
-            <td>{typeof v === 'number' ? num(v) : String(v)}</td>
+            <td>{typeof v === 'number' ? num(v) : date && isDateOnly(v) ? date(v) : String(v)}</td>
           </tr>
         ))}
       </tbody>

@@ -172,11 +172,14 @@ function Diff({ c }: { c: CatalogInForce }) {
   const ids = (versions.data?.versions ?? []).map((v) => `${v.catalogId}@${v.version}`);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  // By default: the version in force against the newest other one (a draft under review, say).
+  // By default: the version in force and the newest other one (a draft under review, or the one a
+  // publish replaced), the older first, so the table reads old → new.
   const inForce = `${c.catalogId}@${c.version}`;
-  const newest = [...(versions.data?.versions ?? [])].sort((x, y) => Date.parse(y.createdAt) - Date.parse(x.createdAt)).map((v) => `${v.catalogId}@${v.version}`).find((x) => x !== inForce);
-  const a = from || inForce;
-  const b = to || newest || inForce;
+  const byAge = [...(versions.data?.versions ?? [])].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt)).map((v) => `${v.catalogId}@${v.version}`);
+  const other = [...byAge].reverse().find((x) => x !== inForce);
+  const [older, newer] = other && byAge.indexOf(other) > byAge.indexOf(inForce) ? [inForce, other] : [other ?? inForce, inForce];
+  const a = from || older;
+  const b = to || newer;
   const diff = useApi<DiffT>(a && b ? `/v1/catalog/diff${q({ from: a, to: b })}` : null);
   return (
     <>
@@ -184,7 +187,7 @@ function Diff({ c }: { c: CatalogInForce }) {
         {versions.loading ? <Loading /> : null}
         {versions.error ? <ErrorBox error={versions.error} onRetry={versions.reload} /> : null}
         <table className="data">
-          <Head cols={[f.t('catalog.version'), f.t('catalog.status'), f.t('catalog.created'), f.t('catalog.published')]} />
+          <Head cols={[f.t('catalog.version'), f.t('catalog.status'), f.t('catalog.created'), f.t('catalog.publishedAt')]} />
           <tbody>
             {(versions.data?.versions ?? []).map((v) => (
               <tr key={`${v.catalogId}@${v.version}`}>

@@ -1,10 +1,10 @@
 /**
  * The decision point, as a ticket office or procurement portal sees it: may this subject do this?
  * The answer comes with its measures, reasons and legal basis, and a receipt. An ID number typed
- * here is sent once and cleared: the page never shows it.
+ * here is sent once and cleared: the page never shows it. Any other subject stays as typed.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, maskIdNumbers, scopeAllows, subjectRef, useAction } from '../api';
+import { api, holdsIdNumber, maskIdNumbers, scopeAllows, subjectRef, useAction } from '../api';
 import { names, useCatalogLoad } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Empty } from '../components/Status';
@@ -48,12 +48,15 @@ export function ChecksPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ref = subject.trim();
-    // What the page keeps of the subject it checked: any ID number masked, as the server masks it.
-    const who = maskIdNumbers(ref);
-    setSubject('');
+    const sent = subjectRef(ref);
+    // An ID number is sent once and cleared, and what the page keeps of it is masked as the server
+    // masks it; anything else (a credit code, an internal id) stays in the form, after an error too.
+    const idNumber = !sent.startsWith('cn-uscc:') && holdsIdNumber(ref);
+    const who = idNumber ? maskIdNumbers(ref) : ref;
+    if (idNumber) setSubject('');
     setResult(null);
     await run(async () => {
-      const r = await api<CheckResult>('/v1/checks', { method: 'POST', body: { subject: subjectRef(ref), action: act } });
+      const r = await api<CheckResult>('/v1/checks', { method: 'POST', body: { subject: sent, action: act } });
       setResult({ who, r, lang: f.lang });
     });
   };

@@ -2,6 +2,7 @@
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { NotFound } from '../components/NotFound';
 import { SessionProvider, useSession, type Role } from '../session';
 import { AuditPage } from './Audit';
 import { CatalogPage } from './Catalog';
@@ -23,10 +24,20 @@ export const PAGES: { path: string; key: string; roles: Role[] }[] = [
   { path: '/checks', key: 'nav.checks', roles: ['checker'] },
 ];
 
+/** Whether an address is one of the console's pages (an unknown one is "page not found", signed in or not). */
+const isConsolePage = (path: string) => path === '/' || path === '/sign-in' || /^\/subjects\/[^/]+\/?$/.test(path) || PAGES.some((p) => path.replace(/\/$/, '') === p.path);
+
 function Shell() {
   const { t } = useTranslation();
   const { session, signOut, expired } = useSession();
   const loc = useLocation();
+  if (!isConsolePage(loc.pathname)) {
+    return (
+      <Frame>
+        <NotFound home="/" />
+      </Frame>
+    );
+  }
   if (!session) {
     return (
       <Frame>
@@ -71,7 +82,7 @@ function Shell() {
         <Route path="/review" element={guard('/review', <ReviewPage />)} />
         <Route path="/audit" element={guard('/audit', <AuditPage />)} />
         <Route path="/checks" element={guard('/checks', <ChecksPage />)} />
-        <Route path="*" element={<NotFound />} />
+        <Route path="*" element={<NotFound home="/" />} />
       </Routes>
     </Frame>
   );
@@ -83,16 +94,6 @@ function NotForRole() {
     <div className="error" role="alert">
       <h1>{t('errors.notForRoleTitle')}</h1>
       <p>{t('errors.notForRole')}</p>
-    </div>
-  );
-}
-
-function NotFound() {
-  const { t } = useTranslation();
-  return (
-    <div className="error" role="alert">
-      <h1>{t('errors.pageNotFoundTitle')}</h1>
-      <p>{t('errors.pageNotFound')}</p>
     </div>
   );
 }
@@ -109,7 +110,7 @@ export function Frame({ children, nav, user, portal }: { children: React.ReactNo
           <span aria-hidden="true" className="logo">
             信
           </span>
-          <span>{portal ? t('portal.name') : t('app.name')}</span>
+          <span data-testid="site-name">{portal ? t('portal.site') : t('app.name')}</span>
         </div>
         {nav}
         <div className="tools">

@@ -18,6 +18,8 @@ export interface PublicView {
 
 export function PublicRecord({ v }: { v: PublicView }) {
   const f = useFormat();
+  // The portal shows organisations and, to someone who knows their number and name, persons.
+  const person = v.kind === 'person';
   return (
     <>
       <dl className="facts header" data-testid="public-header">
@@ -29,7 +31,7 @@ export function PublicRecord({ v }: { v: PublicView }) {
         <dd>{v.region}</dd>
       </dl>
       <Section title={f.t('portal.lists')} id="public-lists">
-        {v.lists.length === 0 ? <Empty>{f.t('portal.noLists')}</Empty> : null}
+        {v.lists.length === 0 ? <Empty>{f.t(person ? 'portal.noListsPerson' : 'portal.noLists')}</Empty> : null}
         {v.lists.map((l) => (
           <article key={`${l.list}-${l.since}`} className={`entry c-${l.color}`} data-testid="public-entry">
             <h3>
@@ -58,14 +60,14 @@ export function PublicRecord({ v }: { v: PublicView }) {
       </Section>
       {v.records ? (
         <Section title={f.t('portal.records')} id="public-records">
-          {v.records.length === 0 ? <Empty>{f.t('portal.noRecords')}</Empty> : null}
+          {v.records.length === 0 ? <Empty>{f.t(person ? 'portal.noRecordsPerson' : 'portal.noRecords')}</Empty> : null}
           {v.records.map((r) => (
             <article key={r.id} className="entry" data-testid="public-record">
               <h3>
                 {r.name} {r.disputed ? <span className="badge st-disputed">{f.t('recordStatus.disputed')}</span> : null}
               </h3>
               <p className="small muted">{f.t('portal.recordLine', { date: f.date(r.occurredAt), until: r.publicUntil ? f.date(r.publicUntil) : '—' })}</p>
-              <FactsTable facts={r.facts} num={f.num} />
+              <FactsTable facts={r.facts} num={f.num} date={f.date} />
             </article>
           ))}
         </Section>

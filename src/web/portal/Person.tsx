@@ -31,7 +31,7 @@ export function PersonPage() {
           <input value={id} onChange={(e) => setId(e.target.value)} required pattern="\d{17}[\dXx]" inputMode="text" autoComplete="off" data-testid="person-id" />
         </label>
         <label>
-          {f.t('portal.name')}
+          {f.t('portal.fullName')}
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoComplete="off" data-testid="person-name" />
         </label>
         <button type="submit" disabled={busy} data-testid="person-submit">

@@ -1,6 +1,7 @@
 /** The public portal, modeled on the national credit website: search, public records, person lookup, and self-service. */
 import { NavLink, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { NotFound } from '../components/NotFound';
 import { Frame } from '../console/ConsoleApp';
 import { SessionProvider, useSession } from '../session';
 import { MePage } from './Me';
@@ -46,7 +47,7 @@ function PortalShell() {
         <Route path="org/:ref" element={<OrgPage />} />
         <Route path="person" element={<PersonPage />} />
         <Route path="me" element={<MePage />} />
-        <Route path="*" element={<SearchPage />} />
+        <Route path="*" element={<NotFound home="/public" />} />
       </Routes>
     </Frame>
   );
