@@ -17,6 +17,20 @@ function requireAuditAction(action: string | undefined, field: string): void {
 }
 
 /**
+ * A page of audit entries, newest first, continuing `before` a seq; by action and by subject (one
+ * it is about). `auditPage` without its purpose and logging: a caller reading by subject logs it.
+ */
+export async function auditEntries(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null; subjectId?: string }> {
+  requireAuditAction(q.action, 'querystring:/action');
+  // An unknown subject has no entries (not an error: the reference may be a person never seen).
+  const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
+  const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
+  // By subject, the access-log index finds them; it is outside the chain, so the chain has the last word.
+  const entries = subjectId === undefined ? found : await onlyAbout(app.ctx.store, found, subjectId);
+  return { entries, next: found.length === q.limit ? found[found.length - 1].seq : null, subjectId };
+}
+
+/**
  * Audit entries, newest first, continuing `before` a seq; by action and by subject (one it is
  * about). By subject it is a read of that person's data (who read them and why, what was checked
  * about them): it takes a purpose and goes in their access log (issue 16, finding 6). Without a
@@ -25,13 +39,9 @@ function requireAuditAction(action: string | undefined, field: string): void {
 export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string; purpose?: string; actor: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
   requireAuditAction(q.action, 'querystring:/action');
   const purpose = q.subject !== undefined ? requiredPurpose(q.purpose, 'the audit entries') : undefined;
-  // An unknown subject has no entries (not an error: the reference may be a person never seen).
-  const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
-  const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
-  // By subject, the access-log index finds them; it is outside the chain, so the chain has the last word.
-  const entries = subjectId === undefined ? found : await onlyAbout(app.ctx.store, found, subjectId);
+  const { entries, next, subjectId } = await auditEntries(app, q);
   if (subjectId !== undefined && purpose !== undefined) await logReadOf(app, subjectId, { actor: q.actor, action: AUDIT.auditRead, purpose, data: { entries: entries.length } });
-  return { entries, next: found.length === q.limit ? found[found.length - 1].seq : null };
+  return { entries, next };
 }
 
 /**

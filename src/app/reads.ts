@@ -226,13 +226,9 @@ export interface ListedSubject {
 
 export const ALL_ENTRY_STATUSES: ListEntry['status'][] = ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'];
 
-/**
- * Entries of a list, in id order (pending and active; with `all`, ended ones too), with who is
- * listed. Each person shown gets the read, with its purpose, in their own access log.
- */
-export async function listEntries(app: App, o: { list: string; limit: number; after?: string; all?: boolean; purpose: string; actor: string }): Promise<{ list: string; entries: (ListEntry & { subject: ListedSubject | null })[]; next: string | null }> {
+/** A page of a list's entries with who is listed (`listEntries` without its logging: a caller logs the read). */
+export async function listEntriesPage(app: App, o: { list: string; limit: number; after?: string; all?: boolean }): Promise<{ list: string; entries: (ListEntry & { subject: ListedSubject | null })[]; next: string | null }> {
   const { store, catalog } = app.ctx;
-  const purpose = readPurpose(o.purpose);
   if (!catalog.listsByCode.has(o.list)) throw notFound(`the catalog in force has no list '${o.list}'; it has: ${[...catalog.listsByCode.keys()].join(', ')}`, 'code');
   const entries = await store.listEntries({ list: o.list, limit: o.limit, after: o.after, statuses: o.all ? ALL_ENTRY_STATUSES : undefined });
   const who: Record<string, ListedSubject> = {};
@@ -240,13 +236,22 @@ export async function listEntries(app: App, o: { list: string; limit: number; af
     const s = await store.getSubject(id);
     if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
   }
-  const now = app.now();
-  const reads: AuditEntryInput[] = Object.entries(who)
-    .filter(([, w]) => w.kind === 'person')
-    .map(([id]) => ({ at: now, actor: o.actor, action: AUDIT.listRead, subjectId: id, data: { list: o.list, purpose } }));
-  if (reads.length > 0) await store.appendAudit(reads);
   const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
   return { list: o.list, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next };
+}
+
+/**
+ * Entries of a list, in id order (pending and active; with `all`, ended ones too), with who is
+ * listed. Each person shown gets the read, with its purpose, in their own access log.
+ */
+export async function listEntries(app: App, o: { list: string; limit: number; after?: string; all?: boolean; purpose: string; actor: string }): Promise<{ list: string; entries: (ListEntry & { subject: ListedSubject | null })[]; next: string | null }> {
+  const purpose = readPurpose(o.purpose);
+  const page = await listEntriesPage(app, o);
+  const now = app.now();
+  const persons = new Set(page.entries.filter((e) => e.subject?.kind === 'person').map((e) => e.subjectId));
+  const reads: AuditEntryInput[] = [...persons].map((id) => ({ at: now, actor: o.actor, action: AUDIT.listRead, subjectId: id, data: { list: o.list, purpose } }));
+  if (reads.length > 0) await app.ctx.store.appendAudit(reads);
+  return page;
 }
 
 /**

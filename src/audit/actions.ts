@@ -27,6 +27,11 @@ export const AUDIT = {
   casesRead: 'cases.read',
   /** The notices sent to a person, read by subject. */
   noticesRead: 'notices.read',
+  /**
+   * A CSV export that held a person's data (list entries, cases, audit entries about them, search
+   * results), with its purpose and what was exported (`data.export`, `data.format: 'csv'`).
+   */
+  exportRead: 'export.read',
   /** Catalog versions. */
   catalogDrafted: 'catalog.drafted',
   catalogPublished: 'catalog.published',
@@ -47,4 +52,4 @@ export const AUDIT = {
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 
 /** The actions that show in a person's access log: every read of their data and every check about them. */
-export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.checkDecided];
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.exportRead, AUDIT.checkDecided];

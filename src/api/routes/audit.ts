@@ -2,7 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { auditPage, verifyAudit } from '../../app/audit.js';
+import { AUDIT_COLUMNS, exportAudit } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
+import { csvLang, jsonOrCsv, sendCsv, wantsCsv } from '../csv.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject, Purpose, SubjectRefString } from '../schemas.js';
 import { principal, type Service } from '../service.js';
@@ -27,10 +29,14 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ entries: Type.Array(AnyObject), next: Type.Union([Type.Integer(), Type.Null()]) }), 400: ProblemSchema },
+          response: {
+            200: jsonOrCsv(Type.Object({ entries: Type.Array(AnyObject), next: Type.Union([Type.Integer(), Type.Null()]) }), AUDIT_COLUMNS, 'A page of entries. The CSV export holds every entry from `before` back (`limit` does not apply); by `subject` it is in the person’s access log as `export.read`'),
+            400: ProblemSchema,
+          },
         },
       },
-      async (req) => {
+      async (req, reply) => {
+        if (wantsCsv(req)) return sendCsv(req, reply, await exportAudit(svc, { before: req.query.before, action: req.query.action, subject: req.query.subject, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
         const r = await auditPage(svc, { limit: req.query.limit ?? 50, before: req.query.before, action: req.query.action, subject: req.query.subject, purpose: req.query.purpose, actor: principal(req).actor });
         return { entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },

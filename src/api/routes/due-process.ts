@@ -7,10 +7,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment } from '../../app/cases.js';
+import { CASE_COLUMNS, exportCases } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
 import type { ObjectionDecision } from '../../process/objections.js';
 import type { CaseRow } from '../../store/port.js';
 import type { Principal } from '../auth.js';
+import { csvLang, jsonOrCsv, sendCsv, wantsCsv } from '../csv.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString, Purpose, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
@@ -31,6 +33,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
     { additionalProperties: false },
   );
 
+  const csvCases = 'The CSV export (the review queue) takes the same filters but no `limit`: a reviewer gives a `purpose` for every export, and each person in the file sees it in their access log (`export.read`)';
   const listDescription = 'A subject sees their own. A reviewer asking for one `subject` reads that person’s reasons: `purpose` is required, and the person sees the read in their access log.';
 
   async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number; purpose?: string }) {
@@ -64,8 +67,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
 
     app.get(
       '/v1/objections',
-      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Objections, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: AnyObject } } },
-      async (req) => list('objection', principal(req), req.query),
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Objections, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: jsonOrCsv(AnyObject, CASE_COLUMNS, `Objections. ${csvCases}`) } } },
+      async (req, reply) => (wantsCsv(req) ? sendCsv(req, reply, await exportCases(svc, principal(req), 'objection', { ...req.query, lang: csvLang(req) })) : list('objection', principal(req), req.query)),
     );
 
     app.post(
@@ -145,8 +148,8 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
 
     app.get(
       '/v1/repairs',
-      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Repair applications, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: AnyObject } } },
-      async (req) => list('repair', principal(req), req.query),
+      { config: { access: ['subject', 'reviewer'] }, schema: { tags: ['due process'], summary: 'Repair applications, by deadline; `overdue=true` gives the overdue queue', description: listDescription, querystring: listQuery, response: { 200: jsonOrCsv(AnyObject, CASE_COLUMNS, `Repair applications. ${csvCases}`) } } },
+      async (req, reply) => (wantsCsv(req) ? sendCsv(req, reply, await exportCases(svc, principal(req), 'repair', { ...req.query, lang: csvLang(req) })) : list('repair', principal(req), req.query)),
     );
 
     app.post(

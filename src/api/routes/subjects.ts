@@ -5,9 +5,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { ENTRY_COLUMNS, SEARCH_COLUMNS, exportListEntries, exportSearch } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
 import { listEntries, readOwnRecord, readSubject, searchSubjects } from '../../app/reads.js';
 import { SUBJECT_KINDS } from '../../domain/types.js';
+import { csvLang, jsonOrCsv, sendCsv, wantsCsv } from '../csv.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
@@ -39,13 +41,20 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
               // A reference, or a bare ID number or credit code, is searched for as one; any other text holding an ID number is refused.
               q: subjectRef({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference.', examples: ['有限公司'] }),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+              purpose: Type.Optional({ ...Purpose, description: 'For the CSV export (`Accept: text/csv`), required: why you export these subjects. Logged, and shown to each person in the file in their access log (`export.read`).' }),
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ results: Type.Array(SearchResult) }), 400: ProblemSchema },
+          response: {
+            200: jsonOrCsv(Type.Object({ results: Type.Array(SearchResult) }), SEARCH_COLUMNS, 'The subjects found. The CSV export holds every one found, not only `limit`, and needs `purpose`'),
+            400: ProblemSchema,
+          },
         },
       },
-      async (req) => ({ results: await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20 }) }),
+      async (req, reply) => {
+        if (wantsCsv(req)) return sendCsv(req, reply, await exportSearch(svc, { q: req.query.q, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
+        return { results: await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20 }) };
+      },
     );
 
     app.get(
@@ -86,10 +95,14 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ list: Type.String(), entries: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) }), 404: ProblemSchema },
+          response: {
+            200: jsonOrCsv(Type.Object({ list: Type.String(), entries: Type.Array(AnyObject), next: Type.Union([Type.String(), Type.Null()]) }), ENTRY_COLUMNS, 'A page of entries. The CSV export holds every entry (`limit` and `after` do not apply), each person in it with the export in their access log (`export.read`)'),
+            404: ProblemSchema,
+          },
         },
       },
-      async (req) => {
+      async (req, reply) => {
+        if (wantsCsv(req)) return sendCsv(req, reply, await exportListEntries(svc, { list: req.params.code, all: req.query.all, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
         const r = await listEntries(svc, { list: req.params.code, limit: req.query.limit ?? 100, after: req.query.after, all: req.query.all, purpose: req.query.purpose, actor: principal(req).actor });
         return { list: r.list, entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },
