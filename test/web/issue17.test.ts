@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { orgCodeCheckChar, ridCheckChar, usccCheckChar, validateRid } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
-import { launch, openTab, serveCity, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
+import { expectAccessible, launch, openTab, serveCity, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
 
 const number = '44030519900101' + '123';
 const RID = number + ridCheckChar(number);
@@ -163,6 +163,7 @@ describe('issue 17', () => {
       expect(await home.innerText()).toBe(c.link);
       expect(await home.getAttribute('href')).toBe(c.home);
       expect(await t.page.locator('body').innerText()).not.toContain('XY_ERR_ROUTE_NOT_FOUND');
+      await expectAccessible(t.page, `${c.lang} ${c.path}`);
       await home.click();
       await t.page.waitForURL(`${w.base}${c.home}`);
     }
