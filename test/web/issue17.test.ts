@@ -123,6 +123,22 @@ describe('issue 17', () => {
     expect(log).not.toMatch(/dev:/);
   });
 
+  it('bug 7: a subject’s timeline gives a changed record’s whole history, from in effect to its change', async () => {
+    const f = w.f;
+    const rec = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'i17-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-03', facts: { caseNo: 'I17-2', court: 'C', ground: 'evades' } } });
+    expect(rec.statusCode, rec.body).toBe(201);
+    const id = rec.json().results[0].recordId;
+    const ob = await f.req({ method: 'POST', url: '/v1/objections', role: 'subject', payload: { recordId: id, reasons: 'The case was settled before the decision.' } });
+    expect(ob.statusCode, ob.body).toBe(201);
+    const subject = (await f.req({ method: 'GET', url: `/v1/records/${id}?purpose=test%20setup`, role: 'reviewer' })).json().subjectId;
+    const t = await tab({ session: await sessionFor(w, 'reviewer') });
+    await t.page.goto(`${w.base}/subjects/${subject}`);
+    await t.page.getByTestId('purpose').fill('browser test: timeline history');
+    await t.page.getByTestId('purpose-set').click();
+    const line = t.page.locator(`[data-testid=timeline] li:has([data-testid="status-${id}"]) .muted`);
+    await expect.poll(() => line.innerText()).toMatch(/in effect Nov 27, 2026 → disputed Nov 27, 2026$/);
+  });
+
   it('bug 9: the checks page keeps what was typed after an error, and reads an all-digit credit code ending in X as a code', async () => {
     const t = await tab({ session: await sessionFor(w, 'checker') });
     await t.page.goto(`${w.base}/checks`);

@@ -16,8 +16,12 @@ interface RecordT extends Omit<TimelineItem, 'status'> {
   catalogVersion: string;
 }
 
-/** The whole status history, oldest first: `active` when recorded, then each change. */
-const history = (r: RecordT): RecordT['statuses'] => (r.statuses[0]?.at === r.recordedAt && r.statuses[0]?.status === 'active' ? r.statuses : [{ status: 'active', at: r.recordedAt }, ...r.statuses]);
+/**
+ * A record's whole status history, oldest first: `active` when it was recorded, then each change
+ * (the API gives only the changes, and a record with none is active).
+ */
+export const statusHistory = (r: Pick<TimelineItem, 'statuses' | 'recordedAt'>): TimelineItem['statuses'] =>
+  r.statuses[0]?.at === r.recordedAt && r.statuses[0]?.status === 'active' ? r.statuses : [{ status: 'active', at: r.recordedAt }, ...r.statuses];
 
 export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string }) {
   const f = useFormat();
@@ -52,7 +56,7 @@ export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; p
           <dt>{f.t('record.statuses')}</dt>
           <dd>
             <ol className="plain" data-testid="record-statuses">
-              {history(r.data).map((s, i) => (
+              {statusHistory(r.data).map((s, i) => (
                 <li key={i}>
                   <span className={`badge st-${s.status}`}>{f.t(`recordStatus.${s.status}`, { defaultValue: s.status })}</span> {f.dateTime(s.at)} {s.reason ? `— ${s.reason}` : ''}
                 </li>

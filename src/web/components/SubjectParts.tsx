@@ -8,6 +8,7 @@ import { useFormat } from '../i18n';
 import type { names as catalogNames } from '../catalog';
 import type { AccessLogItem, Entry, Measure, SchemeResult, TimelineItem } from '../types';
 import { Chart } from './Chart';
+import { statusHistory } from './RecordDialog';
 import { Section } from './Page';
 import { Empty } from './Status';
 import { Head } from './Table';
@@ -125,7 +126,7 @@ export function Timeline({ items, n, onRecord }: { items: TimelineItem[]; n: Nam
             </span>
             <div className="muted small">
               {f.t(`areas.${r.area}`)} · {r.source} · {f.t('subject.recordedOn', { date: f.date(r.recordedAt) })}
-              {r.statuses.length > 1 ? ` · ${r.statuses.map((s) => `${f.t(`recordStatus.${s.status}`, { defaultValue: s.status })} ${f.date(s.at)}`).join(' → ')}` : ''}
+              {r.statuses.length > 0 ? ` · ${statusHistory(r).map((s) => `${f.t(`recordStatus.${s.status}`, { defaultValue: s.status })} ${f.date(s.at)}`).join(' → ')}` : ''}
             </div>
           </div>
         </li>
