@@ -13,14 +13,16 @@ import type { Instant } from '../domain/types.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { breachCommitment as breachRule, makeCommitment as makeRule, type Commitment } from '../process/commitments.js';
 import { currentStatus, decideObjection as decideObjectionRule, extendObjection as extendRule, fileObjection as fileRule, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../process/objections.js';
-import { applyForRepair as applyRule, decideRepair as decideRepairRule, type Repair } from '../process/repairs.js';
-import { CaseConflictError, type CaseRow } from '../store/port.js';
+import { applicationRefusals, applyForRepair as applyRule, decideRepair as decideRepairRule, repairability, type Repair, type Repairability, type RepairRefusal } from '../process/repairs.js';
+import { CaseConflictError, type CaseEffects, type CaseRow } from '../store/port.js';
 import { scopeAllows, type Caller } from './access.js';
 import { write, type App } from './context.js';
 import { deriveDirty, outbox } from './derive.js';
 import { AppError, conflict, invalid, notFound } from './errors.js';
 import { noIdNumber } from './checks.js';
+import { withIsoInstants } from './json.js';
 import { logReadOf, requiredPurpose, requireSubject } from './subjects.js';
+import { pastRetention } from './tick.js';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
@@ -40,10 +42,10 @@ async function loadCase<D>(app: App, id: string, kind: CaseRow['kind'], caller?:
 }
 
 /** Stores a step if the case is still in `expectStatus` (null: it must not exist yet), then derives. */
-async function commitStep(app: App, kind: CaseRow['kind'], step: CaseStep<AnyCase>, createdAt: Instant, audit: AuditEntryInput, expectStatus: string | null): Promise<void> {
+async function commitStep(app: App, kind: CaseRow['kind'], step: CaseStep<AnyCase>, createdAt: Instant, audit: AuditEntryInput, expectStatus: string | null, newCases?: CaseEffects['newCases']): Promise<void> {
   const c = step.case;
   try {
-    await app.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { expectStatus, statuses: step.statuses, notices: outbox(step.notices), audit });
+    await app.ctx.store.saveCase({ id: c.id, kind, subjectId: c.subjectId, status: c.status, deadline: c.deadline ?? null, createdAt, doc: c as unknown as Record<string, unknown> }, { expectStatus, statuses: step.statuses, notices: outbox(step.notices), audit, newCases });
   } catch (e) {
     if (e instanceof CaseConflictError) throw conflict(`${e.message}; read it again before acting on it`);
     throw e;
@@ -174,29 +176,90 @@ export async function breachCommitment(app: App, caller: Caller, id: string, b: 
   });
 }
 
+/** The refusal of a repair application: the record's own reasons first (422), else the application's (400); every reason in `errors`. */
+function repairRefused(onRecord: RepairRefusal[], onApplication: RepairRefusal[]): AppError {
+  // Instants as the API shows them (a problem's extras are sent as they are).
+  const errors = withIsoInstants([...onRecord, ...onApplication]) as RepairRefusal[];
+  const reasons = errors.map((e) => e.reason).join('; ');
+  if (onRecord.length > 0) return new AppError('XY_ERR_NOT_REPAIRABLE', `the record cannot be repaired now: ${reasons}`, { field: errors[0].field, errors });
+  return invalid(`the application cannot be made: ${reasons}`, errors[0].field, { errors });
+}
+
 /**
- * Applies to repair a record: allowed once the minimum publicity period has passed, with the
- * obligation met and a credit commitment on file; otherwise a conflict with one `errors` item per reason.
+ * Applies to repair a record. The catalog decides whether the record may be repaired now (a
+ * negative record type with publicity tiers, past the minimum period of its tier, in effect, with
+ * no application on it open); the application needs a statement of how the obligation was met and
+ * a credit commitment: one on file (`commitmentId`), or one made with it (`commitment`). Every
+ * condition is checked before anything is written, and the commitment, the application, its
+ * notice and their audit entries are stored in one transaction: a refused application leaves
+ * nothing behind (`XY_ERR_NOT_REPAIRABLE` for the record's reasons, `XY_ERR_VALIDATION` for the
+ * application's, each reason in `errors`).
  */
-export async function applyForRepair(app: App, caller: Caller, b: { recordId: string; commitmentId: string; obligationMet: string }): Promise<Repair> {
+export async function applyForRepair(app: App, caller: Caller, b: { recordId: string; commitmentId?: string; commitment?: { text: string; purpose?: string }; obligationMet: string }): Promise<Repair> {
   noIdNumber(b.obligationMet, '/obligationMet');
+  if ((b.commitmentId === undefined) === (b.commitment === undefined)) throw invalid('give either commitmentId (a commitment on file) or commitment (one made with this application)', '/commitmentId');
+  if (b.commitment) {
+    noIdNumber(b.commitment.text, '/commitment/text');
+    if (b.commitment.purpose !== undefined) noIdNumber(b.commitment.purpose, '/commitment/purpose');
+  }
   return write(app, async () => {
     const rec = await app.ctx.store.getRecord(b.recordId);
     if (!rec) throw notFound('no record has this id', '/recordId');
     const subjectId = actingFor(caller, rec.subjectId);
-    const pending = await openCaseOn(app, 'repair', subjectId, rec.id);
-    if (pending) throw conflict(`repair application ${pending} for this record is still open`, '/recordId');
-    const cm = await app.ctx.store.getCase(b.commitmentId);
-    const commitment = cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null;
     const at = app.now();
-    const r = applyRule({ id: newId('rp'), catalog: app.ctx.catalog, record: rec, subjectId, commitment, obligationMet: b.obligationMet, by: caller.actor, at, calendar: app.calendar, days: app.ctx.catalog.dueProcess.repairDays });
-    if (!r.ok) {
-      const errors = 'refusals' in r ? r.refusals : [r.error];
-      throw conflict(`the application cannot be made: ${errors.map((e) => e.reason).join('; ')}`, errors[0].field, { errors });
-    }
-    await commitStep(app, 'repair', r.value, at, { at, actor: caller.actor, action: AUDIT.repairApplied, subjectId, data: { repair: r.value.case.id, record: rec.id } }, null);
+    const id = newId('rp');
+    const pending = await openCaseOn(app, 'repair', subjectId, rec.id);
+    const onRecord = repairability(app.ctx.catalog, rec, subjectId, at, pending).reasons;
+    // A commitment made with the application exists only if the application is stored.
+    const made = b.commitment ? makeRule({ id: newId('cm'), subjectId, text: b.commitment.text, purpose: b.commitment.purpose ?? `repair ${id}`, by: caller.actor, at }) : null;
+    const cm = b.commitmentId !== undefined ? await app.ctx.store.getCase(b.commitmentId) : null;
+    const commitment = made ?? (cm && cm.kind === 'commitment' ? (cm.doc as unknown as Commitment) : null);
+    const onApplication = applicationRefusals(subjectId, commitment, b.obligationMet, at).map((e) => (made && e.field === '/commitmentId' ? { ...e, field: '/commitment' } : e));
+    if (onRecord.length > 0 || onApplication.length > 0) throw repairRefused(onRecord, onApplication);
+    const r = applyRule({ id, catalog: app.ctx.catalog, record: rec, subjectId, commitment, obligationMet: b.obligationMet, by: caller.actor, at, calendar: app.calendar, days: app.ctx.catalog.dueProcess.repairDays });
+    if (!r.ok) throw repairRefused('refusals' in r ? r.refusals : [{ ...r.error, why: 'status' }], []);
+    const newCases: CaseEffects['newCases'] = made
+      ? [{ case: { id: made.id, kind: 'commitment', subjectId, status: 'made', deadline: null, createdAt: at, doc: made as unknown as Record<string, unknown> }, audit: { at, actor: caller.actor, action: AUDIT.commitmentMade, subjectId, data: { commitment: made.id, purpose: made.purpose } } }]
+      : undefined;
+    await commitStep(app, 'repair', r.value, at, { at, actor: caller.actor, action: AUDIT.repairApplied, subjectId, data: { repair: r.value.case.id, record: rec.id } }, null, newCases);
     return r.value.case;
   });
+}
+
+/** Whether one of a subject's records, or list entries, may be repaired now; if not, why and from when. */
+export type RecordRepairability = Repairability & { recordId: string; recordType: string };
+export type EntryRepairability = Repairability & { entryId: string; list: string; recordId: string | null };
+
+/**
+ * For a subject (their own, or a subject a reviewer names): each record in effect and each list
+ * entry of theirs, with whether it may be repaired now, and if not, why and (when only time stands
+ * in the way) from when. An entry is repaired through the record that caused it; one that follows
+ * from a grade is not repaired as such.
+ */
+export async function repairOptions(app: App, subjectId: string): Promise<{ asOf: Instant; records: RecordRepairability[]; entries: EntryRepairability[] }> {
+  const at = app.now();
+  const catalog = app.ctx.catalog;
+  const records = ((await app.ctx.store.recordsOf([subjectId])).get(subjectId) ?? []).filter((r) => r.recordedAt <= at && !pastRetention(catalog, r, at));
+  const open = new Map((await app.ctx.store.listCases({ kind: 'repair', statuses: ['open'], subjectId, limit: 10_000 })).map((c) => [(c.doc as { recordId?: string }).recordId, c.id]));
+  const byId = new Map<string, RecordRepairability>();
+  for (const rec of records) {
+    const st = currentStatus(rec, at);
+    if (st !== 'active' && st !== 'disputed') continue;
+    byId.set(rec.id, { recordId: rec.id, recordType: rec.type, ...repairability(catalog, rec, subjectId, at, open.get(rec.id) ?? null) });
+  }
+  const state = await app.ctx.store.getState(subjectId);
+  const entries: EntryRepairability[] = (state?.state.entries ?? [])
+    .filter((e) => e.status === 'pending' || e.status === 'active' || e.status === 'suspended')
+    .map((e) => {
+      const recordId = e.reasons.find((r) => r.recordId)?.recordId ?? null;
+      const r = recordId ? byId.get(recordId) : undefined;
+      if (r) return { entryId: e.id, list: e.list, recordId, possible: r.possible, ...(r.from !== undefined ? { from: r.from } : {}), reasons: r.reasons };
+      const why: RepairRefusal = recordId
+        ? { field: '/recordId', why: 'status', reason: 'the record behind this entry is no longer in effect' }
+        : { field: '/entryId', why: 'from-grade', reason: 'this entry follows from a grade, not a record: it ends when the grade changes' };
+      return { entryId: e.id, list: e.list, recordId, possible: false, reasons: [why] };
+    });
+  return { asOf: at, records: [...byId.values()], entries };
 }
 
 /** Approves or refuses a repair application; on approval the record is `repaired`. */

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   XY_ERR_NOT_FOUND: { kind: 'not-found', slug: 'not-found', title: 'Not found' },
   XY_ERR_ROUTE_NOT_FOUND: { kind: 'not-found', slug: 'route-not-found', title: 'No such endpoint' },
   XY_ERR_CONFLICT: { kind: 'conflict', slug: 'conflict', title: 'The request conflicts with stored data' },
+  XY_ERR_NOT_REPAIRABLE: { kind: 'conflict', slug: 'not-repairable', title: 'The record cannot be repaired now' },
   XY_ERR_DATABASE_MISSING: { kind: 'not-found', slug: 'database-missing', title: 'There is no database there' },
   XY_ERR_BODY_TOO_LARGE: { kind: 'too-large', slug: 'body-too-large', title: 'The request body is too large' },
   XY_ERR_BATCH_TOO_LARGE: { kind: 'too-large', slug: 'batch-too-large', title: 'The batch has too many items' },

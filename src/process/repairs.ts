@@ -38,26 +38,103 @@ function publicityTier(catalog: Catalog, rec: CreditRecord) {
   return rt.publicity.find((p) => p.when === null || safeBool(p.when, { record: cel })) ?? null;
 }
 
-/** Every reason an application may not be made now; empty when it may. */
-export function repairRefusals(catalog: Catalog, rec: CreditRecord, subjectId: string, commitment: Commitment | null, obligationMet: string, at: Instant): Refusal[] {
-  const out: Refusal[] = [];
-  if (rec.subjectId !== subjectId) return [{ field: '/recordId', reason: 'is not a record about this subject' }];
+/**
+ * Why a repair is not possible, as a stable code a client can say in its reader's language:
+ * - `not-yours`: the record is about someone else; `from-grade`: a list entry that follows from a grade;
+ * - `not-negative`: only a negative record is repaired;
+ * - `status`: the record is no longer in effect (`status` says what it is);
+ * - `no-publicity`: its type has no publicity period, so it is not repaired on application: it
+ *   ends with its period, its retention, or the remedy records in `exits`;
+ * - `too-early`: the minimum publicity period (`min`) ends at `from`; repair is possible from then;
+ * - `pending`: an application for it (`repair`) is still open;
+ * - `no-obligation`, `no-commitment`, `commitment-not-yours`, `commitment-breached`,
+ *   `commitment-later`: the application itself lacks what it needs.
+ */
+export type RepairWhy = 'from-grade' | 'not-yours' | 'not-negative' | 'status' | 'no-publicity' | 'too-early' | 'pending' | 'no-obligation' | 'no-commitment' | 'commitment-not-yours' | 'commitment-breached' | 'commitment-later';
+
+/** One reason a repair application may not be made, for people (`reason`) and for clients (`why` and its values). */
+export interface RepairRefusal extends Refusal {
+  why: RepairWhy;
+  /** `status`: the record's status now. */
+  status?: string;
+  /** `too-early`: the minimum publicity period, and when it ends (repair is possible from then). */
+  min?: string;
+  from?: Instant;
+  /** `no-publicity`: the remedy record types that end the list entries this record causes. */
+  exits?: string[];
+  /** `pending`: the open application. */
+  repair?: string;
+}
+
+/** Whether a subject may apply to repair a record now, and if not, why and from when. */
+export interface Repairability {
+  possible: boolean;
+  /** When only time stands in the way: the instant repair becomes possible. */
+  from?: Instant;
+  reasons: RepairRefusal[];
+}
+
+/** The remedy record types that end the list entries a record of this type causes. */
+function exitsOf(catalog: Catalog, type: string): string[] {
+  const out = new Set<string>();
+  for (const l of catalog.lists) for (const r of l.entryRules) if (r.on === type && r.exit) out.add(r.exit.on);
+  return [...out];
+}
+
+/**
+ * Every reason the record itself may not be repaired by `subjectId` at `at` (the catalog decides:
+ * a negative record type with publicity tiers, past the minimum period of its tier), with
+ * `openRepair` the id of an application on it still open. Empty when it may.
+ */
+export function recordRefusals(catalog: Catalog, rec: CreditRecord, subjectId: string, at: Instant, openRepair: string | null = null): RepairRefusal[] {
+  if (rec.subjectId !== subjectId) return [{ field: '/recordId', why: 'not-yours', reason: 'is not a record about this subject' }];
+  const out: RepairRefusal[] = [];
   const rt = catalog.recordTypes.get(rec.type);
-  if (!rt || rt.doc.polarity !== 'negative') out.push({ field: '/recordId', reason: 'only a negative record can be repaired' });
+  if (!rt || rt.doc.polarity !== 'negative') out.push({ field: '/recordId', why: 'not-negative', reason: 'only a negative record can be repaired' });
   const status = currentStatus(rec, at);
-  if (status !== 'active' && status !== 'disputed') out.push({ field: '/recordId', reason: `the record is ${status}` });
+  if (status !== 'active' && status !== 'disputed') out.push({ field: '/recordId', why: 'status', status, reason: `the record is ${status}` });
+  if (out.length > 0) return out;
   const tier = publicityTier(catalog, rec);
-  if (!tier) out.push({ field: '/recordId', reason: `${rec.type} has no publicity period, so there is nothing to repair early` });
-  else {
+  if (!tier) {
+    const exits = exitsOf(catalog, rec.type);
+    out.push({
+      field: '/recordId',
+      why: 'no-publicity',
+      exits,
+      reason: `${rec.type} has no publicity period, so it is not repaired on application: it ends with its period or retention${exits.length ? `, or when a record of ${exits.join(' or ')} is sent` : ''}`,
+    });
+  } else {
     const earliest = addDuration(rec.occurredAt, tier.min);
-    if (at < earliest) out.push({ field: '/recordId', reason: `the minimum publicity period (${tier.min.text}) ends on ${new Date(earliest).toISOString().slice(0, 10)}; apply after it` });
+    const day = new Date(earliest).toISOString().slice(0, 10);
+    if (at < earliest) out.push({ field: '/recordId', why: 'too-early', min: tier.min.text, from: earliest, reason: `the minimum publicity period (${tier.min.text}) ends on ${day}; repair is possible from then` });
   }
-  if (!obligationMet.trim()) out.push({ field: '/obligationMet', reason: 'say how the obligation was met (a payment reference or a document number)' });
-  if (!commitment) out.push({ field: '/commitmentId', reason: 'a credit commitment must be on file: make one with POST /v1/commitments' });
-  else if (commitment.subjectId !== subjectId) out.push({ field: '/commitmentId', reason: 'the commitment is not this subject’s' });
-  else if (commitment.breachedAt !== undefined) out.push({ field: '/commitmentId', reason: 'the commitment was breached' });
-  else if (commitment.madeAt > at) out.push({ field: '/commitmentId', reason: 'the commitment was made after the application' });
+  if (openRepair) out.push({ field: '/recordId', why: 'pending', repair: openRepair, reason: `repair application ${openRepair} for this record is still open` });
   return out;
+}
+
+/** Whether the record may be repaired now, and if not, why and (when only time stands in the way) from when. */
+export function repairability(catalog: Catalog, rec: CreditRecord, subjectId: string, at: Instant, openRepair: string | null = null): Repairability {
+  const reasons = recordRefusals(catalog, rec, subjectId, at, openRepair);
+  const onlyTime = reasons.length > 0 && reasons.every((r) => r.why === 'too-early');
+  return { possible: reasons.length === 0, ...(onlyTime ? { from: reasons[0].from } : {}), reasons };
+}
+
+/** Every reason the application itself (its statement and commitment) may not be made; empty when it may. */
+export function applicationRefusals(subjectId: string, commitment: Commitment | null, obligationMet: string, at: Instant): RepairRefusal[] {
+  const out: RepairRefusal[] = [];
+  if (!obligationMet.trim()) out.push({ field: '/obligationMet', why: 'no-obligation', reason: 'say how the obligation was met (a payment reference or a document number)' });
+  if (!commitment) out.push({ field: '/commitmentId', why: 'no-commitment', reason: 'a credit commitment must be on file: make one with POST /v1/commitments, or give `commitment` with the application' });
+  else if (commitment.subjectId !== subjectId) out.push({ field: '/commitmentId', why: 'commitment-not-yours', reason: 'the commitment is not this subject’s' });
+  else if (commitment.breachedAt !== undefined) out.push({ field: '/commitmentId', why: 'commitment-breached', reason: 'the commitment was breached' });
+  else if (commitment.madeAt > at) out.push({ field: '/commitmentId', why: 'commitment-later', reason: 'the commitment was made after the application' });
+  return out;
+}
+
+/** Every reason an application may not be made now; empty when it may. */
+export function repairRefusals(catalog: Catalog, rec: CreditRecord, subjectId: string, commitment: Commitment | null, obligationMet: string, at: Instant): RepairRefusal[] {
+  const onRecord = recordRefusals(catalog, rec, subjectId, at);
+  if (onRecord[0]?.why === 'not-yours') return onRecord;
+  return [...onRecord, ...applicationRefusals(subjectId, commitment, obligationMet, at)];
 }
 
 export function applyForRepair(input: {
@@ -72,7 +149,7 @@ export function applyForRepair(input: {
   calendar: WorkingCalendar;
   /** Working days to decide (the catalog's setting; default 3). */
   days?: number;
-}): StepResult<Repair> | { ok: false; refusals: Refusal[] } {
+}): StepResult<Repair> | { ok: false; refusals: RepairRefusal[] } {
   const refusals = repairRefusals(input.catalog, input.record, input.subjectId, input.commitment, input.obligationMet, input.at);
   if (refusals.length > 0) return { ok: false, refusals };
   const r: Repair = {

@@ -110,6 +110,7 @@ const MATRIX: Row[] = [
   },
   { route: 'POST /v1/repairs', allowed: ['subject'], req: (c) => ({ method: 'POST', url: '/v1/repairs', payload: { recordId: take(c, 'repairable'), commitmentId: c.commitments[0], obligationMet: 'fine paid' } }) },
   { route: 'GET /v1/repairs', allowed: ['subject', 'reviewer'], req: () => ({ method: 'GET', url: '/v1/repairs' }) },
+  { route: 'GET /v1/repairs/eligibility', allowed: ['subject'], req: () => ({ method: 'GET', url: '/v1/repairs/eligibility' }) },
   { route: 'POST /v1/repairs/{id}:decide', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/repairs/${take(c, 'openRepairs')}:decide`, payload: { approve: false, reason: 'authorisation matrix' } }) },
 ];
 

@@ -48,7 +48,9 @@ describe('due-process guards', () => {
     const early = await call('reviewer', 'POST', `/v1/repairs/${rp}:decide`, { approve: true, reason: 'looks fine' });
     expect(early.statusCode).toBe(409);
     expect(early.json().detail).toContain(`objection ${ob}`);
-    expect((await call('subject', 'POST', '/v1/repairs', { recordId: rec, commitmentId: cm, obligationMet: 'paid' })).statusCode).toBe(409);
+    // A second application while the first is open: the record cannot be repaired now, and why.
+    const second = await call('subject', 'POST', '/v1/repairs', { recordId: rec, commitmentId: cm, obligationMet: 'paid' });
+    expect([second.statusCode, second.json().code, second.json().errors?.[0]]).toEqual([422, 'XY_ERR_NOT_REPAIRABLE', expect.objectContaining({ why: 'pending', repair: rp })]);
     expect((await call('reviewer', 'POST', `/v1/objections/${ob}:decide`, { decision: 'upheld', reason: 'stands' })).statusCode).toBe(200);
     expect((await call('reviewer', 'POST', `/v1/repairs/${rp}:decide`, { approve: true, reason: 'paid' })).statusCode).toBe(200);
     // A later objection on the repaired record is refused at filing.

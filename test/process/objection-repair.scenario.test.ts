@@ -93,8 +93,9 @@ describe('repair', () => {
     expect(commitment.statusCode).toBe(201);
     const cm = commitment.json().id;
     const early = await req(orgKey, 'POST', '/v1/repairs', { recordId: gId, commitmentId: cm, obligationMet: 'fine paid, receipt 2026-0211' });
-    expect(early.statusCode).toBe(409);
-    expect(early.json().errors).toEqual([expect.objectContaining({ field: '/recordId', reason: expect.stringContaining('minimum publicity period (P3M) ends on 2026-04-10') })]);
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ code: 'XY_ERR_NOT_REPAIRABLE' });
+    expect(early.json().errors).toEqual([expect.objectContaining({ field: '/recordId', why: 'too-early', min: 'P3M', from: '2026-04-10T00:00:00.000Z', reason: expect.stringContaining('minimum publicity period (P3M) ends on 2026-04-10') })]);
 
     clock.now = Date.parse('2026-04-15T10:00:00+08:00');
     const applied = await req(orgKey, 'POST', '/v1/repairs', { recordId: gId, commitmentId: cm, obligationMet: 'fine paid, receipt 2026-0211' });

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment } from '../../app/cases.js';
+import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment, repairOptions } from '../../app/cases.js';
 import { CASE_COLUMNS, exportCases } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
 import type { ObjectionDecision } from '../../process/objections.js';
@@ -138,12 +138,41 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['due process'],
           summary: 'Apply to repair a record',
-          description: 'Allowed once the minimum publicity period of the record has passed, with the obligation met and a credit commitment on file; otherwise 409 with one `errors` item per reason. Decided within 3 working days.',
-          body: Type.Object({ recordId: RecordId, commitmentId: CaseId('cm'), obligationMet: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-          response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema },
+          description:
+            'Possible once the minimum publicity period of the record has passed (a negative record type with publicity tiers in the catalog, in effect, with no application on it open; `GET /v1/repairs/eligibility` says which records qualify, and from when), with a statement of how the obligation was met and a credit commitment: `commitmentId`, one on file, or `commitment`, made with the application. Every condition is checked before anything is stored; the commitment and the application are stored together or not at all. A record that cannot be repaired now: `422 XY_ERR_NOT_REPAIRABLE`, with one `errors` item per reason (`why`, and `from` when repair becomes possible); an application that lacks what it needs: `400 XY_ERR_VALIDATION`. Decided within 3 working days.',
+          body: Type.Object(
+            {
+              recordId: RecordId,
+              commitmentId: Type.Optional({ ...CaseId('cm'), description: 'A commitment on file (`POST /v1/commitments`). Give this or `commitment`.' }),
+              commitment: Type.Optional(
+                Type.Object(
+                  { text: Type.String({ minLength: 10, maxLength: 4000 }), purpose: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })) },
+                  { additionalProperties: false, description: 'A commitment made with the application, stored only if the application is (`purpose` defaults to `repair <application id>`).' },
+                ),
+              ),
+              obligationMet: Type.String({ minLength: 1, maxLength: 500 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: AnyObject, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
         },
       },
       async (req, reply) => reply.code(201).send(withIsoInstants(await applyForRepair(svc, principal(req), req.body)) as Record<string, unknown>),
+    );
+
+    app.get(
+      '/v1/repairs/eligibility',
+      {
+        config: { access: ['subject'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Which of your records and list entries you may apply to repair now, and if not, why and from when',
+          description:
+            'Each of your records in effect (`records`) and each of your list entries (`entries`, repaired through the record that caused them) with `possible`, and otherwise `reasons`: one item per reason, each with a stable `why` (`not-negative`, `status`, `no-publicity` with the remedy records that end its entries in `exits`, `too-early` with the minimum period `min` and `from`, `pending` with the open `repair`, `from-grade`) and `reason` in words. `from` is when repair becomes possible, when only time stands in the way.',
+          response: { 200: AnyObject },
+        },
+      },
+      async (req) => withIsoInstants(await repairOptions(svc, principal(req).subjectId as string)) as Record<string, unknown>,
     );
 
     app.get(

@@ -55,6 +55,11 @@ export interface CaseEffects {
   statuses?: { recordId: string; change: StatusChange }[];
   notices?: NoticeRow[];
   audit: AuditEntryInput;
+  /**
+   * Other cases the same step creates (a commitment made with a repair application), each with its
+   * audit entry: written first, in the same transaction, and each must not exist yet.
+   */
+  newCases?: { case: CaseRow; audit: AuditEntryInput }[];
 }
 
 export interface CasesPort {

@@ -15,6 +15,13 @@ export class PostgresCases implements CasesPort {
         const found = cur ? (cur.status as string) : null;
         if (found !== effects.expectStatus) throw new CaseConflictError(cs.id, found);
       }
+      for (const n of effects.newCases ?? []) {
+        const made = await c.query(
+          'INSERT INTO cases (subject_id, id, kind, status, deadline, created_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subject_id, id) DO NOTHING',
+          [n.case.subjectId, n.case.id, n.case.kind, n.case.status, n.case.deadline, n.case.createdAt, JSON.stringify(n.case.doc)],
+        );
+        if (made.rowCount === 0) throw new CaseConflictError(n.case.id, (await c.query('SELECT status FROM cases WHERE id = $1', [n.case.id])).rows[0]?.status ?? null);
+      }
       const res = await c.query(
         `INSERT INTO cases (subject_id, id, kind, status, deadline, created_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (subject_id, id) DO ${effects.expectStatus === null ? 'NOTHING' : 'UPDATE SET status = excluded.status, deadline = excluded.deadline, doc = excluded.doc'}`,
@@ -24,7 +31,7 @@ export class PostgresCases implements CasesPort {
       if (effects.expectStatus === null && res.rowCount === 0) throw new CaseConflictError(cs.id, (await c.query('SELECT status FROM cases WHERE id = $1', [cs.id])).rows[0]?.status ?? null);
       for (const { recordId, change } of effects.statuses ?? []) await this.db.addRecordStatusTx(c, recordId, change);
       await this.db.addNoticesTx(c, effects.notices ?? []);
-      await this.db.appendAuditTx(c, [effects.audit]);
+      await this.db.appendAuditTx(c, [...(effects.newCases ?? []).map((n) => n.audit), effects.audit]);
     });
   }
 

@@ -14,13 +14,20 @@ export class SqliteCases implements CasesPort {
         const found = cur ? (cur.status as string) : null;
         if (found !== effects.expectStatus) throw new CaseConflictError(c.id, found);
       }
+      for (const n of effects.newCases ?? []) {
+        const cur = this.db.st('SELECT status FROM cases WHERE id = ?').get(n.case.id) as Row | undefined;
+        if (cur) throw new CaseConflictError(n.case.id, cur.status as string);
+        this.db
+          .st('INSERT INTO cases (id, kind, subject_id, status, deadline, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(n.case.id, n.case.kind, n.case.subjectId, n.case.status, n.case.deadline, n.case.createdAt, JSON.stringify(n.case.doc));
+      }
       this.db.st(
         `INSERT INTO cases (id, kind, subject_id, status, deadline, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, deadline = excluded.deadline, doc = excluded.doc`,
       ).run(c.id, c.kind, c.subjectId, c.status, c.deadline, c.createdAt, JSON.stringify(c.doc));
       for (const { recordId, change } of effects.statuses ?? []) this.db.addRecordStatusSync(recordId, change);
       this.db.addNoticesSync(effects.notices ?? []);
-      this.db.appendAuditSync([effects.audit]);
+      this.db.appendAuditSync([...(effects.newCases ?? []).map((n) => n.audit), effects.audit]);
     });
   }
 

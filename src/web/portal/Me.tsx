@@ -3,7 +3,7 @@
  * the notices sent to them, and objections and repair applications, filed and followed here.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, subjectRef, useAction, useApi } from '../api';
+import { api, ApiError, subjectRef, useAction, useApi } from '../api';
 import { names, useCatalog } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
@@ -29,6 +29,69 @@ interface CaseT {
   reasons?: string;
   obligationMet?: string;
   decision?: { at: string; reason: string };
+}
+
+/** One reason a repair is not possible, as `GET /v1/repairs/eligibility` and a refused application give it. */
+interface RepairReason {
+  field: string;
+  reason: string;
+  why?: string;
+  status?: string;
+  min?: string;
+  from?: string;
+  exits?: string[];
+  repair?: string;
+}
+interface Repairability {
+  possible: boolean;
+  from?: string;
+  reasons: RepairReason[];
+}
+interface Eligibility {
+  records: (Repairability & { recordId: string; recordType: string })[];
+  entries: (Repairability & { entryId: string; list: string; recordId: string | null })[];
+}
+
+type Names = ReturnType<typeof names>;
+type Format = ReturnType<typeof useFormat>;
+
+/** An ISO-8601 period of years, months or days (`P3M`) in words, in the UI language. */
+function period(f: Format, iso: string | undefined): string {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso ?? '');
+  if (!m) return iso ?? '';
+  const parts = [
+    m[1] ? f.t('me.period.years', { count: Number(m[1]) }) : '',
+    m[2] ? f.t('me.period.months', { count: Number(m[2]) }) : '',
+    m[3] ? f.t('me.period.days', { count: Number(m[3]) }) : '',
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** Why a record cannot be repaired now, in the UI language (the server's words when it gives a reason this page does not know). */
+function whyNot(f: Format, n: Names, r: RepairReason): string {
+  switch (r.why) {
+    case 'not-negative':
+      return f.t('me.why.notNegative');
+    case 'status':
+      return r.status ? f.t('me.why.status', { status: f.t(`recordStatus.${r.status}`, { defaultValue: r.status }) }) : f.t('me.why.gone');
+    case 'no-publicity':
+      return r.exits?.length ? f.t('me.why.noPublicityExits', { what: r.exits.map((x) => n.recordType(x)).join(f.t('me.or')) }) : f.t('me.why.noPublicity');
+    case 'too-early':
+      return f.t('me.why.tooEarly', { date: f.date(r.from), min: period(f, r.min) });
+    case 'pending':
+      return f.t('me.why.pending', { id: r.repair });
+    case 'from-grade':
+      return f.t('me.why.fromGrade');
+    case 'no-obligation':
+      return f.t('me.why.noObligation');
+    case 'no-commitment':
+    case 'commitment-not-yours':
+    case 'commitment-breached':
+    case 'commitment-later':
+      return f.t('me.why.commitment');
+    default:
+      return r.reason;
+  }
 }
 
 export function MePage() {
@@ -99,11 +162,13 @@ function MyRecord() {
   const me = useApi<Me>('/v1/me');
   const objections = useApi<{ objections: CaseT[] }>('/v1/objections');
   const repairs = useApi<{ repairs: CaseT[] }>('/v1/repairs');
+  const eligibility = useApi<Eligibility>('/v1/repairs/eligibility');
   const [record, setRecord] = useState<string | null>(null);
   const reloadAll = () => {
     me.reload();
     objections.reload();
     repairs.reload();
+    eligibility.reload();
   };
   const v = me.data?.record;
   return (
@@ -127,9 +192,15 @@ function MyRecord() {
             {(objections.loading && !objections.data) || (repairs.loading && !repairs.data) ? <Loading /> : null}
             {objections.data && repairs.data ? <Cases objections={objections.data.objections} repairs={repairs.data.repairs} n={n} /> : null}
           </Section>
+          <Section title={f.t('me.repairTitle')} id="repair">
+            <p className="small muted">{f.t('me.repairRules')}</p>
+            {eligibility.error ? <ErrorBox error={eligibility.error} onRetry={eligibility.reload} /> : null}
+            {eligibility.loading && !eligibility.data ? <Loading /> : null}
+            {eligibility.data ? <RepairTable e={eligibility.data} v={v} n={n} /> : null}
+          </Section>
           <Section title={f.t('me.file')} id="file">
             {/* Choosing a record above (its link) selects it here. */}
-            <FileForms key={record ?? ''} v={v} picked={record} onDone={reloadAll} n={n} />
+            <FileForms key={record ?? ''} v={v} picked={record} onDone={reloadAll} n={n} repairable={eligibility.data?.records.filter((r) => r.possible).map((r) => r.recordId) ?? []} />
           </Section>
           <Section title={f.t('me.accessLog')} id="access">
             <p className="small muted">{f.t('me.accessLogIntro')}</p>
@@ -176,19 +247,58 @@ function Cases({ objections, repairs, n }: { objections?: CaseT[]; repairs?: Cas
   );
 }
 
-function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string | null; onDone: () => void; n: ReturnType<typeof names> }) {
+/** Each record in effect and each list entry: whether repair may be applied for now, and if not why and from when. */
+function RepairTable({ e, v, n }: { e: Eligibility; v: SubjectViewT; n: Names }) {
+  const f = useFormat();
+  const when = new Map((v.timeline ?? []).map((r) => [r.id, r.occurredAt]));
+  const rows = [
+    ...e.entries.map((x) => ({ key: x.entryId, what: f.t('me.entryOn', { list: n.list(x.list) }), date: null as string | null, r: x, kind: 'entry' })),
+    ...e.records.map((x) => ({ key: x.recordId, what: n.recordType(x.recordType), date: when.get(x.recordId) ?? null, r: x, kind: 'record' })),
+  ];
+  if (rows.length === 0) return <Empty>{f.t('me.nothingToContest')}</Empty>;
+  return (
+    <table className="data" data-testid="repair-eligibility">
+      <Head cols={[f.t('me.record'), f.t('me.repairNow')]} />
+      <tbody>
+        {rows.map((x) => (
+          <tr key={x.key} data-kind={x.kind} data-id={x.key} data-possible={String(x.r.possible)}>
+            <td>
+              {x.what}
+              {x.date ? <div className="small muted">{f.date(x.date)}</div> : null}
+            </td>
+            <td>
+              {x.r.possible ? (
+                <span className="badge st-active">{f.t('me.repairPossible')}</span>
+              ) : (
+                <ul className="plain small">
+                  {x.r.reasons.map((r, i) => (
+                    <li key={i}>{whyNot(f, n, r)}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function FileForms({ v, picked, onDone, n, repairable }: { v: SubjectViewT; picked: string | null; onDone: () => void; n: Names; repairable: string[] }) {
   const f = useFormat();
   const records = (v.timeline ?? []).filter((r) => r.status === 'active' || r.status === 'disputed');
-  const [kind, setKind] = useState<'objection' | 'repair'>('objection');
+  // Repair is offered only for the records the server says may be repaired now (the table above says why not for the others).
+  const canRepair = records.filter((r) => repairable.includes(r.id));
+  const [chosen, setKind] = useState<'objection' | 'repair'>('objection');
+  const kind = canRepair.length === 0 ? 'objection' : chosen;
   const [recordId, setRecordId] = useState(picked ?? '');
   const [reasons, setReasons] = useState('');
   const [commitment, setCommitment] = useState('');
   const [obligation, setObligation] = useState('');
   const [ok, setOk] = useState<string | null>(null);
-  // A commitment made for a repair that was then refused is used again, not made anew.
-  const [commitmentId, setCommitmentId] = useState<string | null>(null);
   const { busy, error, run } = useAction();
-  const rid = recordId || records[0]?.id || '';
+  const choices = kind === 'repair' ? canRepair : records;
+  const rid = choices.some((r) => r.id === recordId) ? recordId : (choices[0]?.id ?? '');
   if (records.length === 0) return <Empty>{f.t('me.nothingToContest')}</Empty>;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -199,12 +309,8 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
         setOk(f.t('me.objectionFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setReasons('');
       } else {
-        let cm = commitmentId;
-        if (!cm) {
-          cm = (await api<{ id: string }>('/v1/commitments', { method: 'POST', body: { text: commitment, purpose: f.t('me.commitmentPurpose') } })).id;
-          setCommitmentId(cm);
-        }
-        const c = await api<{ id: string; deadline: string }>('/v1/repairs', { method: 'POST', body: { recordId: rid, commitmentId: cm, obligationMet: obligation } });
+        // The commitment goes with the application: stored with it, or not at all.
+        const c = await api<{ id: string; deadline: string }>('/v1/repairs', { method: 'POST', body: { recordId: rid, commitment: { text: commitment, purpose: f.t('me.commitmentPurpose') }, obligationMet: obligation } });
         setOk(f.t('me.repairFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setCommitment('');
         setObligation('');
@@ -212,6 +318,7 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
     });
     if (done) onDone();
   };
+  const refused = error instanceof ApiError && error.problem.code === 'XY_ERR_NOT_REPAIRABLE' ? ((error.problem.errors ?? []) as RepairReason[]) : null;
   return (
     <form onSubmit={submit} className="file" aria-label={f.t('me.file')}>
       <fieldset>
@@ -221,14 +328,19 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
           {f.t('me.objection')}
         </label>
         <label className="radio">
-          <input type="radio" name="kind" checked={kind === 'repair'} onChange={() => setKind('repair')} data-testid="file-repair" />
+          <input type="radio" name="kind" checked={kind === 'repair'} onChange={() => setKind('repair')} disabled={canRepair.length === 0} aria-describedby={canRepair.length === 0 ? 'no-repair' : undefined} data-testid="file-repair" />
           {f.t('me.repair')}
         </label>
+        {canRepair.length === 0 ? (
+          <p className="small muted" id="no-repair" data-testid="no-repair">
+            {f.t('me.noRepairNow')}
+          </p>
+        ) : null}
       </fieldset>
       <label>
         {f.t('me.record')}
         <select value={rid} onChange={(e) => setRecordId(e.target.value)} data-testid="file-record">
-          {records.map((r) => (
+          {choices.map((r) => (
             <option key={r.id} value={r.id}>
               {n.recordType(r.type)} — {f.date(r.occurredAt)}
             </option>
@@ -245,15 +357,29 @@ function FileForms({ v, picked, onDone, n }: { v: SubjectViewT; picked: string |
           <p className="small">{f.t('me.repairIntro')}</p>
           <label className="block">
             {f.t('me.commitment')}
-            <textarea value={commitment} onChange={(e) => setCommitment(e.target.value)} required={!commitmentId} minLength={10} maxLength={4000} rows={3} />
+            <textarea value={commitment} onChange={(e) => setCommitment(e.target.value)} required minLength={10} maxLength={4000} rows={3} data-testid="file-commitment" />
           </label>
           <label className="block">
             {f.t('me.obligation')}
-            <input value={obligation} onChange={(e) => setObligation(e.target.value)} required maxLength={500} />
+            <input value={obligation} onChange={(e) => setObligation(e.target.value)} required maxLength={500} data-testid="file-obligation" />
           </label>
         </>
       )}
-      {error ? <ErrorBox error={error} /> : null}
+      {refused ? (
+        <div className="error" role="alert" data-testid="file-refused">
+          <p>
+            <strong>{f.t('problems.XY_ERR_NOT_REPAIRABLE')}</strong>
+          </p>
+          <ul>
+            {refused.map((r, i) => (
+              <li key={i}>{whyNot(f, n, r)}</li>
+            ))}
+          </ul>
+          <p className="small">{f.t('me.refusedNothingStored')}</p>
+        </div>
+      ) : error ? (
+        <ErrorBox error={error} />
+      ) : null}
       {ok ? (
         <p className="ok" role="status" data-testid="file-ok">
           {ok}
