@@ -24,8 +24,11 @@ export const PAGES: { path: string; key: string; roles: Role[] }[] = [
   { path: '/checks', key: 'nav.checks', roles: ['checker'] },
 ];
 
-/** Whether an address is one of the console's pages (an unknown one is "page not found", signed in or not). */
-const isConsolePage = (path: string) => path === '/' || path === '/sign-in' || /^\/subjects\/[^/]+\/?$/.test(path) || PAGES.some((p) => path.replace(/\/$/, '') === p.path);
+/**
+ * Whether an address is one of the console's pages, as the server lists them (src/api/web.ts): any
+ * other is "page not found", signed in or not, as the server's 404 says.
+ */
+const isConsolePage = (path: string) => path === '/' || path === '/sign-in' || /^\/subjects\/[^/]+$/.test(path) || PAGES.some((p) => path === p.path);
 
 function Shell() {
   const { t } = useTranslation();
