@@ -5,6 +5,9 @@
  * no clear ID number, a purpose for persons' data and the export in the person's access log, and
  * the roles of the JSON read.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_MAX_ROWS, exportListEntries, exportSearch } from '../../src/app/export.js';
@@ -189,5 +192,37 @@ describe('the cap', () => {
     await expect(exportListEntries(svc, { list: LIST, all: true, purpose: 'too many rows', actor: 'test', lang: 'en', max: 2 })).rejects.toMatchObject({ code: 'XY_ERR_VALIDATION', extra: { max: 2 } });
     await expect(exportSearch(svc, { q: '公司', purpose: 'too many rows', actor: 'test', lang: 'en', max: 1 })).rejects.toMatchObject({ code: 'XY_ERR_VALIDATION', extra: { max: 1 } });
     expect((await accessLog()).length).toBe(before);
+  });
+});
+
+describe('the CLI counterpart: --csv FILE', () => {
+  const BIN = join(import.meta.dirname, '..', '..', 'bin', 'xinyong.js');
+  const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [BIN, '--db', join(f.dir, 'x.db'), ...args], { encoding: 'utf8', env: { ...process.env, XY_LANG: '', LC_ALL: '', LANG: 'C', ...env } });
+
+  it('list --csv writes every entry, as the HTTP export does, and logs the export for each person', async () => {
+    const file = join(f.dir, 'entries.csv');
+    const r = cli(['list', '--name', LIST, '--all', '--limit', '3', '--purpose', 'cli export check', '--csv', file]);
+    expect(r.status, r.stderr).toBe(0);
+    const body = readFileSync(file, 'utf8');
+    const http = rows(await csv(`/v1/lists/${LIST}/entries?purpose=${q('compare with the cli')}&all=true`, 'reviewer'));
+    expect(r.stdout).toBe(`Wrote ${http.length - 1} rows to ${file}.\n`);
+    expect(rows({ statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="x.csv"' }, body })).toEqual(http);
+    expect(await accessLog()).toContainEqual(expect.objectContaining({ action: 'export.read', purpose: 'cli export check' }));
+    const zh = cli(['list', '--name', LIST, '--purpose', 'cli export check', '--csv', file], { XY_LANG: 'zh-CN' });
+    expect(zh.status, zh.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8').slice(1, 5)).toBe('条目编号');
+  });
+
+  it('audit log --csv writes the matching entries; by --subject it takes the purpose', async () => {
+    const file = join(f.dir, 'audit.csv');
+    const r = cli(['audit', 'log', '--subject', f.person, '--purpose', 'cli audit export', '--csv', file, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const t = parse(readFileSync(file, 'utf8'), { bom: true }) as string[][];
+    expect(t[0]).toEqual(['Seq', 'At', 'Actor', 'Action', 'Subject', 'Data', 'Hash']);
+    expect(JSON.parse(r.stdout)).toEqual({ file, rows: t.length - 1 });
+    expect(await accessLog()).toContainEqual(expect.objectContaining({ action: 'export.read', purpose: 'cli audit export' }));
+    const receipt = cli(['audit', 'log', '--receipt', 'rc_0123', '--csv', file]);
+    expect(receipt.status).toBe(1);
+    expect(receipt.stderr).toMatch(/--csv/);
   });
 });

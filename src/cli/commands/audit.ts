@@ -1,10 +1,11 @@
 /** `xinyong audit log|verify`: the hash-chained audit log. */
 import type { Command } from 'commander';
 import { auditLog, verifyAudit } from '../../app/audit.js';
+import { exportAudit } from '../../app/export.js';
 import { cliCaller, globals, intArg, out, withApp } from '../context.js';
-import { OPERATOR_PURPOSE } from './reads.js';
-import { EXIT_CHAIN_BROKEN } from '../errors.js';
-import { printAudit } from '../format.js';
+import { OPERATOR_PURPOSE, csvOption, writeCsv } from './reads.js';
+import { EXIT_CHAIN_BROKEN, usage } from '../errors.js';
+import { cliLang, printAudit } from '../format.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log');
@@ -16,9 +17,12 @@ export function registerAudit(program: Command): void {
     .option('--subject <ref>', 'only entries about this subject (s_…, cn-rid:…, cn-uscc:… or scheme:value): a read of their data, logged with --purpose and shown to the person')
     .option('--receipt <id>', 'the check with this receipt id (rc_…)')
     .option('--purpose <text>', 'with --subject or --receipt: why you are looking (logged, and shown to the persons concerned)', OPERATOR_PURPOSE)
-    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string; purpose: string }) => {
+    .addOption(csvOption('matching entry'))
+    .action(async (o: { limit: number; action?: string; subject?: string; receipt?: string; purpose: string; csv?: string }) => {
       const g = globals(program);
+      if (o.csv !== undefined && o.receipt !== undefined) throw usage('--csv exports entries by --action and --subject; a check by --receipt is one entry: leave out --csv', '--csv');
       await withApp(g, async (app) => {
+        if (o.csv !== undefined) return writeCsv(g, o.csv, await exportAudit(app, { action: o.action, subject: o.subject, purpose: o.subject !== undefined ? o.purpose : undefined, actor: cliCaller().actor, lang: cliLang() }));
         const entries = await auditLog(app, { ...o, actor: cliCaller().actor });
         out(g, { entries }, () => printAudit(entries));
       });

@@ -1,12 +1,23 @@
 /** `xinyong subject`, `check`, `list` and `notices`: reads, each logged for the persons it shows. */
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { check } from '../../app/checks.js';
+import { exportListEntries, type CsvExport } from '../../app/export.js';
 import { listEntries, listNotices, readSubject } from '../../app/reads.js';
-import { cliCaller, globals, instantArg, intArg, out, withApp } from '../context.js';
-import { printCheck, printEntries, printSubject } from '../format.js';
+import { cliCaller, globals, instantArg, intArg, out, withApp, type Globals } from '../context.js';
+import { cliLang, printCheck, printEntries, printSubject } from '../format.js';
 
 /** The purpose a CLI read gives unless told another: logged, and shown to the person. */
 export const OPERATOR_PURPOSE = 'operator inspection (CLI)';
+
+/** The `--csv <file>` option: the whole export, as `Accept: text/csv` gives it over HTTP. */
+export const csvOption = (what: string) => new Option('--csv <file>', `write every ${what} (not a page: --limit does not apply; at most 100,000) to this CSV file, UTF-8 with a BOM, its header in the CLI's language`);
+
+/** Writes an export and says where (with --json: {file, rows}). */
+export function writeCsv(g: Globals, file: string, csv: CsvExport): void {
+  writeFileSync(file, csv.body);
+  out(g, { file, rows: csv.rows }, () => console.log(cliLang() === 'zh-CN' ? `已将 ${csv.rows} 行写入 ${file}。` : `Wrote ${csv.rows} rows to ${file}.`));
+}
 
 export function registerReads(program: Command): void {
   program
@@ -46,9 +57,11 @@ export function registerReads(program: Command): void {
     .option('--after <entryId>', 'continue after this entry id (pagination)')
     .option('--all', 'include ended entries (exited, expired, escalated)', false)
     .option('--purpose <text>', 'why you are looking (logged for each person shown, who can see it)', OPERATOR_PURPOSE)
-    .action(async (o: { name: string; limit: number; after?: string; all: boolean; purpose: string }) => {
+    .addOption(csvOption('entry'))
+    .action(async (o: { name: string; limit: number; after?: string; all: boolean; purpose: string; csv?: string }) => {
       const g = globals(program);
       await withApp(g, async (app) => {
+        if (o.csv !== undefined) return writeCsv(g, o.csv, await exportListEntries(app, { list: o.name, all: o.all, purpose: o.purpose, actor: cliCaller().actor, lang: cliLang() }));
         const r = await listEntries(app, { list: o.name, limit: o.limit, after: o.after, all: o.all, purpose: o.purpose, actor: cliCaller().actor });
         out(g, r, () => printEntries(r.list, r.entries, r.next));
       });
