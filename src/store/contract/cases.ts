@@ -1,7 +1,7 @@
 /** The contract of the cases port: due-process cases and the notice outbox. */
 import { describe, expect, it } from 'vitest';
 import type { Instant } from '../../domain/types.js';
-import type { NoticeRow, Store } from '../port/index.js';
+import { CaseConflictError, type NoticeRow, type Store } from '../port/index.js';
 import { allDirty, audit, auditCount, batch, DAY, type MakeStore, record, save, sid, state, subject, T, useFreshStore } from './fixtures.js';
 
 export function casesContract(name: string, make: MakeStore): void {
@@ -60,6 +60,28 @@ export function casesContract(name: string, make: MakeStore): void {
         expect(await store.getCase('ob_x')).toBeNull();
         expect(await store.listNotices({ limit: 10 })).toEqual([]);
         expect(await auditCount(store)).toBe(before);
+      });
+
+      it('stores the new cases of a step with it, or none of them when the step is refused', async () => {
+        const p1 = subject('p1', 'person');
+        await store.ingest(batch({ subjects: [p1] }));
+        const before = await auditCount(store);
+        const cm = { id: 'cm_1', kind: 'commitment' as const, subjectId: p1.id, status: 'made', deadline: null, createdAt: T, doc: { text: 'I will keep the rules.' } };
+        const rp = { id: 'rp_1', kind: 'repair' as const, subjectId: p1.id, status: 'open', deadline: T + 3 * DAY, createdAt: T, doc: { commitmentId: 'cm_1' } };
+        // The repair must be new, but it exists: nothing of the step is written, the commitment neither.
+        await store.saveCase({ ...rp, id: 'rp_0' }, { audit: audit('repair.applied', { id: 'rp_0' }, p1.id) });
+        await expect(store.saveCase({ ...rp, id: 'rp_0' }, { expectStatus: null, newCases: [{ case: cm, audit: audit('commitment.made', { id: 'cm_1' }, p1.id) }], audit: audit('repair.applied', { id: 'rp_0' }, p1.id) })).rejects.toThrow(CaseConflictError);
+        expect(await store.getCase('cm_1')).toBeNull();
+        expect(await auditCount(store)).toBe(before + 1);
+        // Accepted: both, with both audit entries.
+        await store.saveCase(rp, { expectStatus: null, newCases: [{ case: cm, audit: audit('commitment.made', { id: 'cm_1' }, p1.id) }], audit: audit('repair.applied', { id: 'rp_1' }, p1.id) });
+        expect(await store.getCase('cm_1')).toEqual(cm);
+        expect(await store.getCase('rp_1')).toEqual(rp);
+        expect(await auditCount(store)).toBe(before + 3);
+        // A new case that exists already refuses the step.
+        await expect(store.saveCase({ ...rp, id: 'rp_2' }, { expectStatus: null, newCases: [{ case: cm, audit: audit('commitment.made', { id: 'cm_1' }, p1.id) }], audit: audit('repair.applied', { id: 'rp_2' }, p1.id) })).rejects.toThrow(CaseConflictError);
+        expect(await store.getCase('rp_2')).toBeNull();
+        expect(await auditCount(store)).toBe(before + 3);
       });
 
       it('delivers notices in due order, keeps attempts, and never adds one twice', async () => {
