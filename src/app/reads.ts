@@ -16,6 +16,7 @@ import { withheldWhileBlack } from '../scoring/red-black.js';
 import type { CaseRow, NoticeRow, StoreSummary } from '../store/port.js';
 import type { Caller } from './access.js';
 import { catalogAt } from './catalog.js';
+import { repairOptions } from './repair-options.js';
 import { batchDecisionFor } from './receipts.js';
 import { pastRetention } from './tick.js';
 import { adulthood } from './derive.js';
@@ -214,7 +215,9 @@ export async function readOwnRecord(app: App, o: { subjectId: string; asOf?: Ins
   const accessLog = await accessLogOf(app, o.subjectId, o.limit);
   // What the subject has been told (listings, records added, objections, repairs), newest first.
   const notices = (await app.ctx.store.listNotices({ subjectId: o.subjectId, limit: o.limit })).map((n) => ({ id: n.id, kind: n.kind, at: n.createdAt, ...n.payload, delivery: n.status }));
-  return { record: view, accessLog, notices };
+  // Whether each record in effect and each list entry may be repaired now, and if not why and from when.
+  const { records, entries } = await repairOptions(app, o.subjectId);
+  return { record: view, accessLog, notices, repair: { records, entries } };
 }
 
 /** Who a list shows: organisations by name and code (public registry data); persons only by a masked identifier. */

@@ -54,6 +54,9 @@ describe('repair eligibility', () => {
     expect(entry).toMatchObject({ possible: false, recordId: expect.any(String), reasons: [expect.objectContaining({ why: 'no-publicity' })] });
     // A general penalty: possible after its minimum publicity of 3 months, and the date is given.
     expect(body.records.find((r: { recordId: string }) => r.recordId === general)).toMatchObject({ possible: false, from: '2027-02-01T00:00:00.000Z', reasons: [expect.objectContaining({ why: 'too-early', min: 'P3M', from: '2027-02-01T00:00:00.000Z' })] });
+    // The subject's own view says the same.
+    const me = (await as('subject', 'GET', '/v1/me')).json();
+    expect(me.repair).toEqual({ records: body.records, entries: body.entries });
     // Reviewers and others do not read it: it is the subject's own view.
     expect((await as('reviewer', 'GET', '/v1/repairs/eligibility')).statusCode).toBe(403);
   });

@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment, repairOptions } from '../../app/cases.js';
+import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment } from '../../app/cases.js';
+import { repairOptions } from '../../app/repair-options.js';
 import { CASE_COLUMNS, exportCases } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
 import type { ObjectionDecision } from '../../process/objections.js';

@@ -117,13 +117,13 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
           summary: 'Your own record, and who looked at it and why',
           description: 'For a signed-in subject: scores, grades, the reasons, list entries and measures in force, the access log — every read of the record (with its purpose) and every check made about you — and the notices sent to you.',
           querystring: Type.Object({ asOf: Type.Optional(InstantString), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ record: AnyObject, accessLog: Type.Array(AnyObject), notices: Type.Array(AnyObject, { description: 'What you have been told: listings pending, in effect and ended, records added, objections and repairs.' }) }) },
+          response: { 200: Type.Object({ record: AnyObject, accessLog: Type.Array(AnyObject), notices: Type.Array(AnyObject, { description: 'What you have been told: listings pending, in effect and ended, records added, objections and repairs.' }), repair: { ...AnyObject, description: 'Whether you may apply to repair each of your records in effect (`records`) and list entries (`entries`) now, and if not why and from when: as `GET /v1/repairs/eligibility` gives it.' } }) },
         },
       },
       async (req) => {
         const p = principal(req);
         const r = await readOwnRecord(svc, { subjectId: p.subjectId as string, asOf: instantParam(req.query.asOf, 'asOf'), limit: req.query.limit ?? 100 });
-        return withIsoInstants(r) as { record: Record<string, unknown>; accessLog: Record<string, unknown>[]; notices: Record<string, unknown>[] };
+        return withIsoInstants(r) as { record: Record<string, unknown>; accessLog: Record<string, unknown>[]; notices: Record<string, unknown>[]; repair: Record<string, unknown> };
       },
     );
   };

@@ -18,6 +18,8 @@ interface Me {
   record: SubjectViewT;
   accessLog: AccessLogItem[];
   notices: Notice[];
+  /** Whether each record in effect and each list entry may be repaired now, and if not why and from when. */
+  repair: Eligibility;
 }
 interface CaseT {
   id: string;
@@ -162,13 +164,11 @@ function MyRecord() {
   const me = useApi<Me>('/v1/me');
   const objections = useApi<{ objections: CaseT[] }>('/v1/objections');
   const repairs = useApi<{ repairs: CaseT[] }>('/v1/repairs');
-  const eligibility = useApi<Eligibility>('/v1/repairs/eligibility');
   const [record, setRecord] = useState<string | null>(null);
   const reloadAll = () => {
     me.reload();
     objections.reload();
     repairs.reload();
-    eligibility.reload();
   };
   const v = me.data?.record;
   return (
@@ -194,13 +194,11 @@ function MyRecord() {
           </Section>
           <Section title={f.t('me.repairTitle')} id="repair">
             <p className="small muted">{f.t('me.repairRules')}</p>
-            {eligibility.error ? <ErrorBox error={eligibility.error} onRetry={eligibility.reload} /> : null}
-            {eligibility.loading && !eligibility.data ? <Loading /> : null}
-            {eligibility.data ? <RepairTable e={eligibility.data} v={v} n={n} /> : null}
+            <RepairTable e={me.data!.repair} v={v} n={n} />
           </Section>
           <Section title={f.t('me.file')} id="file">
             {/* Choosing a record above (its link) selects it here. */}
-            <FileForms key={record ?? ''} v={v} picked={record} onDone={reloadAll} n={n} repairable={eligibility.data?.records.filter((r) => r.possible).map((r) => r.recordId) ?? []} />
+            <FileForms key={record ?? ''} v={v} picked={record} onDone={reloadAll} n={n} repairable={me.data!.repair.records.filter((r) => r.possible).map((r) => r.recordId)} />
           </Section>
           <Section title={f.t('me.accessLog')} id="access">
             <p className="small muted">{f.t('me.accessLogIntro')}</p>
