@@ -9,7 +9,7 @@ import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject,
 import type {
   ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, ChangeFeedPort, EntryQuery,
   ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, RetentionCandidate, SaveStates, StatePort, StatsPort,
-  Store, StoredState, StoreSummary, SubjectBasic,
+  Store, StoredState, StoreSummary, SubjectBasic, SubjectSearch,
 } from './port/index.js';
 
 /** The parts of a store, one per sub-port. */
@@ -134,8 +134,12 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
     return this.parts.records.expireRecords(e);
   }
 
-  searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
+  searchSubjects(q: SubjectSearch & { after?: string; limit: number }): Promise<Subject[]> {
     return this.parts.records.searchSubjects(q);
+  }
+
+  countSubjects(q: SubjectSearch & { max: number }): Promise<number> {
+    return this.parts.records.countSubjects(q);
   }
 
   // ---- derived state

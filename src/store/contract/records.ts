@@ -315,6 +315,41 @@ export function recordsContract(name: string, make: MakeStore): void {
         expect(found.map((s) => s.id)).toEqual([sid('acme-p')]);
         expect(found[0].identifiers[0].masked).toBe('masked-acme-p');
       });
+
+      it('finds persons by their whole name only when asked, alongside organisations by part of theirs, paged by id after id, and counts them up to a cap', async () => {
+        await store.ingest(
+          batch({
+            subjects: [
+              subject('zs-1', 'person', { name: '张三' }),
+              subject('zs-2', 'person', { name: '张三' }),
+              subject('zs-3', 'person', { name: '张三丰' }),
+              subject('zs-org', 'enterprise', { name: '张三有限公司' }),
+              subject('zs-org2', 'enterprise', { name: '李四张三商行' }),
+            ],
+          }),
+        );
+        const orgs = ['enterprise', 'institution', 'government'] as SubjectKind[];
+        // Without `persons`, no person: organisations by part of their name, by name.
+        expect((await store.searchSubjects({ name: '张三', kinds: orgs, limit: 10 })).map((s) => s.name)).toEqual(['张三有限公司', '李四张三商行']);
+        // With it, the persons whose whole name it is (not 张三丰), ordered by name then id with the organisations.
+        const all = await store.searchSubjects({ name: '张三', kinds: orgs, persons: true, limit: 10 });
+        const twins = byId([subject('zs-1', 'person'), subject('zs-2', 'person')]).map((s) => s.id);
+        expect(all.map((s) => s.id)).toEqual([...twins, sid('zs-org'), sid('zs-org2')]);
+        expect(all[0].identifiers[0].masked).toBe(`masked-${all[0].id === sid('zs-1') ? 'zs-1' : 'zs-2'}`);
+        expect((await store.searchSubjects({ name: '张', kinds: [], persons: true, limit: 10 })).length).toBe(0);
+        // Paged: each page starts after the last id of the one before, and the pages make up the whole.
+        const p1 = await store.searchSubjects({ name: '张三', kinds: orgs, persons: true, limit: 3 });
+        const p2 = await store.searchSubjects({ name: '张三', kinds: orgs, persons: true, after: p1[p1.length - 1].id, limit: 3 });
+        expect([...p1, ...p2].map((s) => s.id)).toEqual(all.map((s) => s.id));
+        expect(p2.length).toBe(1);
+        expect(await store.searchSubjects({ name: '张三', kinds: orgs, persons: true, after: p2[0].id, limit: 3 })).toEqual([]);
+        // Counted in all, or up to `max`.
+        expect(await store.countSubjects({ name: '张三', kinds: orgs, persons: true, max: 100 })).toBe(4);
+        expect(await store.countSubjects({ name: '张三', kinds: orgs, max: 100 })).toBe(2);
+        expect(await store.countSubjects({ name: '张三', kinds: [], persons: true, max: 100 })).toBe(2);
+        expect(await store.countSubjects({ name: '张三', kinds: orgs, persons: true, max: 3 })).toBe(3);
+        expect(await store.countSubjects({ name: '王五', kinds: orgs, persons: true, max: 100 })).toBe(0);
+      });
     });
   });
 }

@@ -22,7 +22,7 @@ import type { StatsPort } from './stats.js';
 
 export type { LifecyclePort } from './lifecycle.js';
 export type { CatalogPort, CatalogVersionRow } from './catalog.js';
-export type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from './records.js';
+export type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from './records.js';
 export type { EntryQuery, SaveStates, StatePort, StoredState } from './state.js';
 export type { ChangeFeedPort } from './feed.js';
 export type { AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow } from './audit.js';

@@ -6,6 +6,13 @@ import type { NoticeRow } from './cases.js';
 /** What scoring needs to know of a subject. */
 export type SubjectBasic = Pick<Subject, 'id' | 'kind' | 'createdAt'>;
 
+/** A search by name: subjects of `kinds` by part of their name; with `persons`, persons by their whole name. */
+export interface SubjectSearch {
+  name: string;
+  kinds: SubjectKind[];
+  persons?: boolean;
+}
+
 export interface IngestBatch {
   /**
    * Inserted when new; an existing subject keeps its id and gains a name or region it lacked. A
@@ -111,6 +118,15 @@ export interface RecordsPort {
    */
   expireRecords(e: ExpireRecords): Promise<ExpiredRecords>;
 
-  /** Subjects of `kinds` whose name contains `name` (case-insensitive for Latin letters), by name. */
-  searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]>;
+  /**
+   * Subjects found by name, by name then id: those of `kinds` whose name contains `name`
+   * (case-insensitive for Latin letters, `%` and `_` taken literally) and, with `persons`, the
+   * persons whose whole name is `name` (exactly: a person is found by their name, not browsed by a
+   * part of it; an index on persons' names serves it). `after` is the id of the last subject of the
+   * page before.
+   */
+  searchSubjects(q: SubjectSearch & { after?: string; limit: number }): Promise<Subject[]>;
+
+  /** How many subjects `searchSubjects` would find in all, counting no further than `max`. */
+  countSubjects(q: SubjectSearch & { max: number }): Promise<number>;
 }

@@ -1,7 +1,7 @@
 /** Subjects, their legal roles and credit records with their status histories, on PostgreSQL. */
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
-import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from '../port/index.js';
+import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from '../port/index.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 import { copyRows, type Client, type PostgresDb, type Row } from './db.js';
 
@@ -307,9 +307,24 @@ export class PostgresRecords implements RecordsPort {
     return out;
   }
 
-  async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
-    const pattern = '%' + q.name.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%';
-    const rows = await this.db.q(`SELECT subject_id AS id, * FROM subjects WHERE kind = ANY($1::text[]) AND name ILIKE $2 ESCAPE '\\' ORDER BY name, subject_id LIMIT $3`, [q.kinds, pattern, q.limit]);
+  /** The subjects a search finds: organisations by part of the name, persons by the whole name (the index `subjects_name` on kind and name); `$1`–`$3` are `searchArgs`. */
+  private static readonly FOUND = `SELECT subject_id AS id, * FROM subjects WHERE kind = ANY($1::text[]) AND name ILIKE $2 ESCAPE '\\'
+    UNION SELECT subject_id AS id, * FROM subjects WHERE $3::text IS NOT NULL AND kind = 'person' AND name = $3`;
+
+  private static searchArgs(q: SubjectSearch): unknown[] {
+    return [q.kinds, '%' + q.name.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%', q.persons ? q.name : null];
+  }
+
+  async countSubjects(q: SubjectSearch & { max: number }): Promise<number> {
+    const r = await this.db.one(`SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM (${PostgresRecords.FOUND}) f LIMIT $4) c`, [...PostgresRecords.searchArgs(q), q.max]);
+    return r ? (r.n as number) : 0;
+  }
+
+  async searchSubjects(q: SubjectSearch & { after?: string; limit: number }): Promise<Subject[]> {
+    const rows = await this.db.q(
+      `SELECT * FROM (${PostgresRecords.FOUND}) f WHERE $5::text IS NULL OR (f.name, f.id) > (SELECT name, subject_id FROM subjects WHERE subject_id = $5) ORDER BY f.name, f.id LIMIT $4`,
+      [...PostgresRecords.searchArgs(q), q.limit, q.after ?? null],
+    );
     const idents = await this.identifiersOf(rows.map((r) => r.id as string));
     return rows.map((r) => subjectFrom(r, idents.get(r.id as string) ?? []));
   }

@@ -301,4 +301,14 @@ CREATE INDEX check_receipts_seq ON check_receipts(audit_seq);
 CREATE INDEX audit_subject_days_seq ON audit_subject_days(seq);
 `,
   },
+  {
+    version: 12,
+    name: 'persons-by-name',
+    // A reviewer who states a purpose finds persons by their whole name (issue 17, build item 2):
+    // an equality lookup on the names of persons only. Organisations are searched by part of
+    // their name, which no B-tree serves.
+    sql: `
+CREATE INDEX subjects_person_name ON subjects(name, id) WHERE kind = 'person';
+`,
+  },
 ];

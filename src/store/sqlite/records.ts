@@ -1,17 +1,32 @@
 /** Subjects, their legal roles and credit records with their status histories, on SQLite. */
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
-import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic } from '../port/index.js';
+import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from '../port/index.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 import { DIRTY_SQL, IN_JSON, type Row, type SqliteDb } from './db.js';
 
 export class SqliteRecords implements RecordsPort {
   constructor(private readonly db: SqliteDb) {}
 
-  async searchSubjects(q: { name: string; kinds: SubjectKind[]; limit: number }): Promise<Subject[]> {
+  /** The subjects a search finds (`found`), and its arguments: organisations by part of the name, persons by the whole name (the partial index `subjects_person_name`). */
+  private found(q: SubjectSearch): { sql: string; args: unknown[] } {
     const pattern = '%' + q.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    const rows = this.db.st(`SELECT * FROM subjects WHERE kind IN ${IN_JSON} AND name LIKE ? ESCAPE '\\' ORDER BY name, id LIMIT ?`).all(JSON.stringify(q.kinds), pattern, q.limit) as Row[];
+    const parts = [`SELECT * FROM subjects WHERE kind IN ${IN_JSON} AND name LIKE ? ESCAPE '\\'`];
+    const args: unknown[] = [JSON.stringify(q.kinds), pattern];
+    if (q.persons) (parts.push("SELECT * FROM subjects WHERE kind = 'person' AND name = ?"), args.push(q.name));
+    return { sql: parts.join(' UNION '), args };
+  }
+
+  async searchSubjects(q: SubjectSearch & { after?: string; limit: number }): Promise<Subject[]> {
+    const { sql, args } = this.found(q);
+    const after = q.after === undefined ? '' : 'WHERE (name, id) > (SELECT name, id FROM subjects WHERE id = ?)';
+    const rows = this.db.st(`SELECT * FROM (${sql}) ${after} ORDER BY name, id LIMIT ?`).all(...args, ...(q.after === undefined ? [] : [q.after]), q.limit) as Row[];
     return rows.map((r) => subjectFrom(r, this.db.st('SELECT * FROM subject_identifiers WHERE subject_id = ? ORDER BY scheme').all(r.id) as Row[]));
+  }
+
+  async countSubjects(q: SubjectSearch & { max: number }): Promise<number> {
+    const { sql, args } = this.found(q);
+    return (this.db.st(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM (${sql}) LIMIT ?)`).get(...args, q.max) as { n: number }).n;
   }
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
