@@ -342,7 +342,7 @@ describe('least exposure', () => {
 });
 
 describe('a phone’s width', () => {
-  it('lays every page out without sideways scrolling (wide tables scroll inside their card)', async () => {
+  it('lays every page out without sideways scrolling (tables stacked as cards)', async () => {
     const overflow = (t: Tab) => t.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     const visit = async (t: Tab, path: string) => {
       await t.page.goto(`${w.base}${path}`);

@@ -122,3 +122,49 @@ export async function chartsDrawn(page: Page) {
     return figs.length > 0 && figs.every((f) => f.querySelectorAll('svg path, svg rect').length > 3);
   });
 }
+
+export const DESKTOP = { width: 1366, height: 768 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/**
+ * Nothing scrolls sideways: not the page, and no region of it (code and text areas aside, which
+ * scroll by design). Returns what does, described, so a failure says where.
+ */
+export async function sidewaysScrolling(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const se = document.scrollingElement!;
+    if (se.scrollWidth > se.clientWidth) out.push(`the page: ${se.scrollWidth} > ${se.clientWidth}`);
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      if (el.closest('pre, code, textarea')) continue;
+      const ox = getComputedStyle(el).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}: ${el.scrollWidth} > ${el.clientWidth}`);
+      }
+    }
+    return out;
+  });
+}
+
+/** At a phone's width every data table is stacked cards: no cell laid out as a table column, each labelled with its column's header. */
+export async function tablesAsCards(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const table of document.querySelectorAll<HTMLTableElement>('table.data')) {
+      if (!table.offsetParent) continue;
+      const name = table.dataset.testid ?? table.closest('[id]')?.id ?? '?';
+      const headed = table.tHead !== null;
+      for (const cell of table.querySelectorAll<HTMLElement>('tbody td, tbody th')) {
+        if (getComputedStyle(cell).display === 'table-cell') {
+          out.push(`${name}: a cell laid out as a column`);
+          break;
+        }
+        if (headed && cell.tagName === 'TD' && !cell.dataset.label) {
+          out.push(`${name}: a cell without its column's label`);
+          break;
+        }
+      }
+    }
+    return out;
+  });
+}

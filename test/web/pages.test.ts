@@ -1,7 +1,9 @@
 /**
- * Every page of the console and the portal, in English and in Chinese: an axe-core pass with no
- * serious or critical violation, and a screenshot in docs/screenshots/<lang>/ (docs/console.md
- * shows them). The city is the fixed-clock fixture, so the pictures change only when the UI does.
+ * Every page of the console and the portal, in English and in Chinese, at a desktop's size
+ * (1366×768) and a phone's (390×844): an axe-core pass with no serious or critical violation,
+ * nothing that scrolls sideways (neither the page nor a region of it), on a phone every data table
+ * stacked as cards with each cell labelled, and a screenshot in docs/screenshots/<lang>/ (a
+ * phone's with -phone; docs/console.md shows them). The city is the fixed-clock fixture, so the pictures change only when the UI does.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
@@ -9,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
-import { chartsDrawn, expectAccessible, launch, openTab, serveCity, sessionFor, shoot, type Lang, type Tab, type WebFixture } from './harness.js';
+import { chartsDrawn, DESKTOP, expectAccessible, launch, openTab, PHONE, serveCity, sessionFor, shoot, sidewaysScrolling, tablesAsCards, type Lang, type Tab, type WebFixture } from './harness.js';
 
 const number = '11010519870304' + '562';
 const RID = number + ridCheckChar(number);
@@ -237,14 +239,22 @@ const SHOTS: Shot[] = [
   },
 ];
 
-describe.each(['en', 'zh-CN'] as const)('every page in %s', (lang) => {
-  it.each(SHOTS.map((s) => [s.name, s] as const))('%s passes axe and is photographed', async (_name, shot) => {
-    const t = await openTab(browser, { lang, session: shot.as ? await sessionFor(w, shot.as, shot.as === 'subject' ? w.f.person : undefined) : undefined });
+const SIZES = [
+  ['desktop', DESKTOP, ''],
+  ['phone', PHONE, '-phone'],
+] as const;
+
+describe.each(SIZES.flatMap(([size, view, suffix]) => (['en', 'zh-CN'] as const).map((lang) => [`${lang} at ${size} size (${view.width}×${view.height})`, lang, size, view, suffix] as const)))('every page in %s', (_title, lang, size, view, suffix) => {
+  it.each(SHOTS.map((s) => [s.name, s] as const))('%s passes axe, scrolls nothing sideways and is photographed', async (_name, shot) => {
+    const t = await openTab(browser, { lang, ...view, session: shot.as ? await sessionFor(w, shot.as, shot.as === 'subject' ? w.f.person : undefined) : undefined });
     try {
       const mask = (await shot.open(t, lang)) ?? [];
       expect(await t.page.evaluate(() => document.documentElement.lang)).toBe(lang);
-      await expectAccessible(t.page, `${shot.name} (${lang})`);
-      await shoot(t.page, lang, shot.name, mask);
+      await t.page.waitForLoadState('networkidle');
+      await expectAccessible(t.page, `${shot.name} (${lang}, ${size})`);
+      expect(await sidewaysScrolling(t.page), `${shot.name} (${lang}, ${size})`).toEqual([]);
+      if (size === 'phone') expect(await tablesAsCards(t.page), `${shot.name} (${lang})`).toEqual([]);
+      await shoot(t.page, lang, `${shot.name}${suffix}`, mask);
       expect(t.errors).toEqual([]);
     } finally {
       await t.ctx.close();

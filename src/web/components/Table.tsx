@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { isDateOnly } from '../i18n';
 
 /** A table's header row: one column header per label. */
@@ -50,4 +51,46 @@ export function Pager<C>({ stack, setStack, next, backLabel, nextLabel }: { stac
       ) : null}
     </div>
   );
+}
+
+/**
+ * Labels each data cell of every `table.data` under `root` with its column's header, as
+ * `data-label`: on a phone's width the stylesheet lays each row out as a card and shows the label
+ * before each cell (styles.css, "Phones"). Cells whose column has no header text get none.
+ */
+export function labelCells(root: ParentNode) {
+  for (const table of root.querySelectorAll<HTMLTableElement>('table.data')) {
+    const head = table.tHead?.rows[table.tHead.rows.length - 1];
+    if (!head) continue;
+    const labels: string[] = [];
+    for (const th of head.cells) for (let i = 0; i < th.colSpan; i++) labels.push(th.textContent?.trim() ?? '');
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let col = 0;
+        for (const cell of row.cells) {
+          const label = labels[col] ?? '';
+          if (cell.tagName === 'TD' && (cell.dataset.label ?? '') !== label) {
+            if (label) cell.dataset.label = label;
+            else delete cell.dataset.label;
+          }
+          col += cell.colSpan;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Keeps every table of the app labelled for the phone layout as pages render and change language
+ * (the app's frame runs it once): pages write ordinary tables with a `Head`, and nothing else.
+ */
+export function useCellLabels() {
+  useEffect(() => {
+    const run = () => labelCells(document);
+    run();
+    // Only the tree and text are watched: the labels it writes are attributes, so it does not wake itself.
+    const watch = new MutationObserver(run);
+    watch.observe(document.body, { childList: true, subtree: true, characterData: true });
+    return () => watch.disconnect();
+  }, []);
 }

@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotFound } from '../components/NotFound';
+import { useCellLabels } from '../components/Table';
 import { SessionProvider, useSession, type Role } from '../session';
 import { AuditPage } from './Audit';
 import { CatalogPage } from './Catalog';
@@ -103,6 +104,7 @@ function NotForRole() {
 
 export function Frame({ children, nav, user, portal }: { children: React.ReactNode; nav?: React.ReactNode; user?: React.ReactNode; portal?: boolean }) {
   const { t } = useTranslation();
+  useCellLabels();
   return (
     <>
       <a className="skip" href="#main">
