@@ -24,6 +24,11 @@ export const SubjectRefString = subjectRef({
   examples: ['cn-uscc:91350100M000100Y43'],
 });
 
+/** A region's full name (GB/T 2260), in the reader's language; null when the subject has no region. */
+export const RegionName = Type.Union([Type.String(), Type.Null()], {
+  description: 'The full name of `region` in the reader’s language (`山东省青岛市黄岛区`, `Huangdao District, Qingdao, Shandong`); a code no longer in GB/T 2260 is named by the nearest level known, with the code: `山东省青岛市（370205）`. Null when the region is not known.',
+});
+
 export const Purpose = Type.String({
   minLength: 3,
   maxLength: 200,

@@ -24,7 +24,7 @@ import { auditEntries } from './audit.js';
 import type { App } from './context.js';
 import { invalid } from './errors.js';
 import { iso, isoInstants } from './json.js';
-import { listEntriesPage, searchSubjects, type ListedSubject, type SearchResult } from './reads.js';
+import { listEntriesPage, searchPage, type ListedSubject, type SearchResult } from './reads.js';
 import { readPurpose, requiredPurpose, requireSubject } from './subjects.js';
 
 /** The most rows one export holds; past it the export is refused (narrow the filter). */
@@ -201,7 +201,7 @@ export async function exportAudit(app: App, q: { before?: number; action?: strin
   return { filename: `audit-${day(app)}.csv`, body: toCsv(AUDIT_COLUMNS, rows, q.lang), rows: rows.length };
 }
 
-/** Search results, as `GET /v1/subjects?q=` shows them (persons without a name, identifiers masked). */
+/** Search results, as `GET /v1/subjects?q=` shows them (persons by name only with the purpose, identifiers masked). */
 export const SEARCH_COLUMNS: readonly Column<SearchResult>[] = [
   col('主体编号', 'Subject', (s) => s.id),
   col('主体类型', 'Kind', (s) => s.kind),
@@ -210,12 +210,16 @@ export const SEARCH_COLUMNS: readonly Column<SearchResult>[] = [
   col('标识（已遮蔽）', 'Identifiers (masked)', (s) => s.identifiers.map((i) => `${i.scheme}:${i.masked}`).join('; ')),
 ];
 
-/** Every search result (not only the first page), with a purpose: each person found has the export in their log. */
+/**
+ * Every search result (every page), with a purpose, which also finds persons by name as the JSON
+ * search does with it: each person found has the export in their log.
+ */
 export async function exportSearch(app: App, o: { q: string; purpose?: string; actor: string; lang: Lang; max?: number }): Promise<CsvExport> {
   const purpose = exportPurpose(o.purpose, 'search results');
-  const max = o.max ?? EXPORT_MAX_ROWS;
-  const rows = await searchSubjects(app, { q: o.q, limit: max + 1 });
-  if (rows.length > max) throw tooMany('subjects', max);
+  const rows = await collect<SearchResult, string>('subjects', o.max ?? EXPORT_MAX_ROWS, async (after, limit) => {
+    const p = await searchPage(app, { q: o.q, limit, after, purpose });
+    return { rows: p.results, next: p.next };
+  });
   await logExport(app, rows.filter((s) => s.kind === 'person').map((s) => s.id), { actor: o.actor, purpose, data: { export: 'search', rows: rows.length } });
   return { filename: `subjects-${day(app)}.csv`, body: toCsv(SEARCH_COLUMNS, rows, o.lang), rows: rows.length };
 }

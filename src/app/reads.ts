@@ -7,6 +7,7 @@
 import { ACCESS_ACTIONS, AUDIT } from '../audit/actions.js';
 import type { AuditEntryInput } from '../audit/index.js';
 import { onlyAbout } from './audit-index.js';
+import { regionName } from '../catalog/region.js';
 import type { Catalog } from '../catalog/types.js';
 import { ORG_KINDS, type CreditRecord, type Instant, type ListEntry, type LocalText, type RecordStatus, type StatusChange, type Subject, type SubjectState } from '../domain/types.js';
 import { validateUscc } from '../ids/index.js';
@@ -21,7 +22,7 @@ import { batchDecisionFor } from './receipts.js';
 import { pastRetention } from './tick.js';
 import { adulthood } from './derive.js';
 import type { App } from './context.js';
-import { AppError, notFound } from './errors.js';
+import { AppError, invalid, notFound } from './errors.js';
 import { logReadOf, readPurpose, refsInQuery, requiredPurpose, requireSubject, resolveRef } from './subjects.js';
 
 export interface MeasureInForce {
@@ -36,7 +37,8 @@ export interface MeasureInForce {
 }
 
 export interface SubjectView {
-  subject: Omit<Subject, 'identifiers'> & { identifiers: { scheme: string; masked: string }[] };
+  /** `regionName`: the full name of the GB/T 2260 `region` (`regionName` in catalog/region.ts). */
+  subject: Omit<Subject, 'identifiers'> & { regionName: LocalText | null; identifiers: { scheme: string; masked: string }[] };
   asOf: Instant;
   catalog: string;
   state: SubjectState;
@@ -152,7 +154,7 @@ async function subjectView(app: App, id: string, asOf: Instant, access: { actor:
     await app.ctx.store.appendAudit([{ at: app.now(), actor: access.actor, action: AUDIT.subjectRead, subjectId: id, data: { purpose: access.purpose, asOf } }]);
   }
   return {
-    subject: { ...subject, identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) },
+    subject: { ...subject, regionName: regionName(subject.region), identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) },
     asOf,
     catalog: `${catalog.id}@${catalog.version}`,
     state,
@@ -225,6 +227,8 @@ export interface ListedSubject {
   kind: string;
   name: string | null;
   identifier: string | null;
+  region: string;
+  regionName: LocalText | null;
 }
 
 export const ALL_ENTRY_STATUSES: ListEntry['status'][] = ['pending', 'active', 'suspended', 'exited', 'expired', 'escalated'];
@@ -237,7 +241,7 @@ export async function listEntriesPage(app: App, o: { list: string; limit: number
   const who: Record<string, ListedSubject> = {};
   for (const id of new Set(entries.map((e) => e.subjectId))) {
     const s = await store.getSubject(id);
-    if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null };
+    if (s) who[id] = { kind: s.kind, name: s.kind === 'person' ? null : s.name, identifier: s.identifiers[0]?.masked ?? null, region: s.region, regionName: regionName(s.region) };
   }
   const next = entries.length === o.limit && entries.length > 0 ? entries[entries.length - 1].id : null;
   return { list: o.list, entries: entries.map((e) => ({ ...e, subject: who[e.subjectId] ?? null })), next };
@@ -276,49 +280,96 @@ export async function readRecord(app: App, caller: Caller, o: { id: string; purp
   return rec;
 }
 
-/** A subject as a search shows it: a person without a name, identifiers masked. */
+/** A subject as a search shows it: a person by name only to a reviewer who gave a purpose, identifiers masked. */
 export interface SearchResult {
   id: string;
   kind: Subject['kind'];
   name: string | null;
   region: string;
+  regionName: LocalText | null;
   identifiers: { scheme: string; masked: string }[];
 }
 
-const searchResult = (s: Subject): SearchResult => ({
+const searchResult = (s: Subject, personsNamed: boolean): SearchResult => ({
   id: s.id,
   kind: s.kind,
-  name: s.kind === 'person' ? null : s.name,
+  name: s.kind === 'person' && !personsNamed ? null : s.name,
   region: s.region,
+  regionName: regionName(s.region),
   identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })),
 });
 
+/** A search counts its matches up to this many; past it the count says `countCapped`. */
+export const SEARCH_COUNT_MAX = 10_000;
+
+/** A page of a search, the number found in all (up to `SEARCH_COUNT_MAX`), and the cursor of the next page. */
+export interface SearchPage {
+  results: SearchResult[];
+  count: number;
+  countCapped: boolean;
+  next: string | null;
+}
+
 /**
- * A reviewer's search: organisations whose name contains `q`; when `q` is a subject reference or
- * a bare code or ID number, the subject it names first, of any kind. Reads no record, so it adds
- * nothing to anyone's access log.
+ * A page of a reviewer's search (`searchSubjects` without its logging: a caller logs the read).
+ * Organisations whose name contains `q`; with a purpose, persons whose whole name is `q`, shown by
+ * name; when `q` is a subject reference or a bare code or ID number, the subject it names first
+ * (on the first page), of any kind. A name of a person searched without a purpose is refused,
+ * naming `purpose`. By name then id; `after` is the last id of the page before.
  */
-export async function searchSubjects(app: App, o: { q: string; limit: number }): Promise<SearchResult[]> {
+export async function searchPage(app: App, o: { q: string; limit: number; after?: string; purpose?: string }): Promise<SearchPage> {
   const q = o.q.trim();
+  const purpose = o.purpose === undefined || o.purpose === '' ? undefined : readPurpose(o.purpose);
+  const refs = refsInQuery(q);
+  const { store } = app.ctx;
+  // A reference or a code is not a name: it finds the subject it names, not persons called so.
+  const persons = refs.length === 0 && purpose !== undefined;
+  if (refs.length === 0 && purpose === undefined && (await store.countSubjects({ name: q, kinds: [], persons: true, max: 1 })) > 0) {
+    throw invalid('q is the name of a person: persons are found by name only with `purpose`, why you look for them; it is logged, and shown to each person found', 'purpose');
+  }
   const named: Subject[] = [];
-  for (const ref of refsInQuery(q)) {
+  for (const ref of refs) {
     // A search text that only looks like a reference (`abc:def`) is searched as a name.
     const id = await resolveRef(app, ref, 'q').catch((e) => {
       if (e instanceof AppError && e.code === 'XY_ERR_UNKNOWN_SCHEME') return null;
       throw e;
     });
-    const s = id ? await app.ctx.store.getSubject(id) : null;
+    const s = id ? await store.getSubject(id) : null;
     if (s && !named.some((x) => x.id === s.id)) named.push(s);
   }
-  const byName = await app.ctx.store.searchSubjects({ name: q, kinds: [...ORG_KINDS], limit: o.limit });
-  return [...named, ...byName.filter((s) => !named.some((x) => x.id === s.id))].slice(0, o.limit).map(searchResult);
+  const search = { name: q, kinds: [...ORG_KINDS], persons };
+  const found = (await store.searchSubjects({ ...search, after: o.after, limit: o.limit + 1 + named.length })).filter((s) => !named.some((x) => x.id === s.id));
+  const page = found.slice(0, o.limit);
+  const counted = named.length + (await store.countSubjects({ ...search, max: SEARCH_COUNT_MAX + 1 }));
+  return {
+    results: [...(o.after === undefined ? named : []), ...page].map((s) => searchResult(s, purpose !== undefined)),
+    count: Math.min(counted, SEARCH_COUNT_MAX),
+    countCapped: counted > SEARCH_COUNT_MAX,
+    next: found.length > o.limit ? page[page.length - 1].id : null,
+  };
+}
+
+/**
+ * A reviewer's search (`searchPage`). Without a purpose it reads no one's data: persons appear
+ * only when a reference names them, without a name, and nothing is logged. With one, each person
+ * shown (by name) has the search, with its purpose, in their access log (`search.read`).
+ */
+export async function searchSubjects(app: App, o: { q: string; limit: number; after?: string; purpose?: string; actor: string }): Promise<SearchPage> {
+  const page = await searchPage(app, o);
+  if (o.purpose !== undefined && o.purpose !== '') {
+    const purpose = readPurpose(o.purpose);
+    const now = app.now();
+    const reads: AuditEntryInput[] = page.results.filter((s) => s.kind === 'person').map((s) => ({ at: now, actor: o.actor, action: AUDIT.searchRead, subjectId: s.id, data: { purpose } }));
+    if (reads.length > 0) await app.ctx.store.appendAudit(reads);
+  }
+  return page;
 }
 
 /** The public search: organisations by name or unified social credit code; persons never. */
 export async function publicSearch(app: App, o: { q: string; limit: number }) {
   const q = o.q.trim();
   const code = q.toUpperCase();
-  const summary = (s: Subject) => ({ id: s.id, kind: s.kind, name: s.name, region: s.region, identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, value: i.masked })) });
+  const summary = (s: Subject) => ({ id: s.id, kind: s.kind, name: s.name, region: s.region, regionName: regionName(s.region), identifiers: s.identifiers.map((i) => ({ scheme: i.scheme, value: i.masked })) });
   if (code.length === 18 && validateUscc(code).ok) {
     const id = await resolveRef(app, `cn-uscc:${code}`, 'q');
     const s = id ? await app.ctx.store.getSubject(id) : null;

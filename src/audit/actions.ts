@@ -25,6 +25,8 @@ export const AUDIT = {
   auditRead: 'audit.read',
   /** A person's objections or repair applications read by subject, with their reasons. */
   casesRead: 'cases.read',
+  /** A person shown by name in a reviewer's search (by their name, or by reference), with its purpose. */
+  searchRead: 'search.read',
   /** The notices sent to a person, read by subject. */
   noticesRead: 'notices.read',
   /**
@@ -52,4 +54,4 @@ export const AUDIT = {
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 
 /** The actions that show in a person's access log: every read of their data and every check about them. */
-export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.exportRead, AUDIT.checkDecided];
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.searchRead, AUDIT.exportRead, AUDIT.checkDecided];

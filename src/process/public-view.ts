@@ -7,6 +7,7 @@
  */
 import { addDuration } from '../domain/time.js';
 import type { CreditRecord, Instant, ListEntry, LocalText, Subject } from '../domain/types.js';
+import { regionName } from '../catalog/region.js';
 import type { Catalog } from '../catalog/types.js';
 import { retentionEnd, safeBool, statusAt } from '../scoring/working-set.js';
 
@@ -36,6 +37,8 @@ export interface PublicView {
   kind: Subject['kind'];
   name: string;
   region: string;
+  /** The region's full name (GB/T 2260), null when the subject has no region. */
+  regionName: LocalText | null;
   identifiers: { scheme: string; value: string }[];
   lists: PublicEntry[];
   records: PublicRecord[];
@@ -91,6 +94,7 @@ export function publicView(catalog: Catalog, subject: Subject, entries: readonly
     kind: subject.kind,
     name: person ? maskName(subject.name) : subject.name,
     region: subject.region,
+    regionName: regionName(subject.region),
     identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, value: i.masked })),
     lists,
     records: recs,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { buildServer, type Server } from '../../src/api/server.js';
 import { ENTRY_STATUSES, ORG_KINDS, type CreditRecord, type SubjectKind } from '../../src/domain/types.js';
+import { regionName } from '../../src/catalog/region.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { KEY_ROLES, type KeyRole } from '../../src/store/port.js';
 import { NOW, clockedServer, makeFixture, type Fixture } from './fixture.js';
@@ -167,7 +168,7 @@ describe('GET /v1/subjects?q=', () => {
   const search = async (q: string, limit?: number) => {
     const r = await get('reviewer', `/v1/subjects?q=${encodeURIComponent(q)}${limit ? `&limit=${limit}` : ''}`);
     expect(r.status, r.text).toBe(200);
-    return r as { status: number; text: string; body: { results: { id: string; kind: SubjectKind; name: string | null; region: string; identifiers: { scheme: string; masked: string }[] }[] } };
+    return r as { status: number; text: string; body: { results: { id: string; kind: SubjectKind; name: string | null; region: string; regionName: string | null; identifiers: { scheme: string; masked: string }[] }[] } };
   };
 
   it('finds organisations by part of their name, by name, and never a person', async () => {
@@ -177,7 +178,7 @@ describe('GET /v1/subjects?q=', () => {
     const r = await search(part, 50);
     const expected = await f.ctx.store.searchSubjects({ name: part, kinds: [...ORG_KINDS], limit: 50 });
     expect(r.body.results.map((x) => x.id)).toEqual(expected.map((x) => x.id));
-    expect(r.body.results).toContainEqual({ id: f.org.id, kind: 'enterprise', name: org?.name, region: org?.region, identifiers: [{ scheme: 'cn-uscc', masked: f.org.ref.slice('cn-uscc:'.length) }] });
+    expect(r.body.results).toContainEqual({ id: f.org.id, kind: 'enterprise', name: org?.name, region: org?.region, regionName: regionName(org?.region ?? '')?.en, identifiers: [{ scheme: 'cn-uscc', masked: f.org.ref.slice('cn-uscc:'.length) }] });
     for (const x of r.body.results) {
       expect(x.kind).not.toBe('person');
       expect(x.name).toContain(part);
@@ -186,15 +187,14 @@ describe('GET /v1/subjects?q=', () => {
     expect((await search(part, 1)).body.results).toHaveLength(1);
   });
 
-  it('never finds a person by name', async () => {
-    const r = await search(personName);
-    expect(r.body.results).toEqual([]);
+  it('never finds a person by name without a purpose: the name of a person is refused naming `purpose` (issue 17, build item 2)', async () => {
+    const r = await get('reviewer', `/v1/subjects?q=${encodeURIComponent(personName)}`);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'XY_ERR_VALIDATION', field: 'purpose' });
     expect(r.text).not.toContain(personName);
-    // A demo person's name may be part of an organisation's name: then only the organisation shows.
-    const demoPerson = await f.ctx.store.getSubject(f.person);
-    expect(demoPerson?.name).toBeTruthy();
-    const d = await search(demoPerson?.name ?? '');
-    expect(d.body.results.filter((x) => x.kind === 'person' || x.id === f.person)).toEqual([]);
+    // Part of a person's name is no person's name: only organisations, by name, and no person.
+    const d = await search(personName.slice(0, 3));
+    expect(d.body.results.filter((x) => x.kind === 'person')).toEqual([]);
   });
 
   it('finds an organisation by its credit code, with or without the scheme, first', async () => {
@@ -208,7 +208,7 @@ describe('GET /v1/subjects?q=', () => {
 
   it('finds a person by full ID number or internal id, with no name and only a masked identifier', async () => {
     const masked = `${rid.slice(0, 6)}********${rid.slice(-4)}`;
-    const expected = { results: [{ id: personId, kind: 'person', name: null, region: rid.slice(0, 6), identifiers: [{ scheme: 'cn-rid', masked }] }] };
+    const expected = { results: [{ id: personId, kind: 'person', name: null, region: rid.slice(0, 6), regionName: 'Xihu District, Hangzhou, Zhejiang', identifiers: [{ scheme: 'cn-rid', masked }] }], count: 1, countCapped: false, next: null };
     for (const q of [rid, `cn-rid:${rid}`, personId]) {
       const r = await search(q);
       expect(r.body, q).toEqual(expected);

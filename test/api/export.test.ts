@@ -172,13 +172,14 @@ describe('search results as CSV', () => {
     expect(zh[0]).toEqual(['主体编号', '主体类型', '名称', '地区', '标识（已遮蔽）']);
   });
 
-  it('needs a purpose, shows a person without name and only masked, logs the export for them; reviewers only', async () => {
+  it('needs a purpose, shows a person by name (the purpose given) and only masked, logs the export for them; reviewers only', async () => {
     const bare = await csv(`/v1/subjects?q=${f.person}`, 'reviewer');
     expect(bare.statusCode).toBe(400);
     expect(bare.json()).toMatchObject({ code: 'XY_ERR_VALIDATION', field: 'purpose' });
     const json = (await f.req({ method: 'GET', url: `/v1/subjects?q=${f.person}`, role: 'reviewer' })).json().results as { id: string; identifiers: { scheme: string; masked: string }[] }[];
     const t = rows(await csv(`/v1/subjects?q=${f.person}&purpose=${q('identity confirmation')}`, 'reviewer'));
-    expect(t[1]).toEqual([f.person, 'person', '', expect.any(String), json[0].identifiers.map((i) => `${i.scheme}:${i.masked}`).join('; ')]);
+    const name = (await f.ctx.store.getSubject(f.person))?.name;
+    expect(t[1]).toEqual([f.person, 'person', name, expect.any(String), json[0].identifiers.map((i) => `${i.scheme}:${i.masked}`).join('; ')]);
     expect(await accessLog()).toContainEqual(expect.objectContaining({ action: 'export.read', purpose: 'identity confirmation' }));
     for (const role of ['checker', 'source', 'subject', 'admin', 'author'] as KeyRole[]) expect((await csv(`/v1/subjects?q=${q('公司')}&purpose=${q('not mine to read')}`, role)).statusCode, role).toBe(403);
   });

@@ -28,7 +28,7 @@ export function publicRoutes(svc: Service, rateLimit: onRequestHookHandler): Fas
         schema: {
           tags: ['public'],
           summary: 'Find organisations by name or unified social credit code',
-          description: 'Persons are never listed here; look one up with `GET /public/v1/subjects/cn-rid:…?name=…`.',
+          description: 'Persons are never listed here; look one up with `GET /public/v1/subjects/cn-rid:…?name=…`. Each result has `region` (GB/T 2260 code) and `regionName`, its full name in the reader’s language.',
           querystring: Type.Object(
             { q: Type.String({ minLength: 2, maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })) },
             { additionalProperties: false },
@@ -47,7 +47,7 @@ export function publicRoutes(svc: Service, rateLimit: onRequestHookHandler): Fas
         schema: {
           tags: ['public'],
           summary: 'The public record of an organisation, or of a person given their full ID number and name',
-          description: 'Organisations: records of public types within their publicity period, and entries on public lists with grounds, dates and authority. Persons: only with `cn-rid:<full number>` and the exact `name`; entries on public lists, masked. Anything else is 404.',
+          description: 'Organisations: records of public types within their publicity period, and entries on public lists with grounds, dates and authority. Persons: only with `cn-rid:<full number>` and the exact `name`; entries on public lists, masked. Anything else is 404. `regionName` is the full name of the GB/T 2260 `region` in the reader’s language.',
           params: Type.Object({ ref: SubjectRefString }),
           querystring: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
           response: { 200: AnyObject, 404: ProblemSchema, 429: ProblemSchema },

@@ -7,19 +7,20 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ENTRY_COLUMNS, SEARCH_COLUMNS, exportListEntries, exportSearch } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
-import { listEntries, readOwnRecord, readSubject, searchSubjects } from '../../app/reads.js';
-import { SUBJECT_KINDS } from '../../domain/types.js';
+import { SEARCH_COUNT_MAX, listEntries, readOwnRecord, readSubject, searchSubjects, type SearchPage } from '../../app/reads.js';
+import { SUBJECT_KINDS, type Localized } from '../../domain/types.js';
 import { csvLang, jsonOrCsv, sendCsv, wantsCsv } from '../csv.js';
 import { ProblemSchema } from '../errors.js';
-import { AnyObject, InstantString, Purpose, SubjectReadQuery, SubjectRefString, subjectRef } from '../schemas.js';
+import { AnyObject, InstantString, Purpose, RegionName, SubjectReadQuery, SubjectRefString, subjectRef } from '../schemas.js';
 import { instantParam, principal, type Service } from '../service.js';
 
 const SearchResult = Type.Object(
   {
     id: Type.String(),
     kind: Type.Enum([...SUBJECT_KINDS]),
-    name: Type.Union([Type.String(), Type.Null()], { description: 'null for a person: a search never shows a person’s name.' }),
-    region: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()], { description: 'A person’s name only with `purpose` (the search is then in their access log); null for a person found by reference without one.' }),
+    region: Type.String({ description: 'GB/T 2260 code of the subject’s region (`370211`); empty when not known.' }),
+    regionName: RegionName,
     identifiers: Type.Array(Type.Object({ scheme: Type.String(), masked: Type.String() }, { additionalProperties: false })),
   },
   { additionalProperties: false },
@@ -33,27 +34,43 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
         config: { access: ['reviewer'] },
         schema: {
           tags: ['subjects'],
-          summary: 'Find subjects: organisations by name, any subject by reference',
+          summary: 'Find subjects: organisations by name, persons by name with a purpose, any subject by reference',
           description:
-            'Organisations whose name contains `q`, by name. When `q` is a subject reference (`s_…`, `cn-uscc:…`, `cn-rid:…`) or a bare credit code or full ID number, the subject it names comes first, of any kind. Persons are shown without a name, and identifiers only masked. A search reads no record, so it adds nothing to anyone’s access log; read one with `GET /v1/subjects/{ref}`.',
+            `Organisations whose name contains \`q\`; with \`purpose\`, also the persons whose whole name is \`q\` (exactly, not a part of it), shown by name and masked ID. Ordered by name, then id. When \`q\` is a subject reference (\`s_…\`, \`cn-uscc:…\`, \`cn-rid:…\`) or a bare credit code or full ID number, the subject it names comes first on the first page, of any kind. A \`q\` that is the name of a person, without \`purpose\`, is refused (400, field \`purpose\`): persons are found by name only for a stated reason. With \`purpose\`, every person on the page has the search in their access log (\`search.read\`, with the purpose); without one nothing is logged and a person found by reference shows no name. Identifiers are only ever masked. Pages: \`limit\` results, then \`after\` = \`next\` of the answer until \`next\` is null; \`count\` is the number found in all, counted up to ${SEARCH_COUNT_MAX} (\`countCapped\` when there are more). Read a record with \`GET /v1/subjects/{ref}\`.`,
           querystring: Type.Object(
             {
               // A reference, or a bare ID number or credit code, is searched for as one; any other text holding an ID number is refused.
               q: subjectRef({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference.', examples: ['有限公司'] }),
-              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
-              purpose: Type.Optional({ ...Purpose, description: 'For the CSV export (`Accept: text/csv`), required: why you export these subjects. Logged, and shown to each person in the file in their access log (`export.read`).' }),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+              after: Type.Optional(Type.String({ maxLength: 80, description: 'The `next` of the page before.' })),
+              purpose: Type.Optional({
+                ...Purpose,
+                description:
+                  'Why you look for these subjects: needed to find persons by name (logged as `search.read` in the access log of each person shown), and for the CSV export (`Accept: text/csv`), where it is logged as `export.read` for each person in the file.',
+              }),
             },
             { additionalProperties: false },
           ),
           response: {
-            200: jsonOrCsv(Type.Object({ results: Type.Array(SearchResult) }), SEARCH_COLUMNS, 'The subjects found. The CSV export holds every one found, not only `limit`, and needs `purpose`'),
+            200: jsonOrCsv(
+              Type.Object({
+                results: Type.Array(SearchResult),
+                count: Type.Integer({ minimum: 0, description: `How many subjects the search finds in all (every page), counted up to ${SEARCH_COUNT_MAX}.` }),
+                countCapped: Type.Boolean({ description: `True when more than ${SEARCH_COUNT_MAX} are found: \`count\` is then ${SEARCH_COUNT_MAX}.` }),
+                next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last.' }),
+              }),
+              SEARCH_COLUMNS,
+              'A page of the subjects found. The CSV export holds every one found (every page), and needs `purpose`',
+            ),
             400: ProblemSchema,
           },
         },
       },
       async (req, reply) => {
         if (wantsCsv(req)) return sendCsv(req, reply, await exportSearch(svc, { q: req.query.q, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
-        return { results: await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20 }) };
+        const page = await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20, after: req.query.after, purpose: req.query.purpose, actor: principal(req).actor });
+        // Region names become the reader's language on the way out (lang.ts).
+        return page as unknown as Localized<SearchPage>;
       },
     );
 
