@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { packageRoot } from '../../src/app/paths.js';
 import { makeFixture, type Fixture } from '../api/fixture.js';
 
@@ -167,4 +167,30 @@ export async function tablesAsCards(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/**
+ * A test file's city and browser, started before its tests and closed after them, and `tab`, which
+ * opens a tab and, once the tests are done, expects no console error in it.
+ */
+export function cityAndBrowser() {
+  const s = {
+    w: undefined as unknown as WebFixture,
+    browser: undefined as unknown as Browser,
+    tabs: [] as Tab[],
+    async tab(o: Parameters<typeof openTab>[1] = {}) {
+      const t = await openTab(s.browser, o);
+      s.tabs.push(t);
+      return t;
+    },
+  };
+  beforeAll(async () => {
+    [s.w, s.browser] = await Promise.all([serveCity(), launch()]);
+  }, 120_000);
+  afterAll(async () => {
+    for (const t of s.tabs) expect(t.errors, 'console errors in the browser').toEqual([]);
+    await s.browser?.close();
+    await s.w?.close();
+  });
+  return s;
 }

@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotFound } from '../components/NotFound';
+import { PrintFrame } from '../components/PrintFooter';
 import { useCellLabels } from '../components/Table';
 import { SessionProvider, useSession, type Role } from '../session';
 import { AuditPage } from './Audit';
@@ -106,7 +107,7 @@ export function Frame({ children, nav, user, portal }: { children: React.ReactNo
   const { t } = useTranslation();
   useCellLabels();
   return (
-    <>
+    <PrintFrame>
       <a className="skip" href="#main">
         {t('common.skip')}
       </a>
@@ -129,7 +130,7 @@ export function Frame({ children, nav, user, portal }: { children: React.ReactNo
       <footer className="foot">
         <p>{portal ? t('portal.footer') : t('app.footer')}</p>
       </footer>
-    </>
+    </PrintFrame>
   );
 }
 

@@ -8,6 +8,7 @@ import { RecordDialog } from '../components/RecordDialog';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
 import { usePurpose } from '../components/Purpose';
+import { usePrintAsOf } from '../components/PrintFooter';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
 import type { AccessLogItem, SubjectViewT } from '../types';
@@ -86,6 +87,7 @@ function SubjectPage() {
   // Logged in the person's access log: not read again for a language switch (catalog texts come from the catalog).
   const view = useApi<SubjectViewT & { accessLog?: AccessLogItem[] }>(path, { logged: true });
   const v = view.data;
+  usePrintAsOf(v?.asOf);
   const title = v ? (v.subject.name ?? f.t(`kinds.${v.subject.kind}`)) : f.t('subject.title');
   return (
     // The tab's title stays neutral: a person's name must not land in the browser's history.
