@@ -156,7 +156,10 @@ function bases(catalog: unknown): Record<string, Base[]> {
     'POST /v1/objections/{id}:decide': [{ as: 'reviewer', path: { id: 'ob_0123456789abcdef' }, body: () => ({ decision: 'corrected', reason: 'typo in the case number', facts: { caseNo: '(2026)鲁1002执9号', court: '威海市环翠区人民法院', ground: 'evades' } }) }],
     'POST /v1/commitments': [{ as: 'subject', body: () => ({ text: 'I will pay what the court ordered', purpose: 'repair' }) }],
     'POST /v1/commitments/{id}:breach': [{ as: 'source', path: { id: 'cm_0123456789abcdef' }, body: () => ({ approval: 'licence 7', occurredAt: '2026-11-01' }) }],
-    'POST /v1/repairs': [{ as: 'subject', body: () => ({ recordId: ids.record, commitmentId: ids.commitment, obligationMet: 'paid in full' }) }],
+    'POST /v1/repairs': [
+      { as: 'subject', body: () => ({ recordId: ids.record, commitmentId: ids.commitment, obligationMet: 'paid in full' }) },
+      { as: 'subject', body: () => ({ recordId: ids.record, commitment: { text: 'I will pay what the court ordered', purpose: 'repair' }, obligationMet: 'paid in full' }) },
+    ],
     'POST /v1/repairs/{id}:decide': [{ as: 'reviewer', path: { id: 'rp_0123456789abcdef' }, body: () => ({ approve: true, reason: 'paid in full' }) }],
     'POST /v1/dev/sign-in': [{ as: 'public', body: () => ({ role: 'checker', scopes: ['transport.air.ticket'] }) }, { as: 'public', body: () => ({ role: 'source', source: 'spc' }) }, { as: 'public', body: () => ({ role: 'subject', subject: f.person }) }],
     'GET /v1/checks/{receipt}': [{ as: 'reviewer', path: { receipt: 'rc_0123456789abcdef01234567' }, query: purpose }],

@@ -66,3 +66,13 @@ describe('problem codes', () => {
     }
   });
 });
+
+describe('access log', () => {
+  it('every action a person’s access log shows has a label in both languages (the screen would show the raw action)', async () => {
+    const { ACCESS_ACTIONS } = await import('../../src/audit/actions.js');
+    for (const lang of ['en', 'zh-CN']) {
+      const labels = load(lang).accessActions as Record<string, string>;
+      expect(Object.keys(labels).sort(), lang).toEqual(ACCESS_ACTIONS.map((a) => a.replace(/\./g, '_')).sort());
+    }
+  });
+});
