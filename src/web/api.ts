@@ -40,7 +40,27 @@ export function configureApi(token: TokenSource, unauthorised: () => void) {
  * routes and legal bases in it (docs/api.md, "Languages").
  */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string | null; anonymous?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'en' };
+  const text = await (await request(path, init, 'application/json')).text();
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    return null as T;
+  }
+}
+
+/**
+ * A file from the API in the UI's language (an export: the same endpoint with `Accept: text/csv`,
+ * docs/api.md "Exports"), with the name the server gives it in Content-Disposition.
+ */
+export async function apiFile(path: string, accept: string): Promise<{ blob: Blob; filename: string }> {
+  const res = await request(path, {}, accept);
+  const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
+  return { blob: await res.blob(), filename: named?.[1] ?? 'export.csv' };
+}
+
+/** A call with the session's token and the UI's language; a refusal is thrown as the problem it is. */
+async function request(path: string, init: { method?: string; body?: unknown; token?: string | null; anonymous?: boolean }, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept, 'accept-language': i18n.language || 'en' };
   const token = init.anonymous ? null : init.token !== undefined ? init.token : tokenOf();
   if (token) headers.authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -51,19 +71,16 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   } catch {
     throw new ApiError({ status: 0, code: 'XY_UI_NETWORK' });
   }
-  const text = await res.text();
+  if (res.ok) return res;
   let body: unknown = null;
   try {
-    body = text ? JSON.parse(text) : null;
+    body = JSON.parse(await res.text());
   } catch {
     body = null;
   }
-  if (!res.ok) {
-    const p = (body && typeof body === 'object' ? body : {}) as Partial<Problem>;
-    if (res.status === 401 && !init.anonymous && init.token === undefined) onUnauthorised();
-    throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title, detail: p.detail, field: p.field, errors: p.errors });
-  }
-  return body as T;
+  const p = (body && typeof body === 'object' ? body : {}) as Partial<Problem>;
+  if (res.status === 401 && !init.anonymous && init.token === undefined) onUnauthorised();
+  throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title, detail: p.detail, field: p.field, errors: p.errors });
 }
 
 export const q = (params: Record<string, string | number | boolean | undefined | null>) => {

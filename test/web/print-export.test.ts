@@ -4,6 +4,7 @@
  * language; the console downloads list entries, audit entries and search results as CSV from the
  * same endpoints (the server's file, header row in the UI's language, with its byte-order mark).
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { cityAndBrowser, sessionFor, type Lang } from './harness.js';
@@ -62,5 +63,78 @@ describe('print (issue 17, build 6)', () => {
     expect(await t.page.locator('#scores').isVisible()).toBe(true);
     const pdf = await t.page.pdf({ format: 'A4' });
     expect(pdf.length).toBeGreaterThan(1000);
+  });
+});
+
+/** Clicks a download button and reads the file the browser saves: its suggested name and bytes. */
+async function downloaded(p: Page, testId: string) {
+  const [d] = await Promise.all([p.waitForEvent('download'), p.getByTestId(testId).click()]);
+  const path = await d.path();
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** The file's first line, after its byte-order mark (which must be there). */
+function header(bytes: Buffer) {
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return bytes.subarray(3).toString('utf8').split('\r\n')[0];
+}
+
+const HEADERS: Record<Lang, { lists: string; audit: string; search: string }> = {
+  en: { lists: 'Entry,List,Status,Subject,Kind', audit: 'Seq,At,Actor,Action,Subject', search: 'Subject,Kind,Name' },
+  'zh-CN': { lists: '条目编号,名单,状态,主体编号,主体类型', audit: '序号,时间,操作者,操作,主体编号', search: '主体编号,主体类型,名称' },
+};
+
+describe('CSV downloads (issue 17, build 5)', () => {
+  it.each(['en', 'zh-CN'] as const)('a list\'s entries download, with the purpose the page asked for, header in the UI language (%s)', async (lang) => {
+    const t = await tab({ lang, session: await sessionFor(city.w, 'reviewer') });
+    await t.page.goto(`${city.w.base}/lists`);
+    // Persons' data: no download before the purpose is stated.
+    expect(await t.page.getByTestId('csv-list-entries').isDisabled()).toBe(true);
+    await purpose(t.page, 'list export for the quarterly report');
+    await t.page.getByTestId('list-entries').waitFor();
+    const before = (await city.w.f.req({ method: 'GET', url: '/v1/audit?action=export.read&limit=100', role: 'admin' })).json().entries.length;
+    const f = await downloaded(t.page, 'csv-list-entries');
+    expect(f.name).toMatch(/\.csv$/);
+    expect(header(f.bytes).startsWith(HEADERS[lang].lists)).toBe(true);
+    expect(f.bytes.subarray(3).toString('utf8').split('\r\n').length).toBeGreaterThan(2);
+    // The export is logged with the purpose given on the page.
+    const after = (await city.w.f.req({ method: 'GET', url: '/v1/audit?action=export.read&limit=100', role: 'admin' })).json().entries;
+    expect(after.length).toBeGreaterThan(before);
+    expect(JSON.stringify(after[0].data)).toContain('list export for the quarterly report');
+  });
+
+  it.each(['en', 'zh-CN'] as const)('audit entries download with the action filter, header in the UI language (%s)', async (lang) => {
+    const t = await tab({ lang, session: await sessionFor(city.w, 'admin') });
+    await t.page.goto(`${city.w.base}/audit`);
+    await t.page.getByTestId('audit-entries').locator('tbody tr').first().waitFor();
+    const all = await downloaded(t.page, 'csv-audit');
+    expect(all.name).toMatch(/\.csv$/);
+    expect(header(all.bytes).startsWith(HEADERS[lang].audit)).toBe(true);
+    const rows = (b: Buffer) => b.subarray(3).toString('utf8').trimEnd().split('\r\n').slice(1);
+    // Every entry, not the page shown.
+    const inLog = (await city.w.f.req({ method: 'GET', url: '/v1/audit?limit=1000', role: 'admin' })).json().entries.length;
+    expect(rows(all.bytes).length).toBeGreaterThanOrEqual(inLog);
+    // The page's action filter applies to the file.
+    const action = (await t.page.getByTestId('audit-entries').locator('tbody tr td:nth-child(4)').first().innerText()).trim();
+    await t.page.locator('#recent input').fill(action);
+    await t.page.getByTestId('audit-entries').locator('tbody tr').first().waitFor();
+    const some = rows((await downloaded(t.page, 'csv-audit')).bytes);
+    expect(some.length).toBeGreaterThan(0);
+    expect(some.length).toBeLessThan(rows(all.bytes).length);
+    for (const r of some) expect(r).toContain(`,${action},`);
+  });
+
+  it.each(['en', 'zh-CN'] as const)('search results download once a purpose is stated, header in the UI language (%s)', async (lang) => {
+    const t = await tab({ lang, session: await sessionFor(city.w, 'reviewer') });
+    await t.page.goto(`${city.w.base}/subjects`);
+    await t.page.getByTestId('subject-query').fill(city.w.f.org.ref.replace('cn-uscc:', ''));
+    await t.page.getByTestId('subject-query').press('Enter');
+    await t.page.getByTestId('subject-results').waitFor();
+    expect(await t.page.getByTestId('csv-search').isDisabled()).toBe(true);
+    await purpose(t.page, 'search export for the case file');
+    const f = await downloaded(t.page, 'csv-search');
+    expect(f.name).toMatch(/\.csv$/);
+    expect(header(f.bytes).startsWith(HEADERS[lang].search)).toBe(true);
+    expect(f.bytes.toString('utf8')).toContain(city.w.f.org.id);
   });
 });

@@ -5,6 +5,7 @@ import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading } from '../components/Status';
 import { useFormat } from '../i18n';
 import { Head, Pager } from '../components/Table';
+import { DownloadCsv } from '../components/DownloadCsv';
 
 interface AuditEntryT {
   seq: number;
@@ -72,6 +73,8 @@ export function AuditPage() {
             <input value={action} onChange={(e) => { setAction(e.target.value); setBefore([]); }} placeholder="check.decided" pattern="[a-z][a-z.\-]*" />
           </label>
         </div>
+        {/* Every entry with the action, newest first: no subject filter here, so no purpose is needed. */}
+        <DownloadCsv path={`/v1/audit${q({ action: action || undefined })}`} testId="csv-audit" />
         {entries.loading ? <Loading /> : null}
         {entries.error ? <ErrorBox error={entries.error} onRetry={entries.reload} /> : null}
         <table className="data" data-testid="audit-entries">

@@ -10,6 +10,7 @@ import { usePurpose } from '../components/Purpose';
 import { useSession } from '../session';
 import type { Entry, Stats } from '../types';
 import { Head, Pager } from '../components/Table';
+import { DownloadCsv } from '../components/DownloadCsv';
 
 type ListEntryRow = Entry & { subject: { kind: string; name: string | null; identifier: string | null } | null };
 
@@ -103,6 +104,8 @@ export function ListsPage() {
             </select>
           </label>
         </div>
+        {/* Every entry of the list (all kinds, every page), logged for each person in it with the purpose. */}
+        <DownloadCsv path={code && purpose ? `/v1/lists/${encodeURIComponent(code)}/entries${q({ purpose, all: all || undefined })}` : null} testId="csv-list-entries" />
         {entries.loading ? <Loading /> : null}
         {entries.error ? <ErrorBox error={entries.error} onRetry={entries.reload} /> : null}
         {entries.data && rows.length === 0 ? <Empty>{f.t('lists.none')}</Empty> : null}

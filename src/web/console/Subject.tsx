@@ -9,6 +9,7 @@ import { ErrorBox, Loading, Empty } from '../components/Status';
 import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
 import { usePurpose } from '../components/Purpose';
 import { usePrintAsOf } from '../components/PrintFooter';
+import { DownloadCsv } from '../components/DownloadCsv';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
 import type { AccessLogItem, SubjectViewT } from '../types';
@@ -23,6 +24,8 @@ export function SubjectSearchPage() {
   const [text, setText] = useState('');
   const [query, setQuery] = useState<string | null>(null);
   const found = useApi<SearchResult>(query ? `/v1/subjects${q({ q: query })}` : null);
+  // The results as CSV (every one found) need a purpose: each person in the file has the export in their access log.
+  const exporting = usePurpose();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setQuery(text.trim());
@@ -41,6 +44,12 @@ export function SubjectSearchPage() {
       {found.loading ? <Loading /> : null}
       {found.error ? <ErrorBox error={found.error} onRetry={found.reload} /> : null}
       {found.data && found.data.results.length === 0 ? <Empty>{f.t('subject.noneFound')}</Empty> : null}
+      {found.data && found.data.results.length > 0 && query ? (
+        <>
+          {exporting.form}
+          <DownloadCsv path={exporting.purpose ? `/v1/subjects${q({ q: query, purpose: exporting.purpose })}` : null} testId="csv-search" />
+        </>
+      ) : null}
       {found.data && found.data.results.length > 0 ? (
         <ul className="results" data-testid="subject-results">
           {found.data.results.map((s) => (
