@@ -79,9 +79,9 @@ function header(bytes: Buffer) {
   return bytes.subarray(3).toString('utf8').split('\r\n')[0];
 }
 
-const HEADERS: Record<Lang, { lists: string; audit: string; search: string }> = {
-  en: { lists: 'Entry,List,Status,Subject,Kind', audit: 'Seq,At,Actor,Action,Subject', search: 'Subject,Kind,Name' },
-  'zh-CN': { lists: '条目编号,名单,状态,主体编号,主体类型', audit: '序号,时间,操作者,操作,主体编号', search: '主体编号,主体类型,名称' },
+const HEADERS: Record<Lang, { lists: string; audit: string; search: string; queue: string }> = {
+  en: { lists: 'Entry,List,Status,Subject,Kind', audit: 'Seq,At,Actor,Action,Subject', search: 'Subject,Kind,Name', queue: 'Case,Status,Overdue,Subject,Record,Record type,Filed at,Filed by,Deadline' },
+  'zh-CN': { lists: '条目编号,名单,状态,主体编号,主体类型', audit: '序号,时间,操作者,操作,主体编号', search: '主体编号,主体类型,名称', queue: '案件编号,状态,已逾期,主体编号,记录编号,记录类型,提出时间,提出人,办理期限' },
 };
 
 describe('CSV downloads (issue 17, build 5)', () => {
@@ -136,5 +136,27 @@ describe('CSV downloads (issue 17, build 5)', () => {
     expect(f.name).toMatch(/\.csv$/);
     expect(header(f.bytes).startsWith(HEADERS[lang].search)).toBe(true);
     expect(f.bytes.toString('utf8')).toContain(city.w.f.org.id);
+  });
+
+  it.each(['en', 'zh-CN'] as const)('the review queue downloads once a purpose is stated: every open case, with the columns a reviewer works by (%s)', async (lang) => {
+    const t = await tab({ lang, session: await sessionFor(city.w, 'reviewer') });
+    // A case in the queue (a reviewer files it for the person), so the file has a row to compare.
+    const r = await city.w.f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: `csv-queue-${lang}`, type: 'court.dishonest-debtor-decision', subject: city.w.f.clean, occurredAt: '2026-11-02', facts: { caseNo: `CSV-${lang}`, court: 'Rongcheng court', ground: 'evades', obligationYuan: 9000 } } });
+    expect(r.statusCode, r.body).toBe(201);
+    const o = await city.w.f.req({ method: 'POST', url: '/v1/objections', role: 'reviewer', payload: { recordId: r.json().results[0].recordId, reasons: 'the amount is wrong, 9,000 yuan' } });
+    expect(o.statusCode, o.body).toBe(201);
+    await t.page.goto(`${city.w.base}/review`);
+    expect(await t.page.getByTestId('csv-objections').isDisabled()).toBe(true);
+    expect(await t.page.getByTestId('csv-repairs').isDisabled()).toBe(true);
+    await purpose(t.page, 'queue export for the weekly review');
+    const f = await downloaded(t.page, 'csv-objections');
+    expect(f.name).toMatch(/\.csv$/);
+    expect(header(f.bytes).startsWith(HEADERS[lang].queue)).toBe(true);
+    const open = (await city.w.f.req({ method: 'GET', url: '/v1/objections?status=open&limit=200', role: 'reviewer' })).json().objections as { id: string }[];
+    const rows = f.bytes.subarray(3).toString('utf8').trimEnd().split('\r\n').slice(1);
+    expect(open.map((c) => c.id)).toContain(o.json().id);
+    expect(rows.map((row) => row.split(',')[0]).sort()).toEqual(open.map((c) => c.id).sort());
+    const repairs = await downloaded(t.page, 'csv-repairs');
+    expect(header(repairs.bytes).startsWith(HEADERS[lang].queue)).toBe(true);
   });
 });

@@ -7,7 +7,9 @@ import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, q, useAction, useApi } from '../api';
 import { names, useCatalog, type CatalogInForce } from '../catalog';
+import { DownloadCsv } from '../components/DownloadCsv';
 import { Page, Section } from '../components/Page';
+import { usePurpose } from '../components/Purpose';
 import { ErrorBox, Loading, Empty } from '../components/Status';
 import { pick as pickText, useFormat, type Text } from '../i18n';
 import { useSession } from '../session';
@@ -44,6 +46,9 @@ export function ReviewPage() {
   const n = names(useCatalog(session?.token ?? null), f.lang);
   const [status, setStatus] = useState('open');
   const [decided, setDecided] = useState<Decided | null>(null);
+  // The queue as CSV (every case, not only this page) needs a purpose: each person in it has the export in their access log.
+  const exporting = usePurpose();
+  const csv = (kind: 'objections' | 'repairs') => (exporting.purpose ? `/v1/${kind}${q({ status: status || undefined, purpose: exporting.purpose })}` : null);
   const objections = useApi<{ objections: Case[] }>(`/v1/objections${q({ status: status || undefined, limit: 200 })}`);
   const repairs = useApi<{ repairs: Case[] }>(`/v1/repairs${q({ status: status === 'open' ? 'open' : undefined, limit: 200 })}`);
   return (
@@ -57,15 +62,18 @@ export function ReviewPage() {
           </select>
         </label>
       </div>
+      {exporting.form}
       {decided ? (
         <p className="ok" role="status" data-testid="decision-ok" data-case={decided.id}>
           {f.t(`review.decided.${decided.kind}`, { id: decided.id, outcome: f.t(`review.outcomes.${decided.outcome}`), record: n.recordType(decided.recordType), subject: decided.subjectId })}
         </p>
       ) : null}
       <Section title={f.t('review.objections')} id="objections">
+        <DownloadCsv path={csv('objections')} testId="csv-objections" />
         <Queue kind="objection" loaded={objections} rows={objections.data?.objections} onDecided={setDecided} />
       </Section>
       <Section title={f.t('review.repairs')} id="repairs">
+        <DownloadCsv path={csv('repairs')} testId="csv-repairs" />
         <Queue kind="repair" loaded={repairs} rows={repairs.data?.repairs} onDecided={setDecided} />
       </Section>
     </Page>
