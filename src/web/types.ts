@@ -79,7 +79,7 @@ export interface TimelineItem {
 }
 
 export interface SubjectViewT {
-  subject: { id: string; kind: string; name: string | null; region: string; createdAt: string; identifiers: { scheme: string; masked: string }[] };
+  subject: { id: string; kind: string; name: string | null; region: string; regionName?: string | null; createdAt: string; identifiers: { scheme: string; masked: string }[] };
   asOf: string;
   catalog: string;
   records: number;

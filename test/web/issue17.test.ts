@@ -161,6 +161,28 @@ describe('issue 17', () => {
     expect(await subject.inputValue()).toBe('');
   });
 
+  it('bug 6: a region is shown by its name in the reader’s language (GB/T 2260), its code only as a hint, on the subject page and the portal', async () => {
+    const expectations: [Lang, RegExp][] = [['zh-CN', /^[\u4e00-\u9fff（）0-9]+$/], ['en', /^[A-Z][A-Za-z ,'()0-9-]+$/]];
+    for (const [lang, shape] of expectations) {
+      const t = await tab({ lang, session: await sessionFor(w, 'reviewer') });
+      await t.page.goto(`${w.base}/subjects/${w.f.org.id}`);
+      await t.page.getByTestId('purpose').fill('checking the region shown');
+      await t.page.getByTestId('purpose-set').click();
+      const region = t.page.getByTestId('region');
+      await region.waitFor();
+      const code = await region.getAttribute('title');
+      expect(code).toMatch(/^\d{6}$/);
+      const shown = (await region.innerText()).trim();
+      expect(shown).not.toBe(code);
+      expect(shown).toMatch(shape);
+      const pub = await tab({ lang });
+      await pub.page.goto(`${w.base}/public/org/${encodeURIComponent(w.f.org.ref)}`);
+      const pubRegion = pub.page.getByTestId('region');
+      await pubRegion.waitFor();
+      expect((await pubRegion.innerText()).trim()).toBe(shown);
+    }
+  });
+
   it('bug 11: a mistyped address shows the app’s own page not found (status 404), with a way home, in both languages', async () => {
     const cases = [
       { path: '/nosuchpage', home: '/', lang: 'en' as const, title: 'Page not found', link: 'Go to the home page', site: 'xinyong console' },

@@ -15,7 +15,7 @@ import { useSession } from '../session';
 import type { AccessLogItem, SubjectViewT } from '../types';
 
 interface SearchResult {
-  results: { id: string; kind: string; name: string | null; region: string; identifiers: { scheme: string; masked: string }[] }[];
+  results: { id: string; kind: string; name: string | null; region: string; regionName?: string | null; identifiers: { scheme: string; masked: string }[] }[];
 }
 
 export function SubjectSearchPage() {
@@ -56,7 +56,7 @@ export function SubjectSearchPage() {
             <li key={s.id}>
               <Link to={`/subjects/${s.id}`}>{s.name ?? f.t(`kinds.${s.kind}`)}</Link>{' '}
               <span className="muted">
-                {f.t(`kinds.${s.kind}`)} · {s.identifiers.map((i) => i.masked).join(', ')} · {s.region}
+                {f.t(`kinds.${s.kind}`)} · {s.identifiers.map((i) => i.masked).join(', ')} · {s.regionName ?? s.region}
               </span>
             </li>
           ))}
@@ -133,7 +133,7 @@ function SubjectPage() {
             <dt>{f.t('subject.identifiers')}</dt>
             <dd>{v.subject.identifiers.map((i) => `${i.scheme}: ${i.masked}`).join(', ') || '—'}</dd>
             <dt>{f.t('subject.region')}</dt>
-            <dd>{v.subject.region}</dd>
+            <dd title={v.subject.region} data-testid="region">{v.subject.regionName ?? v.subject.region}</dd>
             <dt>{f.t('subject.stateAsOf')}</dt>
             <dd data-testid="as-of-shown">
               {f.dateTime(v.asOf)} · {v.catalog} · {f.t('subject.recordCount', { count: v.records })}

@@ -11,6 +11,7 @@ export interface PublicView {
   kind: string;
   name: string;
   region: string;
+  regionName?: string | null;
   identifiers: { scheme: string; value?: string; masked?: string }[];
   lists: { list: string; name: string; color: string; authority: string; legalBasis: string; since: string; until: string | null; grounds: { recordType: string; rule: string; legalBasis: string }[] }[];
   records?: { id: string; type: string; name: string; occurredAt: string; facts: Record<string, unknown>; publicUntil: string | null; disputed: boolean }[];
@@ -28,7 +29,7 @@ export function PublicRecord({ v }: { v: PublicView }) {
         <dt>{f.t('subject.identifiers')}</dt>
         <dd>{v.identifiers.map((i) => `${i.scheme}: ${i.value ?? i.masked}`).join(', ')}</dd>
         <dt>{f.t('subject.region')}</dt>
-        <dd>{v.region}</dd>
+        <dd title={v.region} data-testid="region">{v.regionName ?? v.region}</dd>
       </dl>
       <Section title={f.t('portal.lists')} id="public-lists">
         {v.lists.length === 0 ? <Empty>{f.t(person ? 'portal.noListsPerson' : 'portal.noLists')}</Empty> : null}

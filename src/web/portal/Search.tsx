@@ -7,7 +7,7 @@ import { ErrorBox, Loading, Empty } from '../components/Status';
 import { useFormat } from '../i18n';
 
 interface Found {
-  results: { id: string; kind: string; name: string; region: string; identifiers: { scheme: string; value: string }[] }[];
+  results: { id: string; kind: string; name: string; region: string; regionName?: string | null; identifiers: { scheme: string; value: string }[] }[];
 }
 
 export function SearchPage() {
@@ -56,7 +56,7 @@ export function SearchPage() {
               <li key={s.id}>
                 <Link to={`/public/org/${uscc ? `cn-uscc:${uscc}` : s.id}`}>{s.name}</Link>
                 <div className="small muted">
-                  {f.t(`kinds.${s.kind}`)} · {f.t('portal.uscc')}: {uscc ?? '—'} · {s.region}
+                  {f.t(`kinds.${s.kind}`)} · {f.t('portal.uscc')}: {uscc ?? '—'} · {s.regionName ?? s.region}
                 </div>
               </li>
             );
