@@ -183,6 +183,27 @@ describe('issue 17', () => {
     }
   });
 
+  it('bug 5: a reviewer finds a person by whole name only after stating a purpose, sees the name and masked number and a count, and the person sees the search', async () => {
+    const t = await tab({ session: await sessionFor(w, 'reviewer') });
+    await t.page.goto(`${w.base}/subjects`);
+    await t.page.getByTestId('subject-query').fill(NAME);
+    await t.page.getByTestId('subject-query').press('Enter');
+    await t.page.getByTestId('search-needs-purpose').waitFor();
+    expect(await t.page.locator('main').innerText()).not.toContain(RID.slice(6, 14));
+    await t.page.getByTestId('purpose').fill('objection 2026-31 review');
+    await t.page.getByTestId('purpose-set').click();
+    const results = t.page.getByTestId('subject-results');
+    await results.waitFor();
+    const shown = await results.innerText();
+    expect(shown).toContain(NAME);
+    expect(shown).toContain(`${RID.slice(0, 6)}********${RID.slice(14)}`);
+    expect(shown).not.toContain(RID);
+    expect(await t.page.getByTestId('search-count').innerText()).toMatch(/^1 found$/);
+    // The person sees who searched for them, and why.
+    const log = (await w.f.req({ method: 'GET', url: `/v1/audit?action=search.read&subject=${personId}&purpose=test%20check`, role: 'admin' })).json().entries as { data: { purpose?: string } }[];
+    expect(log.some((e) => e.data.purpose === 'objection 2026-31 review')).toBe(true);
+  });
+
   it('bug 11: a mistyped address shows the app’s own page not found (status 404), with a way home, in both languages', async () => {
     const cases = [
       { path: '/nosuchpage', home: '/', lang: 'en' as const, title: 'Page not found', link: 'Go to the home page', site: 'xinyong console' },

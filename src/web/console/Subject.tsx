@@ -10,12 +10,16 @@ import { AccessLog, SchemesAndLists } from '../components/SubjectParts';
 import { usePurpose } from '../components/Purpose';
 import { usePrintAsOf } from '../components/PrintFooter';
 import { DownloadCsv } from '../components/DownloadCsv';
+import { Pager } from '../components/Table';
 import { useFormat } from '../i18n';
 import { useSession } from '../session';
 import type { AccessLogItem, SubjectViewT } from '../types';
 
 interface SearchResult {
   results: { id: string; kind: string; name: string | null; region: string; regionName?: string | null; identifiers: { scheme: string; masked: string }[] }[];
+  count?: number;
+  countCapped?: boolean;
+  next?: string | null;
 }
 
 export function SubjectSearchPage() {
@@ -23,11 +27,17 @@ export function SubjectSearchPage() {
   const nav = useNavigate();
   const [text, setText] = useState('');
   const [query, setQuery] = useState<string | null>(null);
-  const found = useApi<SearchResult>(query ? `/v1/subjects${q({ q: query })}` : null);
-  // The results as CSV (every one found) need a purpose: each person in the file has the export in their access log.
+  const [pages, setPages] = useState<string[]>([]);
+  // One purpose for what needs one: finding persons by their whole name (each found sees the search
+  // in their access log), and the results as CSV (each person in the file sees the export).
   const exporting = usePurpose();
+  const purpose = exporting.purpose || undefined;
+  const found = useApi<SearchResult>(query ? `/v1/subjects${q({ q: query, purpose, after: pages[pages.length - 1] })}` : null, { logged: !!purpose });
+  // A name that may be a person's: the server asks for the purpose before it searches persons.
+  const needsPurpose = found.error?.problem.status === 400 && found.error.problem.field === 'purpose';
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setPages([]);
     setQuery(text.trim());
     // An ID number typed here is sent once and not kept on the page.
     if (holdsIdNumber(text)) setText('');
@@ -42,12 +52,24 @@ export function SubjectSearchPage() {
         <button type="submit">{f.t('common.search')}</button>
       </form>
       {found.loading ? <Loading /> : null}
-      {found.error ? <ErrorBox error={found.error} onRetry={found.reload} /> : null}
+      {needsPurpose ? (
+        <>
+          <p className="note" data-testid="search-needs-purpose">
+            {f.t('subject.nameNeedsPurpose')}
+          </p>
+          {exporting.form}
+        </>
+      ) : found.error ? (
+        <ErrorBox error={found.error} onRetry={found.reload} />
+      ) : null}
       {found.data && found.data.results.length === 0 ? <Empty>{f.t('subject.noneFound')}</Empty> : null}
       {found.data && found.data.results.length > 0 && query ? (
         <>
+          <p className="muted" data-testid="search-count">
+            {f.t(found.data.countCapped ? 'subject.foundCapped' : 'subject.found', { count: found.data.count ?? found.data.results.length })}
+          </p>
           {exporting.form}
-          <DownloadCsv path={exporting.purpose ? `/v1/subjects${q({ q: query, purpose: exporting.purpose })}` : null} testId="csv-search" />
+          <DownloadCsv path={purpose ? `/v1/subjects${q({ q: query, purpose })}` : null} testId="csv-search" />
         </>
       ) : null}
       {found.data && found.data.results.length > 0 ? (
@@ -62,7 +84,8 @@ export function SubjectSearchPage() {
           ))}
         </ul>
       ) : null}
-      {found.data?.results.length === 1 ? (
+      {found.data ? <Pager stack={pages} setStack={setPages} next={found.data.next} backLabel={f.t('common.previous')} nextLabel={f.t('common.next')} /> : null}
+      {found.data?.results.length === 1 && pages.length === 0 ? (
         <p>
           <button type="button" onClick={() => nav(`/subjects/${found.data!.results[0].id}`)}>
             {f.t('subject.open')}
