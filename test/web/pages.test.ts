@@ -6,7 +6,6 @@
  * phone's with -phone; docs/console.md shows them). The city is the fixed-clock fixture, so the pictures change only when the UI does.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
-import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { ridCheckChar } from '../../src/ids/index.js';
@@ -151,13 +150,17 @@ const SHOTS: Shot[] = [
       await t.page.goto(`${w.base}/catalog`);
       await t.page.getByTestId('tab-draft').click();
       // A list without its legal basis: the loader refuses it, and the page shows the problem at the item.
-      const text = await t.page.getByTestId('draft-text').inputValue();
-      const doc = parseYaml(text);
+      const doc = (await w.f.req({ method: 'GET', url: '/v1/catalog', role: 'author' })).json().doc;
+      doc.version = `${doc.version}-next`;
       delete doc.lists[0].legalBasis;
-      // Set as a paste would (one input event): typing 200 KB key by key is not the point here.
-      await t.page.getByTestId('draft-text').evaluate((el, v) => {
-        Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(el, v);
-        el.dispatchEvent(new Event('input', { bubbles: true }));
+      // Pasted into the editor (one paste event: typing 200 KB key by key is not the point here).
+      const box = t.page.getByTestId('draft-text');
+      await box.click();
+      await t.page.keyboard.press('Control+a');
+      await box.evaluate((el, v) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', v);
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
       }, JSON.stringify(doc, null, 2));
       await t.page.getByTestId('validate').click();
       const item = t.page.locator(`li.has-problem[data-item="lists[${doc.lists[0].code}]"]`);

@@ -1,8 +1,9 @@
 /**
  * The catalog: browse what is in force with its legal basis; compare two versions side by side;
- * and, for authors, draft, validate and publish, with each problem shown at its item.
+ * and, for authors, draft in a code editor that keeps the author's text as written, validate and
+ * publish, with each problem shown at its line and at its item.
  */
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { api, q, useAction, useApi } from '../api';
 import { forgetCatalog, useCatalogLoad, type CatalogInForce } from '../catalog';
@@ -12,6 +13,7 @@ import { useFormat } from '../i18n';
 import { useSession, type Role } from '../session';
 import type { CatalogDocT, CatalogItem } from '../types';
 import { Head } from '../components/Table';
+import { placeProblems, syntaxProblems, type TextProblem } from '../yamlProblems';
 
 const SECTIONS = ['recordTypes', 'schemes', 'lists', 'measures', 'actions', 'sources'] as const;
 type Tab = 'browse' | 'diff' | 'draft';
@@ -266,12 +268,51 @@ function Diff({ c }: { c: CatalogInForce }) {
 
 const bump = (v: string) => (/\d+$/.test(v) ? v.replace(/\d+$/, (d) => String(Number(d) + 1)) : `${v}.1`);
 
+// CodeMirror, loaded when the draft tab opens: no other page pays for it.
+const YamlEditor = lazy(() => import('../components/YamlEditor'));
+
+/**
+ * The author's text of each stored draft, kept in this browser as written (comments, order,
+ * layout): the API takes and gives back JSON documents, so regenerating YAML from the stored
+ * document would lose them. Kept with the hash the server gave the version, so a kept text is
+ * shown only while it still says what is stored.
+ */
+const KEPT = 'xinyong.catalogDraft:';
+type Kept = { text: string; hash: string };
+function keptText(ref: string): Kept | null {
+  try {
+    const k = JSON.parse(localStorage.getItem(KEPT + ref) ?? 'null') as Kept | null;
+    return k && typeof k.text === 'string' && typeof k.hash === 'string' ? k : null;
+  } catch {
+    return null;
+  }
+}
+function keepText(ref: string, k: Kept) {
+  try {
+    localStorage.setItem(KEPT + ref, JSON.stringify(k));
+  } catch {
+    // Storage full or refused: the draft is stored on the server all the same.
+  }
+}
+
+interface StoredVersion {
+  catalogId: string;
+  version: string;
+  status: string;
+  hash: string;
+  doc: CatalogDocT;
+}
+
 function Draft({ c }: { c: CatalogInForce }) {
   const f = useFormat();
   const initial = useMemo(() => stringifyYaml({ ...c.doc, version: bump(c.version) }, { lineWidth: 0 }), [c]);
   const [text, setText] = useState(initial);
+  const [opened, setOpened] = useState<{ ref: string; kept: boolean } | null>(null);
+  const [reveal, setReveal] = useState<{ at: number } | null>(null);
   const [result, setResult] = useState<{ kind: 'valid' | 'saved' | 'published'; text: string } | null>(null);
   const { busy, error, run } = useAction();
+  const versions = useApi<Versions>('/v1/catalog/versions');
+  const drafts = (versions.data?.versions ?? []).filter((v) => v.status === 'draft').map((v) => `${v.catalogId}@${v.version}`);
   // A refused document comes back with one problem per item and field: grouped by item.
   const problems = useMemo(() => {
     if (!error?.problem.errors?.length) return null;
@@ -292,22 +333,52 @@ function Draft({ c }: { c: CatalogInForce }) {
       return { doc: null, error: (e as Error).message };
     }
   }, [text]);
+  // Each problem at its line of the text: the API's (by item and field) and YAML's own.
+  const placed = useMemo<TextProblem[]>(
+    () => [...(parsed.error ? syntaxProblems(text) : []), ...(error?.problem.errors?.length && parsed.doc ? placeProblems(text, error.problem.errors) : [])],
+    [text, parsed, error],
+  );
+  const marks = useMemo(() => placed.map((p) => ({ from: p.from, to: p.to, message: p.field ? `${p.field}: ${p.reason}` : p.reason })), [placed]);
+
+  const open = (ref: string) => {
+    setResult(null);
+    if (!ref) {
+      setOpened(null);
+      setText(initial);
+      return;
+    }
+    void run(async () => {
+      const r = await api<StoredVersion>(`/v1/catalog/versions/${encodeURIComponent(ref)}`);
+      const kept = keptText(ref);
+      const same = kept?.hash === r.hash;
+      setText(same ? kept!.text : stringifyYaml(r.doc, { lineWidth: 0 }));
+      setOpened({ ref, kept: same });
+    });
+  };
 
   const go = (kind: 'validate' | 'save' | 'publish') => {
     const doc = parsed.doc;
     if (!doc) return;
     if (kind === 'publish' && !window.confirm(f.t('catalog.confirmPublish', { v: `${doc.id}@${doc.version}` }))) return;
     setResult(null);
+    const sent = text;
+    const store = async () => {
+      const r = await api<{ catalogId: string; version: string; hash: string; status: string }>('/v1/catalog/versions', { method: 'POST', body: doc });
+      keepText(`${r.catalogId}@${r.version}`, { text: sent, hash: r.hash });
+      return r;
+    };
     void run(async () => {
       if (kind === 'validate') {
         const r = await api<{ version: string; hash: string }>('/v1/catalog/versions:validate', { method: 'POST', body: doc });
         setResult({ kind: 'valid', text: f.t('catalog.valid', { version: r.version, hash: r.hash.slice(0, 12) }) });
       } else if (kind === 'save') {
-        const r = await api<{ catalogId: string; version: string; status: string }>('/v1/catalog/versions', { method: 'POST', body: doc });
+        const r = await store();
+        setOpened({ ref: `${r.catalogId}@${r.version}`, kept: true });
+        versions.reload();
         setResult({ kind: 'saved', text: f.t('catalog.saved', { v: `${r.catalogId}@${r.version}`, status: f.t(`catalog.st.${r.status}`, { defaultValue: r.status }) }) });
       } else {
         // Publish exactly what is in the editor: store it first (a version stored with other content is refused, 409).
-        await api('/v1/catalog/versions', { method: 'POST', body: doc });
+        await store();
         const r = await api<{ catalog: string; rescored: number }>(`/v1/catalog/versions/${encodeURIComponent(`${doc.id}@${doc.version}`)}:publish`, { method: 'POST' });
         forgetCatalog();
         setResult({ kind: 'published', text: f.t('catalog.published', { v: r.catalog, n: f.num(r.rescored) }) });
@@ -319,31 +390,68 @@ function Draft({ c }: { c: CatalogInForce }) {
     <>
       <Section title={f.t('catalog.draftTitle')} id="draft">
         <p>{f.t('catalog.draftIntro')}</p>
-        <label className="block">
-          {f.t('catalog.document')}
-          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={18} spellCheck={false} className="code" data-testid="draft-text" />
-        </label>
+        <div className="toolbar">
+          <label>
+            {f.t('catalog.openDraft')}
+            <select value={opened?.ref ?? ''} onChange={(e) => open(e.target.value)} disabled={busy} data-testid="draft-open">
+              <option value="">{f.t('catalog.newDraft')}</option>
+              {drafts.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {opened && !opened.kept ? (
+          <p className="small" role="status" data-testid="draft-regenerated">
+            {f.t('catalog.regenerated', { v: opened.ref })}
+          </p>
+        ) : null}
+        <p className="block" id="draft-doc-label">
+          <strong>{f.t('catalog.document')}</strong>
+        </p>
+        <p className="small muted" id="draft-doc-keys">
+          {f.t('catalog.editorKeys')}
+        </p>
+        <Suspense fallback={<Loading />}>
+          <YamlEditor value={text} onChange={setText} label={f.t('catalog.document')} describedBy="draft-doc-keys" problems={marks} reveal={reveal} testId="draft-text" />
+        </Suspense>
         {parsed.error ? (
           <p className="error" role="alert">
             {f.t('catalog.notYaml', { error: parsed.error })}
           </p>
         ) : null}
+        {placed.length ? (
+          <ul className="problems" data-testid="draft-problems" aria-label={f.t('catalog.problemsInText')}>
+            {placed.map((p, i) => (
+              <li key={i}>
+                <button type="button" className="link" onClick={() => setReveal({ at: p.from })}>
+                  {f.t('catalog.atLine', { line: f.num(p.line) })}
+                </button>{' '}
+                {p.field ? <strong>{p.field}</strong> : null}
+                {p.field ? ': ' : null}
+                {p.reason}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <div className="toolbar">
           <button type="button" onClick={() => go('validate')} disabled={busy || !parsed.doc} data-testid="validate">
             {f.t('catalog.validate')}
           </button>
-          <button type="button" onClick={() => go('save')} disabled={busy || !parsed.doc}>
+          <button type="button" onClick={() => go('save')} disabled={busy || !parsed.doc} data-testid="save-draft">
             {f.t('catalog.saveDraft')}
           </button>
           <button type="button" onClick={() => go('publish')} disabled={busy || !parsed.doc}>
             {f.t('catalog.publish')}
           </button>
-          <button type="button" onClick={() => setText(initial)} disabled={busy}>
+          <button type="button" onClick={() => open('')} disabled={busy}>
             {f.t('catalog.reset')}
           </button>
         </div>
         {result ? (
-          <p className="ok" role="status">
+          <p className="ok" role="status" data-testid="draft-result">
             {result.text}
           </p>
         ) : null}
