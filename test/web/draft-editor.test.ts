@@ -105,6 +105,11 @@ describe('the catalog draft editor', () => {
     await t.page.keyboard.press('Tab');
     expect(await t.page.evaluate(() => !!document.activeElement?.closest('.cm-editor'))).toBe(false);
 
+    // Text that is not YAML: marked at its line too, in the UI's language.
+    await paste(t.page, 'id: x\nversion: "1\nlists: [a\n');
+    await t.page.getByTestId('draft-problems').getByText('Not valid YAML from here', { exact: false }).waitFor();
+    expect(await t.page.getByTestId('draft-problems').innerText()).toMatch(/^Line \d+/);
+
     // Put the basis back (the comment typed above stays), validate and store.
     const fixed = `${HEAD_COMMENT}\n${top}${body(true)}`;
     await paste(t.page, fixed);

@@ -335,8 +335,12 @@ function Draft({ c }: { c: CatalogInForce }) {
   }, [text]);
   // Each problem at its line of the text: the API's (by item and field) and YAML's own.
   const placed = useMemo<TextProblem[]>(
-    () => [...(parsed.error ? syntaxProblems(text) : []), ...(error?.problem.errors?.length && parsed.doc ? placeProblems(text, error.problem.errors) : [])],
-    [text, parsed, error],
+    () => [
+      // The YAML library's own message is English: in the list and the editor, a sentence in the UI's language.
+      ...(parsed.error ? syntaxProblems(text).map((p) => ({ ...p, reason: f.t('catalog.notYamlHere') })) : []),
+      ...(error?.problem.errors?.length && parsed.doc ? placeProblems(text, error.problem.errors) : []),
+    ],
+    [text, parsed, error, f.t],
   );
   const marks = useMemo(() => placed.map((p) => ({ from: p.from, to: p.to, message: p.field ? `${p.field}: ${p.reason}` : p.reason })), [placed]);
 
