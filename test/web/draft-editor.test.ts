@@ -4,30 +4,19 @@
  * keeps the author's text as written (comments, quoting, layout) when the draft is stored and
  * opened again. The bare textarea it replaces regenerated the YAML from the document and lost them.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { stringify as stringifyYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, openTab, serveCity, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cityAndBrowser, expectAccessible, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
 
+const city = cityAndBrowser();
 let w: WebFixture;
-let browser: Browser;
-const tabs: Tab[] = [];
 
-async function tab(lang?: Lang) {
-  const t = await openTab(browser, { lang, session: await sessionFor(w, 'author') });
-  tabs.push(t);
-  return t;
-}
+const tab = async (lang?: Lang) => city.tab({ lang, session: await sessionFor(w, 'author') });
 
 beforeAll(async () => {
-  [w, browser] = await Promise.all([serveCity(), launch()]);
+  w = city.w;
 }, 120_000);
-
-afterAll(async () => {
-  for (const t of tabs) expect(t.errors, 'console errors in the browser').toEqual([]);
-  await browser?.close();
-  await w?.close();
-});
 
 /** Replaces the editor's whole text as a paste does (one paste event: typing 200 KB key by key is not the point). */
 async function paste(page: Page, text: string) {

@@ -4,25 +4,19 @@
  * Chinese, filing the commitment with the application; the review queue preselects no outcome,
  * confirms each decision, and edits a correction as the record type's facts.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { NOW } from '../api/fixture.js';
-import { launch, openTab, serveCity, sessionFor, signInConsole, type Tab, type WebFixture } from './harness.js';
+import { cityAndBrowser, sessionFor, signInConsole, type Tab, type WebFixture } from './harness.js';
 
+const city = cityAndBrowser();
 let w: WebFixture;
-let browser: Browser;
-const tabs: Tab[] = [];
 const rec: Record<'court' | 'minor' | 'general', string> = { court: '', minor: '', general: '' };
 
-async function tab(o: Parameters<typeof openTab>[1] = {}) {
-  const t = await openTab(browser, o);
-  tabs.push(t);
-  return t;
-}
+const tab = city.tab;
 
 beforeAll(async () => {
-  [w, browser] = await Promise.all([serveCity(), launch()]);
+  w = city.w;
   const penalties = await createApiKey(w.f.ctx.store, { name: 'penalty feed', role: 'source', source: 'penalties' }, NOW, 'test');
   for (const [k, severity, occurredAt] of [['minor', 'minor', '2026-11-01'], ['general', 'general', '2026-11-01']] as const) {
     const r = await w.f.app.inject({
@@ -37,12 +31,6 @@ beforeAll(async () => {
   const el = await w.f.req({ method: 'GET', url: '/v1/repairs/eligibility', role: 'subject' });
   rec.court = el.json().records.find((r: { recordType: string }) => r.recordType === 'court.dishonest-debtor-decision').recordId;
 }, 120_000);
-
-afterAll(async () => {
-  for (const t of tabs) expect(t.errors, 'console errors in the browser').toEqual([]);
-  await browser?.close();
-  await w?.close();
-});
 
 describe('credit repair in the portal', () => {
   const row = (t: Tab, id: string) => t.page.locator(`[data-testid=repair-eligibility] tr[data-id="${id}"]`);

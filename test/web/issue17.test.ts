@@ -4,28 +4,22 @@
  * a person's public record and a record's dialog, the checks page's subject, and a mistyped
  * address answered with the app's own "page not found".
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { orgCodeCheckChar, ridCheckChar, usccCheckChar, validateRid } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
-import { expectAccessible, launch, openTab, serveCity, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
+import { cityAndBrowser, expectAccessible, sessionFor, type Lang, type WebFixture } from './harness.js';
 
 const number = '44030519900101' + '123';
 const RID = number + ridCheckChar(number);
 const NAME = '问题测试人';
 
+const city = cityAndBrowser();
 let w: WebFixture;
-let browser: Browser;
 let personId: string;
 let recordId: string;
-const tabs: Tab[] = [];
 
-async function tab(o: Parameters<typeof openTab>[1] = {}) {
-  const t = await openTab(browser, o);
-  tabs.push(t);
-  return t;
-}
+const tab = city.tab;
 
 /** An all-digit credit code whose check character is X: shaped like an ID number, and not one. */
 function digitsUsccEndingInX(): string {
@@ -39,7 +33,7 @@ function digitsUsccEndingInX(): string {
 }
 
 beforeAll(async () => {
-  [w, browser] = await Promise.all([serveCity(), launch()]);
+  w = city.w;
   const mps = await createApiKey(w.f.ctx.store, { name: 'residents registry', role: 'source', source: 'mps' }, NOW, 'test');
   const reg = await w.f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${mps.key}` }, payload: { kind: 'subject', subject: `cn-rid:${RID}`, name: NAME } });
   expect(reg.statusCode, reg.body).toBe(201);
@@ -48,12 +42,6 @@ beforeAll(async () => {
   recordId = rec.json().results[0].recordId;
   personId = (await w.f.req({ method: 'GET', url: `/v1/records/${recordId}?purpose=test%20setup`, role: 'reviewer' })).json().subjectId;
 }, 120_000);
-
-afterAll(async () => {
-  for (const t of tabs) expect(t.errors, 'console errors in the browser').toEqual([]);
-  await browser?.close();
-  await w?.close();
-});
 
 describe('issue 17', () => {
   it('bug 1: the portal has its own name, in the header and on its tabs, apart from the lookup field "Full name"', async () => {
