@@ -243,6 +243,18 @@ export async function decideRepair(app: App, caller: Pick<Caller, 'actor'>, id: 
 export const CASE_KINDS = ['objection', 'repair', 'commitment'] as const;
 
 /**
+ * The cases of one kind the review queue's filters select, by deadline, logging nothing: a subject
+ * sees only their own; `overdue` is open and past its deadline now. The JSON listing and the CSV
+ * export both read through it.
+ */
+export async function findCases(app: App, caller: Pick<Caller, 'role' | 'subjectId'>, kind: CaseRow['kind'], q: { status?: string; overdue?: boolean; subject?: string }, limit: number): Promise<{ rows: CaseRow[]; now: Instant; subjectId: string | undefined }> {
+  const subjectId = caller.role === 'subject' ? (caller.subjectId as string) : q.subject !== undefined ? await requireSubject(app, q.subject, 'subject') : undefined;
+  const now = app.now();
+  const rows = await app.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit });
+  return { rows, now, subjectId };
+}
+
+/**
  * Cases of a kind, oldest deadline first; `overdue` gives the open ones past their deadline. A
  * subject sees their own. Staff asking for one subject's cases read that person's reasons: with a
  * purpose, in their access log (issue 16, finding 6); the queue of every subject names them by
@@ -251,9 +263,7 @@ export const CASE_KINDS = ['objection', 'repair', 'commitment'] as const;
 export async function listCases(app: App, caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>, kind: CaseRow['kind'], q: { status?: string; overdue?: boolean; subject?: string; limit?: number; purpose?: string }): Promise<{ rows: CaseRow[]; now: Instant }> {
   const byStaff = caller.role !== 'subject' && q.subject !== undefined;
   const purpose = byStaff ? requiredPurpose(q.purpose, `the ${kind}s`) : undefined;
-  const subjectId = caller.role === 'subject' ? (caller.subjectId as string) : q.subject !== undefined ? await requireSubject(app, q.subject, 'subject') : undefined;
-  const now = app.now();
-  const rows = await app.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit: q.limit ?? 100 });
+  const { rows, now, subjectId } = await findCases(app, caller, kind, q, q.limit ?? 100);
   if (purpose !== undefined && subjectId !== undefined) await logReadOf(app, subjectId, { actor: caller.actor, action: AUDIT.casesRead, purpose, data: { kind, cases: rows.length } });
   return { rows, now };
 }

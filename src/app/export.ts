@@ -21,11 +21,12 @@ import type { Repair } from '../process/repairs.js';
 import type { CaseRow } from '../store/port.js';
 import type { Caller } from './access.js';
 import { auditEntries } from './audit.js';
+import { findCases } from './cases.js';
 import type { App } from './context.js';
 import { invalid } from './errors.js';
 import { iso, isoInstants } from './json.js';
 import { listEntriesPage, searchPage, type ListedSubject, type SearchResult } from './reads.js';
-import { readPurpose, requiredPurpose, requireSubject } from './subjects.js';
+import { readPurpose, requiredPurpose } from './subjects.js';
 
 /** The most rows one export holds; past it the export is refused (narrow the filter). */
 export const EXPORT_MAX_ROWS = 100_000;
@@ -164,10 +165,8 @@ export async function exportCases(
 ): Promise<CsvExport> {
   const own = caller.role === 'subject';
   const purpose = own ? undefined : exportPurpose(q.purpose, `${kind}s`);
-  const subjectId = own ? (caller.subjectId as string) : q.subject !== undefined ? await requireSubject(app, q.subject, 'subject') : undefined;
   const max = q.max ?? EXPORT_MAX_ROWS;
-  const now = app.now();
-  const found = await app.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit: max + 1 });
+  const { rows: found, now } = await findCases(app, caller, kind, q, max + 1);
   if (found.length > max) throw tooMany(`${kind}s`, max);
   if (purpose !== undefined) await logExport(app, found.map((r) => r.subjectId), { actor: caller.actor, purpose, data: { export: `${kind}s`, rows: found.length } });
   const rows = found.map((r) => caseView(r, now) as CaseDoc);
