@@ -32,8 +32,9 @@ export function isMistypedPage(req: FastifyRequest): boolean {
   return /\btext\/html\b/i.test(req.headers.accept ?? '');
 }
 
+/** The built app: dist/web, or XY_WEB_DIR (a development build elsewhere, e.g. `vite build --outDir`). */
 export function webDir(): string {
-  return join(packageRoot(), 'dist', 'web');
+  return process.env.XY_WEB_DIR || join(packageRoot(), 'dist', 'web');
 }
 
 /** Content-Security-Policy for the app: its own scripts only; the identity provider may be called for sign-in. */

@@ -7,7 +7,13 @@ import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import type { LocalText } from '../domain/types';
 import en from './locales/en.json';
+import { catalogOf, type Messages } from './locales/merge';
 import zh from './locales/zh-CN.json';
+
+/** Each language's parts (locales/<lang>/<area>.json), merged into its main file. */
+const partsOf = (all: Record<string, { default: Messages }>, lang: string) =>
+  Object.fromEntries(Object.entries(all).filter(([p]) => p.startsWith(`./locales/${lang}/`)).map(([p, m]) => [p, m.default]));
+const PARTS = import.meta.glob<{ default: Messages }>('./locales/*/*.json', { eager: true });
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -23,7 +29,7 @@ function initialLanguage(): Lang {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zh } },
+  resources: { en: { translation: catalogOf(en, partsOf(PARTS, 'en')) }, 'zh-CN': { translation: catalogOf(zh, partsOf(PARTS, 'zh-CN')) } },
   lng: initialLanguage(),
   fallbackLng: false,
   interpolation: { escapeValue: false },

@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, expect } from 'vitest';
 import { packageRoot } from '../../src/app/paths.js';
 import { makeFixture, type Fixture } from '../api/fixture.js';
+import { webDir } from '../../src/api/web.js';
 
 export const CHROMIUM = process.env.XY_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(packageRoot(), 'docs', 'screenshots');
@@ -34,7 +35,7 @@ export interface WebFixture {
 
 /** The fixture city (fixed clock), listening on a free port with the dev sign-in on. */
 export async function serveCity(): Promise<WebFixture> {
-  if (!existsSync(join(packageRoot(), 'dist', 'web', 'index.html'))) throw new Error('the web app is not built: run `npm run build` first (npm test does)');
+  if (!existsSync(join(webDir(), 'index.html'))) throw new Error('the web app is not built: run `npm run build` first (npm test does)');
   // A fixed identity key: the same subjects get the same ids every run, so the screenshots change only with the UI.
   const f = await makeFixture({ persons: 2000, enterprises: 250, keySecret: Buffer.alloc(32, 7) });
   await f.app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,13 +2,20 @@
  * The message catalogs: English and Chinese have the same keys (plural forms aside), no message is
  * empty, and every literal key the app's code asks for exists in both.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/app/paths.js';
+import { catalogOf, type Messages } from '../../src/web/locales/merge.js';
 
 const web = join(packageRoot(), 'src', 'web');
-const load = (lang: string) => JSON.parse(readFileSync(join(web, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Messages;
+/** A language's catalog as the app merges it: the main file and its parts (locales/<lang>/*.json). */
+const load = (lang: string) => {
+  const dir = join(web, 'locales', lang);
+  const parts = existsSync(dir) ? Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => [n, readJson(join(dir, n))])) : {};
+  return catalogOf(readJson(join(web, 'locales', `${lang}.json`)), parts) as Record<string, unknown>;
+};
 
 function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -54,6 +61,14 @@ describe('message catalogs', () => {
     }
     expect(used.size).toBeGreaterThan(200);
     expect([...used].filter((k) => !keys.has(k)).sort()).toEqual([]);
+  });
+});
+
+describe('message parts', () => {
+  it('merge key by key into the main file, and a key defined twice is refused naming it', () => {
+    const merged = catalogOf({ a: { x: 'X' }, b: 'B' }, { 'cases.json': { a: { y: 'Y' } } });
+    expect(merged).toEqual({ a: { x: 'X', y: 'Y' }, b: 'B' });
+    expect(() => catalogOf({ a: { x: 'X' } }, { 'cases.json': { a: { x: 'again' } } })).toThrow(/"a\.x" is defined twice \(again in cases\.json\)/);
   });
 });
 
