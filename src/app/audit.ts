@@ -16,15 +16,45 @@ function requireAuditAction(action: string | undefined, field: string): void {
   if (action !== undefined && !AUDIT_ACTIONS.includes(action)) throw invalid(`unknown audit action '${action}'; the audit log records: ${AUDIT_ACTIONS.join(', ')}`, field);
 }
 
+/** The filters of an audit page besides the subject: who acted, what they did, and the days (Beijing time, inclusive). */
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  /** A day, `YYYY-MM-DD` in Asia/Shanghai: entries from its start. */
+  from?: string;
+  /** A day, `YYYY-MM-DD` in Asia/Shanghai: entries up to its end. */
+  to?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The start of a Beijing day (UTC+8, no daylight saving), or a refusal naming the field. */
+function beijingDay(day: string, field: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const at = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) - 8 * 3600_000 : NaN;
+  if (!m || Number.isNaN(at) || new Date(at + 8 * 3600_000).toISOString().slice(0, 10) !== day) throw invalid(`'${day}' is not a day; write it as YYYY-MM-DD`, field);
+  return at;
+}
+
+/** The store's range for days `from`..`to` (inclusive, Beijing time); refused when `to` is before `from`. */
+export function auditRange(f: AuditFilters): { from?: number; to?: number } {
+  const from = f.from !== undefined ? beijingDay(f.from, 'querystring:/from') : undefined;
+  const to = f.to !== undefined ? beijingDay(f.to, 'querystring:/to') + DAY_MS : undefined;
+  if (from !== undefined && to !== undefined && to <= from) throw invalid(`'to' (${f.to}) is before 'from' (${f.from})`, 'querystring:/to');
+  return { from, to };
+}
+
 /**
- * A page of audit entries, newest first, continuing `before` a seq; by action and by subject (one
- * it is about). `auditPage` without its purpose and logging: a caller reading by subject logs it.
+ * A page of audit entries, newest first, continuing `before` a seq; by action, actor, days and by
+ * subject (one it is about). `auditPage` without its purpose and logging: a caller reading by
+ * subject logs it.
  */
-export async function auditEntries(app: App, q: { limit: number; before?: number; action?: string; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null; subjectId?: string }> {
+export async function auditEntries(app: App, q: AuditFilters & { limit: number; before?: number; subject?: string }): Promise<{ entries: AuditEntry[]; next: number | null; subjectId?: string }> {
   requireAuditAction(q.action, 'querystring:/action');
+  const range = auditRange(q);
   // An unknown subject has no entries (not an error: the reference may be a person never seen).
   const subjectId = q.subject !== undefined ? ((await resolveRef(app, q.subject, 'subject')) ?? 's_none') : undefined;
-  const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId });
+  const found = await app.ctx.store.auditPage({ limit: q.limit, before: q.before, actions: q.action ? [q.action] : undefined, subjectId, actor: q.actor, ...range });
   // By subject, the access-log index finds them; it is outside the chain, so the chain has the last word.
   const entries = subjectId === undefined ? found : await onlyAbout(app.ctx.store, found, subjectId);
   return { entries, next: found.length === q.limit ? found[found.length - 1].seq : null, subjectId };
@@ -36,11 +66,11 @@ export async function auditEntries(app: App, q: { limit: number; before?: number
  * about them): it takes a purpose and goes in their access log (issue 16, finding 6). Without a
  * subject a page names subjects by internal id only, and reads no one's record.
  */
-export async function auditPage(app: App, q: { limit: number; before?: number; action?: string; subject?: string; purpose?: string; actor: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
+export async function auditPage(app: App, q: AuditFilters & { limit: number; before?: number; subject?: string; purpose?: string; by: string }): Promise<{ entries: AuditEntry[]; next: number | null }> {
   requireAuditAction(q.action, 'querystring:/action');
   const purpose = q.subject !== undefined ? requiredPurpose(q.purpose, 'the audit entries') : undefined;
   const { entries, next, subjectId } = await auditEntries(app, q);
-  if (subjectId !== undefined && purpose !== undefined) await logReadOf(app, subjectId, { actor: q.actor, action: AUDIT.auditRead, purpose, data: { entries: entries.length } });
+  if (subjectId !== undefined && purpose !== undefined) await logReadOf(app, subjectId, { actor: q.by, action: AUDIT.auditRead, purpose, data: { entries: entries.length } });
   return { entries, next };
 }
 

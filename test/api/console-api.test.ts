@@ -38,6 +38,17 @@ const get = async (role: KeyRole | null, url: string) => {
 };
 
 /** The figures of the city computed here, row by row, from what the store holds. */
+/** The flows of all time (`range=all`, the default), from the monthly flows: every month from the first to now's, zeros included, per list of the catalog. */
+function allTime(listFlows: Record<string, { month: string; inflow: number; outflow: number }[]>) {
+  const first = Object.values(listFlows).flat().map((m) => m.month).sort()[0] ?? month(NOW);
+  const periods: string[] = [];
+  for (const d = new Date(`${first}-01T00:00:00Z`); month(d.getTime()) <= month(NOW); d.setUTCMonth(d.getUTCMonth() + 1)) periods.push(month(d.getTime()));
+  const lists = Object.fromEntries(
+    f.ctx.catalog.doc.lists.map((l) => [l.code, periods.map((p) => ({ period: p, inflow: listFlows[l.code]?.find((m) => m.month === p)?.inflow ?? 0, outflow: listFlows[l.code]?.find((m) => m.month === p)?.outflow ?? 0 }))]),
+  );
+  return { range: 'all', bucket: 'month', from: null, periods, lists };
+}
+
 async function cityFigures() {
   const store = f.ctx.store;
   const subjectsByKind: Record<string, number> = { person: 0, enterprise: 0, institution: 0, government: 0 };
@@ -87,6 +98,7 @@ describe('GET /v1/stats', () => {
       asOf: iso(NOW),
       catalog: `${f.ctx.catalog.id}@${f.ctx.catalog.version}`,
       ...expected,
+      flows: allTime(expected.listFlows),
       cases: { objections: { open: 0, overdue: 0 }, repairs: { open: 0, overdue: 0 } },
       // Names in the reader's language: English without Accept-Language.
       lists: f.ctx.catalog.doc.lists.map((l) => ({ code: l.code, name: l.name.en, color: l.color })),

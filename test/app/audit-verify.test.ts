@@ -167,7 +167,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(await verifyAudit(app)).toMatchObject({ ok: false, problem: { index: true, seq: Number(row.seq), reason: expect.stringContaining(persons[0]) } });
         // Neither the person nor an admin paging the log by subject is shown the batch they were not in.
         expect((await accessLog(persons[0])).map((x) => x.receipt)).toEqual([rc.mine]);
-        expect((await auditPage(app, { limit: 50, subject: persons[0], purpose: 'index check', actor: 'test' })).entries.map((e) => (e.data as { receipt?: string }).receipt)).toEqual([rc.mine]);
+        expect((await auditPage(app, { limit: 50, subject: persons[0], purpose: 'index check', by: 'test' })).entries.map((e) => (e.data as { receipt?: string }).receipt)).toEqual([rc.mine]);
       } finally {
         await sql('DELETE FROM audit_subject_days WHERE subject_id = ? AND key = ?', [persons[0], AIR]);
       }

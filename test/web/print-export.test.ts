@@ -115,9 +115,10 @@ describe('CSV downloads (issue 17, build 5)', () => {
     const inLog = (await city.w.f.req({ method: 'GET', url: '/v1/audit?limit=1000', role: 'admin' })).json().entries.length;
     expect(rows(all.bytes).length).toBeGreaterThanOrEqual(inLog);
     // The page's action filter applies to the file.
-    const action = (await t.page.getByTestId('audit-entries').locator('tbody tr td:nth-child(4)').first().innerText()).trim();
-    await t.page.locator('#recent input').fill(action);
-    await t.page.getByTestId('audit-entries').locator('tbody tr').first().waitFor();
+    const action = (await t.page.getByTestId('audit-entries').locator('tbody tr td:nth-child(4) code').first().innerText()).trim();
+    await t.page.getByTestId('filter-action').selectOption(action);
+    await t.page.getByTestId('filter-apply').click();
+    await t.page.waitForFunction((a) => [...document.querySelectorAll('[data-testid="audit-entries"] tbody tr td:nth-child(4) code')].every((c) => c.textContent === a), action);
     const some = rows((await downloaded(t.page, 'csv-audit')).bytes);
     expect(some.length).toBeGreaterThan(0);
     expect(some.length).toBeLessThan(rows(all.bytes).length);

@@ -18,12 +18,15 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           summary: 'Audit entries, newest first',
-          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`. By `subject`, the entries about one subject are a read of their data: `purpose` is required, and a person sees the read in their access log (`audit.read`). Entries are shown as written: a text kept in both languages stays so, whatever `Accept-Language` asks.',
+          description: 'Every write, every read of a person’s record and every check, hash-chained. Continue with `before` set to the last `seq`. Filters combine: `action`, `actor` (exactly as entries name it, e.g. `key:k_…`, `oidc:<sub>`, `cli:<user>`), `from` and `to` (days, inclusive, in Beijing time, UTC+8). By `subject`, the entries about one subject are a read of their data: `purpose` is required, and a person sees the read in their access log (`audit.read`). Entries are shown as written: a text kept in both languages stays so, whatever `Accept-Language` asks.',
           querystring: Type.Object(
             {
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
               before: Type.Optional(Type.Integer({ minimum: 1 })),
-              action: Type.Optional(Type.String({ pattern: '^[a-z][a-z.-]{0,63}$' })),
+              action: Type.Optional(Type.String({ pattern: '^[a-z][a-z.-]{0,63}$', description: 'Only entries of this action (one the audit log records; another is refused naming them).' })),
+              actor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^\\S+$', description: 'Only entries by this actor, exactly as entries name it: `key:k_…`, `oidc:<sub>`, `dev:<role>-…`, `cli:<user>`.' })),
+              from: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'Only entries on or after this day (`YYYY-MM-DD`, Beijing time, UTC+8).' })),
+              to: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'Only entries on or before this day (`YYYY-MM-DD`, Beijing time, UTC+8; the whole day). Before `from` is refused.' })),
               subject: Type.Optional(SubjectRefString),
               purpose: Type.Optional({ ...Purpose, description: 'With `subject`, required: why you read the entries about this subject. Logged, and shown to the person in their access log (`audit.read`).' }),
             },
@@ -36,8 +39,10 @@ export function auditRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        if (wantsCsv(req)) return sendCsv(req, reply, await exportAudit(svc, { before: req.query.before, action: req.query.action, subject: req.query.subject, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
-        const r = await auditPage(svc, { limit: req.query.limit ?? 50, before: req.query.before, action: req.query.action, subject: req.query.subject, purpose: req.query.purpose, actor: principal(req).actor });
+        const { before, action, actor, from, to, subject, purpose } = req.query;
+        const filters = { before, action, actor, from, to, subject, purpose, by: principal(req).actor };
+        if (wantsCsv(req)) return sendCsv(req, reply, await exportAudit(svc, { ...filters, lang: csvLang(req) }));
+        const r = await auditPage(svc, { ...filters, limit: req.query.limit ?? 50 });
         return { entries: r.entries.map((e) => withIsoInstants(e) as Record<string, unknown>), next: r.next };
       },
     );

@@ -7,6 +7,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { TextSchema } from '../../app/check-shapes.js';
 import { cityFigures } from '../../app/reads.js';
+import { FLOW_RANGES, listFlowsOver, requireRange } from '../../app/flows.js';
+import { ProblemSchema } from '../errors.js';
 import { iso, type Service } from '../service.js';
 
 const Counts = (description: string) => Type.Record(Type.String(), Type.Integer(), { description });
@@ -33,6 +35,20 @@ const Stats = Type.Object(
       Type.Array(Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' }), inflow: Type.Integer(), outflow: Type.Integer() }, { additionalProperties: false })),
       { description: 'Per list and UTC month, ascending: entries that began (`inflow`) and ended (`outflow`) that month. Months with neither are left out.' },
     ),
+    flows: Type.Object(
+      {
+        range: Type.Enum([...FLOW_RANGES], { description: 'The range asked for (`range`).' }),
+        bucket: Type.Enum(['day', 'month'], { description: 'Days (UTC) for 30d and 90d, months (UTC) for 1y and all.' }),
+        from: Type.Union([Type.String(), Type.Null()], { description: 'Where the range starts (null: all time).' }),
+        periods: Type.Array(Type.String(), { description: 'Every period of the range, ascending: `YYYY-MM-DD` or `YYYY-MM`.' }),
+        lists: Type.Record(
+          Type.String(),
+          Type.Array(Type.Object({ period: Type.String(), inflow: Type.Integer(), outflow: Type.Integer() }, { additionalProperties: false })),
+          { description: 'Per list of the catalog, one item per period of `periods` (zeros included): entries that began (`inflow`) and ended (`outflow`) in it.' },
+        ),
+      },
+      { additionalProperties: false, description: 'The list flows over the time range `range` asks for.' },
+    ),
     grades: Type.Record(Type.String(), Counts('Subjects by grade.'), { description: 'Grade distribution per scheme.' }),
     cases: Type.Object({ objections: Queue, repairs: Queue }, { additionalProperties: false }),
     audit: Type.Object({ entries: Type.Integer() }, { additionalProperties: false }),
@@ -51,12 +67,15 @@ export function statsRoutes(svc: Service): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['service'],
           summary: 'Figures of the whole city: subjects, records, lists and their monthly flows, grades, case queues, audit log',
-          description: 'Counts only: no subject is named, so nothing is added to anyone’s access log.',
-          response: { 200: Stats },
+          description: 'Counts only: no subject is named, so nothing is added to anyone’s access log. `range` sets the time range of `flows`: the last 30 or 90 days by day, the last 12 months or all time by month (default `all`); `listFlows` is always all time by month.',
+          querystring: Type.Object({ range: Type.Optional(Type.Enum([...FLOW_RANGES], { description: 'The time range of `flows`: 30d, 90d, 1y or all (default).' })) }, { additionalProperties: false }),
+          response: { 200: Stats, 400: ProblemSchema },
         },
       },
-      async () => {
+      async (req) => {
+        const range = requireRange(req.query.range, 'querystring:/range');
         const { asOf, catalog: c, summary: s, cases } = await cityFigures(svc);
+        const flows = await listFlowsOver(svc, range);
         return {
           asOf: iso(asOf),
           catalog: `${c.id}@${c.version}`,
@@ -67,6 +86,7 @@ export function statsRoutes(svc: Service): FastifyPluginAsyncTypebox {
           recordsByType: s.recordsByType,
           listSizes: s.listSizes,
           listFlows: s.listFlows,
+          flows: { ...flows, from: flows.from === null ? null : iso(flows.from) },
           grades: s.grades,
           cases,
           audit: { entries: s.auditEntries },

@@ -22,7 +22,7 @@ export function registerAudit(program: Command): void {
       const g = globals(program);
       if (o.csv !== undefined && o.receipt !== undefined) throw usage('--csv exports entries by --action and --subject; a check by --receipt is one entry: leave out --csv', '--csv');
       await withApp(g, async (app) => {
-        if (o.csv !== undefined) return writeCsv(g, o.csv, await exportAudit(app, { action: o.action, subject: o.subject, purpose: o.subject !== undefined ? o.purpose : undefined, actor: cliCaller().actor, lang: cliLang() }));
+        if (o.csv !== undefined) return writeCsv(g, o.csv, await exportAudit(app, { action: o.action, subject: o.subject, purpose: o.subject !== undefined ? o.purpose : undefined, by: cliCaller().actor, lang: cliLang() }));
         const entries = await auditLog(app, { ...o, actor: cliCaller().actor });
         out(g, { entries }, () => printAudit(entries));
       });

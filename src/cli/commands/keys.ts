@@ -44,10 +44,11 @@ export function registerKeys(program: Command): void {
     .command('revoke')
     .description('revoke a key (a running server stops accepting it within 30 seconds)')
     .argument('<id>', 'the key id, k_…')
-    .action(async (id: string) => {
+    .option('--reason <text>', 'why, for the audit log')
+    .action(async (id: string, o: { reason?: string }) => {
       const g = globals(program);
       await withApp(g, async (app) => {
-        await revokeKey(app, id, cliCaller().actor);
+        await revokeKey(app, id, cliCaller().actor, o.reason);
         out(g, { revoked: id }, () => console.log(`Revoked ${id}.`));
       });
     });

@@ -84,6 +84,20 @@ export function auditContract(name: string, make: MakeStore): void {
         expect(first[0].seq).toBeGreaterThan(first[1].seq);
       });
 
+      it('pages the audit log by actor and by a range of instants (from inclusive, to exclusive)', async () => {
+        const [a, b, c, d] = await store.appendAudit([
+          { ...audit('key.created', { id: 'k_1' }), actor: 'cli:ops', at: T - DAY },
+          { ...audit('key.revoked', { id: 'k_1' }), actor: 'key:k_2', at: T },
+          { ...audit('key.created', { id: 'k_3' }), actor: 'cli:ops', at: T + DAY - 1 },
+          { ...audit('key.created', { id: 'k_4' }), actor: 'cli:ops', at: T + DAY },
+        ]);
+        expect((await store.auditPage({ limit: 10, actor: 'cli:ops' })).map((e) => e.seq)).toEqual([d.seq, c.seq, a.seq]);
+        expect((await store.auditPage({ limit: 10, from: T, to: T + DAY })).map((e) => e.seq)).toEqual([c.seq, b.seq]);
+        expect((await store.auditPage({ limit: 10, actor: 'cli:ops', from: T, to: T + DAY, actions: ['key.created'] })).map((e) => e.seq)).toEqual([c.seq]);
+        expect((await store.auditPage({ limit: 1, actor: 'cli:ops', before: d.seq })).map((e) => e.seq)).toEqual([c.seq]);
+        expect(await store.auditPage({ limit: 10, actor: 'cli:nobody' })).toEqual([]);
+      });
+
       it('indexes an entry under further subjects for their access logs', async () => {
         const [e] = await store.appendAudit([{ ...audit('check.decided', { receipt: 'rc_batch', items: [sid('p1'), sid('p2')] }), subjects: [sid('p1'), sid('p2')] }]);
         await store.appendAudit([audit('subject.read', { purpose: 'x' }, sid('p1'))]);

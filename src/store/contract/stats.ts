@@ -79,6 +79,35 @@ export function statsContract(name: string, make: MakeStore): void {
         expect(s.auditEntries).toBe(await auditCount(store));
         expect(s.auditEntries).toBeGreaterThanOrEqual(3);
       });
+
+      it('counts list flows by UTC day or month, from an instant on', async () => {
+        const p1 = subject('p1', 'person');
+        const p2 = subject('p2', 'person');
+        await store.ingest(batch({ subjects: [p1, p2], records: [record(p1.id, 'r1'), record(p2.id, 'r2')] }));
+        const may1 = Date.UTC(2026, 4, 1);
+        await store.saveStates(
+          save({
+            states: [
+              state(p1.id, [], [entry('p1-l1', 'l1', p1.id, 'active', { since: may1 + 3 * 3600_000 }), entry('p1-l2', 'l2', p1.id, 'exited', { since: may1 - 40 * DAY, endedAt: may1 + DAY, endReason: 'exit' })]),
+              state(p2.id, [], [entry('p2-l1', 'l1', p2.id, 'active', { since: may1 + 20 * 3600_000 })]),
+            ],
+            audit: audit('state.derived'),
+          }),
+        );
+        expect(await store.listFlows({ from: null, bucket: 'day' })).toEqual({
+          l1: [{ period: '2026-05-01', inflow: 2, outflow: 0 }],
+          l2: [
+            { period: '2026-03-22', inflow: 1, outflow: 0 },
+            { period: '2026-05-02', inflow: 0, outflow: 1 },
+          ],
+        });
+        // From an instant: only what began or ended at or after it.
+        expect(await store.listFlows({ from: may1, bucket: 'month' })).toEqual({
+          l1: [{ period: '2026-05', inflow: 2, outflow: 0 }],
+          l2: [{ period: '2026-05', inflow: 0, outflow: 1 }],
+        });
+        expect(await store.listFlows({ from: may1 + 21 * 3600_000, bucket: 'day' })).toEqual({ l2: [{ period: '2026-05-02', inflow: 0, outflow: 1 }] });
+      });
     });
   });
 }

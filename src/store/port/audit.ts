@@ -7,6 +7,12 @@ export interface AuditQuery {
   before?: number;
   actions?: string[];
   subjectId?: string;
+  /** Only entries by this actor (`key:k_…`, `oidc:<sub>`, `cli:<user>`, …), exactly. */
+  actor?: string;
+  /** Only entries at or after this instant. */
+  from?: number;
+  /** Only entries before this instant (exclusive). */
+  to?: number;
 }
 
 /** A row of the receipt index: the check decided under `receipt` is audit entry `seq`. */

@@ -32,6 +32,24 @@ export interface ListFlow {
   outflow: number;
 }
 
+/** Entries that began and ended in one period: a UTC day (`YYYY-MM-DD`) or month (`YYYY-MM`). */
+export interface FlowPeriod {
+  period: string;
+  inflow: number;
+  outflow: number;
+}
+
+export interface FlowQuery {
+  /** Only beginnings and ends at or after this instant (null: since the first entry). */
+  from: number | null;
+  bucket: 'day' | 'month';
+}
+
 export interface StatsPort {
   summary(): Promise<StoreSummary>;
+  /**
+   * Per list, per UTC day or month (ascending): entries that began (`since`) and ended
+   * (`endedAt`) in it, counting only those at or after `from`. Only periods with one or the other.
+   */
+  listFlows(q: FlowQuery): Promise<Record<string, FlowPeriod[]>>;
 }

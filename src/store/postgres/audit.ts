@@ -25,6 +25,9 @@ export class PostgresAudit implements AuditPort {
       where.push(`(subject_id = $${args.length} OR seq IN (SELECT seq FROM audit_subject_days WHERE subject_id = $${args.length}))`);
     }
     if (q.actions?.length) (args.push(q.actions), where.push(`action = ANY($${args.length}::text[])`));
+    if (q.actor !== undefined) (args.push(q.actor), where.push(`actor = $${args.length}`));
+    if (q.from !== undefined) (args.push(q.from), where.push(`at >= $${args.length}`));
+    if (q.to !== undefined) (args.push(q.to), where.push(`at < $${args.length}`));
     args.push(q.limit);
     const rows = await this.db.q(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${args.length}`, args);
     return rows.map((r) => auditFrom(r));

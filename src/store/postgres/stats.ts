@@ -1,5 +1,6 @@
 /** Statistics of the whole store (`summary`) on PostgreSQL, each figure one SQL aggregate, run in parallel. */
 import type { SubjectKind } from '../../domain/types.js';
+import type { FlowPeriod, FlowQuery } from '../port/stats.js';
 import type { StatsPort, StoreSummary } from '../port/index.js';
 import type { PostgresDb } from './db.js';
 
@@ -47,5 +48,22 @@ export class PostgresStats implements StatsPort {
     for (const r of gradeRows) (grades[r.scheme as string] ??= {})[r.grade as string] = r.n as number;
     const records = Object.values(recordsByArea).reduce((a, b) => a + b, 0);
     return { subjectsByKind, records, recordsByArea, recordsByProvince, recordsByType, listSizes, listBreakdown, listFlows, grades, auditEntries: (audit?.n as number) ?? 0 };
+  }
+
+  async listFlows(q: FlowQuery): Promise<Record<string, FlowPeriod[]>> {
+    const fmt = q.bucket === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM';
+    const period = (column: string) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', '${fmt}')`;
+    const from = q.from ?? Number.MIN_SAFE_INTEGER;
+    const rows = await this.db.q(
+      `SELECT list, period, SUM(i)::bigint AS inflow, SUM(o)::bigint AS outflow FROM (
+         SELECT list, ${period('since')} AS period, COUNT(*) AS i, 0 AS o FROM list_entries WHERE since >= $1 GROUP BY 1, 2
+         UNION ALL
+         SELECT list, ${period('ended_at')} AS period, 0 AS i, COUNT(*) AS o FROM list_entries WHERE ended_at IS NOT NULL AND ended_at >= $1 GROUP BY 1, 2
+       ) f GROUP BY list, period ORDER BY list, period`,
+      [from],
+    );
+    const out: Record<string, FlowPeriod[]> = {};
+    for (const r of rows) (out[r.list as string] ??= []).push({ period: r.period as string, inflow: Number(r.inflow), outflow: Number(r.outflow) });
+    return out;
   }
 }

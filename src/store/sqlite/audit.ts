@@ -30,6 +30,9 @@ export class SqliteAudit implements AuditPort {
       args.push(q.subjectId, q.subjectId);
     }
     if (q.actions?.length) (where.push(`action IN ${IN_JSON}`), args.push(JSON.stringify(q.actions)));
+    if (q.actor !== undefined) (where.push('actor = ?'), args.push(q.actor));
+    if (q.from !== undefined) (where.push('at >= ?'), args.push(q.from));
+    if (q.to !== undefined) (where.push('at < ?'), args.push(q.to));
     const rows = this.db.st(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, q.limit) as Row[];
     return rows.map((r) => auditFrom(r));
   }

@@ -3,11 +3,14 @@
  * row, so it answers in the time the indexes allow on a city-sized database.
  */
 import type { SubjectKind } from '../../domain/types.js';
+import type { FlowPeriod, FlowQuery } from '../port/stats.js';
 import type { StatsPort, StoreSummary } from '../port/index.js';
 import type { Row, SqliteDb } from './db.js';
 
 /** The calendar month (UTC, `YYYY-MM`) of an epoch-ms column. */
 const month = (column: string) => `strftime('%Y-%m', ${column} / 1000.0, 'unixepoch')`;
+/** The calendar day (UTC, `YYYY-MM-DD`) of an epoch-ms column. */
+const dayOf = (column: string) => `strftime('%Y-%m-%d', ${column} / 1000.0, 'unixepoch')`;
 
 export class SqliteStats implements StatsPort {
   constructor(private readonly db: SqliteDb) {}
@@ -56,5 +59,23 @@ export class SqliteStats implements StatsPort {
     }
     const auditEntries = ((this.db.st('SELECT COUNT(*) AS n FROM audit_log').get() as Row).n as number) ?? 0;
     return { subjectsByKind, records, recordsByArea, recordsByProvince, recordsByType, listSizes, listBreakdown, listFlows, grades, auditEntries };
+  }
+
+  async listFlows(q: FlowQuery): Promise<Record<string, FlowPeriod[]>> {
+    const period = q.bucket === 'day' ? dayOf : month;
+    const from = q.from ?? Number.MIN_SAFE_INTEGER;
+    const out: Record<string, FlowPeriod[]> = {};
+    for (const r of this.db
+      .st(
+        `SELECT list, period, SUM(i) AS inflow, SUM(o) AS outflow FROM (
+           SELECT list, ${period('since')} AS period, COUNT(*) AS i, 0 AS o FROM list_entries WHERE since >= ? GROUP BY 1, 2
+           UNION ALL
+           SELECT list, ${period('ended_at')} AS period, 0 AS i, COUNT(*) AS o FROM list_entries WHERE ended_at IS NOT NULL AND ended_at >= ? GROUP BY 1, 2
+         ) GROUP BY list, period ORDER BY list, period`,
+      )
+      .all(from, from) as Row[]) {
+      (out[r.list as string] ??= []).push({ period: r.period as string, inflow: r.inflow as number, outflow: r.outflow as number });
+    }
+    return out;
   }
 }

@@ -7,7 +7,7 @@ import { AriaComponent, DatasetComponent, GridComponent, LegendComponent, Toolti
 import * as echarts from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, AriaComponent, SVGRenderer]);
@@ -16,13 +16,19 @@ export interface ChartProps {
   id: string;
   title: string;
   option: EChartsCoreOption;
-  /** The numbers behind the chart: header row, then data rows. */
-  table: { head: string[]; rows: (string | number)[][] };
+  /** The numbers behind the chart: header row, then data rows (a cell may link to what it counts). */
+  table: { head: string[]; rows: (string | number | ReactNode)[][] };
   height?: number;
   onClick?: (dataIndex: number, seriesIndex: number) => void;
+  /** Shown between the caption and the chart: its range, its scale. */
+  controls?: ReactNode;
+  /** A line under the chart (how to read it, what a click does). */
+  note?: ReactNode;
+  /** The value axis' scale, for a reader of the page (`data-scale`). */
+  scale?: 'linear' | 'log';
 }
 
-export function Chart({ id, title, option, table, height = 260, onClick }: ChartProps) {
+export function Chart({ id, title, option, table, height = 260, onClick, controls, note, scale }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   // The latest click handler, without redrawing the chart when only the handler changed.
@@ -52,9 +58,11 @@ export function Chart({ id, title, option, table, height = 260, onClick }: Chart
     return () => void c?.off('click');
   }, []);
   return (
-    <figure className="chart" id={id} data-testid={`chart-${id}`}>
+    <figure className="chart" id={id} data-testid={`chart-${id}`} data-scale={scale}>
       <figcaption>{title}</figcaption>
+      {controls ? <div className="chart-controls">{controls}</div> : null}
       <div ref={el} className="chart-canvas" style={{ height }} />
+      {note ? <p className="small muted">{note}</p> : null}
       <details>
         <summary>{t('chart.showData')}</summary>
         <table className="data">
