@@ -20,7 +20,7 @@ import type { Objection } from '../process/objections.js';
 import type { Repair } from '../process/repairs.js';
 import type { CaseRow } from '../store/port.js';
 import type { Caller } from './access.js';
-import { auditEntries } from './audit.js';
+import { auditEntries, type AuditFilters } from './audit.js';
 import { findCases } from './cases.js';
 import type { App } from './context.js';
 import { invalid } from './errors.js';
@@ -188,15 +188,15 @@ export const AUDIT_COLUMNS: readonly Column<AuditEntry>[] = [
  * Audit entries, newest first, from `before` on, by action and by subject. By subject it is an
  * export of the entries about one person: `purpose` is required, and it is in their access log.
  */
-export async function exportAudit(app: App, q: { before?: number; action?: string; subject?: string; purpose?: string; actor: string; lang: Lang; max?: number }): Promise<CsvExport> {
+export async function exportAudit(app: App, q: AuditFilters & { before?: number; subject?: string; purpose?: string; by: string; lang: Lang; max?: number }): Promise<CsvExport> {
   const purpose = q.subject !== undefined ? requiredPurpose(q.purpose, 'the audit entries') : undefined;
   let about: string | undefined;
   const rows = await collect<AuditEntry, number>('audit entries', q.max ?? EXPORT_MAX_ROWS, async (before, limit) => {
-    const p = await auditEntries(app, { limit, before: before ?? q.before, action: q.action, subject: q.subject });
+    const p = await auditEntries(app, { limit, before: before ?? q.before, action: q.action, actor: q.actor, from: q.from, to: q.to, subject: q.subject });
     about = p.subjectId;
     return { rows: p.entries, next: p.next };
   });
-  if (purpose !== undefined && about !== undefined) await logExport(app, [about], { actor: q.actor, purpose, data: { export: 'audit', rows: rows.length } });
+  if (purpose !== undefined && about !== undefined) await logExport(app, [about], { actor: q.by, purpose, data: { export: 'audit', rows: rows.length } });
   return { filename: `audit-${day(app)}.csv`, body: toCsv(AUDIT_COLUMNS, rows, q.lang), rows: rows.length };
 }
 

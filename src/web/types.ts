@@ -13,6 +13,8 @@ export interface Stats {
   recordsByType: Record<string, number>;
   listSizes: Record<string, number>;
   listFlows: Record<string, { month: string; inflow: number; outflow: number }[]>;
+  /** The list flows over the range asked for (`GET /v1/stats?range=`): every period of it, by day or month. */
+  flows: { range: '30d' | '90d' | '1y' | 'all'; bucket: 'day' | 'month'; from: string | null; periods: string[]; lists: Record<string, { period: string; inflow: number; outflow: number }[]> };
   grades: Record<string, Record<string, number>>;
   cases: { objections: { open: number; overdue: number }; repairs: { open: number; overdue: number } };
   audit: { entries: number };

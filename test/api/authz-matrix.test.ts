@@ -40,6 +40,8 @@ interface Ctx {
   openRepairs: string[];
   /** A key of the source that may report commitment breaches (finance-dept). */
   financeKey: string;
+  /** A key for the one allowed call of the revoke route to revoke. */
+  revocable: string;
   next: Record<string, number>;
 }
 
@@ -82,6 +84,10 @@ const MATRIX: Row[] = [
   { route: 'POST /v1/catalog/versions/{v}:publish', allowed: ['author'], req: (c) => ({ method: 'POST', url: `/v1/catalog/versions/${c.catalogVersion}:publish` }) },
   { route: 'GET /v1/audit', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit?limit=5' }) },
   { route: 'GET /v1/audit:verify', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit:verify' }) },
+  { route: 'GET /v1/keys', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/keys' }) },
+  { route: 'GET /v1/keys/options', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/keys/options' }) },
+  { route: 'POST /v1/keys', allowed: ['admin'], req: () => ({ method: 'POST', url: '/v1/keys', payload: { name: 'matrix', role: 'checker', scopes: [AIR] } }) },
+  { route: 'POST /v1/keys/{id}/revoke', allowed: ['admin'], req: (c) => ({ method: 'POST', url: `/v1/keys/${c.revocable}/revoke`, payload: { reason: 'authorisation matrix' } }) },
   { route: 'GET /public/v1/search', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/public/v1/search?q=co' }) },
   { route: 'GET /public/v1/subjects/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/public/v1/subjects/${encodeURIComponent(c.f.org.ref)}` }) },
   { route: 'GET /healthz', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/healthz' }) },
@@ -89,7 +95,7 @@ const MATRIX: Row[] = [
   { route: 'GET /docs', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/docs' }) },
   // The web console and the public portal: every page is the app's HTML, for anyone (the app then
   // signs in through the API, which enforces the roles); the built assets are public too.
-  ...['/', '/sign-in', '/overview', '/subjects', '/lists', '/catalog', '/review', '/audit', '/checks', '/public', '/public/person', '/public/me'].map(
+  ...['/', '/sign-in', '/overview', '/subjects', '/lists', '/catalog', '/review', '/audit', '/keys', '/checks', '/public', '/public/person', '/public/me'].map(
     (url): Row => ({ route: `GET ${url}`, allowed: PUBLIC, req: () => ({ method: 'GET', url }) }),
   ),
   { route: 'GET /subjects/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/subjects/${c.f.org.id}` }) },
@@ -131,7 +137,8 @@ beforeAll(async () => {
   expect(rec.statusCode).toBe(201);
   const cat = await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' });
   expect(cat.statusCode).toBe(200);
-  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', next: {} };
+  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', revocable: '', next: {} };
+  c.revocable = (await createApiKey(f.ctx.store, { name: 'to revoke', role: 'checker' }, NOW, 'test')).row.id;
   // Due-process material: records of the subject-key holder to object to and to repair, open
   // objections, commitments and open repair applications, at least one per caller of each row.
   const court = (i: number) => ({ externalId: `authz-ob-${i}`, type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-01', facts: { caseNo: `AZ-${i}`, court: 'C', ground: 'evades' } });
