@@ -14,7 +14,7 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { breachCommitment as breachRule, makeCommitment as makeRule, type Commitment } from '../process/commitments.js';
 import { currentStatus, decideObjection as decideObjectionRule, extendObjection as extendRule, fileObjection as fileRule, type CaseStep, type Objection, type ObjectionDecision, type StepResult } from '../process/objections.js';
 import { applicationRefusals, applyForRepair as applyRule, decideRepair as decideRepairRule, repairability, type Repair, type RepairRefusal } from '../process/repairs.js';
-import { CaseConflictError, type CaseEffects, type CaseRow } from '../store/port.js';
+import { CaseConflictError, type CaseEffects, type CaseRow, type EvidenceRow } from '../store/port.js';
 import { scopeAllows, type Caller } from './access.js';
 import { write, type App } from './context.js';
 import { deriveDirty, outbox } from './derive.js';
@@ -22,6 +22,7 @@ import { AppError, conflict, invalid, notFound } from './errors.js';
 import { noIdNumber } from './checks.js';
 import { withIsoInstants } from './json.js';
 import { logReadOf, requiredPurpose, requireSubject } from './subjects.js';
+import { pastRetention } from './tick.js';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
@@ -109,6 +110,8 @@ export async function extendObjection(app: App, caller: Pick<Caller, 'actor'>, i
     const c = await loadCase<Objection>(app, id, 'objection');
     const at = app.now();
     const step = unwrap(extendRule(c.doc, at, app.calendar, app.ctx.catalog.dueProcess.objectionDaysExtended));
+    // Who extended it and when, for the case's history.
+    step.case = { ...step.case, extendedAt: at, extendedBy: caller.actor } as Objection;
     await commitStep(app, 'objection', step, c.createdAt, { at, actor: caller.actor, action: AUDIT.objectionExtended, subjectId: c.subjectId, data: { objection: c.id, deadline: step.case.deadline } }, c.status);
     return step.case;
   });
@@ -242,15 +245,44 @@ export async function decideRepair(app: App, caller: Pick<Caller, 'actor'>, id: 
 
 export const CASE_KINDS = ['objection', 'repair', 'commitment'] as const;
 
+/** The review queue's filters, as the API's query parameters and the CLI's options give them. */
+export interface CaseFilters {
+  status?: string;
+  /** Open and past the deadline now. */
+  overdue?: boolean;
+  /** Open, not yet overdue, and due within `DUE_SOON_DAYS` working days. */
+  dueSoon?: boolean;
+  subject?: string;
+  /** The source (authority) of the record the case is about. */
+  source?: string;
+  /** Assigned to this actor; `me`: to the caller. */
+  assigned?: string;
+}
+
+/** "Due soon": the deadline falls within this many working days from now. */
+export const DUE_SOON_DAYS = 2;
+
 /**
  * The cases of one kind the review queue's filters select, by deadline, logging nothing: a subject
- * sees only their own; `overdue` is open and past its deadline now. The JSON listing and the CSV
- * export both read through it.
+ * sees only their own; `overdue` is open and past its deadline now, `dueSoon` open and due within
+ * `DUE_SOON_DAYS` working days. The JSON listing and the CSV export both read through it.
  */
-export async function findCases(app: App, caller: Pick<Caller, 'role' | 'subjectId'>, kind: CaseRow['kind'], q: { status?: string; overdue?: boolean; subject?: string }, limit: number): Promise<{ rows: CaseRow[]; now: Instant; subjectId: string | undefined }> {
+export async function findCases(app: App, caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>, kind: CaseRow['kind'], q: CaseFilters, limit: number): Promise<{ rows: CaseRow[]; now: Instant; subjectId: string | undefined }> {
+  if (q.overdue && q.dueSoon) throw invalid('overdue and dueSoon exclude each other: a case is one or the other', 'dueSoon');
+  if (q.source !== undefined && !app.ctx.catalog.sources.has(q.source)) throw invalid(`source: the catalog has no source ${q.source}`, 'source');
   const subjectId = caller.role === 'subject' ? (caller.subjectId as string) : q.subject !== undefined ? await requireSubject(app, q.subject, 'subject') : undefined;
   const now = app.now();
-  const rows = await app.ctx.store.listCases({ kind, statuses: q.overdue ? ['open'] : q.status ? [q.status] : undefined, subjectId, deadlineBefore: q.overdue ? now : undefined, limit });
+  const open = q.overdue || q.dueSoon;
+  const rows = await app.ctx.store.listCases({
+    kind,
+    statuses: open ? ['open'] : q.status ? [q.status] : undefined,
+    subjectId,
+    deadlineBefore: q.overdue ? now : q.dueSoon ? app.calendar.addWorkingDays(now, DUE_SOON_DAYS) : undefined,
+    deadlineFrom: q.dueSoon ? now : undefined,
+    assignedTo: q.assigned === 'me' ? caller.actor : q.assigned,
+    source: q.source,
+    limit,
+  });
   return { rows, now, subjectId };
 }
 
@@ -260,10 +292,147 @@ export async function findCases(app: App, caller: Pick<Caller, 'role' | 'subject
  * purpose, in their access log (issue 16, finding 6); the queue of every subject names them by
  * internal id only.
  */
-export async function listCases(app: App, caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>, kind: CaseRow['kind'], q: { status?: string; overdue?: boolean; subject?: string; limit?: number; purpose?: string }): Promise<{ rows: CaseRow[]; now: Instant }> {
+export async function listCases(app: App, caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>, kind: CaseRow['kind'], q: CaseFilters & { limit?: number; purpose?: string }): Promise<{ rows: CaseRow[]; now: Instant }> {
   const byStaff = caller.role !== 'subject' && q.subject !== undefined;
   const purpose = byStaff ? requiredPurpose(q.purpose, `the ${kind}s`) : undefined;
   const { rows, now, subjectId } = await findCases(app, caller, kind, q, q.limit ?? 100);
   if (purpose !== undefined && subjectId !== undefined) await logReadOf(app, subjectId, { actor: caller.actor, action: AUDIT.casesRead, purpose, data: { kind, cases: rows.length } });
   return { rows, now };
+}
+
+/** Who handles a case and what was done to it besides the process core's steps, kept in its document. */
+export interface Handling {
+  assignedTo?: string;
+  assignedAt?: Instant;
+  assignedBy?: string;
+  assignments?: { to: string; by: string; at: Instant }[];
+  extendedAt?: Instant;
+  extendedBy?: string;
+}
+
+/** The kind of a case by its id's prefix (`ob_`, `rp_`); cases of other kinds are not handled in the queue. */
+export function queueKind(id: string): 'objection' | 'repair' {
+  if (id.startsWith('ob_')) return 'objection';
+  if (id.startsWith('rp_')) return 'repair';
+  throw notFound('no objection or repair application has this id', 'id');
+}
+
+/** An objection or repair application by id, as its caller may see it (a subject only their own). */
+export async function loadQueueCase(app: App, id: string, caller?: Pick<Caller, 'role' | 'subjectId'>): Promise<CaseRow & { kind: 'objection' | 'repair'; doc: (Objection | Repair) & Handling }> {
+  return (await loadCase(app, id, queueKind(id), caller)) as CaseRow & { kind: 'objection' | 'repair'; doc: (Objection | Repair) & Handling };
+}
+
+/** An actor to assign a case to: as the audit log names actors; an API key must be a live reviewer's or admin's. */
+async function assignee(app: App, to: string): Promise<string> {
+  if (!/^(key|oidc|dev|cli):[A-Za-z0-9._@-]{1,120}$/.test(to)) throw invalid('to: name the reviewer as the audit log does (key:k_…, oidc:…, dev:…, cli:…)', '/to');
+  if (to.startsWith('key:')) {
+    const k = await app.ctx.store.getApiKey(to.slice(4));
+    if (!k || k.revokedAt !== null || (k.role !== 'reviewer' && k.role !== 'admin')) throw invalid('to: no live reviewer or admin key has this id', '/to');
+  }
+  return to;
+}
+
+/**
+ * Assigns an open case to a reviewer: to the caller (`take`), or to another (`to`). Kept in the
+ * case with who assigned it and when (each assignment in its history), audited as `case.assigned`,
+ * only while the case is still open.
+ */
+export async function assignCase(app: App, caller: Pick<Caller, 'actor'>, id: string, o: { to?: string }): Promise<CaseRow['doc'] & Handling> {
+  const to = o.to === undefined ? caller.actor : await assignee(app, o.to);
+  return write(app, async () => {
+    const c = await loadQueueCase(app, id);
+    if (c.status !== 'open') throw conflict(`case ${id} is ${c.status}: only an open case is assigned`, '/');
+    const at = app.now();
+    const doc = { ...c.doc, assignedTo: to, assignedAt: at, assignedBy: caller.actor, assignments: [...(c.doc.assignments ?? []), { to, by: caller.actor, at }] };
+    try {
+      await app.ctx.store.saveCase({ ...c, doc: doc as unknown as Record<string, unknown> }, { expectStatus: 'open', audit: { at, actor: caller.actor, action: AUDIT.caseAssigned, subjectId: c.subjectId, data: { case: id, to } } });
+    } catch (e) {
+      if (e instanceof CaseConflictError) throw conflict(`${e.message}; read it again before acting on it`);
+      throw e;
+    }
+    return doc;
+  });
+}
+
+/** One event of a case's history: who did what, when. */
+export interface CaseEvent {
+  event: 'filed' | 'applied' | 'evidence' | 'assigned' | 'extended' | 'decided';
+  at: Instant;
+  by: string;
+  to?: string;
+  file?: string;
+  outcome?: string;
+  reason?: string;
+}
+
+/** A case's history from its document and its evidence, oldest first. */
+export function caseHistory(kind: 'objection' | 'repair', status: string, doc: (Objection | Repair) & Handling, evidence: readonly EvidenceRow[]): CaseEvent[] {
+  const o = doc as Partial<Objection> & Partial<Repair> & Handling;
+  const events: CaseEvent[] = [kind === 'objection' ? { event: 'filed', at: o.filedAt as Instant, by: o.filedBy as string } : { event: 'applied', at: o.appliedAt as Instant, by: o.appliedBy as string }];
+  for (const e of evidence) events.push({ event: 'evidence', at: e.uploadedAt, by: e.uploadedBy, file: e.filename });
+  for (const a of o.assignments ?? []) events.push({ event: 'assigned', at: a.at, by: a.by, to: a.to });
+  if (o.extendedAt !== undefined) events.push({ event: 'extended', at: o.extendedAt, by: o.extendedBy as string });
+  if (o.decision) events.push({ event: 'decided', at: o.decision.at, by: o.decision.by, outcome: status, reason: o.decision.reason });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * One objection or repair application with what a reviewer needs to decide it: the record it is
+ * about (null once expired), the list entries that record caused, the subject's statement, the
+ * evidence (without its bytes), the history, and the deadline in working days. Staff give a
+ * purpose, and the read is in the person's access log (`cases.read`); a subject reads their own.
+ */
+export async function caseDetail(app: App, caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>, id: string, o: { purpose?: string }) {
+  const purpose = caller.role === 'subject' ? undefined : requiredPurpose(o.purpose, 'a case');
+  const c = await loadQueueCase(app, id, caller);
+  const now = app.now();
+  const { store } = app.ctx;
+  const [rec, st, evidence, subject] = await Promise.all([store.getRecord(c.doc.recordId), store.getState(c.subjectId), store.listEvidence(c.id), store.getSubject(c.subjectId)]);
+  if (purpose !== undefined) await logReadOf(app, c.subjectId, { actor: caller.actor, action: AUDIT.casesRead, purpose, data: { kind: c.kind, case: c.id } });
+  const record = rec && !pastRetention(app.ctx.catalog, rec, now) ? rec : null;
+  const overdue = c.status === 'open' && c.deadline !== null && c.deadline < now;
+  return {
+    kind: c.kind,
+    case: { ...c.doc, status: c.status, overdue },
+    subject: subject ? { id: subject.id, kind: subject.kind, name: subject.name, region: subject.region, identifiers: subject.identifiers.map((i) => ({ scheme: i.scheme, masked: i.masked })) } : null,
+    record,
+    entries: (st?.state.entries ?? []).filter((e) => e.reasons.some((r) => r.recordId === c.doc.recordId)),
+    statement: c.kind === 'objection' ? { reasons: (c.doc as Objection).reasons, attachments: (c.doc as Objection).attachments } : { obligationMet: (c.doc as Repair).obligationMet, commitmentId: (c.doc as Repair).commitmentId },
+    evidence,
+    history: caseHistory(c.kind, c.status, c.doc, evidence),
+    deadline: c.deadline === null ? null : { at: c.deadline, overdue, workingDaysLeft: c.status === 'open' && !overdue ? app.calendar.workingDaysBetween(now, c.deadline) : null, extended: (c.doc as Partial<Objection>).extended ?? false },
+  };
+}
+
+/** The most cases one bulk decision takes. */
+export const BULK_MAX = 100;
+
+/** The outcome of one case in a bulk decision: decided, or why not. */
+export type BulkResult = { id: string; ok: true; status: string } | { id: string; ok: false; code: string; detail: string; field?: string };
+
+/**
+ * Decides several cases of one kind with one outcome and one reason, each on its own (its own
+ * transaction, derivation and audit entry, as if decided alone). A case that cannot be decided
+ * (not found, decided already, changed meanwhile) is reported with its error and the rest go on.
+ * A correction needs each record's facts, so it is not a bulk outcome.
+ */
+export async function decideCases(app: App, caller: Pick<Caller, 'actor'>, kind: 'objection' | 'repair', b: { ids: string[]; decision: string; reason: string }): Promise<{ decided: number; failed: number; results: BulkResult[] }> {
+  const outcomes = kind === 'objection' ? ['upheld', 'revoked'] : ['approve', 'refuse'];
+  if (!outcomes.includes(b.decision)) throw invalid(`decision: one of ${outcomes.join(', ')} for several cases at once${kind === 'objection' ? ' (a correction is decided case by case, with its facts)' : ''}`, '/decision');
+  if (b.ids.length === 0 || b.ids.length > BULK_MAX) throw invalid(`ids: give 1 to ${BULK_MAX} cases`, '/ids');
+  const twice = b.ids.find((id, i) => b.ids.indexOf(id) !== i);
+  if (twice !== undefined) throw invalid(`ids: ${twice} is listed twice`, '/ids');
+  noIdNumber(b.reason, '/reason');
+  const results: BulkResult[] = [];
+  for (const id of b.ids) {
+    try {
+      const done =
+        kind === 'objection' ? await decideObjection(app, caller, id, { decision: b.decision as ObjectionDecision, reason: b.reason }) : await decideRepair(app, caller, id, { approve: b.decision === 'approve', reason: b.reason });
+      results.push({ id, ok: true, status: done.status });
+    } catch (e) {
+      if (!(e instanceof AppError) || e.kind === 'internal' || e.kind === 'unavailable') throw e;
+      results.push({ id, ok: false, code: e.code, detail: e.message, ...(e.extra.field ? { field: e.extra.field } : {}) });
+    }
+  }
+  return { decided: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
 }

@@ -21,7 +21,7 @@ import type { Repair } from '../process/repairs.js';
 import type { CaseRow } from '../store/port.js';
 import type { Caller } from './access.js';
 import { auditEntries, type AuditFilters } from './audit.js';
-import { findCases } from './cases.js';
+import { findCases, type CaseFilters, type Handling } from './cases.js';
 import type { App } from './context.js';
 import { invalid } from './errors.js';
 import { iso, isoInstants } from './json.js';
@@ -128,7 +128,7 @@ export async function exportListEntries(app: App, o: { list: string; all?: boole
   return { filename: `${o.list}-entries-${day(app)}.csv`, body: toCsv(ENTRY_COLUMNS, rows, o.lang), rows: rows.length };
 }
 
-type CaseDoc = Partial<Objection> & Partial<Repair> & { id: string; subjectId: string; status: string; overdue: boolean };
+type CaseDoc = Partial<Objection> & Partial<Repair> & Handling & { id: string; subjectId: string; status: string; overdue: boolean };
 
 /** The review queue, as `GET /v1/objections` and `GET /v1/repairs` show it (a column a kind has not stays empty). */
 export const CASE_COLUMNS: readonly Column<CaseDoc>[] = [
@@ -141,6 +141,7 @@ export const CASE_COLUMNS: readonly Column<CaseDoc>[] = [
   col('提出时间', 'Filed at', (c) => at(c.filedAt ?? c.appliedAt)),
   col('提出人', 'Filed by', (c) => c.filedBy ?? c.appliedBy),
   col('办理期限', 'Deadline', (c) => at(c.deadline)),
+  col('承办人', 'Assigned to', (c) => c.assignedTo),
   col('已延期', 'Extended', (c) => c.extended),
   col('理由', 'Reasons', (c) => c.reasons ?? c.obligationMet),
   col('附件', 'Attachments', (c) => c.attachments?.join('; ')),
@@ -161,7 +162,7 @@ export async function exportCases(
   app: App,
   caller: Pick<Caller, 'role' | 'subjectId' | 'actor'>,
   kind: CaseRow['kind'],
-  q: { status?: string; overdue?: boolean; subject?: string; purpose?: string; lang: Lang; max?: number },
+  q: CaseFilters & { purpose?: string; lang: Lang; max?: number },
 ): Promise<CsvExport> {
   const own = caller.role === 'subject';
   const purpose = own ? undefined : exportPurpose(q.purpose, `${kind}s`);

@@ -160,7 +160,7 @@ function tombstone(type: string, rt: CompiledRecordType, until: Instant, due: Re
     actor: RETENTION_ACTOR,
     action: AUDIT.recordsExpired,
     subjectId: subjects.length === 1 ? subjects[0] : null,
-    data: { reason: RETENTION_REASON, recordType: type, retention: rt.retention.text, records: [...d.records].sort(), subjects, identifiersDeleted: d.identifiersDeleted },
+    data: { reason: RETENTION_REASON, recordType: type, retention: rt.retention.text, records: [...d.records].sort(), subjects, identifiersDeleted: d.identifiersDeleted, ...(d.evidenceDeleted ? { evidenceDeleted: d.evidenceDeleted } : {}) },
     // Each subject's audit trail finds the tombstone of its records.
     subjects,
   };

@@ -5,7 +5,7 @@
 import canonicalize from 'canonicalize';
 import type { AuditEntry } from '../audit/index.js';
 import type { CreditRecord, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
-import type { ApiKeyRow, CaseRow, CatalogVersionRow, KeyRole, NoticeRow, SubjectDayRow } from './port.js';
+import type { ApiKeyRow, CaseRow, CatalogVersionRow, EvidenceRow, EvidenceType, KeyRole, NoticeRow, SubjectDayRow } from './port.js';
 
 export type Row = Record<string, unknown>;
 
@@ -124,6 +124,24 @@ export function catalogHeadFrom(r: Row): Omit<CatalogVersionRow, 'doc'> {
 
 export function caseFrom(r: Row): CaseRow {
   return { id: r.id as string, kind: r.kind as CaseRow['kind'], subjectId: r.subject_id as string, status: r.status as string, deadline: orNull<number>(r.deadline), createdAt: r.created_at as number, doc: JSON.parse(r.doc as string) };
+}
+
+/** The columns of `case_evidence` but its bytes, for listings. */
+export const EVIDENCE_COLUMNS = 'id, case_id, subject_id, record_id, filename, content_type, size, sha256, uploaded_at, uploaded_by';
+
+export function evidenceFrom(r: Row): EvidenceRow {
+  return {
+    id: r.id as string,
+    caseId: r.case_id as string,
+    subjectId: r.subject_id as string,
+    recordId: r.record_id as string,
+    filename: r.filename as string,
+    contentType: r.content_type as EvidenceType,
+    size: Number(r.size),
+    sha256: r.sha256 as string,
+    uploadedAt: Number(r.uploaded_at),
+    uploadedBy: r.uploaded_by as string,
+  };
 }
 
 export function noticeFrom(r: Row): NoticeRow {

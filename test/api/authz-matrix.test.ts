@@ -40,6 +40,9 @@ interface Ctx {
   openRepairs: string[];
   /** A key of the source that may report commitment breaches (finance-dept). */
   financeKey: string;
+  /** An open objection of the subject-key holder with one file of evidence (case detail, evidence, assignment). */
+  caseId: string;
+  evidenceId: string;
   /** A key for the one allowed call of the revoke route to revoke. */
   revocable: string;
   next: Record<string, number>;
@@ -98,6 +101,7 @@ const MATRIX: Row[] = [
   ...['/', '/sign-in', '/overview', '/subjects', '/lists', '/catalog', '/review', '/audit', '/keys', '/checks', '/public', '/public/person', '/public/me'].map(
     (url): Row => ({ route: `GET ${url}`, allowed: PUBLIC, req: () => ({ method: 'GET', url }) }),
   ),
+  { route: 'GET /review/{id}', allowed: PUBLIC, req: () => ({ method: 'GET', url: '/review/ob_0123456789abcdef' }) },
   { route: 'GET /subjects/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/subjects/${c.f.org.id}` }) },
   { route: 'GET /public/org/{ref}', allowed: PUBLIC, req: (c) => ({ method: 'GET', url: `/public/org/${encodeURIComponent(c.f.org.ref)}` }) },
   { route: 'GET /assets/{file}', allowed: PUBLIC, req: () => ({ method: 'GET', url: `/assets/${readdirSync(join(webDir(), 'assets')).find((n) => n.endsWith('.js'))}` }) },
@@ -107,6 +111,16 @@ const MATRIX: Row[] = [
   { route: 'GET /v1/objections', allowed: ['subject', 'reviewer'], req: () => ({ method: 'GET', url: '/v1/objections?overdue=true' }) },
   { route: 'POST /v1/objections/{id}:extend', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/objections/${take(c, 'openObjections')}:extend` }) },
   { route: 'POST /v1/objections/{id}:decide', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/objections/${take(c, 'openObjections')}:decide`, payload: { decision: 'upheld', reason: 'authorisation matrix' } }) },
+  { route: 'GET /v1/cases/{id}', allowed: ['subject', 'reviewer'], req: (c) => ({ method: 'GET', url: `/v1/cases/${c.caseId}?${purpose}` }) },
+  {
+    route: 'POST /v1/cases/{id}/evidence',
+    allowed: ['subject', 'reviewer'],
+    req: (c) => ({ method: 'POST', url: `/v1/cases/${c.caseId}/evidence`, payload: { filename: 'matrix.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 matrix').toString('base64') } }),
+  },
+  { route: 'GET /v1/cases/{id}/evidence/{evidenceId}', allowed: ['subject', 'reviewer'], req: (c) => ({ method: 'GET', url: `/v1/cases/${c.caseId}/evidence/${c.evidenceId}?${purpose}` }) },
+  { route: 'POST /v1/cases/{id}:assign', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/cases/${c.caseId}:assign`, payload: {} }) },
+  { route: 'POST /v1/objections:batch-decide', allowed: ['reviewer'], req: (c, caller) => ({ method: 'POST', url: '/v1/objections:batch-decide', payload: { ids: [caller === 'reviewer' ? take(c, 'openObjections') : 'ob_0000000000000000'], decision: 'upheld', reason: 'authorisation matrix' } }) },
+  { route: 'POST /v1/repairs:batch-decide', allowed: ['reviewer'], req: (c, caller) => ({ method: 'POST', url: '/v1/repairs:batch-decide', payload: { ids: [caller === 'reviewer' ? take(c, 'openRepairs') : 'rp_0000000000000000'], decision: 'refuse', reason: 'authorisation matrix' } }) },
   { route: 'POST /v1/commitments', allowed: ['subject'], req: () => ({ method: 'POST', url: '/v1/commitments', payload: { text: 'I will keep the rules of the matrix.', purpose: 'authorisation matrix' } }) },
   {
     route: 'POST /v1/commitments/{id}:breach',
@@ -137,7 +151,7 @@ beforeAll(async () => {
   expect(rec.statusCode).toBe(201);
   const cat = await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' });
   expect(cat.statusCode).toBe(200);
-  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', revocable: '', next: {} };
+  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', revocable: '', caseId: '', evidenceId: '', next: {} };
   c.revocable = (await createApiKey(f.ctx.store, { name: 'to revoke', role: 'checker' }, NOW, 'test')).row.id;
   // Due-process material: records of the subject-key holder to object to and to repair, open
   // objections, commitments and open repair applications, at least one per caller of each row.
@@ -145,6 +159,10 @@ beforeAll(async () => {
   const ids = (await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { records: Array.from({ length: 24 }, (_, i) => court(i)) } })).json().results.map((r: { recordId: string }) => r.recordId) as string[];
   c.obRecords = ids.slice(0, 8);
   for (const recordId of ids.slice(8)) c.openObjections.push((await f.req({ method: 'POST', url: '/v1/objections', role: 'reviewer', payload: { recordId, reasons: 'prepared' } })).json().id);
+  const extra = (await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: court(99) })).json().results[0].recordId as string;
+  c.caseId = (await f.req({ method: 'POST', url: '/v1/objections', role: 'subject', payload: { recordId: extra, reasons: 'prepared, with evidence' } })).json().id;
+  const pdf = { filename: 'prepared.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 prepared').toString('base64') };
+  c.evidenceId = (await f.req({ method: 'POST', url: `/v1/cases/${c.caseId}/evidence`, role: 'subject', payload: pdf })).json().id;
   c.financeKey = (await createApiKey(f.ctx.store, { name: 'finance', role: 'source', source: 'finance-dept' }, NOW, 'test')).key;
   for (let i = 0; i < 8; i++) c.commitments.push((await f.req({ method: 'POST', url: '/v1/commitments', role: 'subject', payload: { text: `Commitment number ${i} of the matrix.`, purpose: 'matrix' } })).json().id);
   const penaltyKey = (await createApiKey(f.ctx.store, { name: 'penalties', role: 'source', source: 'penalties' }, NOW, 'test')).key;

@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { applyForRepair, breachCommitment, decideObjection, decideRepair, extendObjection, fileObjection, listCases, makeCommitment } from '../../app/cases.js';
+import { applyForRepair, assignCase, breachCommitment, BULK_MAX, caseDetail, decideCases, decideObjection, decideRepair, DUE_SOON_DAYS, extendObjection, fileObjection, listCases, makeCommitment, type CaseFilters } from '../../app/cases.js';
+import { addEvidence, EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TYPES, fromBase64, readEvidence } from '../../app/evidence.js';
 import { repairOptions } from '../../app/repair-options.js';
 import { CASE_COLUMNS, exportCases } from '../../app/export.js';
 import { withIsoInstants } from '../../app/json.js';
@@ -27,7 +28,10 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
     {
       status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
       overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their deadline (the overdue queue).' })),
+      dueSoon: Type.Optional(Type.Boolean({ description: `Only open cases not yet overdue whose deadline falls within ${DUE_SOON_DAYS} working days.` })),
       subject: Type.Optional(subjectRef({ maxLength: 80 })),
+      source: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{0,63}$', description: 'Only cases about a record from this source (the catalog’s source code: the authority that made the record).' })),
+      assigned: Type.Optional(Type.String({ pattern: '^(me|(key|oidc|dev|cli):[A-Za-z0-9._@-]{1,120})$', description: '`me`: the cases assigned to you; or the actor they are assigned to.' })),
       purpose: Type.Optional({ ...Purpose, description: 'With `subject`, required of staff: why you read this subject’s cases. Logged, and shown to the person in their access log (`cases.read`).' }),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
     },
@@ -37,7 +41,7 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
   const csvCases = 'The CSV export (the review queue) takes the same filters but no `limit`: a reviewer gives a `purpose` for every export, and each person in the file sees it in their access log (`export.read`)';
   const listDescription = 'A subject sees their own. A reviewer asking for one `subject` reads that person’s reasons: `purpose` is required, and the person sees the read in their access log.';
 
-  async function list(kind: CaseRow['kind'], p: Principal, q: { status?: string; overdue?: boolean; subject?: string; limit?: number; purpose?: string }) {
+  async function list(kind: CaseRow['kind'], p: Principal, q: CaseFilters & { limit?: number; purpose?: string }) {
     const { rows, now } = await listCases(svc, p, kind, q);
     return { [`${kind}s`]: rows.map((r) => withIsoInstants({ ...r.doc, overdue: r.status === 'open' && r.deadline !== null && r.deadline < now }) as Record<string, unknown>) };
   }
@@ -100,6 +104,118 @@ export function dueProcessRoutes(svc: Service): FastifyPluginAsyncTypebox {
       async (req) =>
         withIsoInstants(await decideObjection(svc, principal(req), req.params.id, { decision: req.body.decision as ObjectionDecision, reason: req.body.reason, facts: req.body.facts as Record<string, unknown> | undefined })) as Record<string, unknown>,
     );
+
+    const QueueCaseId = Type.String({ pattern: '^(ob|rp)_[0-9a-f]{16}$', description: 'An objection (`ob_…`) or repair application (`rp_…`).' });
+    const EvidenceId = Type.String({ pattern: '^ev_[0-9a-f]{16}$' });
+    const casePurpose = Type.Object({ purpose: Type.Optional({ ...Purpose, description: 'Required of staff: why you read this case. Logged, and shown to the person in their access log.' }) }, { additionalProperties: false });
+
+    app.get(
+      '/v1/cases/:id',
+      {
+        config: { access: ['subject', 'reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'One objection or repair application, with what deciding it needs',
+          description:
+            'The case (`case`, with `overdue`), its `subject` (name and masked identifiers), the `record` it is about (null once expired), the list `entries` that record caused, the subject’s `statement`, the `evidence` (name, type, size, SHA-256, who uploaded it and when; not the bytes), the `history` (filed or applied, evidence, assigned, extended, decided: when and who) and the `deadline` (`at`, `workingDaysLeft` while open, `overdue`, `extended`). Staff give `purpose`; the read is in the person’s access log (`cases.read`). A subject reads their own cases.',
+          params: Type.Object({ id: QueueCaseId }),
+          querystring: casePurpose,
+          response: { 200: AnyObject, 400: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (req) => withIsoInstants(await caseDetail(svc, principal(req), req.params.id, req.query)) as Record<string, unknown>,
+    );
+
+    app.post(
+      '/v1/cases/:id/evidence',
+      {
+        config: { access: ['subject', 'reviewer'] },
+        // A 5 MB file in base64 is about 6.7 MB, and its JSON a little more.
+        bodyLimit: Math.ceil((EVIDENCE_MAX_BYTES * 4) / 3) + 64 * 1024,
+        schema: {
+          tags: ['due process'],
+          summary: 'Add a file of evidence to an open objection or repair application',
+          description: `PDF, PNG or JPEG only, at most ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB per file and ${EVIDENCE_MAX_FILES} files per case, while the case is open. The type is read from the file’s bytes (magic numbers): a \`contentType\` or file name extension that does not match them is refused (\`415 XY_ERR_EVIDENCE_TYPE\`, naming the field), as are other types; a larger file is \`413 XY_ERR_EVIDENCE_TOO_LARGE\`; a sixth file \`409 XY_ERR_EVIDENCE_LIMIT\`. Stored with the SHA-256 of its bytes (in the answer), audited as \`evidence.added\`, and deleted with the record’s facts when the record’s retention ends. A subject adds to their own cases.`,
+          params: Type.Object({ id: QueueCaseId }),
+          body: Type.Object(
+            {
+              filename: Type.String({ minLength: 1, maxLength: 200, description: 'The file’s name; its extension must match its bytes (.pdf, .png, .jpg or .jpeg).' }),
+              contentType: Type.String({ enum: EVIDENCE_TYPES, description: 'What the file is; it must match its bytes.' }),
+              content: Type.String({ minLength: 1, maxLength: Math.ceil((EVIDENCE_MAX_BYTES * 4) / 3) + 8, description: 'The file’s bytes, in base64.' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: AnyObject, 404: ProblemSchema, 409: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+        },
+      },
+      async (req, reply) => reply.code(201).send(withIsoInstants(await addEvidence(svc, principal(req), req.params.id, { filename: req.body.filename, contentType: req.body.contentType, bytes: fromBase64(req.body.content) })) as Record<string, unknown>),
+    );
+
+    app.get(
+      '/v1/cases/:id/evidence/:evidenceId',
+      {
+        config: { access: ['subject', 'reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Download a file of evidence',
+          description: 'The bytes as uploaded, with their type, as an attachment; `Repr-Digest` carries the SHA-256 (RFC 9530) and `X-Content-SHA256` the same in hex, each recomputed and checked against the stored hash before the file is sent (a mismatch: `500 XY_ERR_EVIDENCE_CORRUPT`, nothing sent). Staff give `purpose`: the download is in the person’s access log (`evidence.read`). A subject downloads their own.',
+          params: Type.Object({ id: QueueCaseId, evidenceId: EvidenceId }),
+          querystring: casePurpose,
+          response: {
+            200: { description: 'The file.', content: Object.fromEntries(EVIDENCE_TYPES.map((t) => [t, { schema: { type: 'string' as const, format: 'binary' } }])) },
+            400: ProblemSchema,
+            404: ProblemSchema,
+            500: ProblemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const e = await readEvidence(svc, principal(req), req.params.id, req.params.evidenceId, req.query);
+        return reply
+          .header('content-type', e.contentType)
+          .header('content-disposition', `attachment; filename="${e.id}.${e.contentType.split('/')[1]}"; filename*=UTF-8''${encodeURIComponent(e.filename)}`)
+          .header('repr-digest', `sha-256=:${Buffer.from(e.sha256, 'hex').toString('base64')}:`)
+          .header('x-content-sha256', e.sha256)
+          .header('cache-control', 'no-store')
+          .send(Buffer.from(e.content) as never);
+      },
+    );
+
+    app.post(
+      '/v1/cases/:id([^:/]+)::assign',
+      {
+        config: { access: ['reviewer'] },
+        schema: {
+          tags: ['due process'],
+          summary: 'Assign an open case to a reviewer: yourself (no `to`) or another',
+          description: '`to`: the reviewer, as the audit log names actors (`key:k_…` must be a live reviewer or admin key). Who assigned it and when go into the case’s history; audited as `case.assigned`.',
+          params: Type.Object({ id: QueueCaseId }),
+          body: Type.Object({ to: Type.Optional(Type.String({ minLength: 3, maxLength: 130 })) }, { additionalProperties: false }),
+          response: { 200: AnyObject, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => withIsoInstants(await assignCase(svc, principal(req), req.params.id, { to: req.body?.to })) as Record<string, unknown>,
+    );
+
+    for (const [kind, path, outcomes] of [['objection', '/v1/objections::batch-decide', ['upheld', 'revoked']], ['repair', '/v1/repairs::batch-decide', ['approve', 'refuse']]] as const) {
+      app.post(
+        path,
+        {
+          config: { access: ['reviewer'] },
+          schema: {
+            tags: ['due process'],
+            summary: `Decide several ${kind === 'objection' ? 'objections' : 'repair applications'} with one outcome and one reason`,
+            description: `Each case is decided on its own, as if alone (its own transaction, derivation, notice and audit entry). A case that cannot be decided (unknown, decided already, changed meanwhile) is reported in \`results\` with its \`code\` and \`detail\`, and the others are still decided: the answer is 200 with \`decided\` and \`failed\` counts. At most ${BULK_MAX} cases.${kind === 'objection' ? ' A correction needs each record’s facts, so it is decided case by case.' : ''}`,
+            body: Type.Object(
+              { ids: Type.Array(kind === 'objection' ? CaseId('ob') : CaseId('rp'), { minItems: 1, maxItems: BULK_MAX }), decision: Type.String({ enum: [...outcomes] }), reason: Type.String({ minLength: 3, maxLength: 4000 }) },
+              { additionalProperties: false },
+            ),
+            response: { 200: AnyObject },
+          },
+        },
+        async (req) => decideCases(svc, principal(req), kind, req.body),
+      );
+    }
 
     app.post(
       '/v1/commitments',

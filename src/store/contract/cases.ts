@@ -1,8 +1,10 @@
 /** The contract of the cases port: due-process cases and the notice outbox. */
 import { describe, expect, it } from 'vitest';
 import type { Instant } from '../../domain/types.js';
-import { CaseConflictError, type NoticeRow, type Store } from '../port/index.js';
+import { CaseConflictError, EvidenceLimitError, type EvidenceRow, type NoticeRow, type Store } from '../port/index.js';
 import { allDirty, audit, auditCount, batch, DAY, type MakeStore, record, save, sid, state, subject, T, useFreshStore } from './fixtures.js';
+
+const CHANGE = { at: T, actor: 'system:retention', reason: 'retention period ended' };
 
 export function casesContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
@@ -82,6 +84,61 @@ export function casesContract(name: string, make: MakeStore): void {
         await expect(store.saveCase({ ...rp, id: 'rp_2' }, { expectStatus: null, newCases: [{ case: cm, audit: audit('commitment.made', { id: 'cm_1' }, p1.id) }], audit: audit('repair.applied', { id: 'rp_2' }, p1.id) })).rejects.toThrow(CaseConflictError);
         expect(await store.getCase('rp_2')).toBeNull();
         expect(await auditCount(store)).toBe(before + 3);
+      });
+
+      it('filters the queue by deadline range, assignee and the source of the record', async () => {
+        const p1 = subject('p1', 'person');
+        const r1 = record(p1.id, 'f-1');
+        const r2 = record(p1.id, 'f-2', { source: 'court', type: 'finance.other' });
+        await store.ingest(batch({ subjects: [p1], records: [r1, r2] }));
+        const mk = (id: string, recordId: string, deadline: number, assignedTo?: string) => ({ id, kind: 'objection' as const, subjectId: p1.id, status: 'open', deadline, createdAt: T, doc: { recordId, ...(assignedTo ? { assignedTo } : {}) } });
+        await store.saveCase(mk('ob_a', r1.id, T + DAY, 'key:k_me'), { audit: audit('objection.filed') });
+        await store.saveCase(mk('ob_b', r2.id, T + 3 * DAY, 'key:k_other'), { audit: audit('objection.filed') });
+        await store.saveCase(mk('ob_c', r1.id, T + 5 * DAY), { audit: audit('objection.filed') });
+        const ids = async (q: Parameters<Store['listCases']>[0]) => (await store.listCases(q)).map((c) => c.id);
+        expect(await ids({ kind: 'objection', assignedTo: 'key:k_me', limit: 10 })).toEqual(['ob_a']);
+        expect(await ids({ kind: 'objection', source: r2.source, limit: 10 })).toEqual(['ob_b']);
+        expect(await ids({ kind: 'objection', source: r1.source, limit: 10 })).toEqual(['ob_a', 'ob_c']);
+        expect(await ids({ kind: 'objection', source: 'nobody', limit: 10 })).toEqual([]);
+        // Due soon: from (inclusive) to before (exclusive).
+        expect(await ids({ kind: 'objection', deadlineFrom: T + DAY, deadlineBefore: T + 5 * DAY, limit: 10 })).toEqual(['ob_a', 'ob_b']);
+        expect(await ids({ kind: 'objection', deadlineFrom: T + DAY + 1, limit: 10 })).toEqual(['ob_b', 'ob_c']);
+        expect(await store.countCases({ kind: 'objection', source: r1.source, assignedTo: 'key:k_me' })).toBe(1);
+      });
+
+      it('stores evidence with its hash while the case is open, up to a limit, and deletes it when the record expires', async () => {
+        const p1 = subject('p1', 'person');
+        const r1 = record(p1.id, 'ev-1', { occurredAt: T - 400 * DAY });
+        const r2 = record(p1.id, 'ev-2');
+        await store.ingest(batch({ subjects: [p1], records: [r1, r2] }));
+        const open = (id: string, recordId: string) => ({ id, kind: 'objection' as const, subjectId: p1.id, status: 'open', deadline: T + DAY, createdAt: T, doc: { recordId } });
+        await store.saveCase(open('ob_1', r1.id), { audit: audit('objection.filed') });
+        await store.saveCase(open('ob_2', r2.id), { audit: audit('objection.filed') });
+        const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x10]);
+        const ev = (id: string, caseId: string, recordId: string, at = T): EvidenceRow => ({ id, caseId, subjectId: p1.id, recordId, filename: `${id}.pdf`, contentType: 'application/pdf', size: bytes.length, sha256: 'ab'.repeat(32), uploadedAt: at, uploadedBy: 'key:k_s' });
+        const before = await auditCount(store);
+        await store.addEvidence(ev('ev_2', 'ob_1', r1.id, T + 1), bytes, { maxPerCase: 2, audit: audit('evidence.added', {}, p1.id) });
+        await store.addEvidence(ev('ev_1', 'ob_1', r1.id, T + 1), bytes, { maxPerCase: 2, audit: audit('evidence.added', {}, p1.id) });
+        await store.addEvidence(ev('ev_3', 'ob_2', r2.id), bytes, { maxPerCase: 2, audit: audit('evidence.added', {}, p1.id) });
+        expect(await auditCount(store)).toBe(before + 3);
+        // Oldest first, then by id; without the bytes.
+        expect(await store.listEvidence('ob_1')).toEqual([ev('ev_1', 'ob_1', r1.id, T + 1), ev('ev_2', 'ob_1', r1.id, T + 1)]);
+        const got = await store.getEvidence('ob_1', 'ev_1');
+        expect(got && [...got.content]).toEqual([...bytes]);
+        expect(await store.getEvidence('ob_2', 'ev_1')).toBeNull();
+        // The limit, and a case no longer open: nothing written, no audit entry.
+        await expect(store.addEvidence(ev('ev_4', 'ob_1', r1.id), bytes, { maxPerCase: 2, audit: audit('evidence.added') })).rejects.toThrow(EvidenceLimitError);
+        await store.saveCase({ ...open('ob_2', r2.id), status: 'upheld' }, { audit: audit('objection.decided') });
+        await expect(store.addEvidence(ev('ev_5', 'ob_2', r2.id), bytes, { maxPerCase: 2, audit: audit('evidence.added') })).rejects.toThrow(CaseConflictError);
+        await expect(store.addEvidence(ev('ev_6', 'ob_none', r2.id), bytes, { maxPerCase: 2, audit: audit('evidence.added') })).rejects.toThrow(CaseConflictError);
+        expect(await auditCount(store)).toBe(before + 4);
+        expect((await store.listEvidence('ob_2')).map((e) => e.id)).toEqual(['ev_3']);
+        // The record of ob_1 expires: its evidence goes with its facts, the other case's stays.
+        const done = await store.expireRecords({ records: [r1], change: CHANGE, audit: (d) => ({ at: T, actor: 'system:retention', action: 'records.expired', subjectId: null, data: d }) });
+        expect(done.evidenceDeleted).toEqual(['ev_1', 'ev_2']);
+        expect(await store.listEvidence('ob_1')).toEqual([]);
+        expect(await store.getEvidence('ob_1', 'ev_1')).toBeNull();
+        expect((await store.listEvidence('ob_2')).map((e) => e.id)).toEqual(['ev_3']);
       });
 
       it('delivers notices in due order, keeps attempts, and never adds one twice', async () => {

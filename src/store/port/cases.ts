@@ -20,7 +20,39 @@ export interface CaseQuery {
   subjectId?: string;
   /** Only cases whose deadline is before this instant (the overdue queue). */
   deadlineBefore?: Instant;
+  /** Only cases whose deadline is at or after this instant (with `deadlineBefore`: due soon). */
+  deadlineFrom?: Instant;
+  /** Only cases assigned to this actor (the case document's `assignedTo`). */
+  assignedTo?: string;
+  /** Only cases about a record from this source (authority). */
+  source?: string;
   limit: number;
+}
+
+/** The content types evidence may have, as the file's own bytes say (never the uploader's header). */
+export type EvidenceType = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+/** A file a subject gave in support of an objection or repair application (its bytes are stored apart). */
+export interface EvidenceRow {
+  id: string;
+  caseId: string;
+  subjectId: string;
+  /** The record the case is about: the evidence is deleted when that record's retention ends. */
+  recordId: string;
+  filename: string;
+  contentType: EvidenceType;
+  size: number;
+  /** SHA-256 of the bytes, hex: stored with them, checked on every download. */
+  sha256: string;
+  uploadedAt: Instant;
+  uploadedBy: string;
+}
+
+/** Thrown by `addEvidence` when the case holds `max` files already. */
+export class EvidenceLimitError extends Error {
+  constructor(readonly caseId: string, readonly max: number) {
+    super(`case ${caseId} holds ${max} files already`);
+  }
 }
 
 /** A notice in the outbox. */
@@ -70,6 +102,16 @@ export interface CasesPort {
   listCases(q: CaseQuery): Promise<CaseRow[]>;
   /** How many cases `listCases` would find without a limit. */
   countCases(q: Omit<CaseQuery, 'limit'>): Promise<number>;
+
+  /**
+   * Stores a file of evidence with its audit entry, in one transaction, if the case is still open
+   * (else `CaseConflictError`) and holds fewer than `maxPerCase` files (else `EvidenceLimitError`).
+   */
+  addEvidence(e: EvidenceRow, content: Uint8Array, o: { maxPerCase: number; audit: AuditEntryInput }): Promise<void>;
+  /** The evidence of a case, oldest first, without the bytes. */
+  listEvidence(caseId: string): Promise<EvidenceRow[]>;
+  /** One file of a case's evidence, with its bytes. */
+  getEvidence(caseId: string, id: string): Promise<(EvidenceRow & { content: Uint8Array }) | null>;
 
   /** Adds notices to the outbox (derivations add theirs through this too). */
   addNotices(notices: NoticeRow[]): Promise<void>;

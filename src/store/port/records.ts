@@ -73,6 +73,8 @@ export interface ExpiredRecords {
   records: string[];
   /** Subjects whose identifier ciphertext this call deleted (their keyed hash and masked form stay). */
   identifiersDeleted: string[];
+  /** Evidence files of cases about these records, deleted with their facts (absent when none). */
+  evidenceDeleted?: string[];
 }
 
 export interface RecordsPort {

@@ -1,7 +1,8 @@
 /** Due-process cases (objections, repairs, commitments) and the notice outbox on PostgreSQL. */
 import type { Instant } from '../../domain/types.js';
-import { CaseConflictError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type NoticeRow } from '../port/index.js';
-import { caseFrom, noticeFrom } from '../rows.js';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { CaseConflictError, EvidenceLimitError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type EvidenceRow, type NoticeRow } from '../port/index.js';
+import { caseFrom, EVIDENCE_COLUMNS, evidenceFrom, noticeFrom } from '../rows.js';
 import type { PostgresDb, Row } from './db.js';
 
 export class PostgresCases implements CasesPort {
@@ -47,6 +48,9 @@ export class PostgresCases implements CasesPort {
     if (q.statuses?.length) (args.push(q.statuses), where.push(`status = ANY($${args.length}::text[])`));
     if (q.subjectId !== undefined) (args.push(q.subjectId), where.push(`subject_id = $${args.length}`));
     if (q.deadlineBefore !== undefined) (args.push(q.deadlineBefore), where.push(`deadline IS NOT NULL AND deadline < $${args.length}`));
+    if (q.deadlineFrom !== undefined) (args.push(q.deadlineFrom), where.push(`deadline IS NOT NULL AND deadline >= $${args.length}`));
+    if (q.assignedTo !== undefined) (args.push(q.assignedTo), where.push(`(doc::jsonb ->> 'assignedTo') = $${args.length}`));
+    if (q.source !== undefined) (args.push(q.source), where.push(`EXISTS (SELECT 1 FROM records r WHERE r.subject_id = cases.subject_id AND r.id = (cases.doc::jsonb ->> 'recordId') AND r.source = $${args.length})`));
     return { sql: where.join(' AND '), args };
   }
 
@@ -59,6 +63,30 @@ export class PostgresCases implements CasesPort {
   async countCases(q: Omit<CaseQuery, 'limit'>): Promise<number> {
     const { sql, args } = this.caseWhere(q);
     return (await this.db.one(`SELECT COUNT(*) AS n FROM cases WHERE ${sql}`, args))!.n as number;
+  }
+
+  async addEvidence(e: EvidenceRow, content: Uint8Array, o: { maxPerCase: number; audit: AuditEntryInput }): Promise<void> {
+    await this.db.tx(async (c) => {
+      // FOR UPDATE: a decision and an upload, or two uploads, on one case take turns here.
+      const cur = (await c.query('SELECT status FROM cases WHERE subject_id = $1 AND id = $2 FOR UPDATE', [e.subjectId, e.caseId])).rows[0] as Row | undefined;
+      if (cur?.status !== 'open') throw new CaseConflictError(e.caseId, cur ? (cur.status as string) : null);
+      const n = Number((await c.query('SELECT COUNT(*) AS n FROM case_evidence WHERE subject_id = $1 AND case_id = $2', [e.subjectId, e.caseId])).rows[0].n);
+      if (n >= o.maxPerCase) throw new EvidenceLimitError(e.caseId, o.maxPerCase);
+      await c.query(
+        'INSERT INTO case_evidence (subject_id, id, case_id, record_id, filename, content_type, size, sha256, uploaded_at, uploaded_by, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+        [e.subjectId, e.id, e.caseId, e.recordId, e.filename, e.contentType, e.size, e.sha256, e.uploadedAt, e.uploadedBy, Buffer.from(content)],
+      );
+      await this.db.appendAuditTx(c, [o.audit]);
+    });
+  }
+
+  async listEvidence(caseId: string): Promise<EvidenceRow[]> {
+    return (await this.db.q(`SELECT ${EVIDENCE_COLUMNS} FROM case_evidence WHERE case_id = $1 ORDER BY uploaded_at, id`, [caseId])).map((r) => evidenceFrom(r));
+  }
+
+  async getEvidence(caseId: string, id: string): Promise<(EvidenceRow & { content: Uint8Array }) | null> {
+    const r = await this.db.one('SELECT * FROM case_evidence WHERE case_id = $1 AND id = $2', [caseId, id]);
+    return r ? { ...evidenceFrom(r), content: new Uint8Array(r.content as Buffer) } : null;
   }
 
   async addNotices(notices: NoticeRow[]): Promise<void> {

@@ -291,7 +291,11 @@ export class PostgresRecords implements RecordsPort {
           [subjects],
         )
       ).rows as Row[];
-      const out = { records: ids, identifiersDeleted: [...new Set(cleared.map((r) => r.subject_id as string))].sort() };
+      // The evidence of cases about these records goes with their facts.
+      const evidence = (
+        (await c.query('DELETE FROM case_evidence e USING unnest($1::text[], $2::text[]) AS u(subject_id, id) WHERE e.subject_id = u.subject_id AND e.record_id = u.id RETURNING e.id', [subjectIds, ids])).rows as Row[]
+      ).map((r) => r.id as string).sort();
+      const out: ExpiredRecords = { records: ids, identifiersDeleted: [...new Set(cleared.map((r) => r.subject_id as string))].sort(), ...(evidence.length > 0 ? { evidenceDeleted: evidence } : {}) };
       await this.db.appendAuditTx(c, [e.audit(out)]);
       return out;
     });

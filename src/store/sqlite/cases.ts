@@ -1,7 +1,8 @@
 /** Due-process cases (objections, repairs, commitments) and the notice outbox on SQLite. */
 import type { Instant } from '../../domain/types.js';
-import { CaseConflictError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type NoticeRow } from '../port/index.js';
-import { caseFrom, noticeFrom } from '../rows.js';
+import type { AuditEntryInput } from '../../audit/index.js';
+import { CaseConflictError, EvidenceLimitError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type EvidenceRow, type NoticeRow } from '../port/index.js';
+import { caseFrom, EVIDENCE_COLUMNS, evidenceFrom, noticeFrom } from '../rows.js';
 import { IN_JSON, type Row, type SqliteDb } from './db.js';
 
 export class SqliteCases implements CasesPort {
@@ -43,6 +44,9 @@ export class SqliteCases implements CasesPort {
     if (q.statuses?.length) (where.push(`status IN ${IN_JSON}`), args.push(JSON.stringify(q.statuses)));
     if (q.subjectId !== undefined) (where.push('subject_id = ?'), args.push(q.subjectId));
     if (q.deadlineBefore !== undefined) (where.push('deadline IS NOT NULL AND deadline < ?'), args.push(q.deadlineBefore));
+    if (q.deadlineFrom !== undefined) (where.push('deadline IS NOT NULL AND deadline >= ?'), args.push(q.deadlineFrom));
+    if (q.assignedTo !== undefined) (where.push("json_extract(doc, '$.assignedTo') = ?"), args.push(q.assignedTo));
+    if (q.source !== undefined) (where.push("EXISTS (SELECT 1 FROM records r WHERE r.id = json_extract(cases.doc, '$.recordId') AND r.source = ?)"), args.push(q.source));
     return { sql: where.join(' AND '), args };
   }
 
@@ -55,6 +59,28 @@ export class SqliteCases implements CasesPort {
   async countCases(q: Omit<CaseQuery, 'limit'>): Promise<number> {
     const { sql, args } = this.caseWhere(q);
     return (this.db.st(`SELECT COUNT(*) AS n FROM cases WHERE ${sql}`).get(...args) as Row).n as number;
+  }
+
+  async addEvidence(e: EvidenceRow, content: Uint8Array, o: { maxPerCase: number; audit: AuditEntryInput }): Promise<void> {
+    this.db.tx(() => {
+      const cur = this.db.st('SELECT status FROM cases WHERE id = ?').get(e.caseId) as Row | undefined;
+      if (cur?.status !== 'open') throw new CaseConflictError(e.caseId, cur ? (cur.status as string) : null);
+      const n = (this.db.st('SELECT COUNT(*) AS n FROM case_evidence WHERE case_id = ?').get(e.caseId) as Row).n as number;
+      if (n >= o.maxPerCase) throw new EvidenceLimitError(e.caseId, o.maxPerCase);
+      this.db
+        .st('INSERT INTO case_evidence (id, case_id, subject_id, record_id, filename, content_type, size, sha256, uploaded_at, uploaded_by, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(e.id, e.caseId, e.subjectId, e.recordId, e.filename, e.contentType, e.size, e.sha256, e.uploadedAt, e.uploadedBy, Buffer.from(content));
+      this.db.appendAuditSync([o.audit]);
+    });
+  }
+
+  async listEvidence(caseId: string): Promise<EvidenceRow[]> {
+    return (this.db.st(`SELECT ${EVIDENCE_COLUMNS} FROM case_evidence WHERE case_id = ? ORDER BY uploaded_at, id`).all(caseId) as Row[]).map((r) => evidenceFrom(r));
+  }
+
+  async getEvidence(caseId: string, id: string): Promise<(EvidenceRow & { content: Uint8Array }) | null> {
+    const r = this.db.st('SELECT * FROM case_evidence WHERE case_id = ? AND id = ?').get(caseId, id) as Row | undefined;
+    return r ? { ...evidenceFrom(r), content: new Uint8Array(r.content as Buffer) } : null;
   }
 
   async addNotices(notices: NoticeRow[]): Promise<void> {

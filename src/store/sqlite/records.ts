@@ -187,7 +187,9 @@ export class SqliteRecords implements RecordsPort {
       const clear = this.db.st('UPDATE subject_identifiers SET encrypted = NULL WHERE subject_id = ? AND encrypted IS NOT NULL');
       const identifiersDeleted: string[] = [];
       for (const s of [...subjects].sort()) if (!live.get(s) && !role.get(s) && clear.run(s).changes > 0) identifiersDeleted.push(s);
-      const out = { records, identifiersDeleted };
+      // The evidence of cases about these records goes with their facts.
+      const evidence = (records.length > 0 ? (this.db.st(`DELETE FROM case_evidence WHERE record_id IN ${IN_JSON} RETURNING id`).all(JSON.stringify(records)) as Row[]) : []).map((r) => r.id as string).sort();
+      const out: ExpiredRecords = { records, identifiersDeleted, ...(evidence.length > 0 ? { evidenceDeleted: evidence } : {}) };
       if (records.length > 0) this.db.appendAuditSync([e.audit(out)]);
       return out;
     });

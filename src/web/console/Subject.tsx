@@ -162,6 +162,11 @@ function SubjectPage() {
               {f.dateTime(v.asOf)} · {v.catalog} · {f.t('subject.recordCount', { count: v.records })}
             </dd>
           </dl>
+          <p>
+            <Link to={`/review${q({ subject: v.subject.id })}`} data-testid="subject-cases">
+              {f.t('case.subjectCases')}
+            </Link>
+          </p>
           <SchemesAndLists v={v} n={n} onRecord={setRecord} />
           <Section title={f.t('subject.accessLog')} id="access">
             {v.accessLog ? <AccessLog items={v.accessLog} /> : <Empty>{f.t('subject.accessLogOrgs')}</Empty>}

@@ -227,7 +227,7 @@ function Cases({ objections, repairs, n }: { objections?: CaseT[]; repairs?: Cas
   if (rows.length === 0) return <Empty>{f.t('me.noCases')}</Empty>;
   return (
     <table className="data" data-testid="my-cases">
-      <Head cols={[f.t('me.caseKind'), f.t('review.record'), f.t('review.status'), f.t('review.deadline'), f.t('me.outcome')]} />
+      <Head cols={[f.t('me.caseKind'), f.t('review.record'), f.t('review.status'), f.t('review.deadline'), f.t('me.outcome'), f.t('myEvidence.title')]} />
       <tbody>
         {rows.map((c) => (
           <tr key={c.id} data-case={c.id} data-status={c.status}>
@@ -238,6 +238,9 @@ function Cases({ objections, repairs, n }: { objections?: CaseT[]; repairs?: Cas
             </td>
             <td>{f.date(c.deadline)}</td>
             <td className="small">{c.decision ? `${f.date(c.decision.at)}: ${c.decision.reason}` : f.t('me.pending')}</td>
+            <td>
+              <CaseEvidence caseId={c.id} open={c.status === 'open'} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -294,10 +297,20 @@ function FileForms({ v, picked, onDone, n, repairable }: { v: SubjectViewT; pick
   const [commitment, setCommitment] = useState('');
   const [obligation, setObligation] = useState('');
   const [ok, setOk] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const [picker, setPicker] = useState(0);
   const { busy, error, run } = useAction();
   const choices = kind === 'repair' ? canRepair : records;
   const rid = choices.some((r) => r.id === recordId) ? recordId : (choices[0]?.id ?? '');
   if (records.length === 0) return <Empty>{f.t('me.nothingToContest')}</Empty>;
+  // The files go to the case once it is filed; one refused is named, and the case stays filed (files can be added later).
+  const withEvidence = async (caseId: string) => {
+    if (files.length === 0) return;
+    await uploadEvidence(caseId, files);
+    setOk((o) => `${o ?? ''} ${f.t('myEvidence.sent', { count: files.length })}`);
+    setFiles([]);
+    setPicker((k) => k + 1);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setOk(null);
@@ -306,12 +319,14 @@ function FileForms({ v, picked, onDone, n, repairable }: { v: SubjectViewT; pick
         const c = await api<{ id: string; deadline: string }>('/v1/objections', { method: 'POST', body: { recordId: rid, reasons } });
         setOk(f.t('me.objectionFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setReasons('');
+        await withEvidence(c.id);
       } else {
         // The commitment goes with the application: stored with it, or not at all.
         const c = await api<{ id: string; deadline: string }>('/v1/repairs', { method: 'POST', body: { recordId: rid, commitment: { text: commitment, purpose: f.t('me.commitmentPurpose') }, obligationMet: obligation } });
         setOk(f.t('me.repairFiled', { id: c.id, deadline: f.date(c.deadline) }));
         setCommitment('');
         setObligation('');
+        await withEvidence(c.id);
       }
     });
     if (done) onDone();
@@ -363,6 +378,7 @@ function FileForms({ v, picked, onDone, n, repairable }: { v: SubjectViewT; pick
           </label>
         </>
       )}
+      <EvidencePicker key={picker} files={files} onChange={setFiles} id="file-evidence" />
       {refused ? (
         <div className="error" role="alert" data-testid="file-refused">
           <p>
@@ -383,9 +399,99 @@ function FileForms({ v, picked, onDone, n, repairable }: { v: SubjectViewT; pick
           {ok}
         </p>
       ) : null}
-      <button type="submit" disabled={busy} data-testid="file-submit">
+      <button type="submit" disabled={busy || files.some((x) => x.size > EVIDENCE_MAX_BYTES)} data-testid="file-submit">
         {f.t('me.submit')}
       </button>
     </form>
+  );
+}
+
+/** The most a file of evidence may have (the server refuses more, with XY_ERR_EVIDENCE_TOO_LARGE). */
+const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+const EVIDENCE_ACCEPT = '.pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg';
+
+/** A file's bytes in base64, as the API takes them. */
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/**
+ * Sends files of evidence to a case, one by one. The type sent is what the browser says the file
+ * is; the server reads the file's bytes and refuses a file that is not what it says.
+ */
+async function uploadEvidence(caseId: string, files: File[]): Promise<void> {
+  for (const file of files) {
+    const contentType = file.type || (/\.pdf$/i.test(file.name) ? 'application/pdf' : /\.png$/i.test(file.name) ? 'image/png' : 'image/jpeg');
+    await api(`/v1/cases/${caseId}/evidence`, { method: 'POST', body: { filename: file.name, contentType, content: await base64Of(file) } });
+  }
+}
+
+/** A file input for evidence, with the rules beside it; files over the limit are named before anything is sent. */
+function EvidencePicker({ files, onChange, id }: { files: File[]; onChange: (f: File[]) => void; id: string }) {
+  const f = useFormat();
+  const tooBig = files.filter((x) => x.size > EVIDENCE_MAX_BYTES);
+  return (
+    <div className="block">
+      <label htmlFor={id}>{f.t('myEvidence.label')}</label>
+      <input id={id} type="file" multiple accept={EVIDENCE_ACCEPT} onChange={(e) => onChange([...(e.target.files ?? [])])} aria-describedby={`${id}-rules`} data-testid={id} />
+      <p className="small muted" id={`${id}-rules`}>
+        {f.t('myEvidence.rules')}
+      </p>
+      {tooBig.length > 0 ? (
+        <p className="error" role="alert">
+          {f.t('myEvidence.tooBig', { names: tooBig.map((x) => x.name).join(', ') })}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface EvidenceT {
+  id: string;
+  filename: string;
+  sha256: string;
+}
+
+/** The evidence of one of the subject's cases, and while it is open a way to add more. */
+function CaseEvidence({ caseId, open }: { caseId: string; open: boolean }) {
+  const f = useFormat();
+  const d = useApi<{ evidence: EvidenceT[] }>(`/v1/cases/${caseId}`);
+  const [files, setFiles] = useState<File[]>([]);
+  const [key, setKey] = useState(0);
+  const { busy, error, run } = useAction();
+  const add = async () => {
+    if (await run(() => uploadEvidence(caseId, files))) {
+      setFiles([]);
+      setKey((k) => k + 1);
+    }
+    d.reload();
+  };
+  return (
+    <div data-testid={`evidence-${caseId}`}>
+      {d.data?.evidence.length ? (
+        <ul className="plain small">
+          {d.data.evidence.map((e) => (
+            <li key={e.id} title={`SHA-256 ${e.sha256}`}>
+              {e.filename}
+            </li>
+          ))}
+        </ul>
+      ) : d.data ? (
+        <span className="small muted">{f.t('myEvidence.none')}</span>
+      ) : null}
+      {open ? (
+        <details>
+          <summary>{f.t('myEvidence.add')}</summary>
+          <EvidencePicker key={key} files={files} onChange={setFiles} id={`add-evidence-${caseId}`} />
+          <button type="button" onClick={() => void add()} disabled={busy || files.length === 0 || files.some((x) => x.size > EVIDENCE_MAX_BYTES)} data-testid={`upload-${caseId}`}>
+            {f.t('myEvidence.upload')}
+          </button>
+        </details>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </div>
   );
 }
