@@ -9,10 +9,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { approvePublication } from '../src/app/catalog.js';
+import { createApp, openContext } from '../src/app/context.js';
 import { freePort } from '../src/app/free-port.js';
 import { personRid } from './fixtures/identities.js';
 
 const ROOT = join(import.meta.dirname, '..');
+
+/** A second person: the actor an author's API key is in the audit log. */
+const SECOND = 'key:k_5ec0dda07b0e';
+
+/** Approves a publication request as another person than the CLI's operator, through the same use case. */
+async function approveAsAnother(db: string, request: string) {
+  const ctx = await openContext({ db, now: Date.now(), actor: 'test', create: false });
+  try {
+    return await approvePublication(createApp(ctx), request, { role: 'author', actor: SECOND, scopes: [], source: null, subjectId: null });
+  } finally {
+    await ctx.close();
+  }
+}
 const BIN = join(ROOT, 'bin', 'xinyong.js');
 const dir = mkdtempSync(join(tmpdir(), 'xy-cli-'));
 const DB = join(dir, 'city.db');
@@ -273,22 +288,57 @@ describe('catalog validate', () => {
     expect(r.stderr).toMatch(/rules\[loan-arrears\]\.points: CEL error: .*\^/s);
   });
 
-  it('publishes a new version, answers the past under the version then in force, and can roll back', () => {
+  it('publishes a new version under four eyes, answers the past under the version then in force, and can roll back', async () => {
     const db = join(dir, 'versions.db');
     json(['demo', '--persons', '300', '--enterprises', '30', '--no-serve'], db);
     const l = json<{ entries: { subjectId: string }[] }>(['list', '--name', 'spc-dishonest-debtors', '--limit', '1'], db);
     const id = l.entries[0].subjectId;
-    const t1 = new Date().toISOString();
     // 2026.3 drops every flight ban.
     const v3 = variant('measures.yaml', (t) => t.replace(/action: transport\.air\.ticket/g, 'action: hotel.star-rated'));
     writeFileSync(join(v3, 'catalog.yaml'), readFileSync(join(v3, 'catalog.yaml'), 'utf8').replace(/version: .*/, 'version: "2026.3"'));
-    expect(json(['catalog', 'publish', v3], db)).toMatchObject({ catalog: 'cn-demo@2026.3', result: 'published' });
+    // `catalog publish` requests: the operator (cli:<login>) may not approve it, and nothing is in force yet.
+    const asked = json<{ id: string; requestedBy: string }>(['catalog', 'publish', v3, '--note', 'no flight bans'], db);
+    expect(asked).toMatchObject({ catalogId: 'cn-demo', version: '2026.3', status: 'pending', rollback: false, replaces: 'cn-demo@2026.2', note: 'no flight bans', requestedBy: expect.stringMatching(/^cli:/) });
+    const self = run(['catalog', 'approve', asked.id, '--json'], db);
+    expect(self.code).toBe(1);
+    expect(JSON.parse(self.stderr)).toMatchObject({ code: 'XY_ERR_SELF_APPROVAL' });
+    expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.2' });
+    const t1 = new Date().toISOString();
+    // Another person approves (here an author's key; another login on the machine would do).
+    expect(await approveAsAnother(db, asked.id)).toMatchObject({ catalog: 'cn-demo@2026.3', result: 'published', request: { status: 'approved', decidedBy: SECOND } });
     expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'allow', catalog: 'cn-demo@2026.3' });
     expect(json(['check', '--subject', id, '--action', 'transport.air.ticket', '--at', t1], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.2' });
-    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ catalog: 'cn-demo@2026.2', result: 'republished' });
+    // A rollback is requested and approved the same way; a request can be withdrawn by its requester.
+    const back = json<{ id: string }>(['catalog', 'publish', 'cn-demo@2026.2'], db);
+    expect(back).toMatchObject({ rollback: true, replaces: 'cn-demo@2026.3' });
+    expect(json(['catalog', 'withdraw', back.id, '--reason', 'wrong day'], db)).toMatchObject({ status: 'withdrawn', decidedBy: asked.requestedBy, reason: 'wrong day' });
+    expect(JSON.parse(run(['catalog', 'approve', back.id, '--json'], db).stderr)).toMatchObject({ code: 'XY_ERR_CONFLICT' });
+    const again = json<{ id: string }>(['catalog', 'publish', demo], db);
+    expect(await approveAsAnother(db, again.id)).toMatchObject({ catalog: 'cn-demo@2026.2', result: 'republished' });
     expect(json(['check', '--subject', id, '--action', 'transport.air.ticket'], db)).toMatchObject({ decision: 'deny', catalog: 'cn-demo@2026.2' });
-    expect(json(['catalog', 'publish', demo], db)).toMatchObject({ result: 'unchanged' });
-  });
+    // The version in force is not requested again.
+    expect(JSON.parse(run(['catalog', 'publish', demo, '--json'], db).stderr)).toMatchObject({ code: 'XY_ERR_CONFLICT' });
+    const listed = json<{ id: string; status: string; requestedBy: string; decidedBy: string }[]>(['catalog', 'requests'], db);
+    expect(listed.map((r) => [r.id, r.status, r.decidedBy])).toEqual([
+      [again.id, 'approved', SECOND],
+      [back.id, 'withdrawn', asked.requestedBy],
+      [asked.id, 'approved', SECOND],
+    ]);
+    // The audit log names the requester and the approver of each publication.
+    const log = new Database(db, { readonly: true });
+    const rows = log.prepare("SELECT actor, action, data FROM audit_log WHERE action LIKE 'catalog.%' ORDER BY seq").all() as { actor: string; action: string; data: string }[];
+    log.close();
+    const of = (rid: string) => rows.filter((r) => JSON.parse(r.data).request === rid).map((r) => [r.action, r.actor]);
+    expect(of(asked.id)).toEqual([
+      ['catalog.publication-requested', asked.requestedBy],
+      ['catalog.publication-approved', SECOND],
+      ['catalog.published', SECOND],
+    ]);
+    expect(of(back.id)).toEqual([
+      ['catalog.publication-requested', asked.requestedBy],
+      ['catalog.publication-withdrawn', asked.requestedBy],
+    ]);
+  }, 300_000);
 
   it('diffs two catalogs', () => {
     const d = variant('catalog.yaml', (t) => t.replace(/version: .*/, 'version: "2026.3"'));

@@ -1,8 +1,9 @@
 /**
  * The catalog use case: validate a catalog (a document or a directory), store a draft version,
- * compare two versions, publish one (which derives every subject under it; the gate feed then
- * puts it in force in this process and every other), roll back by publishing an earlier one, and
- * find the version in force at an instant.
+ * compare two versions, publish one under four eyes (one person requests, another approves or
+ * rejects, the requester may withdraw; the approval publishes it, which derives every subject under
+ * it, and the gate feed then puts it in force in this process and every other), roll back by
+ * publishing an earlier one the same way, and find the version in force at an instant.
  */
 import { AUDIT } from '../audit/actions.js';
 import { diffCatalogs, type CatalogDiff } from '../catalog/diff.js';
@@ -10,11 +11,14 @@ import { idNumberIssues } from '../catalog/compile.js';
 import { loadCatalogDoc } from '../catalog/load.js';
 import type { Catalog, CatalogDoc, NationalDoc } from '../catalog/types.js';
 import type { Instant } from '../domain/types.js';
-import type { CatalogVersionRow } from '../store/port.js';
+import { randomBytes } from 'node:crypto';
+import type { CatalogVersionRow, PublicationRequestRow, PublicationRequestStatus } from '../store/port.js';
+import { containsRid } from '../ids/rid-finder.js';
+import type { Caller } from './access.js';
 import { catalogProblems, loadCatalogDir, loadCatalogDirOrThrow, nationalLayer } from './catalog-files.js';
 import { write, type App } from './context.js';
-import { conflict, notFound } from './errors.js';
-import { publishAndDerive, type PublishResult } from './publish.js';
+import { AppError, conflict, invalid, notFound } from './errors.js';
+import { publishAndDerive, versionChanged, type PublishResult } from './publish.js';
 
 /**
  * Compiles a catalog document, or refuses it with every problem (`XY_ERR_CATALOG_INVALID`). A draft
@@ -97,17 +101,146 @@ export async function draftVersion(app: App, doc: unknown, actor: string): Promi
   return { catalogId: c.id, version: c.version, hash: c.hash, status: 'draft', created: true };
 }
 
+/** The roles that may request publication and decide another person's request. */
+export const PUBLISHING_ROLES = ['author', 'admin'] as const;
+
+/** The longest note or reason kept with a request (free text in the audit chain). */
+const TEXT_MAX = 1000;
+
+/** An optional free text: trimmed, bounded, never an ID number; empty is none. */
+function freeText(value: string | undefined, field: string, required: boolean): string | null {
+  const v = value?.trim() ?? '';
+  if (!v) {
+    if (required) throw invalid(`${field} is required: say why`, field);
+    return null;
+  }
+  if (v.length > TEXT_MAX) throw invalid(`${field} must be at most ${TEXT_MAX} characters`, field);
+  if (containsRid(v)) throw invalid(`${field} must not contain a resident identity number: it is kept in the audit chain; refer to a person by subject reference`, field);
+  return v;
+}
+
+function mayPublish(caller: Caller): void {
+  if (!(PUBLISHING_ROLES as readonly string[]).includes(caller.role)) throw new AppError('XY_ERR_FORBIDDEN', `the ${caller.role} role may not request or decide catalog publication; authors and admins may`);
+}
+
+/** A request by id, or not found. */
+export async function publicationRequest(app: App, id: string): Promise<PublicationRequestRow> {
+  const r = await app.ctx.store.getPublicationRequest(id);
+  if (!r) throw notFound(`no catalog publication request ${id}`, 'id');
+  return r;
+}
+
+/** Requests, newest first (optionally of one status). */
+export async function publicationRequests(app: App, status?: PublicationRequestStatus): Promise<PublicationRequestRow[]> {
+  return app.ctx.store.listPublicationRequests({ status, limit: 200 });
+}
+
+const pending = (r: PublicationRequestRow) => {
+  if (r.status !== 'pending') throw conflict(`request ${r.id} is ${r.status}${r.decidedBy ? ` (by ${r.decidedBy})` : ''}; only a pending request can be decided or withdrawn`, 'id');
+};
+
 /**
- * Publishes a catalog (a stored version, or one read from a directory): it comes into force now,
- * every subject is derived under it, and the gate is rebuilt under it before this returns.
- * Publishing an earlier version again puts it back in force (a rollback).
+ * Requests publication of a stored version (`ref`), or of a catalog read from a directory (stored
+ * as a draft first): nothing comes into force until another author or an admin approves it
+ * (`approvePublication`). The request is bound to the document's hash. Requesting an earlier
+ * version is a rollback, which needs the same approval. Refused for the version in force and for
+ * a version with a pending request already.
  */
-export async function publish(app: App, what: { ref: string } | { catalog: Catalog }, actor: string): Promise<{ catalog: string; result: PublishResult; rescored: number }> {
-  const c = 'catalog' in what ? what.catalog : compileDoc((await storedVersion(app, what.ref, 'v')).doc);
-  return write(app, async () => {
-    const r = await publishAndDerive(app.ctx, c, app.now(), actor);
-    return { catalog: `${c.id}@${c.version}`, ...r };
+export async function requestPublication(app: App, what: { ref: string } | { catalog: Catalog }, caller: Caller, note?: string): Promise<PublicationRequestRow> {
+  mayPublish(caller);
+  const text = freeText(note, 'note', false);
+  let row: CatalogVersionRow;
+  if ('catalog' in what) {
+    const d = await draftVersion(app, what.catalog.doc, caller.actor);
+    row = (await app.ctx.store.getCatalogVersion(d.catalogId, d.version))!;
+  } else {
+    row = await storedVersion(app, what.ref, 'v');
+  }
+  const c = compileDoc(row.doc);
+  const inForce = await app.ctx.store.publishedCatalogRef(app.now());
+  if (inForce && inForce.catalogId === c.id && inForce.version === c.version) throw conflict(`${c.id}@${c.version} is already the catalog in force`, 'v');
+  const now = app.now();
+  const req: PublicationRequestRow = {
+    id: `pr_${randomBytes(8).toString('hex')}`,
+    catalogId: c.id,
+    version: c.version,
+    hash: row.hash,
+    rollback: row.status === 'published',
+    replaces: inForce ? `${inForce.catalogId}@${inForce.version}` : null,
+    requestedBy: caller.actor,
+    requestedAt: now,
+    note: text,
+    status: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+  };
+  const added = await app.ctx.store.addPublicationRequest(req, {
+    at: now,
+    actor: caller.actor,
+    action: AUDIT.catalogPublicationRequested,
+    subjectId: null,
+    data: { request: req.id, catalog: req.catalogId, version: req.version, hash: req.hash, rollback: req.rollback, replaces: req.replaces, ...(text ? { note: text } : {}) },
   });
+  if (!added) {
+    const open = (await app.ctx.store.listPublicationRequests({ status: 'pending', limit: 200 })).find((r) => r.catalogId === req.catalogId && r.version === req.version);
+    throw conflict(`${req.catalogId}@${req.version} already has a pending publication request${open ? ` (${open.id}, by ${open.requestedBy})` : ''}`, 'v');
+  }
+  return req;
+}
+
+/**
+ * Approves a pending request as a person other than its requester: the version is published at
+ * once (every subject derived under it, the gate rebuilt) in the same transaction that records
+ * the approval. `hash`, when given, is the document the approver reviewed: it must be the
+ * request's. Refused when the stored version is no longer the requested document.
+ */
+export async function approvePublication(app: App, id: string, caller: Caller, hash?: string): Promise<{ request: PublicationRequestRow; catalog: string; result: PublishResult; rescored: number }> {
+  mayPublish(caller);
+  const r = await publicationRequest(app, id);
+  pending(r);
+  if (r.requestedBy === caller.actor) throw new AppError('XY_ERR_SELF_APPROVAL', `request ${r.id} was made by ${r.requestedBy}, who may not approve it: another author or an admin must`, { field: 'id' });
+  if (hash !== undefined && hash !== r.hash) throw versionChanged(r);
+  const row = await app.ctx.store.getCatalogVersion(r.catalogId, r.version);
+  if (!row || row.hash !== r.hash) throw versionChanged(r);
+  const c = compileDoc(row.doc);
+  return write(app, async () => {
+    const out = await publishAndDerive(app.ctx, c, app.now(), caller.actor, { request: r, by: caller.actor });
+    return { request: (await app.ctx.store.getPublicationRequest(r.id))!, catalog: `${c.id}@${c.version}`, ...out };
+  });
+}
+
+/** Rejects a pending request, with a reason, as a person other than its requester (who withdraws instead). */
+export async function rejectPublication(app: App, id: string, caller: Caller, reason: string | undefined): Promise<PublicationRequestRow> {
+  mayPublish(caller);
+  const why = freeText(reason, 'reason', true)!;
+  const r = await publicationRequest(app, id);
+  pending(r);
+  if (r.requestedBy === caller.actor) throw new AppError('XY_ERR_SELF_APPROVAL', `request ${r.id} is your own: withdraw it instead; a rejection is another person's decision`, { field: 'id' });
+  return close(app, r, 'rejected', caller, why, AUDIT.catalogPublicationRejected);
+}
+
+/** Withdraws a pending request: its requester only (anyone else rejects it, with a reason). */
+export async function withdrawPublication(app: App, id: string, caller: Caller, reason?: string): Promise<PublicationRequestRow> {
+  mayPublish(caller);
+  const why = freeText(reason, 'reason', false);
+  const r = await publicationRequest(app, id);
+  pending(r);
+  if (r.requestedBy !== caller.actor) throw new AppError('XY_ERR_FORBIDDEN', `only ${r.requestedBy}, who made request ${r.id}, may withdraw it; reject it with a reason instead`, { field: 'id' });
+  return close(app, r, 'withdrawn', caller, why, AUDIT.catalogPublicationWithdrawn);
+}
+
+async function close(app: App, r: PublicationRequestRow, status: 'rejected' | 'withdrawn', caller: Caller, reason: string | null, action: string): Promise<PublicationRequestRow> {
+  const at = app.now();
+  const ok = await app.ctx.store.closePublicationRequest(r.id, { status, by: caller.actor, at, reason }, {
+    at,
+    actor: caller.actor,
+    action,
+    subjectId: null,
+    data: { request: r.id, catalog: r.catalogId, version: r.version, hash: r.hash, requestedBy: r.requestedBy, ...(reason ? { reason } : {}) },
+  });
+  if (!ok) pending((await app.ctx.store.getPublicationRequest(r.id))!);
+  return (await app.ctx.store.getPublicationRequest(r.id))!;
 }
 
 const compiledVersions = new Map<string, Catalog>();

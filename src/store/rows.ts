@@ -5,7 +5,7 @@
 import canonicalize from 'canonicalize';
 import type { AuditEntry } from '../audit/index.js';
 import type { CreditRecord, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
-import type { ApiKeyRow, CaseRow, CatalogVersionRow, EvidenceRow, EvidenceType, KeyRole, NoticeRow, SubjectDayRow } from './port.js';
+import type { ApiKeyRow, CaseRow, CatalogVersionRow, EvidenceRow, EvidenceType, KeyRole, NoticeRow, PublicationRequestRow, SubjectDayRow } from './port.js';
 
 export type Row = Record<string, unknown>;
 
@@ -120,6 +120,25 @@ export function catalogFrom(r: Row): CatalogVersionRow {
 export function catalogHeadFrom(r: Row): Omit<CatalogVersionRow, 'doc'> {
   const { doc: _doc, ...rest } = catalogFrom({ ...r, doc: 'null' });
   return rest;
+}
+
+/** A request to publish a catalog version (`rollback` is 0/1 on SQLite, a boolean on PostgreSQL). */
+export function publicationRequestFrom(r: Row): PublicationRequestRow {
+  return {
+    id: r.id as string,
+    catalogId: r.catalog_id as string,
+    version: r.version as string,
+    hash: r.hash as string,
+    rollback: r.rollback === true || r.rollback === 1,
+    replaces: orNull<string>(r.replaces),
+    requestedBy: r.requested_by as string,
+    requestedAt: Number(r.requested_at),
+    note: orNull<string>(r.note),
+    status: r.status as PublicationRequestRow['status'],
+    decidedBy: orNull<string>(r.decided_by),
+    decidedAt: r.decided_at === null || r.decided_at === undefined ? null : Number(r.decided_at),
+    reason: orNull<string>(r.reason),
+  };
 }
 
 export function caseFrom(r: Row): CaseRow {

@@ -31,6 +31,8 @@ interface Ctx {
   recordId: string;
   catalogDoc: unknown;
   catalogVersion: string;
+  /** Publication material by caller: a stored draft to request; requests to approve, reject, withdraw. */
+  pub: Record<'request' | 'approve' | 'reject' | 'withdraw', Partial<Record<Caller, string>>>;
   seq: number;
   /** Due process: fresh records to object to, open objections, commitments, repairable records. */
   obRecords: string[];
@@ -83,8 +85,15 @@ const MATRIX: Row[] = [
   // The catalog in force, resent: stored already with the same content, so 200 and nothing changes.
   { route: 'POST /v1/catalog/versions', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions', payload: c.catalogDoc as object }) },
   { route: 'POST /v1/catalog/versions:validate', allowed: ['author'], req: (c) => ({ method: 'POST', url: '/v1/catalog/versions:validate', payload: c.catalogDoc as object }) },
-  // Publishing the version in force is a no-op ('unchanged'), so the matrix leaves the city as it was.
-  { route: 'POST /v1/catalog/versions/{v}:publish', allowed: ['author'], req: (c) => ({ method: 'POST', url: `/v1/catalog/versions/${c.catalogVersion}:publish` }) },
+  // Four eyes on publishing: each allowed caller requests a stored draft of its own, approves,
+  // rejects or withdraws a request prepared for it (approvals publish versions with the content in
+  // force, so checks decide as before); a denied caller never reaches the request it names.
+  { route: 'POST /v1/catalog/versions/{v}:publish', allowed: ['author', 'admin'], req: (c, caller) => ({ method: 'POST', url: `/v1/catalog/versions/${c.pub.request[caller] ?? c.catalogVersion}:publish` }) },
+  { route: 'GET /v1/catalog/publication-requests', allowed: ['reviewer', 'author', 'admin'], req: () => ({ method: 'GET', url: '/v1/catalog/publication-requests?status=pending' }) },
+  { route: 'GET /v1/catalog/publication-requests/{id}', allowed: ['reviewer', 'author', 'admin'], req: (c) => ({ method: 'GET', url: `/v1/catalog/publication-requests/${c.pub.reject.author}` }) },
+  { route: 'POST /v1/catalog/publication-requests/{id}:approve', allowed: ['author', 'admin'], req: (c, caller) => ({ method: 'POST', url: `/v1/catalog/publication-requests/${c.pub.approve[caller] ?? NO_REQUEST}:approve` }) },
+  { route: 'POST /v1/catalog/publication-requests/{id}:reject', allowed: ['author', 'admin'], req: (c, caller) => ({ method: 'POST', url: `/v1/catalog/publication-requests/${c.pub.reject[caller] ?? NO_REQUEST}:reject`, payload: { reason: 'authorisation matrix' } }) },
+  { route: 'POST /v1/catalog/publication-requests/{id}:withdraw', allowed: ['author', 'admin'], req: (c, caller) => ({ method: 'POST', url: `/v1/catalog/publication-requests/${c.pub.withdraw[caller] ?? NO_REQUEST}:withdraw` }) },
   { route: 'GET /v1/audit', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit?limit=5' }) },
   { route: 'GET /v1/audit:verify', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/audit:verify' }) },
   { route: 'GET /v1/keys', allowed: ['admin'], req: () => ({ method: 'GET', url: '/v1/keys' }) },
@@ -134,6 +143,37 @@ const MATRIX: Row[] = [
   { route: 'POST /v1/repairs/{id}:decide', allowed: ['reviewer'], req: (c) => ({ method: 'POST', url: `/v1/repairs/${take(c, 'openRepairs')}:decide`, payload: { approve: false, reason: 'authorisation matrix' } }) },
 ];
 
+const NO_REQUEST = 'pr_0000000000000000';
+
+/**
+ * For each caller allowed to publish: a stored draft of the catalog in force under a new version
+ * to request; a request by a second author to approve and one to reject; a request of its own to
+ * withdraw.
+ */
+async function preparePublication(f: Fixture, doc: { version: string }): Promise<Ctx['pub']> {
+  const second = (await createApiKey(f.ctx.store, { name: 'second author', role: 'author' }, NOW, 'test')).key;
+  let n = 0;
+  const stored = async () => {
+    const version = `${doc.version}-m${++n}`;
+    const r = await f.req({ method: 'POST', url: '/v1/catalog/versions', role: 'author', payload: { ...doc, version } });
+    expect(r.statusCode, r.body).toBe(201);
+    return version;
+  };
+  const requested = async (key: string) => {
+    const r = await f.app.inject({ method: 'POST', url: `/v1/catalog/versions/${await stored()}:publish`, headers: { authorization: `Bearer ${key}` } });
+    expect(r.statusCode, r.body).toBe(202);
+    return (r.json() as { id: string }).id;
+  };
+  const pub: Ctx['pub'] = { request: {}, approve: {}, reject: {}, withdraw: {} };
+  for (const role of ['author', 'admin'] as const) {
+    pub.request[role] = await stored();
+    pub.approve[role] = await requested(second);
+    pub.reject[role] = await requested(second);
+    pub.withdraw[role] = await requested(f.keys[role]);
+  }
+  return pub;
+}
+
 /** The next unused item of a prepared list. */
 function take(c: Ctx, list: 'obRecords' | 'openObjections' | 'commitments' | 'repairable' | 'openRepairs'): string {
   const i = (c.next[list] = (c.next[list] ?? -1) + 1);
@@ -151,7 +191,7 @@ beforeAll(async () => {
   expect(rec.statusCode).toBe(201);
   const cat = await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' });
   expect(cat.statusCode).toBe(200);
-  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', revocable: '', caseId: '', evidenceId: '', next: {} };
+  c = { f, receipt: check.json().receipt, recordId: rec.json().results[0].recordId, catalogDoc: cat.json().doc, catalogVersion: cat.json().version, pub: await preparePublication(f, cat.json().doc), seq: 0, obRecords: [], openObjections: [], commitments: [], repairable: [], openRepairs: [], financeKey: '', revocable: '', caseId: '', evidenceId: '', next: {} };
   c.revocable = (await createApiKey(f.ctx.store, { name: 'to revoke', role: 'checker' }, NOW, 'test')).row.id;
   // Due-process material: records of the subject-key holder to object to and to repair, open
   // objections, commitments and open repair applications, at least one per caller of each row.

@@ -82,6 +82,20 @@ export async function makeFixture(opts: { persons?: number; enterprises?: number
 }
 
 /**
+ * Puts a stored catalog version (`ref`: `id@version`, or a version of the catalog in force) in
+ * force as publishing works (four eyes): requested with the author key, approved with the admin
+ * key, on the fixture's server or `app`. Returns the approval's response (200 when published); a
+ * refused request fails the test with its body.
+ */
+export async function publishApproved(f: Pick<Fixture, 'keys' | 'app'>, ref: string, app: Pick<FastifyInstance, 'inject'> = f.app): Promise<LightMyRequestResponse> {
+  const as = (role: KeyRole) => ({ authorization: `Bearer ${f.keys[role]}` });
+  const asked = await app.inject({ method: 'POST', url: `/v1/catalog/versions/${encodeURIComponent(ref)}:publish`, headers: as('author') });
+  if (asked.statusCode !== 202) throw new Error(`publication of ${ref} was not requested: ${asked.statusCode} ${asked.body}`);
+  const { id, hash } = asked.json() as { id: string; hash: string };
+  return app.inject({ method: 'POST', url: `/v1/catalog/publication-requests/${id}:approve`, headers: as('admin'), payload: { hash } });
+}
+
+/**
  * A second server on the fixture's city whose clock the test moves (`clock.now = …`), with the
  * background loops off so that nothing happens between steps but what the test asks for.
  */

@@ -37,6 +37,8 @@ const DESIGN_PATHS = [
   '/v1/catalog/versions',
   '/v1/catalog/versions:validate',
   '/v1/catalog/versions/{v}:publish',
+  '/v1/catalog/publication-requests',
+  '/v1/catalog/publication-requests/{id}:approve',
   '/v1/me',
   '/v1/audit',
   '/v1/audit:verify',
@@ -45,7 +47,7 @@ const DESIGN_PATHS = [
 ];
 
 /** Operations anyone may call; every other one must declare the bearer scheme. */
-const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /healthz', 'POST /v1/dev/sign-in', 'GET /v1/auth/config']);
+const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /public/v1/announcements', 'GET /public/v1/double-publicity', 'GET /public/v1/due-process', 'GET /healthz', 'POST /v1/dev/sign-in', 'GET /v1/auth/config']);
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 

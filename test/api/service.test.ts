@@ -9,7 +9,7 @@ import { createApiKey } from '../../src/app/keys.js';
 import { buildServer } from '../../src/api/server.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { enterpriseUscc } from '../fixtures/identities.js';
-import { NOW, makeFixture, type Fixture } from './fixture.js';
+import { NOW, makeFixture, publishApproved, type Fixture } from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -293,11 +293,12 @@ describe('catalog versions over HTTP', () => {
     expect((await f.req({ method: 'POST', url: '/v1/catalog/versions:validate', role: 'author', payload: doc })).statusCode).toBe(200);
     expect((await f.req({ method: 'POST', url: '/v1/catalog/versions', role: 'author', payload: doc })).statusCode).toBe(201);
     expect((await check(f.org.ref)).decision).toBe('deny');
-    const pub = await f.req({ method: 'POST', url: `/v1/catalog/versions/${doc.id}@${doc.version}:publish`, role: 'author' });
+    const pub = await publishApproved(f, `${doc.id}@${doc.version}`);
     expect(pub.statusCode).toBe(200);
     expect(pub.json()).toMatchObject({ result: 'published' });
     expect((await check(f.org.ref)).decision).toBe('allow');
-    const back = await f.req({ method: 'POST', url: `/v1/catalog/versions/${cur.version}:publish`, role: 'author' });
+    // A rollback is a publication too: requested, and approved by another.
+    const back = await publishApproved(f, cur.version);
     expect(back.json()).toMatchObject({ result: 'republished' });
     expect((await check(f.org.ref)).decision).toBe('deny');
   });

@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { tick } from '../../src/app/tick.js';
-import { NOW, clockedScenario } from '../api/fixture.js';
+import { NOW, clockedScenario, publishApproved } from '../api/fixture.js';
 
 // The fixture city (`env.f`) and a server on it (`env.s`) whose clock the tests move.
 const env = clockedScenario();
@@ -160,7 +160,7 @@ describe('red and black', () => {
     draft.version = `${doc.version}-earned-a`;
     draft.schemes.find((x: { code: string }) => x.code === 'enterprise-class').rules.push({ id: 'test-performance-credit', on: 'court.obligation-performed', points: '30', countsFor: 'P1Y', legalBasis: [{ law: 'guobanfa-2019-35', art: 'II.7' }] });
     expect((await call(f.keys.author, 'POST', '/v1/catalog/versions', draft)).statusCode).toBe(201);
-    const published = await call(f.keys.author, 'POST', `/v1/catalog/versions/${draft.version}:publish`);
+    const published = await publishApproved(f, draft.version, env.s.app);
     expect(published.statusCode, published.body).toBe(200);
 
     // An enterprise on no list.

@@ -147,7 +147,12 @@ function bases(catalog: unknown): Record<string, Base[]> {
     ],
     'POST /v1/catalog/versions': [{ as: 'author', body: () => structuredClone(catalog) }],
     'POST /v1/catalog/versions:validate': [{ as: 'author', body: () => structuredClone(catalog) }],
-    'POST /v1/catalog/versions/{v}:publish': [{ as: 'author', path: { v: 'cn-demo@2026.2' } }],
+    'POST /v1/catalog/versions/{v}:publish': [{ as: 'author', path: { v: 'cn-demo@2026.2' }, body: () => ({ note: 'tighter retention for penalties' }) }],
+    'GET /v1/catalog/publication-requests': [{ as: 'author', query: { status: 'pending' } }],
+    'GET /v1/catalog/publication-requests/{id}': [{ as: 'author', path: { id: 'pr_0123456789abcdef' } }],
+    'POST /v1/catalog/publication-requests/{id}:approve': [{ as: 'admin', path: { id: 'pr_0123456789abcdef' }, body: () => ({ hash: 'a'.repeat(64) }) }],
+    'POST /v1/catalog/publication-requests/{id}:reject': [{ as: 'admin', path: { id: 'pr_0123456789abcdef' }, body: () => ({ reason: 'the retention has no legal basis' }) }],
+    'POST /v1/catalog/publication-requests/{id}:withdraw': [{ as: 'author', path: { id: 'pr_0123456789abcdef' }, body: () => ({ reason: 'superseded by the next draft' }) }],
     'POST /v1/objections': [
       { as: 'subject', body: () => ({ recordId: ids.record, reasons: 'not my debt', attachments: ['doc 2026-7'] }) },
       { as: 'reviewer', body: () => ({ entryId: 'e_0123456789ab', subject: f.person, reasons: 'filed for the person' }) },
@@ -269,6 +274,9 @@ describe('the sweep', () => {
       'catalog validate': { args: ['dir'] },
       'catalog diff': { args: ['a', 'b'] },
       'catalog publish': { args: ['dir'] },
+      'catalog approve': { args: ['pr_0123456789abcdef'] },
+      'catalog reject': { args: ['pr_0123456789abcdef'], opts: { '--reason': 'no legal basis' } },
+      'catalog withdraw': { args: ['pr_0123456789abcdef'] },
     };
     for (const [words, cmd] of leavesOf(probe)) {
       const name = words.join(' ');

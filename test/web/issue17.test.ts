@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { orgCodeCheckChar, ridCheckChar, usccCheckChar, validateRid } from '../../src/ids/index.js';
-import { NOW } from '../api/fixture.js';
+import { NOW, publishApproved } from '../api/fixture.js';
 import { cityAndBrowser, expectAccessible, sessionFor, type Lang, type WebFixture } from './harness.js';
 
 const number = '44030519900101' + '123';
@@ -231,7 +231,7 @@ describe('issue 17', () => {
     civic.rules[0].points = (civic.rules[0].points as number) - 5;
     const saved = await f.req({ method: 'POST', url: '/v1/catalog/versions', role: 'author', payload: next });
     expect(saved.statusCode, saved.body).toBe(201);
-    const published = await f.req({ method: 'POST', url: `/v1/catalog/versions/${encodeURIComponent(`${next.id}@${next.version}`)}:publish`, role: 'author' });
+    const published = await publishApproved(f, `${next.id}@${next.version}`);
     expect(published.statusCode, published.body).toBe(200);
     const t = await tab({ session: await sessionFor(w, 'author') });
     await t.page.goto(`${w.base}/catalog`);

@@ -1,7 +1,8 @@
 /**
  * The catalog over HTTP, through the catalog use case: read the one in force, list versions, read
- * one and compare two, draft and validate a version, and publish one (which derives every subject
- * and rebuilds the gate before it answers).
+ * one and compare two, draft and validate a version, and publish one under four eyes: an author or
+ * admin requests it (`…:publish`), another approves (which derives every subject and rebuilds the
+ * gate before it answers) or rejects it, and the requester may withdraw it.
  *
  * A catalog document is answered as it is written, in both languages (`config.texts: 'both'`):
  * it is what an author reads, edits and sends back as the next draft, and a document with one
@@ -9,11 +10,13 @@
  * language (lang.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { catalogInForce, compileDoc, diffVersions, draftVersion, listVersions, publish, storedVersion } from '../../app/catalog.js';
+import { approvePublication, catalogInForce, compileDoc, diffVersions, draftVersion, listVersions, publicationRequest, publicationRequests, PUBLISHING_ROLES, rejectPublication, requestPublication, storedVersion, withdrawPublication } from '../../app/catalog.js';
 import { withIsoInstants } from '../../app/json.js';
 import type { Catalog, Citation } from '../../catalog/types.js';
 import type { LocalText } from '../../domain/types.js';
+import type { PublicationRequestRow } from '../../store/port.js';
 import { ProblemSchema } from '../errors.js';
 import { AnyObject } from '../schemas.js';
 import { iso, principal, type Service } from '../service.js';
@@ -77,6 +80,36 @@ const CatalogDiffSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A POST whose body is optional: no body is an empty object, so the body schema checks what there is. */
+const noBodyIsEmpty = async (req: FastifyRequest) => {
+  if (req.body === undefined || req.body === null) req.body = {};
+};
+
+const RequestId = Type.String({ pattern: '^pr_[0-9a-f]{16}$', description: 'A publication request id, `pr_…`.' });
+const RequestStatus = Type.Enum(['pending', 'approved', 'rejected', 'withdrawn']);
+
+const PublicationRequestSchema = Type.Object(
+  {
+    id: RequestId,
+    catalog: Type.String({ description: '`id@version` of the version to put in force.' }),
+    catalogId: Type.String(),
+    version: Type.String(),
+    hash: Type.String({ description: 'The SHA-256 of the document requested: an approval is of this document only.' }),
+    rollback: Type.Boolean({ description: 'Whether the version was in force before (an earlier version put back).' }),
+    replaces: Type.Union([Type.String(), Type.Null()], { description: 'The version in force when it was requested.' }),
+    requestedBy: Type.String({ description: 'The actor who requested it (`key:k_…`, `oidc:<sub>`, `dev:…`, `cli:<user>`).' }),
+    requestedAt: Type.String(),
+    note: Type.Union([Type.String(), Type.Null()]),
+    status: RequestStatus,
+    decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'Who approved or rejected it, or the requester who withdrew it.' }),
+    decidedAt: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+const requestJson = (r: PublicationRequestRow) => ({ ...r, catalog: `${r.catalogId}@${r.version}`, requestedAt: iso(r.requestedAt), decidedAt: r.decidedAt === null ? null : iso(r.decidedAt) });
 
 export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -210,16 +243,101 @@ export function catalogRoutes(svc: Service): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/catalog/versions/:v([^:/]+)::publish',
       {
-        config: { access: ['author'] },
+        config: { access: [...PUBLISHING_ROLES] },
+        preValidation: noBodyIsEmpty,
         schema: {
           tags: ['catalog'],
-          summary: 'Publish a stored version: it comes into force now, every subject is rescored and the gate rebuilt',
-          description: '`v` is `id@version`, or a version of the catalog in force. Publishing an earlier version again puts it back in force (a rollback).',
+          summary: 'Request publication of a stored version: it comes into force only when another author or an admin approves',
+          description:
+            '`v` is `id@version`, or a version of the catalog in force. Nothing changes in force yet: the answer is a pending publication request, bound to the version\'s document by its `hash`, which a *different* person (another author, or an admin) approves (`POST /v1/catalog/publication-requests/{id}:approve`, which publishes it) or rejects; the requester may withdraw it. Requesting an earlier version again is a rollback and needs the same approval. `409` for the version in force or a version with a pending request already.',
           params: Type.Object({ v: VersionRef }),
-          response: { 200: Type.Object({ catalog: Type.String(), result: Type.String(), rescored: Type.Integer() }), 404: ProblemSchema, 409: ProblemSchema },
+          body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000, description: 'What changes and why, for the approver. Never an ID number.' })) }, { additionalProperties: false })),
+          response: { 202: PublicationRequestSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => publish(svc, { ref: req.params.v }, principal(req).actor),
+      async (req, reply) => reply.code(202).send(requestJson(await requestPublication(svc, { ref: req.params.v }, principal(req), req.body?.note))),
+    );
+
+    app.get(
+      '/v1/catalog/publication-requests',
+      {
+        config: { access: ['reviewer', ...PUBLISHING_ROLES] },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Publication requests, newest first (at most 200), optionally of one status',
+          querystring: Type.Object({ status: Type.Optional(RequestStatus) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ requests: Type.Array(PublicationRequestSchema) }, { additionalProperties: false }) },
+        },
+      },
+      async (req) => ({ requests: (await publicationRequests(svc, req.query.status)).map(requestJson) }),
+    );
+
+    app.get(
+      '/v1/catalog/publication-requests/:id',
+      {
+        config: { access: ['reviewer', ...PUBLISHING_ROLES] },
+        schema: { tags: ['catalog'], summary: 'One publication request', params: Type.Object({ id: RequestId }), response: { 200: PublicationRequestSchema, 404: ProblemSchema } },
+      },
+      async (req) => requestJson(await publicationRequest(svc, req.params.id)),
+    );
+
+    app.post(
+      '/v1/catalog/publication-requests/:id([^:/]+)::approve',
+      {
+        config: { access: [...PUBLISHING_ROLES] },
+        preValidation: noBodyIsEmpty,
+        schema: {
+          tags: ['catalog'],
+          summary: 'Approve a publication request: the version comes into force now, every subject is rescored and the gate rebuilt',
+          description:
+            'By an author or admin other than the requester (`403 XY_ERR_SELF_APPROVAL` otherwise, whichever credential they use). `hash`, when sent, is the document the approver reviewed; the approval is refused (`409 XY_ERR_VERSION_CHANGED`) when it, or the stored version, is not the document the request names. The approval and the publication are one transaction and both in the audit log.',
+          params: Type.Object({ id: RequestId }),
+          body: Type.Optional(Type.Object({ hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The SHA-256 of the document the approver reviewed (the request\'s `hash`).' })) }, { additionalProperties: false })),
+          response: {
+            200: Type.Object({ request: PublicationRequestSchema, catalog: Type.String(), result: Type.Enum(['published', 'republished', 'unchanged']), rescored: Type.Integer() }, { additionalProperties: false }),
+            403: ProblemSchema,
+            404: ProblemSchema,
+            409: ProblemSchema,
+          },
+        },
+      },
+      async (req) => {
+        const r = await approvePublication(svc, req.params.id, principal(req), req.body?.hash);
+        return { ...r, request: requestJson(r.request) };
+      },
+    );
+
+    app.post(
+      '/v1/catalog/publication-requests/:id([^:/]+)::reject',
+      {
+        config: { access: [...PUBLISHING_ROLES] },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Reject a publication request, with a reason',
+          description: 'By an author or admin other than the requester (who withdraws instead). Nothing is published.',
+          params: Type.Object({ id: RequestId }),
+          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why, for the requester. Never an ID number.' }) }, { additionalProperties: false }),
+          response: { 200: PublicationRequestSchema, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => requestJson(await rejectPublication(svc, req.params.id, principal(req), req.body.reason)),
+    );
+
+    app.post(
+      '/v1/catalog/publication-requests/:id([^:/]+)::withdraw',
+      {
+        config: { access: [...PUBLISHING_ROLES] },
+        preValidation: noBodyIsEmpty,
+        schema: {
+          tags: ['catalog'],
+          summary: 'Withdraw your own publication request',
+          description: 'By the requester only (`403 XY_ERR_FORBIDDEN` for anyone else, who rejects instead). Nothing is published.',
+          params: Type.Object({ id: RequestId }),
+          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
+          response: { 200: PublicationRequestSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => requestJson(await withdrawPublication(svc, req.params.id, principal(req), req.body?.reason)),
     );
   };
 }

@@ -1,6 +1,12 @@
-/** `xinyong catalog validate|diff|publish`: catalogs from directories or stored versions. */
-import type { Command } from 'commander';
-import { catalogCounts, catalogFromDir, diffDocs, publish, storedVersion, validateCatalogDir } from '../../app/catalog.js';
+/**
+ * `xinyong catalog validate|diff|publish|requests|approve|reject|withdraw`: catalogs from
+ * directories or stored versions, published under four eyes as over HTTP (the same use case): the
+ * operator is the actor `cli:<login name>`, as in every command, so another login (or an author
+ * or admin over HTTP) approves what one requests.
+ */
+import { Option, type Command } from 'commander';
+import { approvePublication, catalogCounts, catalogFromDir, diffDocs, publicationRequests, rejectPublication, requestPublication, storedVersion, validateCatalogDir, withdrawPublication } from '../../app/catalog.js';
+import type { PublicationRequestRow } from '../../store/port.js';
 import { formatIssue } from '../../catalog/types.js';
 import { cliCaller, globals, out, withApp } from '../context.js';
 import { printDiff } from '../format.js';
@@ -43,16 +49,78 @@ export function registerCatalog(program: Command): void {
     });
   catalog
     .command('publish')
-    .description('publish a catalog directory as a new version and rescore every subject under it')
-    .argument('<dir>')
-    .action(async (dir: string) => {
+    .description('request publication of a catalog (a directory, stored as a new draft version, or a stored version as id@version); another operator, author or admin approves it')
+    .argument('<dir-or-version>')
+    .option('--note <text>', 'what changes and why, for the approver')
+    .action(async (what: string, o: { note?: string }) => {
       const g = globals(program);
-      const c = catalogFromDir(dir);
+      const target = STORED_REF.test(what) ? { ref: what } : { catalog: catalogFromDir(what) };
       await withApp(g, async (app) => {
-        const r = await publish(app, { catalog: c }, cliCaller().actor);
+        const r = await requestPublication(app, target, cliCaller(), o.note);
         out(g, r, () =>
-          console.log(r.result === 'unchanged' ? `${r.catalog} is already the catalog in force.` : `${r.result === 'published' ? 'Published' : 'Put back in force'} ${r.catalog} and rescored ${r.rescored} subjects.`),
+          console.log(
+            `Requested publication of ${r.catalogId}@${r.version}${r.rollback ? ' (a rollback)' : ''} as ${r.requestedBy}: request ${r.id}. Nothing is in force yet: another operator, author or admin approves it with \`xinyong catalog approve ${r.id}\` (or over HTTP).`,
+          ),
         );
+      });
+    });
+  catalog
+    .command('requests')
+    .description('publication requests, newest first')
+    .addOption(new Option('--status <status>', 'only this status').choices(['pending', 'approved', 'rejected', 'withdrawn']))
+    .action(async (o: { status?: PublicationRequestRow['status'] }) => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const rows = await publicationRequests(app, o.status);
+        out(g, rows, () => {
+          if (rows.length === 0) return console.log(`No${o.status ? ` ${o.status}` : ''} publication requests.`);
+          for (const r of rows) {
+            const decided = r.decidedBy ? `  ${r.status} by ${r.decidedBy} at ${new Date(r.decidedAt!).toISOString()}${r.reason ? `: ${r.reason}` : ''}` : '';
+            console.log(`${r.id}  ${r.status.padEnd(9)}  ${r.catalogId}@${r.version}${r.rollback ? ' (rollback)' : ''}  requested by ${r.requestedBy} at ${new Date(r.requestedAt).toISOString()}${decided}`);
+          }
+        });
+      });
+    });
+  catalog
+    .command('approve')
+    .description('approve a publication request made by someone else: the version comes into force now and every subject is rescored')
+    .argument('<id>')
+    .option('--hash <sha256>', 'the document you reviewed: refused unless it is the one requested')
+    .action(async (id: string, o: { hash?: string }) => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const r = await approvePublication(app, id, cliCaller(), o.hash);
+        out(g, r, () =>
+          console.log(
+            r.result === 'unchanged'
+              ? `${r.catalog} is already the catalog in force.`
+              : `Approved ${id} (requested by ${r.request.requestedBy}): ${r.result === 'published' ? 'published' : 'put back in force'} ${r.catalog} and rescored ${r.rescored} subjects.`,
+          ),
+        );
+      });
+    });
+  catalog
+    .command('reject')
+    .description('reject a publication request made by someone else, with a reason')
+    .argument('<id>')
+    .requiredOption('--reason <text>', 'why (the requester reads it)')
+    .action(async (id: string, o: { reason: string }) => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const r = await rejectPublication(app, id, cliCaller(), o.reason);
+        out(g, r, () => console.log(`Rejected ${r.id}: ${r.catalogId}@${r.version} is not published.`));
+      });
+    });
+  catalog
+    .command('withdraw')
+    .description('withdraw your own publication request')
+    .argument('<id>')
+    .option('--reason <text>', 'why')
+    .action(async (id: string, o: { reason?: string }) => {
+      const g = globals(program);
+      await withApp(g, async (app) => {
+        const r = await withdrawPublication(app, id, cliCaller(), o.reason);
+        out(g, r, () => console.log(`Withdrew ${r.id}: ${r.catalogId}@${r.version} is not published.`));
       });
     });
 }
