@@ -1,6 +1,6 @@
 /** The contract of the records port: ingest, subjects, relations, records and their status histories, search. */
 import { describe, expect, it } from 'vitest';
-import type { Relation, StatusChange, SubjectKind } from '../../domain/types.js';
+import type { Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
 import type { IngestBatch, Store } from '../port/index.js';
 import { allDirty, audit, auditCount, batch, byId, collect, DAY, explicitChanges, hex, ingestAudit, type MakeStore, record, relKey, rid, save, sid, state, subject, T, useFreshStore } from './fixtures.js';
 
@@ -242,6 +242,36 @@ export function recordsContract(name: string, make: MakeStore): void {
         expect((m.get(p2.id) ?? []).map((r) => r.id)).toEqual([recs[2].id]);
         expect(m.get(p3.id)).toEqual([]);
         expect((await store.recordsOf([])).size).toBe(0);
+      });
+
+      it('latestRecords: records of the types and kinds asked, held and in the window, newest first, in keyset pages, with their histories', async () => {
+        const e1 = subject('e1', 'enterprise');
+        const i1 = subject('i1', 'institution');
+        const p1 = subject('p1', 'person');
+        const pen = (who: Subject, x: string, daysAgo: number, type = 'admin.penalty') => record(who.id, x, { source: 'penalties', type, area: 'government', occurredAt: T - daysAgo * DAY, facts: { severity: 'general', decisionNo: x, authority: 'A' } });
+        const r1 = pen(e1, 'r1', 10);
+        const r2 = pen(i1, 'r2', 5);
+        const r3 = pen(e1, 'r3', 5);
+        const old = pen(e1, 'old', 400);
+        const lic = pen(i1, 'lic', 3, 'admin.licence');
+        const other = pen(e1, 'other', 2, 'finance.loan-arrears');
+        const person = pen(p1, 'person', 1);
+        await store.ingest(batch({ subjects: [e1, i1, p1], records: [r1, r2, r3, old, lic, other, person] }));
+        await store.addRecordStatus(r1.id, { status: 'revoked', at: T, actor: 'reviewer:x', reason: 'quashed' }, audit('record.status', { status: 'revoked' }, e1.id));
+        const q = { types: ['admin.penalty', 'admin.licence'], kinds: ['enterprise', 'institution'] as Subject['kind'][], occurredFrom: T - 365 * DAY, occurredBefore: T + 1, limit: 10 };
+        const tied = [r2, r3].sort((x, y) => (x.id < y.id ? 1 : -1));
+        const all = await store.latestRecords(q);
+        expect(all.map((r) => r.id)).toEqual([lic, ...tied, r1].map((r) => r.id));
+        // Each with its status history, as recordsOf has it.
+        expect(all[3].statuses.at(-1)).toMatchObject({ status: 'revoked', reason: 'quashed' });
+        expect(all[3].facts).toEqual(r1.facts);
+        const first = await store.latestRecords({ ...q, limit: 2 });
+        expect(first.map((r) => r.id)).toEqual([lic.id, tied[0].id]);
+        const rest = await store.latestRecords({ ...q, before: { occurredAt: first[1].occurredAt, id: first[1].id } });
+        expect(rest.map((r) => r.id)).toEqual([tied[1].id, r1.id]);
+        expect((await store.latestRecords({ ...q, kinds: ['person'] })).map((r) => r.id)).toEqual([person.id]);
+        expect((await store.latestRecords({ ...q, occurredFrom: T - 500 * DAY, occurredBefore: T - 6 * DAY })).map((r) => r.id)).toEqual([r1.id, old.id]);
+        expect(await store.latestRecords({ ...q, types: [] })).toEqual([]);
       });
 
       it('addRecordStatus appends to the history in order, marks the subject dirty and audits', async () => {

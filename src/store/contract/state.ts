@@ -208,6 +208,45 @@ export function stateContract(name: string, make: MakeStore): void {
         expect(byId(await collect(store.scanEnforceableEntries()))).toEqual(byId([es[0], es[2], rel]));
       });
 
+      it('latestEntries: own entries of the lists, statuses and kinds asked, in effect by then, newest first, in keyset pages', async () => {
+        const e1 = subject('e1', 'enterprise');
+        const e2 = subject('e2', 'enterprise');
+        const g1 = subject('g1', 'government');
+        const p = subject('p1', 'person');
+        await subjects(e1, e2, g1, p);
+        const at = (label: string, list: string, who: Subject, status: EntryStatus, since: number, opts: Partial<ListEntry> = {}) => entry(label, list, who.id, status, { since, decidedAt: since, ...opts });
+        const a1 = at('a1', 'spc-dishonest-debtors', e1, 'active', T - 10 * DAY);
+        const a2 = at('a2', 'spc-dishonest-debtors', e2, 'active', T - 5 * DAY);
+        // Same instant as a2: the id breaks the tie, descending.
+        const a3 = at('a3', 'abnormal-operations', g1, 'active', T - 5 * DAY);
+        const future = at('future', 'abnormal-operations', e1, 'active', T + DAY);
+        const ended = at('ended', 'spc-dishonest-debtors', e2, 'exited', T - 2 * DAY, { endedAt: T - DAY, endReason: 'performed' });
+        const pending = at('pending', 'abnormal-operations', e2, 'pending', T - 3 * DAY);
+        const otherList = at('other', 'aaa-citizens', e1, 'active', T - DAY);
+        const person = at('person', 'spc-dishonest-debtors', p, 'active', T - DAY);
+        const related = at('related', 'spc-dishonest-debtors', p, 'active', T - 4 * DAY, { via: { subjectId: e1.id, role: 'legal-representative' } });
+        await store.saveStates(
+          save({
+            states: [state(e1.id, [], [a1, future, otherList]), state(e2.id, [], [a2, ended, pending]), state(g1.id, [], [a3]), state(p.id, [], [person])],
+            related: [{ ownerId: e1.id, entries: [related] }],
+          }),
+        );
+        const q = { lists: ['spc-dishonest-debtors', 'abnormal-operations'], statuses: ['active' as const], kinds: ['enterprise', 'government'] as SubjectKind[], sinceAtMost: T, limit: 10 };
+        const tied = [a2, a3].sort((x, y) => (x.id < y.id ? 1 : -1));
+        expect((await store.latestEntries(q)).map((e) => e.id)).toEqual([...tied, a1].map((e) => e.id));
+        // Pages: the keyset is the last entry of the page before, ties included.
+        const first = await store.latestEntries({ ...q, limit: 1 });
+        expect(first.map((e) => e.id)).toEqual([tied[0].id]);
+        const second = await store.latestEntries({ ...q, limit: 1, before: { since: first[0].since, id: first[0].id } });
+        expect(second.map((e) => e.id)).toEqual([tied[1].id]);
+        const third = await store.latestEntries({ ...q, limit: 5, before: { since: second[0].since, id: second[0].id } });
+        expect(third).toEqual([a1]);
+        // Persons only when asked, and never through an organisation.
+        expect((await store.latestEntries({ ...q, kinds: ['person'] })).map((e) => e.id)).toEqual([person.id]);
+        expect((await store.latestEntries({ ...q, statuses: ['active', 'pending'], sinceAtMost: T + DAY })).map((e) => e.id)).toEqual([future.id, pending.id, ...tied.map((e) => e.id), a1.id]);
+        expect(await store.latestEntries({ ...q, lists: [] })).toEqual([]);
+      });
+
       it('scanGrades yields the grades of every scored subject', async () => {
         const p1 = subject('p1', 'person');
         const p2 = subject('p2', 'person');

@@ -3,6 +3,16 @@ import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
 import type { NoticeRow } from './cases.js';
 
+/** A page of `latestRecords`. */
+export interface LatestRecords {
+  types: string[];
+  kinds: SubjectKind[];
+  occurredFrom: Instant;
+  occurredBefore: Instant;
+  before?: { occurredAt: Instant; id: string };
+  limit: number;
+}
+
 /** What scoring needs to know of a subject. */
 export type SubjectBasic = Pick<Subject, 'id' | 'kind' | 'createdAt'>;
 
@@ -108,6 +118,13 @@ export interface RecordsPort {
    * first (by `occurredAt`, then id), after the keyset `after`, at most `limit`.
    */
   retentionCandidates(q: { type: string; occurredBefore: Instant; after?: { occurredAt: Instant; id: string }; limit: number }): Promise<RetentionCandidate[]>;
+  /**
+   * Records of `types` still held (not expired), of subjects of `kinds`, that occurred in
+   * [`occurredFrom`, `occurredBefore`), newest first (by `occurredAt`, then id, both descending),
+   * after the keyset `before` (the last record of the page before), at most `limit`; each with its
+   * status history. The public notice of licences and penalties pages through it.
+   */
+  latestRecords(q: LatestRecords): Promise<CreditRecord[]>;
   /**
    * Ends records at the end of their retention, in one transaction: appends the `expired` status
    * change to each record not yet expired, replaces its facts by `{}` (id, source, type, subject,

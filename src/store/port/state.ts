@@ -3,7 +3,7 @@
  * subject (scores, grades, list entries, own and related), and the scans that rebuild from it.
  */
 import type { AuditEntryInput } from '../../audit/index.js';
-import type { Instant, ListEntry, SubjectState } from '../../domain/types.js';
+import type { Instant, ListEntry, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { NoticeRow } from './cases.js';
 import type { SubjectBasic } from './records.js';
 
@@ -37,6 +37,16 @@ export interface EntryQuery {
   after?: string;
 }
 
+/** A page of `latestEntries`. */
+export interface LatestEntries {
+  lists: string[];
+  statuses: ListEntry['status'][];
+  kinds: SubjectKind[];
+  sinceAtMost: Instant;
+  before?: { since: Instant; id: string };
+  limit: number;
+}
+
 export interface StatePort {
   /** Subjects marked for rescoring, oldest first. */
   dirtySubjects(limit: number): Promise<string[]>;
@@ -51,6 +61,13 @@ export interface StatePort {
   /** Pending and active entries of these subjects, own and related. */
   enforceableEntries(subjectIds: string[]): Promise<ListEntry[]>;
   listEntries(q: EntryQuery): Promise<ListEntry[]>;
+  /**
+   * Entries on `lists` in `statuses` of subjects of `kinds` (own entries: none that reaches a
+   * person through an organisation), in effect by `sinceAtMost`, newest first (by `since`, then
+   * id, both descending), after the keyset `before`, at most `limit`. The portal's latest list
+   * announcements page through it.
+   */
+  latestEntries(q: LatestEntries): Promise<ListEntry[]>;
 
   /** Subjects in id order, in pages, with the hash of their stored state (for rescore and gate rebuilds). */
   scanSubjects(pageSize: number): AsyncIterable<(SubjectBasic & { stateHash: string | null })[]>;

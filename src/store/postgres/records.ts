@@ -2,6 +2,7 @@
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
 import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from '../port/index.js';
+import type { LatestRecords } from '../port/records.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 import { copyRows, type Client, type PostgresDb, type Row } from './db.js';
 
@@ -251,6 +252,23 @@ export class PostgresRecords implements RecordsPort {
         )
       : await this.db.q('SELECT id, subject_id, type, occurred_at FROM records WHERE type = $1 AND expired_at IS NULL AND occurred_at < $2 ORDER BY occurred_at, id LIMIT $3', [q.type, q.occurredBefore, q.limit]);
     return rows.map((r) => ({ id: r.id as string, subjectId: r.subject_id as string, type: r.type as string, occurredAt: r.occurred_at as number }));
+  }
+
+  async latestRecords(q: LatestRecords): Promise<CreditRecord[]> {
+    // The partial index records_retention (type, occurred_at) WHERE expired_at IS NULL, read backwards.
+    const b = q.before;
+    const recs = await this.db.q(
+      `SELECT r.* FROM records r JOIN subjects s ON s.subject_id = r.subject_id
+       WHERE r.type = ANY($1::text[]) AND r.expired_at IS NULL AND s.kind = ANY($2::text[]) AND r.occurred_at >= $3 AND r.occurred_at < $4
+       ${b ? 'AND (r.occurred_at, r.id) < ($6, $7)' : ''}
+       ORDER BY r.occurred_at DESC, r.id DESC LIMIT $5`,
+      [q.types, q.kinds, q.occurredFrom, q.occurredBefore, q.limit, ...(b ? [b.occurredAt, b.id] : [])],
+    );
+    if (recs.length === 0) return [];
+    const sts = await this.db.q('SELECT * FROM record_status WHERE (subject_id, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY record_id, seq', [
+      recs.map((r) => r.subject_id), recs.map((r) => r.id),
+    ]);
+    return [...this.withStatuses(recs, sts, new Map()).values()].flat().sort((x, y) => y.occurredAt - x.occurredAt || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
   }
 
   async expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {

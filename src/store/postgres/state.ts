@@ -5,6 +5,7 @@
  */
 import type { Instant, ListEntry, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { EntryQuery, SaveStates, StatePort, StoredState, SubjectBasic } from '../port/index.js';
+import type { LatestEntries } from '../port/state.js';
 import { entryFrom } from '../rows.js';
 import { APPEND_LOCK, STATE_CHANNEL, type Client, type PostgresDb } from './db.js';
 
@@ -127,6 +128,18 @@ export class PostgresState implements StatePort {
     const rows = await this.db.q('SELECT * FROM list_entries WHERE list = $1 AND status = ANY($2::text[]) AND id > $3 ORDER BY id LIMIT $4', [
       q.list, q.statuses ?? ['pending', 'active'], q.after ?? '', q.limit,
     ]);
+    return rows.map((r) => entryFrom(r));
+  }
+
+  async latestEntries(q: LatestEntries): Promise<ListEntry[]> {
+    const b = q.before;
+    const rows = await this.db.q(
+      `SELECT e.* FROM list_entries e JOIN subjects s ON s.subject_id = e.subject_id
+       WHERE e.list = ANY($1::text[]) AND e.status = ANY($2::text[]) AND e.via_subject_id IS NULL AND s.kind = ANY($3::text[]) AND e.since <= $4
+       ${b ? 'AND (e.since, e.id) < ($6, $7)' : ''}
+       ORDER BY e.since DESC, e.id DESC LIMIT $5`,
+      [q.lists, q.statuses, q.kinds, q.sinceAtMost, q.limit, ...(b ? [b.since, b.id] : [])],
+    );
     return rows.map((r) => entryFrom(r));
   }
 

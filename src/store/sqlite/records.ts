@@ -2,6 +2,7 @@
 import type { AuditEntryInput } from '../../audit/index.js';
 import type { CreditRecord, Instant, Relation, StatusChange, Subject, SubjectKind } from '../../domain/types.js';
 import type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from '../port/index.js';
+import type { LatestRecords } from '../port/records.js';
 import { recordFrom, relationFrom, sameRecordContent, statusFrom, subjectFrom } from '../rows.js';
 import { DIRTY_SQL, IN_JSON, type Row, type SqliteDb } from './db.js';
 
@@ -165,6 +166,24 @@ export class SqliteRecords implements RecordsPort {
         : this.db.st('SELECT id, subject_id, type, occurred_at FROM records WHERE type = ? AND expired_at IS NULL AND occurred_at < ? ORDER BY occurred_at, id LIMIT ?').all(q.type, q.occurredBefore, q.limit)
     ) as Row[];
     return rows.map((r) => ({ id: r.id as string, subjectId: r.subject_id as string, type: r.type as string, occurredAt: r.occurred_at as number }));
+  }
+
+  async latestRecords(q: LatestRecords): Promise<CreditRecord[]> {
+    // The partial index records_retention (type, occurred_at) WHERE expired_at IS NULL, read backwards.
+    const b = q.before;
+    const rows = this.db.st(
+      `SELECT r.* FROM records r JOIN subjects s ON s.id = r.subject_id
+       WHERE r.type IN ${IN_JSON} AND r.expired_at IS NULL AND s.kind IN ${IN_JSON} AND r.occurred_at >= ? AND r.occurred_at < ?
+       ${b ? 'AND (r.occurred_at < ? OR (r.occurred_at = ? AND r.id < ?))' : ''}
+       ORDER BY r.occurred_at DESC, r.id DESC LIMIT ?`,
+    ).all(JSON.stringify(q.types), JSON.stringify(q.kinds), q.occurredFrom, q.occurredBefore, ...(b ? [b.occurredAt, b.occurredAt, b.id] : []), q.limit) as Row[];
+    const recs = rows.map((r) => recordFrom(r));
+    if (recs.length === 0) return recs;
+    const byId = new Map(recs.map((r) => [r.id, r]));
+    for (const st of this.db.st(`SELECT * FROM record_status WHERE record_id IN ${IN_JSON} ORDER BY record_id, seq`).iterate(JSON.stringify([...byId.keys()])) as IterableIterator<Row>) {
+      byId.get(st.record_id as string)?.statuses.push(statusFrom(st));
+    }
+    return recs;
   }
 
   async expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {

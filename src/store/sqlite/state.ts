@@ -4,6 +4,7 @@
  */
 import type { Instant, ListEntry, SubjectKind, SubjectState } from '../../domain/types.js';
 import type { EntryQuery, SaveStates, StatePort, StoredState, SubjectBasic } from '../port/index.js';
+import type { LatestEntries } from '../port/state.js';
 import { entryFrom } from '../rows.js';
 import { DIRTY_SQL, IN_JSON, type Row, type SqliteDb } from './db.js';
 
@@ -106,6 +107,17 @@ export class SqliteState implements StatePort {
     const rows = this.db.st(`SELECT * FROM list_entries WHERE list = ? AND status IN ${IN_JSON} AND id > ? ORDER BY id LIMIT ?`).all(
       q.list, JSON.stringify(statuses), q.after ?? '', q.limit,
     ) as Row[];
+    return rows.map((r) => entryFrom(r));
+  }
+
+  async latestEntries(q: LatestEntries): Promise<ListEntry[]> {
+    const b = q.before;
+    const rows = this.db.st(
+      `SELECT e.* FROM list_entries e JOIN subjects s ON s.id = e.subject_id
+       WHERE e.list IN ${IN_JSON} AND e.status IN ${IN_JSON} AND e.via_subject_id IS NULL AND s.kind IN ${IN_JSON} AND e.since <= ?
+       ${b ? 'AND (e.since < ? OR (e.since = ? AND e.id < ?))' : ''}
+       ORDER BY e.since DESC, e.id DESC LIMIT ?`,
+    ).all(JSON.stringify(q.lists), JSON.stringify(q.statuses), JSON.stringify(q.kinds), q.sinceAtMost, ...(b ? [b.since, b.since, b.id] : []), q.limit) as Row[];
     return rows.map((r) => entryFrom(r));
   }
 
