@@ -46,6 +46,7 @@ const SPEC: Record<string, { kinds: SubjectKind[]; facts: Record<string, Field> 
   'tax.arrears': { kinds: PE, facts: { amountYuan: num(), taxType: str() } },
   'tax.arrears-settled': { kinds: PE, facts: { amountYuan: num() } },
   'admin.penalty': { kinds: ANY, facts: { severity: str(['minor', 'general', 'serious']), decisionNo: str(), authority: str() } },
+  'admin.licence': { kinds: ['enterprise', 'institution', 'government'], facts: { licenceItem: str(), decisionNo: str(), authority: str(), validUntil: str(undefined, false) } },
   'government.contract-default': { kinds: GOV, facts: { counterparty: str(), amountYuan: num() } },
   'government.judgment-unperformed': { kinds: GOV, facts: { caseNo: str() } },
   'commitment.breached': { kinds: ANY, facts: { commitmentId: str(), approval: str() } },

@@ -13,7 +13,7 @@ import { enterpriseName, governmentName, institutionName, personName } from './n
 import type { Ctx, Draft } from './records-common.js';
 import { Numbering, clockAt, sourceOf } from './records-common.js';
 import { directoryGrounds, seriousDishonestyDecisions } from './records-credit.js';
-import { enterpriseRecords, publicBodyRecords } from './records-org.js';
+import { adminLicences, enterpriseRecords, publicBodyRecords } from './records-org.js';
 import { personRecords } from './records-person.js';
 import { organisationRoutine, personRoutine } from './records-routine.js';
 import { REGIONS } from './regions.js';
@@ -119,6 +119,7 @@ export function* generateCity(opts: CityOptions): Generator<CityItem> {
       drafts.push(...directoryGrounds(credit, ctx, region));
       drafts.push(...seriousDishonestyDecisions(credit, ctx, region, drafts));
     }
+    drafts.push(...adminLicences(new Rng(seed, STREAM.organisationLicences, j), ctx, region, orgs.kinds[j] === 'enterprise'));
     if (routine > 0) drafts.push(...organisationRoutine(new Rng(seed, STREAM.organisationRoutine, j), ctx, region, routine));
     if (drafts.length > 0) yield* emit(ctx, `cn-uscc:${orgs.codes[j]}`, drafts);
   }

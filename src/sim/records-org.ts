@@ -6,7 +6,7 @@
  */
 import { DAY_MS } from '../domain/time.js';
 import { counterpartyName } from './names.js';
-import type { Region } from './regions.js';
+import { localName, type Region } from './regions.js';
 import type { Rng } from './rng.js';
 import type { Ctx, Draft } from './records-common.js';
 import {
@@ -143,5 +143,45 @@ export function publicBodyRecords(rng: Rng, ctx: Ctx, r: Region): Draft[] {
   if (rng.chance(P.commitmentBreached)) out.push(commitmentBreached(rng, ctx, r, false));
   const story = debtorStory(rng, P.dishonestCurrent, P.dishonestPast);
   if (story) out.push(...dishonestDebtor(rng, ctx, r, story, [50_000, 20_000_000]));
+  return out;
+}
+
+/** Share of organisations granted at least one administrative licence in the three years, and the most any gets. */
+export const LICENCE_RATES = { enterprise: 0.35, publicBody: 0.15, most: 3 } as const;
+
+// [agency, decision-number abbreviation, licences it grants, whether public bodies apply for them too]
+const LICENSING: readonly (readonly [string, string, readonly string[], boolean])[] = [
+  ['市场监督管理局', '市监许', ['食品经营许可', '食品生产许可', '药品经营许可'], false],
+  ['生态环境局', '环许', ['排污许可'], true],
+  ['交通运输局', '交运许', ['道路运输经营许可', '道路货物运输经营许可'], false],
+  ['住房和城乡建设局', '建许', ['建筑工程施工许可', '建筑业企业资质许可'], false],
+  ['自然资源局', '自然资许', ['建设用地规划许可', '建设工程规划许可'], true],
+  ['水务局', '水许', ['取水许可'], true],
+  ['应急管理局', '应急许', ['危险化学品经营许可', '安全生产许可'], false],
+  ['文化和旅游局', '文旅许', ['旅行社业务经营许可', '娱乐场所经营许可'], false],
+  ['人力资源和社会保障局', '人社许', ['人力资源服务许可', '劳务派遣经营许可'], false],
+];
+const PUBLIC_BODY_LICENSING = LICENSING.filter((l) => l[3]);
+
+/**
+ * Administrative licences granted to an organisation (the licensing half of the double publicity,
+ * 双公示): none for most, one to three for some, each valid for five years. City builds draw them
+ * from a stream of their own, so adding them changed no other record of the city.
+ */
+export function adminLicences(rng: Rng, ctx: Ctx, r: Region, enterprise: boolean): Draft[] {
+  if (!rng.chance(enterprise ? LICENCE_RATES.enterprise : LICENCE_RATES.publicBody)) return [];
+  const n = rng.int(1, LICENCE_RATES.most);
+  const out: Draft[] = [];
+  for (let i = 0; i < n; i++) {
+    const [agency, abbr, items] = rng.pick(enterprise ? LICENSING : PUBLIC_BODY_LICENSING);
+    const at = rng.between(ctx.clock.start, ctx.clock.latest);
+    const validUntil = new Date(at);
+    validUntil.setUTCFullYear(validUntil.getUTCFullYear() + 5);
+    out.push({
+      type: 'admin.licence',
+      at,
+      facts: { licenceItem: rng.pick(items), decisionNo: ctx.num.decisionNo(r, abbr, at), authority: `${localName(r)}${agency}`, validUntil: validUntil.toISOString().slice(0, 10) },
+    });
+  }
   return out;
 }

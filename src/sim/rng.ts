@@ -20,6 +20,8 @@ export const STREAM = {
   /** Records the 2026.2 catalog added (records-credit.ts), apart so the rest of the city stayed as it was. */
   personCredit: 7,
   organisationCredit: 8,
+  /** Administrative licences (records-org.ts), apart so the rest of the city stayed as it was. */
+  organisationLicences: 9,
 } as const;
 
 // murmur3's 32-bit finaliser: a cheap bijective avalanche, good enough to decorrelate seeds.
