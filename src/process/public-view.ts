@@ -52,7 +52,7 @@ export function maskName(name: string): string {
 }
 
 /** Until when a record is public: the end of the first publicity tier that applies, else its retention. */
-function publicUntil(catalog: Catalog, rec: CreditRecord): Instant | null {
+export function publicUntil(catalog: Catalog, rec: CreditRecord): Instant | null {
   const rt = catalog.recordTypes.get(rec.type);
   if (!rt || rt.doc.public !== true) return null;
   if (rt.publicity.length === 0) return retentionEnd(rt, rec);

@@ -17,6 +17,8 @@ export interface Problem {
   detail?: string;
   field?: string;
   errors?: { field: string; reason: string }[];
+  /** Seconds to wait before trying again (a 429's Retry-After). */
+  retryAfter?: number;
 }
 
 export class ApiError extends Error {
@@ -80,7 +82,9 @@ async function request(path: string, init: { method?: string; body?: unknown; to
   }
   const p = (body && typeof body === 'object' ? body : {}) as Partial<Problem>;
   if (res.status === 401 && !init.anonymous && init.token === undefined) onUnauthorised();
-  throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title, detail: p.detail, field: p.field, errors: p.errors });
+  const wait = Number(res.headers.get('retry-after'));
+  const retryAfter = res.status === 429 && Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : undefined;
+  throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title, detail: p.detail, field: p.field, errors: p.errors, ...(retryAfter ? { retryAfter } : {}) });
 }
 
 export const q = (params: Record<string, string | number | boolean | undefined | null>) => {

@@ -180,6 +180,8 @@ function bases(catalog: unknown): Record<string, Base[]> {
     'GET /v1/repairs': [{ as: 'reviewer', query: { status: 'open', subject: f.person, ...purpose } }],
     'GET /public/v1/search': [{ as: 'public', query: { q: '有限公司' } }],
     'GET /public/v1/subjects/{ref}': [{ as: 'public', path: { ref: f.org.ref }, query: { name: '张三' } }],
+    'GET /public/v1/announcements': [{ as: 'public', query: { limit: '2' } }],
+    'GET /public/v1/double-publicity': [{ as: 'public', query: { kind: 'licence', limit: '2' } }],
   };
 }
 

@@ -12,14 +12,15 @@ export function Loading({ what }: { what?: string }) {
 }
 
 /** The advice for a problem code; falls back to the advice for its HTTP status. */
-function advice(e: ApiError, t: (k: string) => string): string {
+function advice(e: ApiError, t: (k: string, o?: Record<string, unknown>) => string): string {
   const c = e.problem.code;
   if (c === 'XY_UI_NETWORK') return t('errors.network');
   if (e.problem.status === 401) return t('errors.signIn');
   if (e.problem.status === 403) return t('errors.forbidden');
   if (e.problem.status === 404) return t('errors.notFound');
   if (e.problem.status === 409) return t('errors.conflict');
-  if (e.problem.status === 429) return t('errors.tooMany');
+  // No captcha: a client that asks too often waits the seconds the server says (Retry-After).
+  if (e.problem.status === 429) return e.problem.retryAfter ? t('errors.tooManyWait', { count: e.problem.retryAfter }) : t('errors.tooMany');
   if (e.problem.status === 400 || e.problem.status === 422) return t('errors.fix');
   return t('errors.server');
 }
