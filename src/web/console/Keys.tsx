@@ -67,7 +67,9 @@ export function KeysPage() {
                 <tr key={k.id} data-key={k.id}>
                   <th scope="row">
                     {/* A name and an id as the administrator gave them: data, not to be translated. */}
-                    <span translate="no">{k.name}</span>
+                    <span translate="no" id={`name-${k.id}`}>
+                      {k.name}
+                    </span>
                     <div className="muted small">
                       <code translate="no">{k.id}</code>
                     </div>
@@ -80,9 +82,7 @@ export function KeysPage() {
                   <td className="small">
                     {k.scopes.length ? (
                       k.scopes.map((s) => (
-                        <div key={s} title={s}>
-                          {scopeName(s)}
-                        </div>
+                        <div key={s}>{scopeName(s)}</div>
                       ))
                     ) : (
                       <span className="muted">{t('keys.allScopes')}</span>
@@ -99,7 +99,8 @@ export function KeysPage() {
                   <td>{k.revokedAt ? <span className="badge muted">{t('keys.revokedAt', { at: f.dateTime(k.revokedAt) })}</span> : <span className="badge eff-allow">{t('keys.active')}</span>}</td>
                   <td>
                     {k.revokedAt ? null : (
-                      <button type="button" onClick={() => setRevoking(k)} data-testid={`revoke-${k.id}`} aria-label={t('keys.revokeOne', { name: k.name })}>
+                      // Named "Revoke <the key's name>" from the row, the name as the administrator gave it.
+                      <button type="button" onClick={() => setRevoking(k)} id={`revoke-${k.id}`} aria-labelledby={`revoke-${k.id} name-${k.id}`} data-testid={`revoke-${k.id}`}>
                         {t('keys.revoke')}
                       </button>
                     )}
@@ -251,7 +252,11 @@ function SecretOnce({ created, onDone }: { created: KeyT & { key: string }; onDo
   };
   return (
     <section className="card secret-once" role="alert" aria-labelledby="secret-h" data-testid="secret-once">
-      <h2 id="secret-h">{t('keys.createdTitle', { name: created.name })}</h2>
+      <h2 id="secret-h">{t('keys.createdTitle')}</h2>
+      <p>
+        <strong translate="no">{created.name}</strong> · {t(`roles.${created.role}`)} ·{' '}
+        <code translate="no">{created.id}</code>
+      </p>
       <p>
         <strong>{t('keys.onceWarning')}</strong>
       </p>
@@ -290,7 +295,11 @@ function Revoke({ k, onCancel, onDone }: { k: KeyT; onCancel: () => void; onDone
   };
   return (
     <form onSubmit={submit} className="confirm" role="group" aria-labelledby="revoke-h" data-testid="revoke-confirm">
-      <h3 id="revoke-h">{t('keys.confirmTitle', { name: k.name })}</h3>
+      <h3 id="revoke-h">{t('keys.confirmTitle')}</h3>
+      <p>
+        <strong translate="no">{k.name}</strong> · {t(`roles.${k.role}`)} ·{' '}
+        <code translate="no">{k.id}</code>
+      </p>
       <p>{t('keys.confirmText')}</p>
       <label>
         {t('keys.reason')}
