@@ -239,6 +239,7 @@ function Queue({ kind, skip, loaded, rows, onDecided }: { kind: Kind; skip: bool
         <thead>
           <tr>
             <th scope="col">
+              <span className="sr-only">{f.t('queue.selectColumn')}</span>
               <input
                 type="checkbox"
                 aria-label={f.t('queue.selectAll')}
