@@ -62,9 +62,9 @@ export function loadCatalogDir(dir: string): Result<Catalog, CatalogIssue[]> {
   return compileCatalog(files.value, national.value);
 }
 
-/** The refusal of a catalog that does not load: every problem, as `errors` (field, reason) and in the message. */
+/** The refusal of a catalog that does not load: every problem, as `errors` (field, reason, and the rule broken when it has a name) and in the message. */
 export function catalogProblems(issues: CatalogIssue[]): AppError {
-  const errors = issues.map((i) => ({ field: `${i.item}${i.field ? `.${i.field}` : ''}`, reason: i.message }));
+  const errors = issues.map((i) => ({ field: `${i.item}${i.field ? `.${i.field}` : ''}`, reason: i.message, ...(i.rule ? { rule: i.rule } : {}), ...(i.params ? { params: i.params } : {}) }));
   const lines = issues.map(formatIssue);
   return new AppError('XY_ERR_CATALOG_INVALID', `the catalog does not load (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`, { field: errors[0]?.field, errors, issues: lines });
 }

@@ -171,6 +171,8 @@ export interface AccessLogItem {
   action: string;
   by: { name: string; role: string; id?: string };
   purpose: string | null;
+  /** For a check: the action it was about (its `purpose` is `check: <action>`, in English), so a reader can be told it in their language. */
+  checkedAction?: string;
   decision?: unknown;
   receipt?: unknown;
 }
@@ -194,7 +196,7 @@ export async function accessLogOf(app: App, id: string, limit: number): Promise<
       action: e.action,
       by: key ? { name: key.name, role: key.role, id: key.id } : { name: e.actor, role: e.actor.split(':')[0] },
       purpose: typeof d.purpose === 'string' ? d.purpose : e.action === AUDIT.checkDecided ? `check: ${String(d.action)}` : null,
-      ...(e.action === AUDIT.checkDecided ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt } : {}),
+      ...(e.action === AUDIT.checkDecided ? { decision: d.batch === true ? batchDecisionFor(d, id) : d.decision, receipt: d.receipt, ...(typeof d.action === 'string' ? { checkedAction: d.action } : {}) } : {}),
     };
   });
 }

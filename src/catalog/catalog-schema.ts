@@ -71,6 +71,7 @@ const dataElement = {
     category: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', maxLength: 80 },
     type: { enum: ['string', 'integer', 'number', 'boolean', 'date'] },
     enum: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 80 } },
+    enumNames: { type: 'object', additionalProperties: text },
     minLength: { type: 'integer', minimum: 0 },
     maxLength: { type: 'integer', minimum: 1, maximum: 10000 },
     minimum: { type: 'number' },

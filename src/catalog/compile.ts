@@ -201,22 +201,33 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
   const parts = namedParts(f.doc, path);
   let field: string | undefined;
   let message = e.message ?? 'is invalid';
+  // What is wrong, by name, for a client to say in its reader's language.
+  // Left out where the message says more than the keyword would (a legal basis, a citation, a CEL expression).
+  let rule: string | undefined = e.keyword;
+  const limit = (e.params as { limit?: unknown }).limit;
+  const params: Record<string, string | number> = typeof limit === 'number' ? { limit } : {};
   if (e.keyword === 'required') {
     const missing = (e.params as { missingProperty: string }).missingProperty;
     field = missing;
+    params.field = missing;
+    if (missing === 'legalBasis') rule = 'noBasis';
     message =
       missing === 'legalBasis'
         ? 'has no legalBasis: every item must name the law or policy it rests on'
         : `is missing the required field '${missing}'`;
   } else if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    params.field = extra;
     message = `has an unknown field '${extra}' (see docs/catalog.md)`;
   } else if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === '^P') {
     const value = valueAt(f.doc, path);
+    rule = 'duration';
+    params.value = String(value);
     message = `'${String(value)}' is not an ISO-8601 duration (a finite period such as P2Y, P6M or P10D)`;
   } else if (e.keyword === 'enum') {
     message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   } else if (path[path.length - 1] === 'legalBasis' && (e.keyword === 'minItems' || e.keyword === 'type')) {
+    rule = undefined;
     // A blank or placeholder basis written as text, or an empty list: no citation at all.
     const value = valueAt(f.doc, path);
     message =
@@ -224,11 +235,13 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
       : typeof value === 'string' ? `'${value}' is no citation: a legal basis is a list of { law, art } citing the laws register`
       : 'must be a list of { law, art } citing the laws register';
   } else if (path[path.length - 2] === 'legalBasis' || path[path.length - 3] === 'legalBasis') {
+    rule = undefined;
     const value = valueAt(f.doc, path);
     const key = path[path.length - 1];
     if (key === 'law' && e.keyword === 'pattern') message = `'${String(value)}' is not the id of a law: ids in the laws register are lower case (letters, digits and hyphens)`;
     if (key === 'art' && e.keyword === 'anyOf') message = `${typeof value === 'string' ? `'${value}'` : JSON.stringify(value)} is not an article as the register names them (such as '17', 'III.8' or 'attachment-1'), nor a list of them`;
   } else if (e.keyword === 'anyOf') {
+    rule = undefined;
     message = 'must be a CEL expression (text) or a number';
   }
   if (parts.length > 0) {
@@ -239,7 +252,7 @@ function shapeIssue(f: CatalogFile, e: ErrorObject): CatalogIssue {
     }
     item = parts.join('.') || 'header';
   }
-  return { file: f.name, item, field, message };
+  return { file: f.name, item, field, message, ...(rule ? { rule } : {}), ...(rule && Object.keys(params).length ? { params } : {}) };
 }
 
 /** The value at a path of keys in a parsed file. */

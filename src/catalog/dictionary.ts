@@ -68,6 +68,10 @@ function* elementTexts(e: DataElementDoc): Generator<{ field: string; text: stri
     yield { field: 'description.zh-CN', text: e.description['zh-CN'] };
   }
   for (const v of e.enum ?? []) yield { field: 'enum', text: v };
+  for (const [v, n] of Object.entries(e.enumNames ?? {})) {
+    yield { field: `enumNames.${v}.en`, text: n.en };
+    yield { field: `enumNames.${v}.zh-CN`, text: n['zh-CN'] };
+  }
 }
 
 /**
@@ -85,6 +89,8 @@ export function extensionProblems(ext: DataElementDoc[], national: ReadonlyMap<s
       if (banned) out.push({ element: e, field: t.field, message: `'${t.text}' names prohibited data (${banned}); no layer may add it to the dictionary` });
     }
     if (e.enum && e.type !== 'string') out.push({ element: e, field: 'enum', message: 'only a string element can have a closed list of values' });
+    for (const v of Object.keys(e.enumNames ?? {})) if (!e.enum?.includes(v)) out.push({ element: e, field: `enumNames.${v}`, message: `'${v}' is not one of the element's values (enum): only a value can be named` });
+    for (const v of e.enum ?? []) if (e.enumNames && !e.enumNames[v]) out.push({ element: e, field: 'enumNames', message: `the value '${v}' has no name: name every value or none` });
   }
   return out;
 }

@@ -60,6 +60,8 @@ export interface DataElementDoc {
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   /** A closed list of values (strings), for `type: string`. */
   enum?: string[];
+  /** What each value of `enum` is called, in both languages (a value is a code: people read its name). */
+  enumNames?: Record<string, LocalText>;
   minLength?: number;
   maxLength?: number;
   minimum?: number;
@@ -295,6 +297,13 @@ export interface CatalogIssue {
   item: string;
   field?: string;
   message: string;
+  /**
+   * What is wrong, as a stable name a client can say in its reader's language (the message is
+   * English): for a shape problem the JSON Schema keyword broken (`required`, `minLength`…) or
+   * `noBasis`, `duration`; `params` holds what the message quotes (`field`, `limit`, `value`).
+   */
+  rule?: string;
+  params?: Record<string, string | number>;
 }
 
 /** One issue as text; a multi-line message (a CEL excerpt with its caret) continues indented. */

@@ -19,7 +19,11 @@ export interface PublicEntry {
   legalBasis: LocalText;
   since: Instant;
   until: Instant | null;
-  grounds: { recordType?: string; rule: string; legalBasis: string }[];
+  /**
+   * Why the entry is there: the record type (with its name) and the entry rule, and the rule's legal
+   * basis in both languages when the catalog in force has the rule (else as it was stored, in English).
+   */
+  grounds: { recordType?: string; recordTypeName?: LocalText; rule: string; legalBasis: LocalText | string }[];
 }
 
 export interface PublicRecord {
@@ -28,6 +32,10 @@ export interface PublicRecord {
   name: LocalText | string;
   occurredAt: Instant;
   facts: Record<string, unknown>;
+  /** Each fact's name in the data dictionary (the fact's code when the dictionary has no such element). */
+  factNames: Record<string, LocalText | string>;
+  /** The name of each fact's value that the dictionary names (an enum value). */
+  factValues: Record<string, LocalText>;
   publicUntil: Instant;
   disputed: boolean;
 }
@@ -61,6 +69,19 @@ export function publicUntil(catalog: Catalog, rec: CreditRecord): Instant | null
   return null;
 }
 
+/** The names of a record's facts and of the values the dictionary names, in both languages. */
+export function factTexts(catalog: Catalog, facts: Record<string, unknown>): { factNames: Record<string, LocalText | string>; factValues: Record<string, LocalText> } {
+  const factNames: Record<string, LocalText | string> = {};
+  const factValues: Record<string, LocalText> = {};
+  for (const [k, v] of Object.entries(facts)) {
+    const e = catalog.dataElements.get(k);
+    factNames[k] = e?.name ?? k;
+    const named = typeof v === 'string' ? e?.enumNames?.[v] : undefined;
+    if (named) factValues[k] = named;
+  }
+  return { factNames, factValues };
+}
+
 export function publicView(catalog: Catalog, subject: Subject, entries: readonly ListEntry[], records: readonly CreditRecord[], now: Instant): PublicView {
   const person = subject.kind === 'person';
   const lists: PublicEntry[] = [];
@@ -75,7 +96,17 @@ export function publicView(catalog: Catalog, subject: Subject, entries: readonly
       legalBasis: l.basis,
       since: e.since,
       until: e.until,
-      grounds: e.reasons.map((r) => ({ recordType: r.recordType, rule: r.ruleId, legalBasis: r.legalBasis })),
+      grounds: e.reasons.map((r) => {
+        const rule = l.doc.entries.find((x) => x.id === r.ruleId);
+        const cites = rule ? (rule.legalBasis ?? l.doc.legalBasis) : null;
+        const name = r.recordType ? catalog.recordTypes.get(r.recordType)?.doc.name : undefined;
+        return {
+          recordType: r.recordType,
+          ...(name ? { recordTypeName: name } : {}),
+          rule: r.ruleId,
+          legalBasis: cites ? { 'zh-CN': catalog.basisText(cites, 'zh-CN'), en: catalog.basisText(cites, 'en') } : r.legalBasis,
+        };
+      }),
     });
   }
   const recs: PublicRecord[] = [];
@@ -85,7 +116,7 @@ export function publicView(catalog: Catalog, subject: Subject, entries: readonly
       if (st !== 'active' && st !== 'disputed') continue;
       const until = publicUntil(catalog, r);
       if (until === null || now >= until) continue;
-      recs.push({ id: r.id, type: r.type, name: catalog.recordTypes.get(r.type)?.doc.name ?? r.type, occurredAt: r.occurredAt, facts: r.facts, publicUntil: until, disputed: st === 'disputed' });
+      recs.push({ id: r.id, type: r.type, name: catalog.recordTypes.get(r.type)?.doc.name ?? r.type, occurredAt: r.occurredAt, facts: r.facts, ...factTexts(catalog, r.facts), publicUntil: until, disputed: st === 'disputed' });
     }
     recs.sort((a, b) => b.occurredAt - a.occurredAt);
   }

@@ -64,13 +64,35 @@ const byCode = (items: CatalogItem[] | undefined, code: string) => items?.find((
 export function names(c: CatalogInForce | null, lang: string) {
   const d = c?.doc;
   const name = (items: CatalogItem[] | undefined, code: string) => pick(byCode(items, code)?.name as Text | undefined, lang) || code;
+  // The data dictionary: the national layer's elements and the catalog's own.
+  const elements = [...(((d?.national as { dataElements?: CatalogItem[] } | undefined)?.dataElements) ?? []), ...((d?.dataElements as CatalogItem[] | undefined) ?? [])];
+  const recordType = (code: string) => name(d?.recordTypes, code);
+  /** A rule of a scheme or a list by what it acts on: its record type's name, else its list's or scheme's. */
+  const ruleOn = (items: CatalogItem[] | undefined, part: 'rules' | 'entries', ruleId: string) => {
+    for (const it of items ?? []) {
+      const r = ((it[part] as CatalogItem[] | undefined) ?? []).find((x) => x.id === ruleId);
+      if (r) return typeof r.on === 'string' ? recordType(r.on) : pick(it.name as Text | undefined, lang) || ruleId;
+    }
+    return null;
+  };
   return {
     /** The catalog these names are from, `id@version` (null until it has loaded). */
     catalog: c ? `${c.catalogId}@${c.version}` : null,
-    recordType: (code: string) => name(d?.recordTypes, code),
+    recordType,
     list: (code: string) => name(d?.lists, code),
     action: (code: string) => name(d?.actions, code),
     scheme: (code: string) => name(d?.schemes, code),
+    measure: (code: string) => name(d?.measures, code),
+    source: (code: string) => name(d?.sources, code),
+    /** A fact (a data element's code, `caseNo`) by its name. */
+    fact: (code: string) => name(elements, code),
+    /** A fact's value: an enum value by the name the dictionary gives it, anything else as it is. */
+    value: (fact: string, v: unknown) => {
+      const named = typeof v === 'string' ? ((byCode(elements, fact)?.enumNames as Record<string, Text> | undefined)?.[v] ?? null) : null;
+      return named ? pick(named, lang) : null;
+    },
+    /** A scheme's rule (`dishonest-debtor`) by what it is about: the name of the record type it acts on. */
+    rule: (ruleId: string) => ruleOn(d?.schemes, 'rules', ruleId) ?? ruleOn(d?.lists, 'entries', ruleId) ?? ruleId,
     /** A measure's authority in the UI language, or null when the catalog in force has no such measure. */
     authority: (measure: string) => {
       const a = byCode(d?.measures, measure)?.authority as Text | undefined;

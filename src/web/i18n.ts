@@ -88,6 +88,14 @@ export function useFormat() {
     money: (n: number) => moneyF.format(n),
     /** A catalog text (a string, or `{ zh-CN, en }`) in the UI language. */
     tx: (v: Text | null | undefined) => pick(v, lang),
+    /** An ISO-8601 period of years, months, weeks or days (`P2Y`, `P3M`) in words: "2 years", "2 年". Anything else as it is. */
+    period: (iso: string | null | undefined) => {
+      const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso ?? '');
+      if (!m || iso === 'P') return iso ?? '';
+      const days = (m[4] ? Number(m[4]) : 0) + (m[3] ? Number(m[3]) * 7 : 0);
+      const parts = [m[1] ? t('me.period.years', { count: Number(m[1]) }) : '', m[2] ? t('me.period.months', { count: Number(m[2]) }) : '', days ? t('me.period.days', { count: days }) : ''];
+      return parts.filter(Boolean).join(' ');
+    },
   };
 }
 

@@ -96,6 +96,8 @@ export interface AccessLogItem {
   action: string;
   by: { name: string; role: string; id?: string };
   purpose: string | null;
+  /** For a check, the action it was about (its `purpose` then says so in English). */
+  checkedAction?: string;
   decision?: string;
   receipt?: string;
 }

@@ -132,7 +132,8 @@ describe('the console', () => {
     const steps = await wf.locator('figure table tbody tr').evaluateAll((rows) => rows.map((r) => r.firstElementChild?.textContent));
     expect(steps[0]).toBe('Base');
     expect(steps.at(-1)).toBe('Final');
-    expect(steps).toContain('dishonest-debtor');
+    // A step is its rule, named by the record type it acts on (a rule has no name of its own).
+    expect(steps).toContain('Decision listing a dishonest judgment debtor');
     // Each contribution links to its record, with its rule and legal basis.
     await wf.getByRole('button', { name: 'Decision listing a dishonest judgment debtor' }).click();
     const dialog = t.page.getByTestId('record-dialog');
@@ -300,7 +301,8 @@ describe('least exposure', () => {
     // Typed with a scheme and spaces, the number is still masked.
     await t.page.getByTestId('check-subject').fill(`cn-rid: ${RID.slice(0, 9)} ${RID.slice(9)}`);
     await t.page.getByTestId('check-submit').click();
-    await expect.poll(() => t.page.getByTestId('check-decision').innerText()).toContain('cn-rid:');
+    // The scheme is said by its name (not `cn-rid:`), the number masked.
+    await expect.poll(() => t.page.getByTestId('check-decision').innerText()).toContain(`ID number ${RID.slice(0, 6)}********${RID.slice(14)}`);
     const again = await holdings(t);
     expect(again).not.toContain(RID);
     expect(again).not.toContain(RID.slice(9));

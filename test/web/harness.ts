@@ -5,7 +5,7 @@
  * which installs Debian's chromium package as root or says how; without it these tests fail, they
  * do not skip.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -13,6 +13,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { packageRoot } from '../../src/app/paths.js';
 import { makeFixture, type Fixture } from '../api/fixture.js';
 import { webDir } from '../../src/api/web.js';
+import { loadCatalogDirOrThrow } from '../../src/app/catalog-files.js';
+import type { CatalogDoc } from '../../src/catalog/types.js';
+import { catalogOf, type Messages } from '../../src/web/locales/merge.js';
+import { collectTexts, knowledgeOf, languageProblems, type LanguageKnowledge } from './language.js';
 
 export const CHROMIUM = process.env.XY_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(packageRoot(), 'docs', 'screenshots');
@@ -197,4 +201,28 @@ export function cityAndBrowser() {
     await s.w?.close();
   });
   return s;
+}
+
+let knowledge: LanguageKnowledge | null = null;
+/** What the language check knows by default: the demo catalog (the fixture city's) and the Chinese messages of the web app. */
+function defaultKnowledge(): LanguageKnowledge {
+  if (knowledge) return knowledge;
+  const dir = join(packageRoot(), 'src', 'web', 'locales');
+  const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Messages;
+  const parts = existsSync(join(dir, 'zh-CN')) ? Object.fromEntries(readdirSync(join(dir, 'zh-CN')).filter((n) => n.endsWith('.json')).map((n) => [n, read(join(dir, 'zh-CN', n))])) : {};
+  const strings = (m: Messages): string[] => Object.values(m).flatMap((v) => (typeof v === 'string' ? [v.replace(/{{\s*\w+\s*}}/g, '').trim()] : strings(v)));
+  // The Chinese messages worth recognising in an English page: whole texts, placeholders taken out.
+  const messages = strings(catalogOf(read(join(dir, 'zh-CN.json')), parts)).filter((m) => m.length >= 2);
+  knowledge = knowledgeOf(loadCatalogDirOrThrow(join(packageRoot(), 'catalogs', 'cn-demo')).doc, messages);
+  return knowledge;
+}
+
+/**
+ * Every word the page shows is in `lang` (issue 17, build item 1; test/web/language.ts says what
+ * is refused in each language). Fails listing each offending text with its element path. `doc`:
+ * the catalog in force, when it is not the demo catalog.
+ */
+export async function expectInLanguage(page: Page, lang: Lang, what = page.url(), doc?: CatalogDoc) {
+  const k = doc ? { ...knowledgeOf(doc, [...defaultKnowledge().chinese]) } : defaultKnowledge();
+  expect(languageProblems(await collectTexts(page), lang, k), `${what} (${lang}): words not in the page's language`).toEqual([]);
 }

@@ -1,6 +1,7 @@
 /** One record (`GET /v1/records/{id}`, logged with the reader's purpose), shown in a dialog. */
 import { useEffect, useRef } from 'react';
 import { useApi, q } from '../api';
+import type { names } from '../catalog';
 import { useFormat } from '../i18n';
 import type { TimelineItem } from '../types';
 import { ErrorBox, Loading } from './Status';
@@ -23,7 +24,8 @@ interface RecordT extends Omit<TimelineItem, 'status'> {
 export const statusHistory = (r: Pick<TimelineItem, 'statuses' | 'recordedAt'>): TimelineItem['statuses'] =>
   r.statuses[0]?.at === r.recordedAt && r.statuses[0]?.status === 'active' ? r.statuses : [{ status: 'active', at: r.recordedAt }, ...r.statuses];
 
-export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string }) {
+/** `n`: the catalog's names, for the record's source, its facts and their values (else shown as stored). */
+export function RecordDialog({ id, purpose, onClose, typeName, n }: { id: string; purpose: string; onClose: () => void; typeName: (c: string) => string; n?: ReturnType<typeof names> }) {
   const f = useFormat();
   const ref = useRef<HTMLDialogElement>(null);
   const r = useApi<RecordT>(`/v1/records/${id}${q({ purpose })}`, { logged: true });
@@ -38,11 +40,13 @@ export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; p
       {r.data ? (
         <dl className="facts">
           <dt>{f.t('record.type')}</dt>
-          <dd>{typeName(r.data.type)} <code>{r.data.type}</code></dd>
+          <dd>
+            {typeName(r.data.type)} <code translate="no">{r.data.type}</code>
+          </dd>
           <dt>{f.t('record.area')}</dt>
           <dd>{f.t(`areas.${r.data.area}`)}</dd>
           <dt>{f.t('record.source')}</dt>
-          <dd>{r.data.source}</dd>
+          <dd>{n ? n.source(r.data.source) : r.data.source}</dd>
           <dt>{f.t('record.occurred')}</dt>
           <dd>{f.date(r.data.occurredAt)}</dd>
           <dt>{f.t('record.recorded')}</dt>
@@ -51,7 +55,7 @@ export function RecordDialog({ id, purpose, onClose, typeName }: { id: string; p
           <dd>{r.data.catalogVersion}</dd>
           <dt>{f.t('record.facts')}</dt>
           <dd>
-            <FactsTable facts={r.data.facts} num={f.num} date={f.date} />
+            <FactsTable facts={r.data.facts} num={f.num} date={f.date} label={n?.fact} value={n?.value} />
           </dd>
           <dt>{f.t('record.statuses')}</dt>
           <dd>

@@ -29,7 +29,7 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
   const live = underCatalog(n, catalog);
   const basisOf = (x: { ruleId: string; legalBasis: string }) => (live ? n.basis(`schemes[${r.scheme}].rules[${x.ruleId}]`) : null) ?? x.legalBasis;
   const { option, rows } = useMemo(() => {
-    const cats = [f.t('subject.base'), ...r.breakdown.map((b) => b.ruleId), f.t('subject.final')];
+    const cats = [f.t('subject.base'), ...r.breakdown.map((b) => n.recordType(b.recordType)), f.t('subject.final')];
     const invisible: number[] = [0];
     const total: (number | string)[] = [r.base];
     const up: (number | string)[] = ['-'];
@@ -59,7 +59,7 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
         { name: f.t('subject.loss'), type: 'bar', stack: 'w', itemStyle: { color: '#cf222e' }, data: down },
       ],
     };
-    const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [b.ruleId, n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), basisOf(b)]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
+    const rows = [[f.t('subject.base'), '', f.num(r.base), ''], ...r.breakdown.map((b) => [n.rule(b.ruleId), n.recordType(b.recordType), (b.points > 0 ? '+' : '') + f.num(b.points), basisOf(b)]), [f.t('subject.final'), '', f.num(r.score), r.grade]];
     return { option, rows };
   }, [r, f.lang, n]);
   const b = picked !== null ? r.breakdown[picked] : null;
@@ -67,7 +67,7 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
     <div className="waterfall" data-testid={`waterfall-${r.scheme}`}>
       <p className="score-line">
         <span className={`grade g-${r.grade}`} data-testid={`grade-${r.scheme}`}>{r.grade}</span> {f.t('subject.scoreLine', { score: f.num(r.score), base: f.num(r.base) })}
-        {r.cappedBy ? <span className="badge st-disputed"> {f.t('subject.capped', { grade: r.cappedBy.grade, rule: r.cappedBy.ruleId })}</span> : null}
+        {r.cappedBy ? <span className="badge st-disputed"> {f.t('subject.capped', { grade: r.cappedBy.grade, rule: n.rule(r.cappedBy.ruleId) })}</span> : null}
       </p>
       <Chart
         id={`waterfall-${r.scheme}`}
@@ -85,7 +85,8 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
             <tr key={`${x.recordId}-${x.ruleId}`} className={picked === i ? 'picked' : undefined}>
               <td className={x.points < 0 ? 'neg num' : 'pos num'}>{(x.points > 0 ? '+' : '') + f.num(x.points)}</td>
               <td>
-                <code>{x.ruleId}</code>
+                {/* The rule's identifier, as the catalog writes it (rules have no names: the record type beside it says what it is about). */}
+                <code translate="no">{x.ruleId}</code>
                 {x.capGrade ? <span className="muted"> {f.t('subject.capsAt', { grade: x.capGrade })}</span> : null}
                 {x.disputed ? <span className="badge st-disputed">{f.t('recordStatus.disputed')}</span> : null}
               </td>
@@ -102,7 +103,7 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
       </table>
       {b ? (
         <p className="notice" role="status">
-          {f.t('subject.picked', { rule: b.ruleId, points: f.num(b.points), basis: basisOf(b) })}
+          {f.t('subject.picked', { rule: n.rule(b.ruleId), points: f.num(b.points), basis: basisOf(b) })}
         </p>
       ) : null}
     </div>
@@ -125,7 +126,7 @@ export function Timeline({ items, n, onRecord }: { items: TimelineItem[]; n: Nam
               {f.t(`recordStatus.${r.status}`, { defaultValue: r.status })}
             </span>
             <div className="muted small">
-              {f.t(`areas.${r.area}`)} · {r.source} · {f.t('subject.recordedOn', { date: f.date(r.recordedAt) })}
+              {f.t(`areas.${r.area}`)} · {n.source(r.source)} · {f.t('subject.recordedOn', { date: f.date(r.recordedAt) })}
               {r.statuses.length > 0 ? ` · ${statusHistory(r).map((s) => `${f.t(`recordStatus.${s.status}`, { defaultValue: s.status })} ${f.date(s.at)}`).join(' → ')}` : ''}
             </div>
           </div>
@@ -161,7 +162,7 @@ export function EntriesTable({ entries, n, catalog }: { entries: Entry[]; n: Nam
                 {e.via ? <div>{f.t('lists.via', { role: f.t(`legalRoles.${e.via.role}`, { defaultValue: e.via.role }) })}</div> : null}
                 {e.reasons.map((r, i) => (
                   <div key={i}>
-                    {r.recordType ? n.recordType(r.recordType) : r.grade ? `${r.grade.scheme} = ${r.grade.grade}` : r.ruleId} — {(live ? n.basis(`lists[${e.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
+                    {r.recordType ? n.recordType(r.recordType) : r.grade ? `${n.scheme(r.grade.scheme)} ${r.grade.grade}` : n.rule(r.ruleId)} — {(live ? n.basis(`lists[${e.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
                   </div>
                 ))}
               </td>
@@ -173,6 +174,12 @@ export function EntriesTable({ entries, n, catalog }: { entries: Entry[]; n: Nam
   );
 }
 
+/** A grade condition as the API writes it (`enterprise-class:D`): the scheme by its name, then the grade. */
+const gradeCond = (n: Names, g: string) => {
+  const i = g.lastIndexOf(':');
+  return i > 0 ? `${n.scheme(g.slice(0, i))} ${g.slice(i + 1)}` : g;
+};
+
 /** Measures in force, one row per action and effect: a measure triggered by several lists shows once, with each list and legal basis. */
 export function MeasuresTable({ measures, n, catalog }: { measures: Measure[]; n: Names; catalog?: string }) {
   const f = useFormat();
@@ -182,7 +189,7 @@ export function MeasuresTable({ measures, n, catalog }: { measures: Measure[]; n
   for (const m of measures) {
     const key = `${m.effect}|${m.action}`;
     const r = rows.get(key) ?? { effect: m.effect, action: m.action, because: new Set<string>(), authority: new Set<string>(), basis: new Set<string>() };
-    r.because.add(m.list ? n.list(m.list) : (m.grade ?? ''));
+    r.because.add(m.list ? n.list(m.list) : m.grade ? gradeCond(n, m.grade) : '');
     // From the catalog, in the UI language, when it has the measure (a subject view is not read again for a language switch).
     r.authority.add((fromCatalog ? n.authority(m.measure) : null) ?? m.authority);
     r.basis.add((fromCatalog ? n.basis(`measures[${m.measure}]`) : null) ?? m.legalBasis);
@@ -233,7 +240,8 @@ function Actor({ by }: { by: AccessLogItem['by'] }) {
   );
 }
 
-export function AccessLog({ items }: { items: AccessLogItem[] }) {
+/** `action`: an action of the catalog by its name, for the purpose of a check (else shown as the server wrote it). */
+export function AccessLog({ items, action }: { items: AccessLogItem[]; action?: (code: string) => string }) {
   const f = useFormat();
   if (items.length === 0) return <Empty>{f.t('subject.noAccess')}</Empty>;
   return (
@@ -250,7 +258,7 @@ export function AccessLog({ items }: { items: AccessLogItem[] }) {
               {f.t(`accessActions.${a.action.replace(/\./g, '_')}`, { defaultValue: a.action })}
               {a.decision ? ` — ${f.t(`effects.${a.decision}`, { defaultValue: a.decision })}` : ''}
             </td>
-            <td>{a.purpose ?? '—'}</td>
+            <td>{a.checkedAction && action ? f.t('access.checkPurpose', { action: action(a.checkedAction) }) : (a.purpose ?? '—')}</td>
           </tr>
         ))}
       </tbody>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isDateOnly } from '../i18n';
 
 /** A table's header row: one column header per label. */
@@ -16,15 +17,21 @@ export function Head({ cols }: { cols: string[] }) {
   );
 }
 
-/** A record's facts, one row each, numbers and dates (given `date`) in the reader's format. */
-export function FactsTable({ facts, num, date }: { facts: Record<string, unknown>; num: (n: number) => string; date?: (v: string) => string }) {
+/**
+ * A record's facts, one row each: a fact by its name (`label`, from the data dictionary), a value
+ * the dictionary names (an enum value) by that name (`value`), numbers, dates (given `date`) and
+ * yes/no in the reader's format.
+ */
+export function FactsTable({ facts, num, date, label, value }: { facts: Record<string, unknown>; num: (n: number) => string; date?: (v: string) => string; label?: (fact: string) => string; value?: (fact: string, v: unknown) => string | null }) {
+  const { t } = useTranslation();
+  const show = (k: string, v: unknown) => value?.(k, v) ?? (typeof v === 'number' ? num(v) : typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no') : date && isDateOnly(v) ? date(v) : String(v));
   return (
     <table className="data compact">
       <tbody>
         {Object.entries(facts).map(([k, v]) => (
           <tr key={k}>
-            <th scope="row">{k}</th>
-            <td>{typeof v === 'number' ? num(v) : date && isDateOnly(v) ? date(v) : String(v)}</td>
+            <th scope="row">{label ? label(k) : k}</th>
+            <td>{show(k, v)}</td>
           </tr>
         ))}
       </tbody>

@@ -20,6 +20,12 @@ import type { Localized } from '../../domain/types';
 type Answer = Localized<CheckAnswer>;
 type CheckResult = Omit<Answer, 'measures'> & { measures: (Omit<Answer['measures'][number], 'reasons'> & { reasons: { recordType?: string; ruleId: string; legalBasis: string }[] })[] };
 
+/** A subject reference as a reader reads it: `cn-uscc:9137…` as "统一社会信用代码 9137…" (the scheme by its name). */
+const shownRef = (ref: string, t: (k: string, o?: Record<string, unknown>) => string) => {
+  const m = /^(cn-uscc|cn-rid):\s*(.+)$/.exec(ref);
+  return m ? `${t(`idSchemes.${m[1]}`)} ${m[2]}` : ref;
+};
+
 export function ChecksPage() {
   const f = useFormat();
   const { session } = useSession();
@@ -90,7 +96,7 @@ export function ChecksPage() {
       {result ? (
         <Section title={f.t('checks.answer')} id="answer">
           <p className={`decision d-${result.r.decision}`} data-testid="check-decision">
-            {f.t(`effects.${result.r.decision}`, { defaultValue: result.r.decision })} — {f.t('checks.answerLine', { who: result.who, action: n.action(result.r.action) })}
+            {f.t(`effects.${result.r.decision}`, { defaultValue: result.r.decision })} — {f.t('checks.answerLine', { who: shownRef(result.who, f.t), action: n.action(result.r.action) })}
           </p>
           {!result.r.known ? <p className="notice">{f.t('checks.unknown')}</p> : null}
           <p className="small muted">
@@ -100,12 +106,12 @@ export function ChecksPage() {
           <ul className="measures">
             {result.r.measures.map((m, i) => (
               <li key={i}>
-                <span className={`badge eff-${m.effect}`}>{f.t(`effects.${m.effect}`, { defaultValue: m.effect })}</span> <strong>{m.measure}</strong> — {m.authority}
+                <span className={`badge eff-${m.effect}`}>{f.t(`effects.${m.effect}`, { defaultValue: m.effect })}</span> <strong>{n.measure(m.measure)}</strong> — {m.authority}
                 {m.list ? <div>{f.t('checks.becauseList', { list: n.list(m.list), since: f.date(m.since), until: m.until ? f.date(m.until) : f.t('subject.untilExit') })}</div> : null}
                 <div className="small">{m.legalBasis}</div>
                 {m.reasons.map((r, j) => (
                   <div key={j} className="small muted">
-                    {r.recordType ? n.recordType(r.recordType) : r.ruleId} — {(m.list && result.r.catalog === n.catalog ? n.basis(`lists[${m.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
+                    {r.recordType ? n.recordType(r.recordType) : n.rule(r.ruleId)} — {(m.list && result.r.catalog === n.catalog ? n.basis(`lists[${m.list}].entries[${r.ruleId}]`) : null) ?? r.legalBasis}
                   </div>
                 ))}
                 {m.appeal ? <div className="small">{f.t('checks.appeal', { text: m.appeal })}</div> : null}

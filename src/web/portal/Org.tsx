@@ -13,8 +13,8 @@ export interface PublicView {
   region: string;
   regionName?: string | null;
   identifiers: { scheme: string; value?: string; masked?: string }[];
-  lists: { list: string; name: string; color: string; authority: string; legalBasis: string; since: string; until: string | null; grounds: { recordType: string; rule: string; legalBasis: string }[] }[];
-  records?: { id: string; type: string; name: string; occurredAt: string; facts: Record<string, unknown>; publicUntil: string | null; disputed: boolean }[];
+  lists: { list: string; name: string; color: string; authority: string; legalBasis: string; since: string; until: string | null; grounds: { recordType: string; recordTypeName?: string; rule: string; legalBasis: string }[] }[];
+  records?: { id: string; type: string; name: string; occurredAt: string; facts: Record<string, unknown>; factNames?: Record<string, string>; factValues?: Record<string, string>; publicUntil: string | null; disputed: boolean }[];
 }
 
 export function PublicRecord({ v }: { v: PublicView }) {
@@ -27,7 +27,7 @@ export function PublicRecord({ v }: { v: PublicView }) {
         <dt>{f.t('subject.kind')}</dt>
         <dd>{f.t(`kinds.${v.kind}`)}</dd>
         <dt>{f.t('subject.identifiers')}</dt>
-        <dd>{v.identifiers.map((i) => `${i.scheme}: ${i.value ?? i.masked}`).join(', ')}</dd>
+        <dd>{v.identifiers.map((i) => `${f.t(`idSchemes.${i.scheme}`, { defaultValue: i.scheme })} ${i.value ?? i.masked}`).join(', ')}</dd>
         <dt>{f.t('subject.region')}</dt>
         <dd title={v.region} data-testid="region">{v.regionName ?? v.region}</dd>
       </dl>
@@ -49,7 +49,7 @@ export function PublicRecord({ v }: { v: PublicView }) {
               <dd>
                 {l.grounds.map((g, i) => (
                   <div key={i}>
-                    <code>{g.recordType}</code> — {g.legalBasis}
+                    {g.recordTypeName ?? g.recordType} — {g.legalBasis}
                   </div>
                 ))}
               </dd>
@@ -68,7 +68,7 @@ export function PublicRecord({ v }: { v: PublicView }) {
                 {r.name} {r.disputed ? <span className="badge st-disputed">{f.t('recordStatus.disputed')}</span> : null}
               </h3>
               <p className="small muted">{f.t('portal.recordLine', { date: f.date(r.occurredAt), until: r.publicUntil ? f.date(r.publicUntil) : '—' })}</p>
-              <FactsTable facts={r.facts} num={f.num} date={f.date} />
+              <FactsTable facts={r.facts} num={f.num} date={f.date} label={(k) => r.factNames?.[k] ?? k} value={(k) => r.factValues?.[k] ?? null} />
             </article>
           ))}
         </Section>
