@@ -179,6 +179,15 @@ describe('double publicity (双公示)', () => {
     expect(cur.statusCode).toBe(400);
     expect(cur.json()).toMatchObject({ field: 'after' });
   });
+
+  it('refuses an ID number in any of its parameters, naming it, as every endpoint does', async () => {
+    for (const url of [`/public/v1/double-publicity?kind=licence&after=${RID}`, `/public/v1/announcements?after=x.${RID}`]) {
+      const r = await f.app.inject({ method: 'GET', url });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().field).toBe('querystring:/after');
+      expect(r.json().detail).toMatch(/resident identity number/);
+    }
+  });
 });
 
 describe('latest list announcements', () => {
