@@ -247,21 +247,25 @@ function ByProvince({ s }: { s: Stats }) {
   const f = useFormat();
   const rows = Object.entries(s.recordsByProvince).sort((a, b) => b[1] - a[1]);
   const province = (p: string) => (p === 'unknown' ? f.t('overview.unknownProvince') : provinceName(p, f.lang));
+  const { log, control, note } = useScale('records-by-province', rows.map(([, n]) => n));
   const option = useMemo(
     () => ({
       tooltip: {},
       grid: { left: 90, right: 16, top: 8, bottom: 24 },
-      xAxis: { type: 'value' },
+      xAxis: valueAxis(log, f.num),
       yAxis: { type: 'category', inverse: true, data: rows.map(([p]) => province(p)) },
-      series: [{ type: 'bar', data: rows.map(([, n]) => n), itemStyle: { color: '#0969da' } }],
+      series: [{ type: 'bar', barMinHeight: 4, data: rows.map(([, n]) => (n === 0 ? null : n)), itemStyle: { color: '#0969da' } }],
     }),
-    [rows.join(), f.lang],
+    [rows.join(), f.lang, log],
   );
   return (
     <Chart
       id="records-by-province"
       title={f.t('overview.byProvince')}
       option={option}
+      controls={control}
+      note={note}
+      scale={log ? 'log' : 'linear'}
       height={Math.max(160, rows.length * 26 + 40)}
       table={{ head: [f.t('overview.province'), f.t('overview.code'), f.t('overview.records')], rows: rows.map(([p, n]) => [province(p), p, f.num(n)]) }}
     />
