@@ -143,7 +143,7 @@ export async function latestAnnouncements(app: App, o: { limit: number; after?: 
   const now = app.now();
   const lists = publicLists(catalog);
   if (lists.length === 0) return { items: [], next: null };
-  const q = { lists: lists.map((l) => l.code), statuses: ['active' as const], kinds: [...ORG_KINDS], sinceAtMost: now };
+  const q = { lists: lists.map((l) => l.code), status: 'active' as const, kinds: [...ORG_KINDS], sinceAtMost: now };
   return fill(
     { limit: o.limit, start: readCursor(o.after) },
     (before, limit) => store.latestEntries({ ...q, limit, before: before && { since: before.at, id: before.id } }),

@@ -40,7 +40,7 @@ export interface EntryQuery {
 /** A page of `latestEntries`. */
 export interface LatestEntries {
   lists: string[];
-  statuses: ListEntry['status'][];
+  status: ListEntry['status'];
   kinds: SubjectKind[];
   sinceAtMost: Instant;
   before?: { since: Instant; id: string };
@@ -62,7 +62,7 @@ export interface StatePort {
   enforceableEntries(subjectIds: string[]): Promise<ListEntry[]>;
   listEntries(q: EntryQuery): Promise<ListEntry[]>;
   /**
-   * Entries on `lists` in `statuses` of subjects of `kinds` (own entries: none that reaches a
+   * Entries on `lists` in `status` of subjects of `kinds` (own entries: none that reaches a
    * person through an organisation), in effect by `sinceAtMost`, newest first (by `since`, then
    * id, both descending), after the keyset `before`, at most `limit`. The portal's latest list
    * announcements page through it.

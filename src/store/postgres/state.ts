@@ -132,13 +132,14 @@ export class PostgresState implements StatePort {
   }
 
   async latestEntries(q: LatestEntries): Promise<ListEntry[]> {
+    // The index list_entries_newest (status, since, id), read backwards: the scan stops at a page.
     const b = q.before;
     const rows = await this.db.q(
       `SELECT e.* FROM list_entries e JOIN subjects s ON s.subject_id = e.subject_id
-       WHERE e.list = ANY($1::text[]) AND e.status = ANY($2::text[]) AND e.via_subject_id IS NULL AND s.kind = ANY($3::text[]) AND e.since <= $4
+       WHERE e.list = ANY($1::text[]) AND e.status = $2 AND e.via_subject_id IS NULL AND s.kind = ANY($3::text[]) AND e.since <= $4
        ${b ? 'AND (e.since, e.id) < ($6, $7)' : ''}
        ORDER BY e.since DESC, e.id DESC LIMIT $5`,
-      [q.lists, q.statuses, q.kinds, q.sinceAtMost, q.limit, ...(b ? [b.since, b.id] : [])],
+      [q.lists, q.status, q.kinds, q.sinceAtMost, q.limit, ...(b ? [b.since, b.id] : [])],
     );
     return rows.map((r) => entryFrom(r));
   }
