@@ -67,7 +67,7 @@ export function Waterfall({ r, n, onRecord, catalog }: { r: SchemeResult; n: Nam
     <div className="waterfall" data-testid={`waterfall-${r.scheme}`}>
       <p className="score-line">
         <span className={`grade g-${r.grade}`} data-testid={`grade-${r.scheme}`}>{r.grade}</span> {f.t('subject.scoreLine', { score: f.num(r.score), base: f.num(r.base) })}
-        {r.cappedBy ? <span className="badge st-disputed"> {f.t('subject.capped', { grade: r.cappedBy.grade, rule: n.rule(r.cappedBy.ruleId) })}</span> : null}
+        {r.cappedBy ? <span className="badge sentence st-disputed"> {f.t('subject.capped', { grade: r.cappedBy.grade, rule: n.rule(r.cappedBy.ruleId) })}</span> : null}
       </p>
       <Chart
         id={`waterfall-${r.scheme}`}
