@@ -7,10 +7,13 @@
 import type { AuditEntry, AuditEntryInput } from '../audit/index.js';
 import type { CreditRecord, Instant, ListEntry, Relation, StatusChange, Subject, SubjectKind } from '../domain/types.js';
 import type {
-  ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, ChangeFeedPort, EntryQuery,
-  ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, RetentionCandidate, SaveStates, StatePort, StatsPort,
+  ApiKeyRow, ApiKeysPort, AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow, CaseEffects, CaseQuery, CaseRow, CasesPort, CatalogPort, CatalogVersionRow, PublicationApproval, PublicationRequestRow, PublicationRequestStatus, ChangeFeedPort, EntryQuery,
+  EvidenceRow, ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, LifecyclePort, NoticeRow, RecordsPort, RetentionCandidate, SaveStates, StatePort, StatsPort,
   Store, StoredState, StoreSummary, SubjectBasic, SubjectSearch,
 } from './port/index.js';
+import type { FlowPeriod, FlowQuery } from './port/stats.js';
+import type { LatestRecords } from './port/records.js';
+import type { LatestEntries } from './port/state.js';
 
 /** The parts of a store, one per sub-port. */
 export interface StoreParts {
@@ -60,8 +63,24 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
     return this.parts.catalog.saveCatalogVersion(row, audit);
   }
 
-  publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput): Promise<void> {
-    return this.parts.catalog.publishCatalogVersion(catalogId, version, at, audit);
+  publishCatalogVersion(catalogId: string, version: string, at: Instant, audit: AuditEntryInput | AuditEntryInput[], approval?: PublicationApproval): Promise<boolean> {
+    return this.parts.catalog.publishCatalogVersion(catalogId, version, at, audit, approval);
+  }
+
+  addPublicationRequest(row: PublicationRequestRow, audit: AuditEntryInput): Promise<boolean> {
+    return this.parts.catalog.addPublicationRequest(row, audit);
+  }
+
+  closePublicationRequest(id: string, close: { status: 'rejected' | 'withdrawn'; by: string; at: Instant; reason: string | null }, audit: AuditEntryInput): Promise<boolean> {
+    return this.parts.catalog.closePublicationRequest(id, close, audit);
+  }
+
+  getPublicationRequest(id: string): Promise<PublicationRequestRow | null> {
+    return this.parts.catalog.getPublicationRequest(id);
+  }
+
+  listPublicationRequests(q?: { status?: PublicationRequestStatus; limit?: number }): Promise<PublicationRequestRow[]> {
+    return this.parts.catalog.listPublicationRequests(q);
   }
 
   getCatalogVersion(catalogId: string, version: string): Promise<CatalogVersionRow | null> {
@@ -130,6 +149,10 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
     return this.parts.records.retentionCandidates(q);
   }
 
+  latestRecords(q: LatestRecords): Promise<CreditRecord[]> {
+    return this.parts.records.latestRecords(q);
+  }
+
   expireRecords(e: ExpireRecords): Promise<ExpiredRecords> {
     return this.parts.records.expireRecords(e);
   }
@@ -174,6 +197,10 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
 
   listEntries(q: EntryQuery): Promise<ListEntry[]> {
     return this.parts.state.listEntries(q);
+  }
+
+  latestEntries(q: LatestEntries): Promise<ListEntry[]> {
+    return this.parts.state.latestEntries(q);
   }
 
   scanSubjects(pageSize: number): AsyncIterable<(SubjectBasic & { stateHash: string | null })[]> {
@@ -238,6 +265,10 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
     return this.parts.stats.summary();
   }
 
+  listFlows(q: FlowQuery): Promise<Record<string, FlowPeriod[]>> {
+    return this.parts.stats.listFlows(q);
+  }
+
   // ---- due-process cases and the notice outbox
 
   saveCase(c: CaseRow, effects: CaseEffects): Promise<void> {
@@ -254,6 +285,18 @@ export abstract class ComposedStore<P extends StoreParts = StoreParts> implement
 
   countCases(q: Omit<CaseQuery, 'limit'>): Promise<number> {
     return this.parts.cases.countCases(q);
+  }
+
+  addEvidence(e: EvidenceRow, content: Uint8Array, o: { maxPerCase: number; audit: AuditEntryInput }): Promise<void> {
+    return this.parts.cases.addEvidence(e, content, o);
+  }
+
+  listEvidence(caseId: string): Promise<EvidenceRow[]> {
+    return this.parts.cases.listEvidence(caseId);
+  }
+
+  getEvidence(caseId: string, id: string): Promise<(EvidenceRow & { content: Uint8Array }) | null> {
+    return this.parts.cases.getEvidence(caseId, id);
   }
 
   addNotices(notices: NoticeRow[]): Promise<void> {

@@ -21,13 +21,13 @@ import type { StatePort } from './state.js';
 import type { StatsPort } from './stats.js';
 
 export type { LifecyclePort } from './lifecycle.js';
-export type { CatalogPort, CatalogVersionRow } from './catalog.js';
+export type { CatalogPort, CatalogVersionRow, PublicationApproval, PublicationRequestRow, PublicationRequestStatus } from './catalog.js';
 export type { ExpiredRecords, ExpireRecords, IngestBatch, IngestResult, RecordsPort, RetentionCandidate, SubjectBasic, SubjectSearch } from './records.js';
 export type { EntryQuery, SaveStates, StatePort, StoredState } from './state.js';
 export type { ChangeFeedPort } from './feed.js';
 export type { AuditPort, AuditQuery, ReceiptIndexRow, SubjectDayKey, SubjectDayRow } from './audit.js';
 export type { ListFlow, StatsPort, StoreSummary } from './stats.js';
-export { CaseConflictError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type NoticeRow } from './cases.js';
+export { CaseConflictError, EvidenceLimitError, type CaseEffects, type CaseQuery, type CaseRow, type CasesPort, type EvidenceRow, type EvidenceType, type NoticeRow } from './cases.js';
 export { KEY_ROLES, type ApiKeyRow, type ApiKeysPort, type KeyRole } from './keys.js';
 
 export interface Store extends LifecyclePort, CatalogPort, RecordsPort, StatePort, ChangeFeedPort, AuditPort, StatsPort, CasesPort, ApiKeysPort {}

@@ -260,6 +260,76 @@ CREATE INDEX check_receipts_seq ON check_receipts (audit_seq);
 CREATE INDEX audit_subject_days_seq ON audit_subject_days (seq);
 `,
   },
+  {
+    version: 13,
+    name: 'case-evidence',
+    // Files a subject gives in support of an objection or repair application (issue 17, build
+    // item 3): PDF, PNG or JPEG as their bytes say, at most 5 MB each, with the SHA-256 of the
+    // bytes, checked on every download. Deleted with the facts of the record the case is about
+    // when its retention ends: record_id finds them. Placed with the subject's cases.
+    sql: `
+CREATE TABLE case_evidence (
+  subject_id   TEXT COLLATE "C" NOT NULL,
+  id           TEXT COLLATE "C" NOT NULL,
+  case_id      TEXT COLLATE "C" NOT NULL,
+  record_id    TEXT COLLATE "C" NOT NULL,
+  filename     TEXT NOT NULL,
+  content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL,
+  uploaded_at  BIGINT NOT NULL,
+  uploaded_by  TEXT NOT NULL,
+  content      BYTEA NOT NULL,
+  PRIMARY KEY (subject_id, id)
+);
+CREATE INDEX case_evidence_case ON case_evidence (case_id, uploaded_at, id);
+CREATE INDEX case_evidence_record ON case_evidence (subject_id, record_id);
+`,
+  },
+  {
+    version: 14,
+    name: 'catalog-publication-requests',
+    // Four eyes on publishing (issue 17, build item 4): a version is put in force only when a
+    // person other than its requester approves the request, which is bound to the document's
+    // hash. At most one pending request per version.
+    sql: `
+CREATE TABLE catalog_publication_requests (
+  id           TEXT COLLATE "C" PRIMARY KEY,
+  catalog_id   TEXT COLLATE "C" NOT NULL,
+  version      TEXT COLLATE "C" NOT NULL,
+  hash         TEXT NOT NULL,
+  rollback     BOOLEAN NOT NULL,
+  replaces     TEXT,
+  requested_by TEXT NOT NULL,
+  requested_at BIGINT NOT NULL,
+  note         TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+  decided_by   TEXT,
+  decided_at   BIGINT,
+  reason       TEXT
+);
+CREATE UNIQUE INDEX catalog_publication_requests_pending ON catalog_publication_requests (catalog_id, version) WHERE status = 'pending';
+CREATE INDEX catalog_publication_requests_at ON catalog_publication_requests (requested_at);
+`,
+  },
+  {
+    version: 15,
+    name: 'audit-by-actor',
+    // The audit log filtered by who acted (issue 17, build item 8): an administrator's filter, and
+    // each API key's last use in the key list, read newest first without walking the whole chain.
+    sql: `
+CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+`,
+  },
+  {
+    version: 16,
+    name: 'list-entries-newest',
+    // The portal's latest list announcements (app/public-notices.ts, latestEntries): entries in
+    // effect read newest first and the scan stops at a page, instead of sorting every active entry.
+    sql: `
+CREATE INDEX list_entries_newest ON list_entries (status, since, id);
+`,
+  },
 ];
 
 /**
@@ -279,6 +349,7 @@ export const CITUS_PLAN: Record<string, { distributeBy: string } | { reference: 
   dirty_subjects: { distributeBy: 'subject_id' },
   audit_subject_days: { distributeBy: 'subject_id' },
   cases: { distributeBy: 'subject_id' },
+  case_evidence: { distributeBy: 'subject_id' },
   subject_identifiers: { distributeBy: 'hash' },
   record_keys: { distributeBy: 'external_id' },
   check_receipts: { distributeBy: 'receipt' },
@@ -286,6 +357,7 @@ export const CITUS_PLAN: Record<string, { distributeBy: string } | { reference: 
   meta: { reference: true },
   catalog_versions: { reference: true },
   catalog_publications: { reference: true },
+  catalog_publication_requests: { reference: true },
   api_keys: { reference: true },
   audit_log: { coordinator: 'one hash chain: appended in order under one lock; partition by time (seq ranges) as it grows' },
   state_changes: { coordinator: 'the change feed: a day of rows, pruned; its order is the commit order' },

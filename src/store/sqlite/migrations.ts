@@ -311,4 +311,73 @@ CREATE INDEX audit_subject_days_seq ON audit_subject_days(seq);
 CREATE INDEX subjects_person_name ON subjects(name, id) WHERE kind = 'person';
 `,
   },
+  {
+    version: 13,
+    name: 'case-evidence',
+    // Files a subject gives in support of an objection or repair application (issue 17, build
+    // item 3): PDF, PNG or JPEG as their bytes say, at most 5 MB each, with the SHA-256 of the
+    // bytes, checked on every download. Deleted with the facts of the record the case is about
+    // when its retention ends (records_retention): record_id finds them.
+    sql: `
+CREATE TABLE case_evidence (
+  id           TEXT PRIMARY KEY,
+  case_id      TEXT NOT NULL REFERENCES cases(id),
+  subject_id   TEXT NOT NULL,
+  record_id    TEXT NOT NULL,
+  filename     TEXT NOT NULL,
+  content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL,
+  uploaded_at  INTEGER NOT NULL,
+  uploaded_by  TEXT NOT NULL,
+  content      BLOB NOT NULL
+);
+CREATE INDEX case_evidence_case ON case_evidence(case_id, uploaded_at, id);
+CREATE INDEX case_evidence_record ON case_evidence(record_id);
+`,
+  },
+  {
+    version: 14,
+    name: 'catalog-publication-requests',
+    // Four eyes on publishing (issue 17, build item 4): a version is put in force only when a
+    // person other than its requester approves the request, which is bound to the document's
+    // hash. At most one pending request per version.
+    sql: `
+CREATE TABLE catalog_publication_requests (
+  id           TEXT PRIMARY KEY,
+  catalog_id   TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  rollback     INTEGER NOT NULL,
+  replaces     TEXT,
+  requested_by TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  note         TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+  decided_by   TEXT,
+  decided_at   INTEGER,
+  reason       TEXT
+);
+CREATE UNIQUE INDEX catalog_publication_requests_pending ON catalog_publication_requests(catalog_id, version) WHERE status = 'pending';
+CREATE INDEX catalog_publication_requests_at ON catalog_publication_requests(requested_at);
+`,
+  },
+  {
+    version: 15,
+    name: 'audit-by-actor',
+    // The audit log filtered by who acted (issue 17, build item 8): an administrator's filter, and
+    // each API key's last use in the key list, read newest first without walking the whole chain.
+    sql: `
+CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+`,
+  },
+  {
+    version: 16,
+    name: 'list-entries-newest',
+    // The portal's latest list announcements (app/public-notices.ts, latestEntries): entries in
+    // effect read newest first and the scan stops at a page, instead of sorting every active entry.
+    sql: `
+CREATE INDEX list_entries_newest ON list_entries(status, since, id);
+`,
+  },
 ];
