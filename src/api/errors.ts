@@ -34,6 +34,7 @@ const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   XY_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   XY_ERR_CATALOG_INVALID: 422,
   XY_ERR_NOT_REPAIRABLE: 422,
+  XY_ERR_EVIDENCE_TYPE: 415,
   XY_ERR_RATE_LIMITED: 429,
 };
 
@@ -57,7 +58,17 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     requestId: Type.String(),
     field: Type.Optional(Type.String({ description: 'JSON pointer (or parameter name) of the offending field.' })),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          reason: Type.String(),
+          rule: Type.Optional(Type.String({ description: 'For XY_ERR_VALIDATION: the rule of the request schema the value breaks (`required`, `minLength`, `maxLength`, `pattern`, `format`, `type`, `enum`, `minimum`, `maximum`, `additionalProperties`…), so a client can say it in its reader’s language.' })),
+          limit: Type.Optional(Type.Number({ description: 'For a bound (`minLength`, `maxLength`, `minimum`, `maximum`, `minItems`, `maxItems`): the bound.' })),
+          params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), { description: 'For XY_ERR_CATALOG_INVALID: what the reason quotes (`field`, `limit`, `value`), beside its `rule` (`noBasis`, `duration`, or a JSON Schema keyword).' })),
+        }),
+      ),
+    ),
   },
   { additionalProperties: true, description: 'RFC 9457 problem details.' },
 );
@@ -135,7 +146,8 @@ export function errorHandler(err: FastifyError & { validation?: AjvLikeError[]; 
     return sendProblem(req, reply, err.code, err.message, err.extra);
   }
   if (err.validation) {
-    const errors = err.validation.slice(0, 20).map((e) => ({ field: fieldOf(e, err.validationContext), reason: reasonOf(e) }));
+    // `rule`: the schema keyword broken (`minLength`, `required`…), and `limit` for a bound, so a client can say it in its reader's language.
+    const errors = err.validation.slice(0, 20).map((e) => ({ field: fieldOf(e, err.validationContext), reason: reasonOf(e), ...(e.keyword ? { rule: e.keyword } : {}), ...(typeof e.params?.limit === 'number' ? { limit: e.params.limit } : {}) }));
     const first = errors[0] ?? { field: '/', reason: 'is not valid' };
     return sendProblem(req, reply, 'XY_ERR_VALIDATION', `${first.field} ${first.reason}`, { field: first.field, errors });
   }

@@ -33,6 +33,7 @@ import { hideIdsInUrl } from './redact.js';
 import { WorkerSink } from './worker-sink.js';
 import { NoticeDelivery } from './notice-delivery.js';
 import { auditRoutes } from './routes/audit.js';
+import { keyRoutes } from './routes/keys.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { checkRoutes } from './routes/checks.js';
 import { devRoutes } from './routes/dev.js';
@@ -220,7 +221,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`xy_k_…`), an OIDC access token, or a dev sign-in token.' } } },
-      tags: ['checks', 'records', 'subjects', 'lists', 'self-service', 'due process', 'catalog', 'audit', 'public', 'dev', 'service'].map((name) => ({ name })),
+      tags: ['checks', 'records', 'subjects', 'lists', 'self-service', 'due process', 'catalog', 'audit', 'keys', 'public', 'dev', 'service'].map((name) => ({ name })),
     },
     transform: ({ schema, url, route }) => {
       const config = route.config as { access?: string[]; texts?: string } | undefined;
@@ -258,6 +259,7 @@ export async function buildServer(o: ServerOptions): Promise<Server> {
   await app.register(subjectRoutes(svc));
   await app.register(catalogRoutes(svc));
   await app.register(auditRoutes(svc));
+  await app.register(keyRoutes(svc));
   await app.register(dueProcessRoutes(svc));
   await app.register(publicRoutes(svc, publicRateLimit));
   await app.register(statsRoutes(svc));

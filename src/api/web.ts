@@ -12,7 +12,7 @@ import { packageRoot } from '../app/paths.js';
 /** The console's and the portal's page paths (the app's own routes). */
 // Listed one by one rather than as a wildcard, so that an unknown path under /public/v1 stays an
 // API error (404, or 414 for an over-long segment) and never becomes a page.
-export const WEB_PAGES = ['/', '/sign-in', '/overview', '/subjects', '/subjects/:ref', '/lists', '/catalog', '/review', '/audit', '/checks', '/public', '/public/org/:ref', '/public/person', '/public/me'] as const;
+export const WEB_PAGES = ['/', '/sign-in', '/overview', '/subjects', '/subjects/:ref', '/lists', '/catalog', '/review', '/review/:id', '/audit', '/keys', '/checks', '/public', '/public/org/:ref', '/public/person', '/public/me'] as const;
 
 /**
  * Paths that belong to the API or the server, never to the app: an unknown one under these stays a

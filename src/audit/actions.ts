@@ -38,6 +38,16 @@ export const AUDIT = {
   catalogDrafted: 'catalog.drafted',
   catalogPublished: 'catalog.published',
   catalogRepublished: 'catalog.republished',
+  /**
+   * Four eyes on publishing: a request to put a stored version in force (by its requester, with
+   * the document's hash), and how it ended: approved by another author or an admin (who is then
+   * the actor of `catalog.published` / `catalog.republished`, with `requestedBy`), rejected by one
+   * with a reason, or withdrawn by the requester.
+   */
+  catalogPublicationRequested: 'catalog.publication-requested',
+  catalogPublicationApproved: 'catalog.publication-approved',
+  catalogPublicationRejected: 'catalog.publication-rejected',
+  catalogPublicationWithdrawn: 'catalog.publication-withdrawn',
   /** Due process. */
   objectionFiled: 'objection.filed',
   objectionExtended: 'objection.extended',
@@ -46,6 +56,12 @@ export const AUDIT = {
   repairDecided: 'repair.decided',
   commitmentMade: 'commitment.made',
   commitmentBreached: 'commitment.breached',
+  /** A case assigned to a reviewer (taken by one, or given to one): `data.to`. */
+  caseAssigned: 'case.assigned',
+  /** A file of evidence added to a case: its name, type, size and SHA-256, never its bytes. */
+  evidenceAdded: 'evidence.added',
+  /** A file of evidence downloaded by staff, with its purpose: in the person's access log. */
+  evidenceRead: 'evidence.read',
   /** API keys. */
   keyCreated: 'key.created',
   keyRevoked: 'key.revoked',
@@ -54,4 +70,4 @@ export const AUDIT = {
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 
 /** The actions that show in a person's access log: every read of their data and every check about them. */
-export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.searchRead, AUDIT.exportRead, AUDIT.checkDecided];
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.searchRead, AUDIT.exportRead, AUDIT.evidenceRead, AUDIT.checkDecided];

@@ -47,7 +47,7 @@ const DESIGN_PATHS = [
 ];
 
 /** Operations anyone may call; every other one must declare the bearer scheme. */
-const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /public/v1/announcements', 'GET /public/v1/double-publicity', 'GET /public/v1/due-process', 'GET /public/v1/announcements', 'GET /public/v1/double-publicity', 'GET /public/v1/due-process', 'GET /healthz', 'POST /v1/dev/sign-in', 'GET /v1/auth/config']);
+const PUBLIC_OPS = new Set(['GET /public/v1/search', 'GET /public/v1/subjects/{ref}', 'GET /public/v1/announcements', 'GET /public/v1/double-publicity', 'GET /public/v1/due-process', 'GET /healthz', 'POST /v1/dev/sign-in', 'GET /v1/auth/config']);
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
