@@ -1,29 +1,34 @@
 /**
  * The catalog: browse what is in force with its legal basis; compare two versions side by side;
- * and, for authors, draft in a code editor that keeps the author's text as written, validate and
- * publish, with each problem shown at its line and at its item.
+ * for authors, draft in a code editor that keeps the author's text as written, validate and
+ * request publication, with each problem shown at its line and at its item; and publication
+ * requests under four eyes: another author or an admin approves (which publishes) or rejects with
+ * a reason, the requester may withdraw.
  */
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { api, q, useAction, useApi } from '../api';
-import { forgetCatalog, useCatalogLoad, type CatalogInForce } from '../catalog';
+import { api, useAction, useApi } from '../api';
+import { useCatalogLoad, type CatalogInForce } from '../catalog';
 import { Page, Section } from '../components/Page';
 import { ErrorBox, Loading, Empty } from '../components/Status';
-import { useFormat } from '../i18n';
+import { textLang, useFormat } from '../i18n';
+import { renderBasis } from '../../catalog/laws';
+import type { Citation, LawDoc } from '../../catalog/types';
 import { useSession, type Role } from '../session';
 import type { CatalogDocT, CatalogItem } from '../types';
 import { Head } from '../components/Table';
 import { placeProblems, syntaxProblems, type TextProblem } from '../yamlProblems';
+import { DiffTable, Requests } from './PublicationRequests';
 
 const SECTIONS = ['recordTypes', 'schemes', 'lists', 'measures', 'actions', 'sources'] as const;
-type Tab = 'browse' | 'diff' | 'draft';
+type Tab = 'browse' | 'diff' | 'requests' | 'draft';
 
 export function CatalogPage({ role }: { role: Role }) {
   const f = useFormat();
   const { session } = useSession();
   const { catalog: c, error, reload } = useCatalogLoad(session?.token ?? null);
   const [tab, setTab] = useState<Tab>('browse');
-  const tabs: Tab[] = role === 'author' ? ['browse', 'diff', 'draft'] : ['browse', 'diff'];
+  const tabs: Tab[] = role === 'author' ? ['browse', 'diff', 'requests', 'draft'] : ['browse', 'diff', 'requests'];
   return (
     <Page title={f.t('catalog.title')} intro={c ? f.t('catalog.inForce', { id: c.catalogId, version: c.version, date: f.date(c.publishedAt) }) : undefined}>
       <div role="tablist" className="tabs" aria-label={f.t('catalog.title')}>
@@ -53,7 +58,7 @@ export function CatalogPage({ role }: { role: Role }) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {error ? <ErrorBox error={error} onRetry={reload} /> : !c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} bases={c.bases} /> : tab === 'diff' ? <Diff c={c} /> : <Draft c={c} />}
+        {error ? <ErrorBox error={error} onRetry={reload} /> : !c ? <Loading /> : tab === 'browse' ? <Browse doc={c.doc} bases={c.bases} /> : tab === 'diff' ? <Diff c={c} /> : tab === 'requests' ? <Requests c={c} role={role} /> : <Draft c={c} />}
       </div>
     </Page>
   );
@@ -67,21 +72,41 @@ const problemsOf = (problems: Problems | undefined, key: string) =>
 
 /**
  * A legal basis as text: as the server rendered it (`bases`, for the catalog in force), or, for a
- * draft being edited, its citations as written (`law-id art. 1, 2`).
+ * draft being edited, its citations rendered against the laws register (`laws`: the draft's and the
+ * catalog in force's) in the UI language, a law the register does not have by its id.
  */
-function basisText(bases: CatalogInForce['bases'] | undefined, key: string, cites: unknown, tx: (v: CatalogInForce['bases'][string]) => string): string {
+function basisText(bases: CatalogInForce['bases'] | undefined, key: string, cites: unknown, tx: (v: CatalogInForce['bases'][string]) => string, laws: ReadonlyMap<string, LawDoc>, lang: string): string {
   const rendered = bases?.[key];
   if (rendered) return tx(rendered);
   if (typeof cites === 'string') return cites;
   if (!Array.isArray(cites)) return '';
-  return cites
-    .map((c: { law?: unknown; art?: unknown }) => `${String(c?.law ?? '')} ${Array.isArray(c?.art) ? c.art.join(', ') : String(c?.art ?? '')}`.trim())
-    .join('; ');
+  const ok = cites.filter((c: { law?: unknown; art?: unknown }) => typeof c?.law === 'string' && (typeof c.art === 'string' || Array.isArray(c.art))) as Citation[];
+  return renderBasis(ok, laws, textLang(lang));
+}
+
+/** The laws register a draft's citations resolve against: the national layer's and the catalog's own, of each document given. */
+const lawsOf = (...docs: (CatalogDocT | undefined)[]) =>
+  new Map(docs.flatMap((d) => [...(((d?.national as { laws?: LawDoc[] } | undefined)?.laws) ?? []), ...((d?.laws as LawDoc[] | undefined) ?? [])]).filter((l) => l && typeof l.id === 'string').map((l) => [l.id, l]));
+
+type CatalogProblem = { field: string; reason: string; rule?: string; params?: Record<string, string | number> };
+
+/**
+ * A problem of a refused catalog in the UI's language: by its rule (`noBasis`, `duration`, a JSON
+ * Schema keyword) when the API names one this page can say; else the API's (English) reason, in
+ * English only (in Chinese: that it breaks a rule of the catalog, the field pointing at it).
+ */
+function catalogReason(p: CatalogProblem, t: (k: string, o?: Record<string, unknown>) => string, lang: string): string {
+  if (p.rule) {
+    const said = t(`catalogRules.${p.rule}`, { ...p.params, defaultValue: '' }) || t(`validation.${p.rule}`, { ...p.params, count: Number(p.params?.limit ?? 0), defaultValue: '' });
+    if (said) return said;
+  }
+  return textLang(lang) === 'en' ? p.reason : t('catalogRules.other');
 }
 
 /** Catalog items by section. With `problems`, only the items that have one, each problem shown at its item. */
-function Browse({ doc, bases, problems }: { doc: CatalogDocT; bases?: CatalogInForce['bases']; problems?: Problems }) {
+function Browse({ doc, bases, problems, inForce }: { doc: CatalogDocT; bases?: CatalogInForce['bases']; problems?: Problems; inForce?: CatalogDocT }) {
   const f = useFormat();
+  const laws = useMemo(() => lawsOf(inForce, doc), [inForce, doc]);
   return (
     <div className="browse">
       {SECTIONS.map((s) => {
@@ -100,22 +125,23 @@ function Browse({ doc, bases, problems }: { doc: CatalogDocT; bases?: CatalogInF
                   <li key={code} className={its.length ? 'has-problem' : undefined} data-item={key}>
                     <details open={its.length > 0}>
                       <summary>
-                        <code>{code}</code> {it.name ? <span>{f.tx(it.name)}</span> : null}
+                        {/* The item's code, as authors write it in the catalog files, beside its name. */}
+                        <code translate="no">{code}</code> {it.name ? <span>{f.tx(it.name)}</span> : null}
                         {its.length ? <span className="badge st-disputed">{f.t('catalog.problems', { count: its.length })}</span> : null}
                       </summary>
                       {its.length ? (
                         <ul className="problems" role="list">
                           {its.map((p, i) => (
                             <li key={i}>
-                              <strong>{p.field}</strong>: {p.reason}
+                              <strong translate="no">{p.field}</strong>: {p.reason}
                             </li>
                           ))}
                         </ul>
                       ) : null}
                       <p className="small">
-                        <strong>{f.t('subject.legalBasis')}:</strong> {basisText(bases, key, it.legalBasis, f.tx) || f.t('catalog.noBasis')}
+                        <strong>{f.t('subject.legalBasis')}:</strong> {basisText(bases, key, it.legalBasis, f.tx, laws, f.lang) || f.t('catalog.noBasis')}
                       </p>
-                      <Rules item={it} at={key} bases={bases} />
+                      <Rules item={it} at={key} bases={bases} doc={doc} laws={laws} />
                     </details>
                   </li>
                 );
@@ -129,8 +155,12 @@ function Browse({ doc, bases, problems }: { doc: CatalogDocT; bases?: CatalogInF
 }
 
 /** A scheme's rules or a list's entry rules, each with its own legal basis (an entry rule without one rests on its list's). */
-function Rules({ item, at, bases }: { item: CatalogItem; at: string; bases?: CatalogInForce['bases'] }) {
+function Rules({ item, at, bases, doc, laws }: { item: CatalogItem; at: string; bases?: CatalogInForce['bases']; doc: CatalogDocT; laws: ReadonlyMap<string, LawDoc> }) {
   const f = useFormat();
+  const recordTypeName = (code: string) => {
+    const rt = doc.recordTypes?.find((x) => x.code === code);
+    return rt?.name ? f.tx(rt.name) : null;
+  };
   const part = item.rules ? 'rules' : 'entries';
   const rules = ((item.rules ?? item.entries) as CatalogItem[] | undefined) ?? [];
   if (!Array.isArray(rules) || rules.length === 0) return null;
@@ -141,13 +171,20 @@ function Rules({ item, at, bases }: { item: CatalogItem; at: string; bases?: Cat
         {rules.map((r) => (
           <tr key={String(r.id)}>
             <th scope="row">
-              <code>{String(r.id)}</code>
+              <code translate="no">{String(r.id)}</code>
             </th>
             <td>
-              <code>{String(r.on ?? r.when ?? '')}</code>
+              {/* A record type by its name (its code beside it); a condition (CEL) as written. */}
+              {typeof r.on === 'string' && recordTypeName(r.on) ? (
+                <>
+                  {recordTypeName(r.on)} <code translate="no">{r.on}</code>
+                </>
+              ) : (
+                <code translate="no">{String(r.on ?? r.when ?? '')}</code>
+              )}
             </td>
-            <td>{r.points !== undefined ? String(r.points) : r.duration ? String(r.duration) : r.exit ? f.t('catalog.untilExit') : ''}</td>
-            <td className="small">{basisText(bases, `${at}.${part}[${String(r.id)}]`, r.legalBasis ?? (part === 'entries' ? item.legalBasis : undefined), f.tx)}</td>
+            <td>{r.points !== undefined ? String(r.points) : r.duration ? f.period(String(r.duration)) : r.exit ? f.t('catalog.untilExit') : ''}</td>
+            <td className="small">{basisText(bases, `${at}.${part}[${String(r.id)}]`, r.legalBasis ?? (part === 'entries' ? item.legalBasis : undefined), f.tx, laws, f.lang)}</td>
           </tr>
         ))}
       </tbody>
@@ -159,15 +196,6 @@ interface Versions {
   inForce: string;
   versions: { catalogId: string; version: string; status: string; hash: string; createdAt: string; publishedAt: string | null }[];
 }
-interface DiffT {
-  from: string;
-  to: string;
-  header: { field: string; from: unknown; to: unknown }[];
-  changes: { section: string; code: string; change: 'added' | 'removed' | 'changed'; fields?: { field: string; from: unknown; to: unknown }[] }[];
-}
-
-const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
-
 function Diff({ c }: { c: CatalogInForce }) {
   const f = useFormat();
   const versions = useApi<Versions>('/v1/catalog/versions');
@@ -182,7 +210,6 @@ function Diff({ c }: { c: CatalogInForce }) {
   const [older, newer] = other && byAge.indexOf(other) > byAge.indexOf(inForce) ? [inForce, other] : [other ?? inForce, inForce];
   const a = from || older;
   const b = to || newer;
-  const diff = useApi<DiffT>(a && b ? `/v1/catalog/diff${q({ from: a, to: b })}` : null);
   return (
     <>
       <Section title={f.t('catalog.versions')} id="versions">
@@ -194,7 +221,10 @@ function Diff({ c }: { c: CatalogInForce }) {
             {(versions.data?.versions ?? []).map((v) => (
               <tr key={`${v.catalogId}@${v.version}`}>
                 <th scope="row">
-                  {v.catalogId}@{v.version} {versions.data?.inForce === `${v.catalogId}@${v.version}` ? <span className="badge st-active">{f.t('catalog.inForceBadge')}</span> : null}
+                  <span translate="no">
+                    {v.catalogId}@{v.version}
+                  </span>{' '}
+                  {versions.data?.inForce === `${v.catalogId}@${v.version}` ? <span className="badge st-active">{f.t('catalog.inForceBadge')}</span> : null}
                 </th>
                 <td>{f.t(`catalog.st.${v.status}`, { defaultValue: v.status })}</td>
                 <td>{f.dateTime(v.createdAt)}</td>
@@ -210,7 +240,9 @@ function Diff({ c }: { c: CatalogInForce }) {
             {f.t('catalog.from')}
             <select value={a} onChange={(e) => setFrom(e.target.value)} data-testid="diff-from">
               {ids.map((x) => (
-                <option key={x}>{x}</option>
+                <option key={x} translate="no">
+                  {x}
+                </option>
               ))}
             </select>
           </label>
@@ -218,49 +250,14 @@ function Diff({ c }: { c: CatalogInForce }) {
             {f.t('catalog.to')}
             <select value={b} onChange={(e) => setTo(e.target.value)} data-testid="diff-to">
               {ids.map((x) => (
-                <option key={x}>{x}</option>
+                <option key={x} translate="no">
+                  {x}
+                </option>
               ))}
             </select>
           </label>
         </div>
-        {diff.loading ? <Loading /> : null}
-        {diff.error ? <ErrorBox error={diff.error} onRetry={diff.reload} /> : null}
-        {diff.data && diff.data.changes.length === 0 && diff.data.header.length === 0 ? <Empty>{f.t('catalog.same')}</Empty> : null}
-        {diff.data && (diff.data.changes.length > 0 || diff.data.header.length > 0) ? (
-          <table className="data diff" data-testid="diff">
-            <Head cols={[f.t('catalog.item'), diff.data.from, diff.data.to]} />
-            <tbody>
-              {diff.data.header.map((h) => (
-                <tr key={`h-${h.field}`}>
-                  <th scope="row">{h.field}</th>
-                  <td className="old"><pre>{show(h.from)}</pre></td>
-                  <td className="new"><pre>{show(h.to)}</pre></td>
-                </tr>
-              ))}
-              {diff.data.changes.flatMap((ch) =>
-                ch.change === 'changed'
-                  ? (ch.fields ?? []).map((fl) => (
-                      <tr key={`${ch.section}-${ch.code}-${fl.field}`}>
-                        <th scope="row">
-                          {f.t(`catalog.sections.${ch.section}`, { defaultValue: ch.section })} <code>{ch.code}</code> · {fl.field}
-                        </th>
-                        <td className="old"><pre>{show(fl.from)}</pre></td>
-                        <td className="new"><pre>{show(fl.to)}</pre></td>
-                      </tr>
-                    ))
-                  : [
-                      <tr key={`${ch.section}-${ch.code}`}>
-                        <th scope="row">
-                          {f.t(`catalog.sections.${ch.section}`, { defaultValue: ch.section })} <code>{ch.code}</code>
-                        </th>
-                        <td className="old">{ch.change === 'removed' ? f.t('catalog.removed') : ''}</td>
-                        <td className="new">{ch.change === 'added' ? f.t('catalog.added') : ''}</td>
-                      </tr>,
-                    ],
-              )}
-            </tbody>
-          </table>
-        ) : null}
+        {a && b ? <DiffTable from={a} to={b} /> : null}
       </Section>
     </>
   );
@@ -313,16 +310,21 @@ function Draft({ c }: { c: CatalogInForce }) {
   const { busy, error, run } = useAction();
   const versions = useApi<Versions>('/v1/catalog/versions');
   const drafts = (versions.data?.versions ?? []).filter((v) => v.status === 'draft').map((v) => `${v.catalogId}@${v.version}`);
+  // The API's problems in the UI's language: a problem whose rule has a name is said in the UI's words (the reason is English).
+  const refused = useMemo(
+    () => (error?.problem.errors ?? []).map((p) => ({ field: p.field, reason: catalogReason(p as CatalogProblem, f.t, f.lang) })),
+    [error, f.t, f.lang],
+  );
   // A refused document comes back with one problem per item and field: grouped by item.
   const problems = useMemo(() => {
-    if (!error?.problem.errors?.length) return null;
+    if (!refused.length) return null;
     const m: Problems = new Map();
-    for (const p of error.problem.errors) {
+    for (const p of refused) {
       const item = p.field.match(/^[a-zA-Z]+\[[^\]]+\]/)?.[0] ?? p.field.split('.')[0];
       m.set(item, [...(m.get(item) ?? []), p]);
     }
     return m;
-  }, [error]);
+  }, [refused]);
   const parsed = useMemo(() => {
     try {
       // YAML, as catalogs are written (JSON is YAML too).
@@ -338,9 +340,9 @@ function Draft({ c }: { c: CatalogInForce }) {
     () => [
       // The YAML library's own message is English: in the list and the editor, a sentence in the UI's language.
       ...(parsed.error ? syntaxProblems(text).map((p) => ({ ...p, reason: f.t('catalog.notYamlHere') })) : []),
-      ...(error?.problem.errors?.length && parsed.doc ? placeProblems(text, error.problem.errors) : []),
+      ...(refused.length && parsed.doc ? placeProblems(text, refused) : []),
     ],
-    [text, parsed, error, f.t],
+    [text, parsed, refused, f.t],
   );
   const marks = useMemo(() => placed.map((p) => ({ from: p.from, to: p.to, message: p.field ? `${p.field}: ${p.reason}` : p.reason })), [placed]);
 
@@ -381,11 +383,12 @@ function Draft({ c }: { c: CatalogInForce }) {
         versions.reload();
         setResult({ kind: 'saved', text: f.t('catalog.saved', { v: `${r.catalogId}@${r.version}`, status: f.t(`catalog.st.${r.status}`, { defaultValue: r.status }) }) });
       } else {
-        // Publish exactly what is in the editor: store it first (a version stored with other content is refused, 409).
+        // Request publication of exactly what is in the editor: store it first (a version stored with
+        // other content is refused, 409). Another author or an admin approves it (the requests tab).
         await store();
-        const r = await api<{ catalog: string; rescored: number }>(`/v1/catalog/versions/${encodeURIComponent(`${doc.id}@${doc.version}`)}:publish`, { method: 'POST' });
-        forgetCatalog();
-        setResult({ kind: 'published', text: f.t('catalog.published', { v: r.catalog, n: f.num(r.rescored) }) });
+        const r = await api<{ id: string; catalog: string }>(`/v1/catalog/versions/${encodeURIComponent(`${doc.id}@${doc.version}`)}:publish`, { method: 'POST' });
+        versions.reload();
+        setResult({ kind: 'published', text: f.t('catalog.pr.requested', { v: r.catalog }) });
       }
     });
   };
@@ -433,7 +436,7 @@ function Draft({ c }: { c: CatalogInForce }) {
                 <button type="button" className="link" onClick={() => setReveal({ at: p.from })}>
                   {f.t('catalog.atLine', { line: f.num(p.line) })}
                 </button>{' '}
-                {p.field ? <strong>{p.field}</strong> : null}
+                {p.field ? <strong translate="no">{p.field}</strong> : null}
                 {p.field ? ': ' : null}
                 {p.reason}
               </li>
@@ -467,7 +470,7 @@ function Draft({ c }: { c: CatalogInForce }) {
         ) : null}
       </Section>
       {parsed.doc && problems ? <Unplaced doc={parsed.doc} problems={problems} /> : null}
-      {parsed.doc && problems ? <Browse doc={parsed.doc} problems={problems} /> : null}
+      {parsed.doc && problems ? <Browse doc={parsed.doc} problems={problems} inForce={c.doc} /> : null}
     </>
   );
 }
@@ -483,7 +486,7 @@ function Unplaced({ doc, problems }: { doc: CatalogDocT; problems: Problems }) {
       <ul className="problems">
         {rest.map((p, i) => (
           <li key={i}>
-            <strong>{p.field}</strong>: {p.reason}
+            <strong translate="no">{p.field}</strong>: {p.reason}
           </li>
         ))}
       </ul>

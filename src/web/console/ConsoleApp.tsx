@@ -7,8 +7,10 @@ import { PrintFrame } from '../components/PrintFooter';
 import { useCellLabels } from '../components/Table';
 import { SessionProvider, useSession, type Role } from '../session';
 import { AuditPage } from './Audit';
+import { CasePage } from './Case';
 import { CatalogPage } from './Catalog';
 import { ChecksPage } from './Checks';
+import { KeysPage } from './Keys';
 import { ListsPage } from './Lists';
 import { OverviewPage } from './Overview';
 import { ReviewPage } from './Review';
@@ -23,6 +25,7 @@ export const PAGES: { path: string; key: string; roles: Role[] }[] = [
   { path: '/catalog', key: 'nav.catalog', roles: ['reviewer', 'author', 'admin'] },
   { path: '/review', key: 'nav.review', roles: ['reviewer'] },
   { path: '/audit', key: 'nav.audit', roles: ['admin'] },
+  { path: '/keys', key: 'nav.keys', roles: ['admin'] },
   { path: '/checks', key: 'nav.checks', roles: ['checker'] },
 ];
 
@@ -30,7 +33,7 @@ export const PAGES: { path: string; key: string; roles: Role[] }[] = [
  * Whether an address is one of the console's pages, as the server lists them (src/api/web.ts): any
  * other is "page not found", signed in or not, as the server's 404 says.
  */
-const isConsolePage = (path: string) => path === '/' || path === '/sign-in' || /^\/subjects\/[^/]+$/.test(path) || PAGES.some((p) => path === p.path);
+const isConsolePage = (path: string) => path === '/' || path === '/sign-in' || /^\/subjects\/[^/]+$/.test(path) || /^\/review\/[^/]+$/.test(path) || PAGES.some((p) => path === p.path);
 
 function Shell() {
   const { t } = useTranslation();
@@ -85,7 +88,9 @@ function Shell() {
         <Route path="/lists" element={guard('/lists', <ListsPage />)} />
         <Route path="/catalog" element={guard('/catalog', <CatalogPage role={session.role} />)} />
         <Route path="/review" element={guard('/review', <ReviewPage />)} />
+        <Route path="/review/:id" element={guard('/review', <CasePage />)} />
         <Route path="/audit" element={guard('/audit', <AuditPage />)} />
+        <Route path="/keys" element={guard('/keys', <KeysPage />)} />
         <Route path="/checks" element={guard('/checks', <ChecksPage />)} />
         <Route path="*" element={<NotFound home="/" />} />
       </Routes>

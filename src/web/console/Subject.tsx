@@ -154,7 +154,7 @@ function SubjectPage() {
             <dt>{f.t('subject.kind')}</dt>
             <dd>{f.t(`kinds.${v.subject.kind}`)}</dd>
             <dt>{f.t('subject.identifiers')}</dt>
-            <dd>{v.subject.identifiers.map((i) => `${i.scheme}: ${i.masked}`).join(', ') || '—'}</dd>
+            <dd>{v.subject.identifiers.map((i) => `${f.t(`idSchemes.${i.scheme}`, { defaultValue: i.scheme })} ${i.masked}`).join(', ') || '—'}</dd>
             <dt>{f.t('subject.region')}</dt>
             <dd title={v.subject.region} data-testid="region">{v.subject.regionName ?? v.subject.region}</dd>
             <dt>{f.t('subject.stateAsOf')}</dt>
@@ -169,11 +169,11 @@ function SubjectPage() {
           </p>
           <SchemesAndLists v={v} n={n} onRecord={setRecord} />
           <Section title={f.t('subject.accessLog')} id="access">
-            {v.accessLog ? <AccessLog items={v.accessLog} /> : <Empty>{f.t('subject.accessLogOrgs')}</Empty>}
+            {v.accessLog ? <AccessLog items={v.accessLog} action={n.action} /> : <Empty>{f.t('subject.accessLogOrgs')}</Empty>}
           </Section>
         </>
       ) : null}
-      {record ? <RecordDialog id={record} purpose={purpose} onClose={() => setRecord(null)} typeName={n.recordType} /> : null}
+      {record ? <RecordDialog id={record} purpose={purpose} onClose={() => setRecord(null)} typeName={n.recordType} n={n} /> : null}
     </Page>
   );
 }

@@ -202,7 +202,7 @@ function MyRecord() {
           </Section>
           <Section title={f.t('me.accessLog')} id="access">
             <p className="small muted">{f.t('me.accessLogIntro')}</p>
-            <AccessLog items={me.data!.accessLog} />
+            <AccessLog items={me.data!.accessLog} action={n.action} />
           </Section>
           <Section title={f.t('me.notices')} id="notices">
             {me.data!.notices.length === 0 ? <Empty>{f.t('me.noNotices')}</Empty> : null}

@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { NotFound } from '../components/NotFound';
 import { Frame } from '../console/ConsoleApp';
 import { SessionProvider, useSession } from '../session';
+import { HomePage } from './Home';
 import { MePage } from './Me';
 import { OrgPage } from './Org';
 import { PersonPage } from './Person';
-import { SearchPage } from './Search';
 
 function PortalShell() {
   const { t } = useTranslation();
@@ -20,7 +20,7 @@ function PortalShell() {
           <ul>
             <li>
               <NavLink to="/public" end>
-                {t('portal.nav.search')}
+                {t('portal.nav.home')}
               </NavLink>
             </li>
             <li>
@@ -43,7 +43,7 @@ function PortalShell() {
       }
     >
       <Routes>
-        <Route index element={<SearchPage />} />
+        <Route index element={<HomePage />} />
         <Route path="org/:ref" element={<OrgPage />} />
         <Route path="person" element={<PersonPage />} />
         <Route path="me" element={<MePage />} />
