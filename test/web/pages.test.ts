@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/keys.js';
 import { ridCheckChar } from '../../src/ids/index.js';
 import { NOW } from '../api/fixture.js';
-import { chartsDrawn, DESKTOP, expectAccessible, launch, openTab, PHONE, serveCity, sessionFor, shoot, sidewaysScrolling, tablesAsCards, type Lang, type Tab, type WebFixture } from './harness.js';
+import { chartsDrawn, DESKTOP, expectAccessible, expectInLanguage, launch, openTab, PHONE, serveCity, sessionFor, shoot, sidewaysScrolling, tablesAsCards, type Lang, type Tab, type WebFixture } from './harness.js';
 
 const number = '11010519870304' + '562';
 const RID = number + ridCheckChar(number);
@@ -18,6 +18,8 @@ const NAME = '截图测试人';
 
 let w: WebFixture;
 let browser: Browser;
+/** The objection shown on the case page (its id differs run to run: masked). */
+let caseId: string;
 
 beforeAll(async () => {
   [w, browser] = await Promise.all([serveCity(), launch()]);
@@ -27,17 +29,21 @@ beforeAll(async () => {
   const mps = await createApiKey(f.ctx.store, { name: 'residents registry', role: 'source', source: 'mps' }, NOW, 'test');
   const post = (key: string, payload: Record<string, unknown>) => f.app.inject({ method: 'POST', url: '/v1/records', headers: { authorization: `Bearer ${key}` }, payload });
   expect((await post(mps.key, { kind: 'subject', subject: `cn-rid:${RID}`, name: NAME })).statusCode).toBe(201);
-  expect((await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-1', type: 'court.dishonest-debtor-decision', subject: `cn-rid:${RID}`, occurredAt: '2026-11-02', facts: { caseNo: 'SHOT-1', court: 'C', ground: 'evades' } } })).statusCode).toBe(201);
+  expect((await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-1', type: 'court.dishonest-debtor-decision', subject: `cn-rid:${RID}`, occurredAt: '2026-11-02', facts: { caseNo: 'SHOT-1', court: '青岛市黄岛区人民法院', ground: 'evades' } } })).statusCode).toBe(201);
   // The review queue: an objection and a repair application by the subject-key holder.
-  const rec = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-03', facts: { caseNo: 'SHOT-2', court: 'C', ground: 'evades' } } });
+  const rec = await f.req({ method: 'POST', url: '/v1/records', role: 'source', payload: { externalId: 'shot-2', type: 'court.dishonest-debtor-decision', subject: f.person, occurredAt: '2026-11-03', facts: { caseNo: 'SHOT-2', court: '青岛市黄岛区人民法院', ground: 'evades' } } });
   expect(rec.statusCode, rec.body).toBe(201);
-  const ob = await as('subject', { method: 'POST', url: '/v1/objections', payload: { recordId: rec.json().results[0].recordId, reasons: 'The case was settled before the decision.' } });
+  const ob = await as('subject', { method: 'POST', url: '/v1/objections', payload: { recordId: rec.json().results[0].recordId, reasons: '案件在决定作出前已经和解。' } });
   expect(ob.statusCode, ob.body).toBe(201);
+  // With a file of evidence, for the case page.
+  caseId = ob.json().id;
+  const pdf = Buffer.from('%PDF-1.4\n% 和解协议\n%%EOF\n').toString('base64');
+  expect((await as('subject', { method: 'POST', url: `/v1/cases/${caseId}/evidence`, payload: { filename: '和解协议.pdf', contentType: 'application/pdf', content: pdf } })).statusCode).toBe(201);
   const penalties = await createApiKey(f.ctx.store, { name: 'penalties', role: 'source', source: 'penalties' }, NOW, 'test');
-  const pen = await post(penalties.key, { externalId: 'shot-pen-1', type: 'admin.penalty', subject: f.person, occurredAt: '2026-11-01', facts: { severity: 'minor', decisionNo: 'SP-1', authority: 'Market regulation bureau' } });
+  const pen = await post(penalties.key, { externalId: 'shot-pen-1', type: 'admin.penalty', subject: f.person, occurredAt: '2026-11-01', facts: { severity: 'minor', decisionNo: 'SP-1', authority: '市场监督管理局' } });
   expect(pen.statusCode, pen.body).toBe(201);
-  const cm = await as('subject', { method: 'POST', url: '/v1/commitments', payload: { text: 'I will keep the rules from now on.', purpose: 'repair' } });
-  const rp = await as('subject', { method: 'POST', url: '/v1/repairs', payload: { recordId: pen.json().results[0].recordId, commitmentId: cm.json().id, obligationMet: 'fine paid, receipt SP-1-2026' } });
+  const cm = await as('subject', { method: 'POST', url: '/v1/commitments', payload: { text: '本人承诺今后遵守相关规定。', purpose: 'repair' } });
+  const rp = await as('subject', { method: 'POST', url: '/v1/repairs', payload: { recordId: pen.json().results[0].recordId, commitmentId: cm.json().id, obligationMet: '罚款已缴纳，收据 SP-1-2026' } });
   expect(rp.statusCode, rp.body).toBe(201);
   // Two catalog versions to compare: the one in force and a draft that changes a rule.
   const doc = (await f.req({ method: 'GET', url: '/v1/catalog', role: 'author' })).json().doc;
@@ -46,6 +52,8 @@ beforeAll(async () => {
   const civic = draft.schemes.find((s: { code: string }) => s.code === 'civic-points');
   civic.rules[0].points = (civic.rules[0].points as number) - 5;
   expect((await as('author', { method: 'POST', url: '/v1/catalog/versions', payload: draft })).statusCode).toBe(201);
+  // Its publication requested, waiting for a second person's approval (the requests tab).
+  expect((await as('author', { method: 'POST', url: `/v1/catalog/versions/${draft.version}:publish` })).statusCode).toBe(202);
 }, 120_000);
 
 afterAll(async () => {
@@ -62,7 +70,9 @@ interface Shot {
 }
 
 const purpose = async (p: Page) => {
-  await p.getByTestId('purpose').fill('screenshot for the documentation');
+  // In Chinese in both languages, as a credit office writes it: what a reviewer types is shown back in
+  // the access log, which the other language's pages show too (one city serves both walks).
+  await p.getByTestId('purpose').fill('为使用说明截图');
   await p.getByTestId('purpose-set').click();
 };
 
@@ -111,6 +121,28 @@ const SHOTS: Shot[] = [
       await purpose(t.page);
       await t.page.getByTestId('access-log').waitFor();
       await chartsDrawn(t.page);
+    },
+  },
+  {
+    // A record's dialog: its type, source, facts by their names (enum values named) and its statuses.
+    name: 'console-record',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/subjects/${w.f.org.id}`);
+      await purpose(t.page);
+      await t.page.getByTestId('timeline').getByRole('button').first().click();
+      await t.page.getByTestId('record-statuses').waitFor();
+    },
+  },
+  {
+    // An error state: the check of a subject reference that is no reference.
+    name: 'console-checks-error',
+    as: 'checker',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/checks`);
+      await t.page.getByTestId('check-subject').fill('cn-uscc:12');
+      await t.page.getByTestId('check-submit').click();
+      await t.page.getByRole('alert').waitFor();
     },
   },
   {
@@ -169,6 +201,22 @@ const SHOTS: Shot[] = [
     },
   },
   {
+    // Four eyes: the draft's publication, requested by the author key, as another person (an admin) sees it.
+    name: 'console-catalog-requests',
+    as: 'admin',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/catalog`);
+      await t.page.getByTestId('tab-requests').click();
+      const row = t.page.getByTestId('pr-row').first();
+      await row.waitFor();
+      await row.getByTestId('pr-approve').waitFor();
+      await row.getByTestId('pr-diff').click();
+      await t.page.locator('#request-diff [data-testid=diff]').waitFor();
+      // The request's id and hash, and who asked when, differ run to run.
+      return [row.locator('th .muted'), row.locator('td').nth(0), row.locator('td').nth(1)];
+    },
+  },
+  {
     name: 'console-review',
     as: 'reviewer',
     open: async (t) => {
@@ -176,6 +224,17 @@ const SHOTS: Shot[] = [
       await t.page.getByTestId('queue-objection').waitFor();
       await t.page.getByTestId('queue-repair').waitFor();
       await t.page.locator('[data-testid=queue-objection] button').first().click();
+    },
+  },
+  {
+    name: 'console-case',
+    as: 'reviewer',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/review/${caseId}`);
+      await purpose(t.page);
+      await t.page.getByTestId('case-detail').waitFor();
+      await t.page.getByTestId('evidence').waitFor();
+      return [t.page.locator('h1'), t.page.getByTestId('case-deadline')];
     },
   },
   {
@@ -189,6 +248,22 @@ const SHOTS: Shot[] = [
     },
   },
   {
+    name: 'console-keys',
+    as: 'admin',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/keys`);
+      await t.page.getByTestId('keys-table').waitFor();
+      // A new key shown once, with its warning; the key and the dates differ run to run.
+      const zh = (await t.page.evaluate(() => document.documentElement.lang)) === 'zh-CN';
+      await t.page.getByTestId('key-name').fill(zh ? '杭州东站售票处' : 'Hangzhou East ticket office');
+      await t.page.getByTestId('key-role').selectOption('checker');
+      await t.page.getByTestId('key-scopes').locator('input[type=checkbox]').first().check();
+      await t.page.getByTestId('key-create').click();
+      await t.page.getByTestId('secret-once').waitFor();
+      return [t.page.getByTestId('secret-value'), t.page.getByTestId('keys-table')];
+    },
+  },
+  {
     name: 'console-checks',
     as: 'checker',
     open: async (t) => {
@@ -197,6 +272,13 @@ const SHOTS: Shot[] = [
       await t.page.getByTestId('check-submit').click();
       await t.page.getByTestId('check-decision').waitFor();
       return [t.page.locator('#answer p.small.muted')];
+    },
+  },
+  {
+    name: 'portal-home',
+    open: async (t) => {
+      await t.page.goto(`${w.base}/public`);
+      for (const id of ['home-announcements', 'home-licence-table', 'home-guide']) await t.page.getByTestId(id).waitFor();
     },
   },
   {
@@ -258,6 +340,7 @@ describe.each(SIZES.flatMap(([size, view, suffix]) => (['en', 'zh-CN'] as const)
       expect(await sidewaysScrolling(t.page), `${shot.name} (${lang}, ${size})`).toEqual([]);
       if (size === 'phone') expect(await tablesAsCards(t.page), `${shot.name} (${lang})`).toEqual([]);
       await shoot(t.page, lang, `${shot.name}${suffix}`, mask);
+      await expectInLanguage(t.page, lang, `${shot.name} (${size})`, w.f.ctx.catalog.doc);
       expect(t.errors).toEqual([]);
     } finally {
       await t.ctx.close();
