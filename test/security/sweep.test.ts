@@ -181,13 +181,20 @@ function bases(catalog: unknown): Record<string, Base[]> {
     'GET /v1/me': [{ as: 'subject', query: { asOf: '2026-11-01' } }],
     'GET /v1/catalog/versions/{v}': [{ as: 'author', path: { v: '2026.2' } }],
     'GET /v1/catalog/diff': [{ as: 'author', query: { from: '2026.2', to: '2026.2' } }],
-    'GET /v1/audit': [{ as: 'admin', query: { action: 'check.decided', subject: f.person, ...purpose } }],
+    'GET /v1/audit': [{ as: 'admin', query: { action: 'check.decided', subject: f.person, actor: 'key:k_0123456789ab', ...purpose } }],
     'GET /v1/objections': [{ as: 'reviewer', query: { status: 'open', subject: f.person, ...purpose } }],
     'GET /v1/repairs': [{ as: 'reviewer', query: { status: 'open', subject: f.person, ...purpose } }],
     'GET /public/v1/search': [{ as: 'public', query: { q: '有限公司' } }],
     'GET /public/v1/subjects/{ref}': [{ as: 'public', path: { ref: f.org.ref }, query: { name: '张三' } }],
     'GET /public/v1/announcements': [{ as: 'public', query: { limit: '2' } }],
     'GET /public/v1/double-publicity': [{ as: 'public', query: { kind: 'licence', limit: '2' } }],
+    'POST /v1/keys': [
+      { as: 'admin', body: () => ({ name: 'ticket office 7', role: 'checker', scopes: ['transport.air.ticket'] }) },
+      { as: 'admin', body: () => ({ name: 'court feed', role: 'source', source: 'spc' }) },
+      { as: 'admin', body: () => ({ name: 'resident portal', role: 'subject', subject: f.person }) },
+    ],
+    'GET /v1/stats': [{ as: 'admin', query: { range: '30d' } }],
+    'POST /v1/keys/{id}/revoke': [{ as: 'admin', path: { id: 'k_0123456789ab' }, body: () => ({ reason: 'the office closed' }) }],
   };
 }
 
@@ -263,7 +270,7 @@ describe('the sweep', () => {
     expect(uncovered).toEqual([]);
     expect(failures).toEqual([]);
     expect(tried).toBeGreaterThan(3000);
-  }, 60_000);
+  }, 240_000);
 
   it('refuses every variant in every option and argument of every CLI command (the one check; nothing runs)', async () => {
     const failures: string[] = [];
