@@ -99,7 +99,7 @@ describe('deciding a case in the review queue', () => {
     // One field per fact of the record type, typed from the data dictionary, starting from the stored facts.
     await expect.poll(() => form.getByTestId('fact-caseNo').inputValue()).toBe('UI-OB-1');
     expect(await form.getByTestId('fact-ground').evaluate((e) => e.tagName)).toBe('SELECT');
-    expect(await form.getByTestId('fact-ground').locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['evades', 'obstructs']));
+    expect(await form.getByTestId('fact-ground').locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['Evades enforcement', 'Obstructs or resists enforcement']));
     expect(await form.getByTestId('fact-obligationYuan').getAttribute('type')).toBe('number');
     expect(await form.getByTestId('fact-obligationYuan').inputValue()).toBe('9000');
     expect(await form.locator('textarea.code').count()).toBe(0);

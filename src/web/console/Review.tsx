@@ -440,6 +440,8 @@ interface FactField {
   required: boolean;
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   enum?: string[];
+  /** Each value of `enum` by its name in the UI language (the dictionary's enumNames), where it has one. */
+  enumNames?: Record<string, string>;
 }
 
 /** The facts of a record type, in the catalog's order, each with its data element (name, type, closed list of values). */
@@ -453,7 +455,8 @@ function factFields(catalog: CatalogInForce | null, recordType: string, lang: st
   return Object.entries(facts).map(([code, use]) => {
     const e = elements.get(code);
     const name = e?.name ? pick(e.name, lang) : '';
-    return { code, name: name || code, required: use === 'required', type: ((e?.type as FactField['type']) ?? 'string'), ...(Array.isArray(e?.enum) ? { enum: e.enum as string[] } : {}) };
+    const enumNames = Object.fromEntries(Object.entries((e?.enumNames as Record<string, unknown> | undefined) ?? {}).map(([v, t]) => [v, pick(t, lang)]));
+    return { code, name: name || code, required: use === 'required', type: ((e?.type as FactField['type']) ?? 'string'), ...(Array.isArray(e?.enum) ? { enum: e.enum as string[], enumNames } : {}) };
   });
 }
 
@@ -479,7 +482,7 @@ function FactInput({ fd, value, onChange }: { fd: FactField; value: string; onCh
         <option value="">{fd.required ? f.t('review.choose') : f.t('review.none')}</option>
         {values.map((v) => (
           <option key={v} value={v}>
-            {fd.type === 'boolean' ? f.t(`review.bool.${v}`) : v}
+            {fd.type === 'boolean' ? f.t(`review.bool.${v}`) : fd.enumNames?.[v] || v}
           </option>
         ))}
       </select>
