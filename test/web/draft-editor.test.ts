@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { stringify as stringifyYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cityAndBrowser, expectAccessible, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
+import { cityAndBrowser, expectAccessible, expectInLanguage, sessionFor, type Lang, type Tab, type WebFixture } from './harness.js';
 
 const city = cityAndBrowser();
 let w: WebFixture;
@@ -127,5 +127,11 @@ describe('the catalog draft editor', () => {
     await expect.poll(() => other.page.locator('.cm-content').innerText()).toContain(`version: ${version}`);
     expect(await other.page.locator('.cm-content').innerText()).not.toContain(HEAD_COMMENT);
     await expectAccessible(other.page, 'draft regenerated (zh-CN)');
+
+    // Not YAML, in Chinese: the alert and the problem say it in Chinese, at its line (the YAML library's message is English).
+    await paste(other.page, 'id: x\nversion: "1\nlists: [a\n');
+    await other.page.getByTestId('draft-problems').waitFor();
+    await expect.poll(() => other.page.locator('p.error[role=alert]').innerText()).toMatch(/^自第 \d+ 行起不是有效的 YAML/);
+    await expectInLanguage(other.page, 'zh-CN', 'a draft that is not YAML');
   }, 120_000);
 });

@@ -426,7 +426,7 @@ function Draft({ c }: { c: CatalogInForce }) {
         </Suspense>
         {parsed.error ? (
           <p className="error" role="alert">
-            {f.t('catalog.notYaml', { error: parsed.error })}
+            {f.t('catalog.notYaml', { error: parsed.error, line: syntaxProblems(text)[0]?.line ?? 1 })}
           </p>
         ) : null}
         {placed.length ? (
