@@ -1,5 +1,5 @@
 /**
- * `xinyong catalog validate|diff|publish|requests|approve|reject|withdraw`: catalogs from
+ * `xinyong catalog validate|diff|simulate|publish|requests|approve|reject|withdraw`: catalogs from
  * directories or stored versions, published under four eyes as over HTTP (the same use case): the
  * operator is the actor `cli:<login name>`, as in every command, so another login (or an author
  * or admin over HTTP) approves what one requests.
@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import { approvePublication, catalogCounts, catalogFromDir, diffDocs, publicationRequests, rejectPublication, requestPublication, storedVersion, validateCatalogDir, withdrawPublication } from '../../app/catalog.js';
 import type { PublicationRequestRow } from '../../store/port.js';
 import { formatIssue } from '../../catalog/types.js';
-import { cliCaller, globals, out, withApp } from '../context.js';
+import { simulateVersions, type SimulationReport } from '../../app/simulate.js';
+import { cliCaller, globals, instantArg, out, withApp } from '../context.js';
 import { printDiff } from '../format.js';
 
 /** `id@version` names a stored version; anything else is a directory. */
@@ -46,6 +47,19 @@ export function registerCatalog(program: Command): void {
       const load = async (ref: string) => (STORED_REF.test(ref) ? withApp(g, async (app) => (await storedVersion(app, ref, ref)).doc) : catalogFromDir(ref).doc);
       const d = diffDocs(await load(a), await load(b));
       out(g, d, () => printDiff(d));
+    });
+  catalog
+    .command('simulate')
+    .description('what a catalog (a directory, or a stored version as id@version) would change against the version in force, or another, at one instant: grades, lists, decisions and rule matches of every subject; writes nothing')
+    .argument('<dir-or-version>')
+    .option('--against <version>', 'compare against this stored version (id@version) instead of the catalog in force at the instant')
+    .addOption(new Option('--as-of <instant>', 'the instant: the records known then (default: now)').argParser(instantArg))
+    .action(async (what: string, o: { against?: string; asOf?: number }) => {
+      const g = globals(program);
+      const target = STORED_REF.test(what) ? { ref: what } : { catalog: catalogFromDir(what) };
+      // Read only: no catch-up derivation first, since a simulation derives from the records.
+      const r = await withApp(g, (app) => simulateVersions(app, { target, against: o.against, asOf: o.asOf }), { refresh: false });
+      out(g, r, () => printSimulation(r));
     });
   catalog
     .command('publish')
@@ -123,4 +137,35 @@ export function registerCatalog(program: Command): void {
         out(g, r, () => console.log(`Withdrew ${r.id}: ${r.catalogId}@${r.version} is not published.`));
       });
     });
+}
+
+/** A simulation report for a reader: what changes, with counts by subject kind and record area, and a few examples. */
+function printSimulation(r: SimulationReport): void {
+  const kinds = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${n} ${k}`).join(', ');
+  const more = (c: { byKind: Record<string, number>; byArea: Record<string, number>; examples: { subjectId: string }[]; count: number }) =>
+    `by kind: ${kinds(c.byKind)}; by record area: ${kinds(c.byArea)}; e.g. ${c.examples.slice(0, 3).map((e) => e.subjectId).join(', ')}${c.count > 3 ? ', …' : ''}`;
+  console.log(`Simulated ${r.b} against ${r.a} as of ${new Date(r.asOf).toISOString()}: ${r.subjects} subjects (${kinds(r.subjectsByKind)}), ${r.changed} would change. Nothing was written.`);
+  for (const s of r.schemes) {
+    if (s.transitions.length === 0) continue;
+    console.log(`\nScheme ${s.scheme}${s.onlyIn ? ` (only in ${s.onlyIn === 'a' ? r.a : r.b})` : ''}: grade under ${r.a} → under ${r.b}`);
+    for (const t of s.transitions) console.log(`  ${t.from} → ${t.to}: ${t.count}  (${more(t)})`);
+  }
+  for (const l of r.lists) {
+    if (l.joining.count === 0 && l.leaving.count === 0) continue;
+    console.log(`\nList ${l.list}: ${l.before} → ${l.after} subjects`);
+    if (l.joining.count) console.log(`  joining: ${l.joining.count}  (${more(l.joining)})`);
+    if (l.leaving.count) console.log(`  leaving: ${l.leaving.count}  (${more(l.leaving)})`);
+  }
+  for (const a of r.actions) {
+    const cs = [['newly denied', a.newlyDenied], ['newly allowed', a.newlyAllowed], ['newly sent to review', a.newlyReview]] as const;
+    if (cs.every(([, c]) => c.count === 0)) continue;
+    console.log(`\nAction ${a.action}:`);
+    for (const [label, c] of cs) if (c.count) console.log(`  ${label}: ${c.count}  (${more(c)})`);
+  }
+  const rules = r.rules.filter((x) => x.before.matches !== x.after.matches || x.gained.count || x.lost.count);
+  if (rules.length) {
+    console.log('\nRules (matches at the instant, subjects):');
+    for (const x of rules) console.log(`  ${x.kind} ${x.owner} / ${x.ruleId}${x.onlyIn ? ` (only in ${x.onlyIn === 'a' ? r.a : r.b})` : ''}: ${x.before.matches} (${x.before.subjects}) → ${x.after.matches} (${x.after.subjects})`);
+  }
+  if (r.changed > 0) console.log('\nEvery example, with the records and rules that make the difference: --json.');
 }
