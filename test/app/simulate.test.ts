@@ -1,8 +1,9 @@
 /**
  * Simulating a catalog change (issue 18, must-shows 1 and 2): a rule's deduction doubled and a
  * list entry rule that no longer matches, simulated on a small fixed city, give the counts an expectation worked
- * out here by hand from the version in force confirms; a version against itself changes nothing;
- * and a simulation writes nothing (every table's row count and the audit chain's head unchanged).
+ * out here by hand from the version in force confirms; a version against itself changes nothing,
+ * and decides as an exact check of each subject does (legal roles included); and a simulation
+ * writes nothing (every table's row count and the audit chain's head unchanged).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftVersion, compileDoc } from '../../src/app/catalog.js';
+import { decideAt } from '../../src/app/checks.js';
 import { createApp, openContext, type App, type AppContext } from '../../src/app/context.js';
 import { buildDemo } from '../../src/app/demo.js';
 import { adulthood } from '../../src/app/derive.js';
@@ -31,7 +33,7 @@ const city: { s: SubjectBasic; records: CreditRecord[]; state: SubjectState }[] 
 
 beforeAll(async () => {
   ctx = await openContext({ db: join(dir, 'x.db'), now: NOW, actor: 'test' });
-  await buildDemo(ctx, { persons: 600, enterprises: 120, seed: 11, now: NOW, ifEmpty: false, progress: false });
+  await buildDemo(ctx, { persons: 1500, enterprises: 250, seed: 7, now: NOW, ifEmpty: false, progress: false });
   app = createApp(ctx, { now: () => NOW });
   const subjects: SubjectBasic[] = [];
   for await (const page of ctx.store.scanSubjects(1000)) subjects.push(...page.map((s) => ({ id: s.id, kind: s.kind, createdAt: s.createdAt })));
@@ -204,5 +206,19 @@ describe('catalog simulate', () => {
     const graded = city.filter(({ state }) => state.schemes.some((x) => x.scheme === SCHEME)).length;
     expect(Object.entries(rep.matrix).reduce((k, [from, row]) => k + (row[from] ?? 0), 0)).toBe(graded);
     expect(r.rules.every((x) => x.onlyIn === undefined)).toBe(true);
+    // Its decisions are the engine's: an exact check of each subject at the instant (which counts
+    // the entries of organisations reaching persons through their legal roles) decides the same.
+    const action = 'transport.air.ticket';
+    const exact: Record<string, number> = {};
+    let viaRole = 0;
+    for (const { s } of city) {
+      const { result } = await decideAt(app, s.id, action, NOW);
+      exact[result.decision] = (exact[result.decision] ?? 0) + 1;
+      if (result.decision === 'deny' && result.measures.some((m) => m.via)) viaRole++;
+    }
+    const decisions = r.actions.find((x) => x.action === action)!.decisions;
+    expect(Object.fromEntries(Object.entries(decisions).map(([d, row]) => [d, row[d]]))).toEqual(exact);
+    expect(exact.deny).toBeGreaterThan(0);
+    expect(viaRole).toBeGreaterThan(0);
   }, 120_000);
 });
