@@ -77,8 +77,18 @@ describe('catalog simulate', () => {
     const human = run(['catalog', 'simulate', draft(), '--as-of', AT]);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`Simulated cn-demo@2026.2-lab against cn-demo@2026.2 as of ${AT.replace('Z', '.000Z')}: ${r.subjects} subjects`);
-    expect(human.stdout).toContain(`${r.changed} would change. Nothing was written.`);
+    expect(human.stdout).toContain(`${r.changed} would change. Nothing was derived or stored.`);
+    // No purpose: persons are left out of the examples, and said to be.
+    expect(r.personExamplesWithheld).toBeGreaterThan(0);
+    expect(human.stdout).toContain(`${r.personExamplesWithheld} persons left out of the examples: give --purpose`);
     expect(rows()).toEqual(before);
+    // With a purpose: persons are examples, and each one shown has it in their access log (the only rows added).
+    const shown = json(['catalog', 'simulate', draft(), '--as-of', AT, '--purpose', '评估新规则的影响']);
+    expect(shown.personExamplesWithheld).toBeUndefined();
+    const after = rows();
+    const notAudit = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('audit_')));
+    expect(notAudit(after)).toEqual(notAudit(before));
+    expect(after.audit_log).toBeGreaterThan(before.audit_log);
   }, 120_000);
 
   it('a stored version against itself changes nothing', () => {

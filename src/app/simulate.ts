@@ -8,6 +8,7 @@
  * `evaluateSubject` the engine uses, decides every action with the same `GateIndex`, and tallies
  * the differences. `simulateVersions` is the shell that reads the store and resolves versions.
  */
+import { AUDIT } from '../audit/actions.js';
 import type { Catalog } from '../catalog/types.js';
 import type { CreditRecord, Decision, Instant, ListEntry, Relation, SubjectState } from '../domain/types.js';
 import { GateIndex } from '../gate/index.js';
@@ -16,6 +17,7 @@ import type { SubjectBasic } from '../store/port.js';
 import { catalogAt, compileDoc, storedVersion } from './catalog.js';
 import type { App } from './context.js';
 import { adulthood, type DeriveFrom } from './derive.js';
+import { readPurpose } from './subjects.js';
 
 /** How many example subjects a change keeps, at most. */
 export const EXAMPLES_PER_CHANGE = 20;
@@ -120,6 +122,11 @@ export interface SimulationReport {
   lists: ListReport[];
   actions: ActionReport[];
   rules: RuleReport[];
+  /**
+   * Persons left out of the examples because no purpose was given (showing a person as an example
+   * is a read of their data: with a purpose, each is in their access log as `simulation.read`).
+   */
+  personExamplesWithheld?: number;
 }
 
 const NONE = '(none)';
@@ -405,9 +412,35 @@ export type SimulationTarget = { ref: string } | { catalog: Catalog };
  * Simulates a draft or stored version against another stored version (`against`), or against the
  * catalog in force at `asOf` (default: now). Writes nothing, audits nothing.
  */
-export async function simulateVersions(app: App, o: { target: SimulationTarget; against?: string; asOf?: Instant; onProgress?: (done: number) => void }): Promise<SimulationReport> {
+export async function simulateVersions(app: App, o: { target: SimulationTarget; against?: string; asOf?: Instant; onProgress?: (done: number) => void; purpose?: string; actor?: string }): Promise<SimulationReport> {
+  // Persons' examples are a read of their data: only with a purpose, checked before any work.
+  const purpose = o.purpose === undefined || o.purpose === '' ? undefined : readPurpose(o.purpose);
   const asOf = o.asOf ?? app.now();
   const b = 'catalog' in o.target ? o.target.catalog : compileDoc((await storedVersion(app, o.target.ref, 'version')).doc);
   const a = o.against !== undefined ? compileDoc((await storedVersion(app, o.against, 'against')).doc) : await catalogAt(app, asOf);
-  return simulateAll(app.ctx, a, b, asOf, o.onProgress);
+  const report = await simulateAll(app.ctx, a, b, asOf, o.onProgress);
+  const persons = new Set<string>();
+  forEachChange(report, (c) => {
+    for (const e of c.examples) if (e.kind === 'person') persons.add(e.subjectId);
+  });
+  if (purpose === undefined) {
+    forEachChange(report, (c) => {
+      c.examples = c.examples.filter((e) => e.kind !== 'person');
+    });
+    report.personExamplesWithheld = persons.size;
+  } else if (persons.size > 0) {
+    const at = app.now();
+    const actor = o.actor ?? 'system';
+    await app.ctx.store.appendAudit([...persons].sort().map((subjectId) => ({ at, actor, action: AUDIT.simulationRead, subjectId, data: { purpose, simulated: report.b, against: report.a } })));
+  }
+  return report;
+}
+
+/** Every change of a report (a grade transition, list joins and leaves, decisions, rule gains and losses), wherever it is. */
+function forEachChange(v: unknown, f: (c: Change) => void): void {
+  if (Array.isArray(v)) for (const x of v) forEachChange(x, f);
+  else if (v && typeof v === 'object') {
+    if (Array.isArray((v as Change).examples) && typeof (v as Change).count === 'number') f(v as Change);
+    for (const x of Object.values(v)) if (x && typeof x === 'object') forEachChange(x, f);
+  }
 }

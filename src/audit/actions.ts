@@ -62,6 +62,8 @@ export const AUDIT = {
   evidenceAdded: 'evidence.added',
   /** A file of evidence downloaded by staff, with its purpose: in the person's access log. */
   evidenceRead: 'evidence.read',
+  /** A person shown as an example in a catalog simulation's report, with its purpose: in their access log. */
+  simulationRead: 'simulation.read',
   /** API keys. */
   keyCreated: 'key.created',
   keyRevoked: 'key.revoked',
@@ -70,4 +72,4 @@ export const AUDIT = {
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];
 
 /** The actions that show in a person's access log: every read of their data and every check about them. */
-export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.searchRead, AUDIT.exportRead, AUDIT.evidenceRead, AUDIT.checkDecided];
+export const ACCESS_ACTIONS: readonly AuditAction[] = [AUDIT.subjectRead, AUDIT.recordRead, AUDIT.listRead, AUDIT.publicRead, AUDIT.receiptRead, AUDIT.auditRead, AUDIT.casesRead, AUDIT.noticesRead, AUDIT.searchRead, AUDIT.exportRead, AUDIT.evidenceRead, AUDIT.simulationRead, AUDIT.checkDecided];

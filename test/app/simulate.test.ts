@@ -116,8 +116,19 @@ describe('catalog simulate', () => {
     });
     await draftVersion(app, b.doc, 'test');
     const before = await footprint();
-    const r = await simulateVersions(app, { target: { ref: `cn-demo@${b.version}` } });
+    // Without a purpose: no person is shown as an example, and nothing at all is written.
+    const blind = await simulateVersions(app, { target: { ref: `cn-demo@${b.version}` } });
     expect(await footprint()).toEqual(before);
+    expect(blind.personExamplesWithheld).toBeGreaterThan(0);
+    expect(blind.schemes.find((x) => x.scheme === SCHEME)!.transitions.every((t) => t.examples.length === 0 && t.count > 0)).toBe(true);
+    // With one: the persons shown, and only they, have the simulation in their access log, with the purpose.
+    const r = await simulateVersions(app, { target: { ref: `cn-demo@${b.version}` }, purpose: '评估扣分加倍的影响', actor: 'cli:tester' });
+    expect(r.personExamplesWithheld).toBeUndefined();
+    const shown = new Set(r.schemes.flatMap((x) => x.transitions.flatMap((t) => t.examples.map((e) => e.subjectId))));
+    const logged = (await ctx.store.auditPage({ actions: ['simulation.read'], limit: 10_000 })).filter((e) => e.seq > (before.head?.seq ?? 0));
+    expect(new Set(logged.map((e) => e.subjectId))).toEqual(shown);
+    expect(logged.every((e) => e.actor === 'cli:tester' && (e.data as { purpose: string }).purpose === '评估扣分加倍的影响')).toBe(true);
+    await expect(simulateVersions(app, { target: { ref: `cn-demo@${b.version}` }, purpose: '身份证号 110105198703045627' })).rejects.toThrow(/purpose/);
 
     const { matrix: expected, moved } = doubled(ruleId);
     const rep = r.schemes.find((x) => x.scheme === SCHEME)!;

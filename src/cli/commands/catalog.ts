@@ -54,11 +54,12 @@ export function registerCatalog(program: Command): void {
     .argument('<dir-or-version>')
     .option('--against <version>', 'compare against this stored version (id@version) instead of the catalog in force at the instant')
     .addOption(new Option('--as-of <instant>', 'the instant: the records known then (default: now)').argParser(instantArg))
-    .action(async (what: string, o: { against?: string; asOf?: number }) => {
+    .option('--purpose <text>', "why persons are shown as examples: without it, persons are left out of the examples (counted); with it, each person shown has the simulation in their access log")
+    .action(async (what: string, o: { against?: string; asOf?: number; purpose?: string }) => {
       const g = globals(program);
       const target = STORED_REF.test(what) ? { ref: what } : { catalog: catalogFromDir(what) };
       // Read only: no catch-up derivation first, since a simulation derives from the records.
-      const r = await withApp(g, (app) => simulateVersions(app, { target, against: o.against, asOf: o.asOf }), { refresh: false });
+      const r = await withApp(g, (app) => simulateVersions(app, { target, against: o.against, asOf: o.asOf, purpose: o.purpose, actor: cliCaller().actor }), { refresh: false });
       out(g, r, () => printSimulation(r));
     });
   catalog
@@ -143,8 +144,9 @@ export function registerCatalog(program: Command): void {
 function printSimulation(r: SimulationReport): void {
   const kinds = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${n} ${k}`).join(', ');
   const more = (c: { byKind: Record<string, number>; byArea: Record<string, number>; examples: { subjectId: string }[]; count: number }) =>
-    `by kind: ${kinds(c.byKind)}; by record area: ${kinds(c.byArea)}; e.g. ${c.examples.slice(0, 3).map((e) => e.subjectId).join(', ')}${c.count > 3 ? ', …' : ''}`;
-  console.log(`Simulated ${r.b} against ${r.a} as of ${new Date(r.asOf).toISOString()}: ${r.subjects} subjects (${kinds(r.subjectsByKind)}), ${r.changed} would change. Nothing was written.`);
+    `by kind: ${kinds(c.byKind)}; by record area: ${kinds(c.byArea)}${c.examples.length ? `; e.g. ${c.examples.slice(0, 3).map((e) => e.subjectId).join(', ')}${c.count > 3 ? ', …' : ''}` : ''}`;
+  console.log(`Simulated ${r.b} against ${r.a} as of ${new Date(r.asOf).toISOString()}: ${r.subjects} subjects (${kinds(r.subjectsByKind)}), ${r.changed} would change. Nothing was derived or stored${r.personExamplesWithheld === undefined ? ' (each person shown as an example has it in their access log)' : ''}.`);
+  if (r.personExamplesWithheld) console.log(`${r.personExamplesWithheld} persons left out of the examples: give --purpose to show them (logged in their access log).`);
   for (const s of r.schemes) {
     if (s.transitions.length === 0) continue;
     console.log(`\nScheme ${s.scheme}${s.onlyIn ? ` (only in ${s.onlyIn === 'a' ? r.a : r.b})` : ''}: grade under ${r.a} → under ${r.b}`);
