@@ -25,7 +25,7 @@ import { findCases, type CaseFilters, type Handling } from './cases.js';
 import type { App } from './context.js';
 import { invalid } from './errors.js';
 import { iso, isoInstants } from './json.js';
-import { listEntriesPage, searchPage, type ListedSubject, type SearchResult } from './reads.js';
+import { listEntriesPage, searchPage, type ListedSubject, type SearchFor, type SearchResult } from './reads.js';
 import { readPurpose, requiredPurpose } from './subjects.js';
 
 /** The most rows one export holds; past it the export is refused (narrow the filter). */
@@ -214,10 +214,10 @@ export const SEARCH_COLUMNS: readonly Column<SearchResult>[] = [
  * Every search result (every page), with a purpose, which also finds persons by name as the JSON
  * search does with it: each person found has the export in their log.
  */
-export async function exportSearch(app: App, o: { q: string; purpose?: string; actor: string; lang: Lang; max?: number }): Promise<CsvExport> {
+export async function exportSearch(app: App, o: SearchFor & { purpose?: string; actor: string; lang: Lang; max?: number }): Promise<CsvExport> {
   const purpose = exportPurpose(o.purpose, 'search results');
   const rows = await collect<SearchResult, string>('subjects', o.max ?? EXPORT_MAX_ROWS, async (after, limit) => {
-    const p = await searchPage(app, { q: o.q, limit, after, purpose });
+    const p = await searchPage(app, { q: o.q, scheme: o.scheme, grade: o.grade, limit, after, purpose });
     return { rows: p.results, next: p.next };
   });
   await logExport(app, rows.filter((s) => s.kind === 'person').map((s) => s.id), { actor: o.actor, purpose, data: { export: 'search', rows: rows.length } });

@@ -319,7 +319,9 @@ export interface SearchPage {
  * (on the first page), of any kind. A name of a person searched without a purpose is refused,
  * naming `purpose`. By name then id; `after` is the last id of the page before.
  */
-export async function searchPage(app: App, o: { q: string; limit: number; after?: string; purpose?: string }): Promise<SearchPage> {
+export async function searchPage(app: App, o: SearchFor & { limit: number; after?: string; purpose?: string }): Promise<SearchPage> {
+  if (o.scheme !== undefined || o.grade !== undefined) return gradePage(app, o);
+  if (o.q === undefined) throw invalid('q is required: part of a name or a subject reference (or scheme and grade, for the subjects holding a grade)', 'q');
   const q = o.q.trim();
   const purpose = o.purpose === undefined || o.purpose === '' ? undefined : readPurpose(o.purpose);
   const refs = refsInQuery(q);
@@ -352,11 +354,48 @@ export async function searchPage(app: App, o: { q: string; limit: number; after?
 }
 
 /**
+ * The subjects holding `grade` of `scheme` now (the bars of the overview's grade charts), by id:
+ * persons by name only with a purpose, as a search shows them. `after` is the last id of the page
+ * before. A scheme the catalog in force does not have, or a grade it does not give, is refused
+ * naming the field.
+ */
+async function gradePage(app: App, o: SearchFor & { limit: number; after?: string; purpose?: string }): Promise<SearchPage> {
+  if (o.q !== undefined) throw invalid('q and scheme/grade exclude each other: search by name or reference, or list the subjects holding a grade', 'q');
+  if (o.scheme === undefined) throw invalid('scheme is required with grade', 'scheme');
+  if (o.grade === undefined) throw invalid('grade is required with scheme', 'grade');
+  const scheme = app.ctx.catalog.schemes.find((x) => x.code === o.scheme);
+  if (!scheme) throw invalid(`scheme: the catalog in force has no scheme ${o.scheme}`, 'scheme');
+  if (!scheme.grades.includes(o.grade)) throw invalid(`grade: scheme ${o.scheme} gives the grades ${scheme.grades.join(', ')}`, 'grade');
+  const purpose = o.purpose === undefined || o.purpose === '' ? undefined : readPurpose(o.purpose);
+  const ids: string[] = [];
+  for await (const g of app.ctx.store.scanGrades()) if (g.grades[scheme.code] === o.grade) ids.push(g.subjectId);
+  ids.sort();
+  const after = o.after;
+  const from = after === undefined ? 0 : ids.findIndex((id) => id > after);
+  const start = from < 0 ? ids.length : from;
+  const pageIds = ids.slice(start, start + o.limit);
+  const subjects = await Promise.all(pageIds.map((id) => app.ctx.store.getSubject(id)));
+  return {
+    results: subjects.filter((x): x is Subject => x !== null).map((x) => searchResult(x, purpose !== undefined)),
+    count: Math.min(ids.length, SEARCH_COUNT_MAX),
+    countCapped: ids.length > SEARCH_COUNT_MAX,
+    next: start + o.limit < ids.length ? pageIds[pageIds.length - 1] : null,
+  };
+}
+
+/** What a reviewer looks for: part of a name or a reference (`q`), or the subjects holding a grade (`scheme` and `grade`). */
+export interface SearchFor {
+  q?: string;
+  scheme?: string;
+  grade?: string;
+}
+
+/**
  * A reviewer's search (`searchPage`). Without a purpose it reads no one's data: persons appear
  * only when a reference names them, without a name, and nothing is logged. With one, each person
  * shown (by name) has the search, with its purpose, in their access log (`search.read`).
  */
-export async function searchSubjects(app: App, o: { q: string; limit: number; after?: string; purpose?: string; actor: string }): Promise<SearchPage> {
+export async function searchSubjects(app: App, o: SearchFor & { limit: number; after?: string; purpose?: string; actor: string }): Promise<SearchPage> {
   const page = await searchPage(app, o);
   if (o.purpose !== undefined && o.purpose !== '') {
     const purpose = readPurpose(o.purpose);

@@ -175,7 +175,7 @@ function bases(catalog: unknown): Record<string, Base[]> {
     'POST /v1/dev/sign-in': [{ as: 'public', body: () => ({ role: 'checker', scopes: ['transport.air.ticket'] }) }, { as: 'public', body: () => ({ role: 'source', source: 'spc' }) }, { as: 'public', body: () => ({ role: 'subject', subject: f.person }) }],
     'GET /v1/checks/{receipt}': [{ as: 'reviewer', path: { receipt: 'rc_0123456789abcdef01234567' }, query: purpose }],
     'GET /v1/records/{id}': [{ as: 'reviewer', path: { id: ids.record }, query: purpose }],
-    'GET /v1/subjects': [{ as: 'reviewer', query: { q: '有限公司' } }],
+    'GET /v1/subjects': [{ as: 'reviewer', query: { q: '有限公司' } }, { as: 'reviewer', query: { scheme: 'enterprise-class', grade: 'C', ...purpose } }],
     'GET /v1/subjects/{ref}': [{ as: 'reviewer', path: { ref: f.person }, query: { ...purpose, asOf: '2026-11-01' } }],
     'GET /v1/lists/{code}/entries': [{ as: 'reviewer', path: { code: 'spc-dishonest-debtors' }, query: { ...purpose, after: 'e_0' } }],
     'GET /v1/me': [{ as: 'subject', query: { asOf: '2026-11-01' } }],

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chartsDrawn, cityAndBrowser, sessionFor } from './harness.js';
+import { chartsDrawn, cityAndBrowser, expectAccessible, sessionFor } from './harness.js';
 
 const city = cityAndBrowser();
 
@@ -195,6 +195,27 @@ describe('charts', () => {
     const [maxG] = nonZero.reduce((a, b) => (a[1] >= b[1] ? a : b));
     expect(log[minG] / log[maxG]).toBeGreaterThan(linear[minG] / linear[maxG]);
     expect(await fig.innerText()).toMatch(/Logarithmic scale/);
+  });
+
+  it('opens the subjects behind a bar of the grades: the smallest group, all of them, each holding that grade', async () => {
+    const t = await city.tab({ session: await sessionFor(city.w, 'reviewer') });
+    await t.page.goto(`${city.w.base}/overview`);
+    await chartsDrawn(t.page);
+    const stats = (await city.w.f.req({ method: 'GET', url: '/v1/stats', role: 'reviewer' })).json() as { grades: Record<string, Record<string, number>> };
+    const colours: Record<string, string> = { A: '#4ac26b', B: '#d4a72c', C: '#e16f24', D: '#cf222e' };
+    const counts = stats.grades['enterprise-class'];
+    const [grade, n] = Object.entries(counts).filter(([, k]) => k > 0).reduce((a, b) => (a[1] <= b[1] ? a : b));
+    await t.page.getByTestId('chart-grades-enterprise-class').scrollIntoViewIfNeeded();
+    const [bar] = await bars(t.page, 'grades-enterprise-class', [colours[grade]]);
+    await t.page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    await t.page.waitForURL((u) => u.pathname === '/subjects' && u.searchParams.get('scheme') === 'enterprise-class' && u.searchParams.get('grade') === grade);
+    await t.page.getByTestId('grade-filter').waitFor();
+    await expect.poll(() => t.page.getByTestId('search-count').innerText()).toMatch(new RegExp(`\\b${n}\\b`));
+    // The first one listed holds that grade, as its own page says.
+    const first = await t.page.locator('[data-testid=subject-results] a').first().getAttribute('href');
+    const v = (await city.w.f.req({ method: 'GET', url: `/v1/subjects/${first!.split('/').pop()}?purpose=${encodeURIComponent('核对概览数字')}`, role: 'reviewer' })).json() as { state: { schemes: { scheme: string; grade: string }[] } };
+    expect(v.state.schemes.find((x) => x.scheme === 'enterprise-class')?.grade).toBe(grade);
+    await expectAccessible(t.page, 'subjects of a grade');
   });
 });
 

@@ -36,11 +36,13 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
           tags: ['subjects'],
           summary: 'Find subjects: organisations by name, persons by name with a purpose, any subject by reference',
           description:
-            `Organisations whose name contains \`q\`; with \`purpose\`, also the persons whose whole name is \`q\` (exactly, not a part of it), shown by name and masked ID. Ordered by name, then id. When \`q\` is a subject reference (\`s_…\`, \`cn-uscc:…\`, \`cn-rid:…\`) or a bare credit code or full ID number, the subject it names comes first on the first page, of any kind. A \`q\` that is the name of a person, without \`purpose\`, is refused (400, field \`purpose\`): persons are found by name only for a stated reason. With \`purpose\`, every person on the page has the search in their access log (\`search.read\`, with the purpose); without one nothing is logged and a person found by reference shows no name. Identifiers are only ever masked. Pages: \`limit\` results, then \`after\` = \`next\` of the answer until \`next\` is null; \`count\` is the number found in all, counted up to ${SEARCH_COUNT_MAX} (\`countCapped\` when there are more). Read a record with \`GET /v1/subjects/{ref}\`.`,
+            `Organisations whose name contains \`q\`; with \`purpose\`, also the persons whose whole name is \`q\` (exactly, not a part of it), shown by name and masked ID. Ordered by name, then id. When \`q\` is a subject reference (\`s_…\`, \`cn-uscc:…\`, \`cn-rid:…\`) or a bare credit code or full ID number, the subject it names comes first on the first page, of any kind. A \`q\` that is the name of a person, without \`purpose\`, is refused (400, field \`purpose\`): persons are found by name only for a stated reason. With \`purpose\`, every person on the page has the search in their access log (\`search.read\`, with the purpose); without one nothing is logged and a person found by reference shows no name. Identifiers are only ever masked. Pages: \`limit\` results, then \`after\` = \`next\` of the answer until \`next\` is null; \`count\` is the number found in all, counted up to ${SEARCH_COUNT_MAX} (\`countCapped\` when there are more). With \`scheme\` and \`grade\` instead of \`q\`: the subjects holding that grade of the scheme now, by id (the subjects behind a bar of the overview's grade chart), persons by name only with \`purpose\` as above; a scheme the catalog in force does not have, or a grade it does not give, is \`400\` naming the field, and \`q\` with them is \`400\` naming \`q\`. Read a record with \`GET /v1/subjects/{ref}\`.`,
           querystring: Type.Object(
             {
               // A reference, or a bare ID number or credit code, is searched for as one; any other text holding an ID number is refused.
-              q: subjectRef({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference.', examples: ['有限公司'] }),
+              q: Type.Optional(subjectRef({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Part of a name, or a subject reference. Required unless `scheme` and `grade` are given.', examples: ['有限公司'] })),
+              scheme: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'With `grade`, instead of `q`: the subjects holding that grade of this scheme now (a bar of the overview’s grade chart), by id.', examples: ['enterprise-class'] })),
+              grade: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'A grade the scheme gives (`A`…`D`, `AAA`…`D`); with `scheme`.', examples: ['C'] })),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
               after: Type.Optional(Type.String({ maxLength: 80, description: 'The `next` of the page before.' })),
               purpose: Type.Optional({
@@ -67,8 +69,9 @@ export function subjectRoutes(svc: Service): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        if (wantsCsv(req)) return sendCsv(req, reply, await exportSearch(svc, { q: req.query.q, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
-        const page = await searchSubjects(svc, { q: req.query.q, limit: req.query.limit ?? 20, after: req.query.after, purpose: req.query.purpose, actor: principal(req).actor });
+        const what = { q: req.query.q, scheme: req.query.scheme, grade: req.query.grade };
+        if (wantsCsv(req)) return sendCsv(req, reply, await exportSearch(svc, { ...what, purpose: req.query.purpose, actor: principal(req).actor, lang: csvLang(req) }));
+        const page = await searchSubjects(svc, { ...what, limit: req.query.limit ?? 20, after: req.query.after, purpose: req.query.purpose, actor: principal(req).actor });
         // Region names become the reader's language on the way out (lang.ts).
         return page as unknown as Localized<SearchPage>;
       },

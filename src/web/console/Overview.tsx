@@ -41,7 +41,7 @@ export function OverviewPage({ role }: { role: Role }) {
           </div>
           <div className="grid two">
             {s.schemes.map((sc) => (
-              <GradeChart key={sc.code} s={s} scheme={sc.code} grades={sc.grades} />
+              <GradeChart key={sc.code} s={s} scheme={sc.code} grades={sc.grades} canOpen={role === 'reviewer'} />
             ))}
             <ListSizes s={s} canOpen={role === 'reviewer'} />
             <ListFlows s={s} canOpen={role === 'reviewer'} />
@@ -99,8 +99,9 @@ function useScale(id: string, counts: number[]): { log: boolean; control: ReactN
   };
 }
 
-function GradeChart({ s, scheme, grades }: { s: Stats; scheme: string; grades: string[] }) {
+function GradeChart({ s, scheme, grades, canOpen }: { s: Stats; scheme: string; grades: string[]; canOpen: boolean }) {
   const f = useFormat();
+  const navigate = useNavigate();
   const counts = grades.map((g) => s.grades[scheme]?.[g] ?? 0);
   const id = `grades-${scheme}`;
   const { log, control, note } = useScale(id, counts);
@@ -111,12 +112,33 @@ function GradeChart({ s, scheme, grades }: { s: Stats; scheme: string; grades: s
       xAxis: { type: 'category', data: grades },
       yAxis: valueAxis(log, f.num),
       // A non-zero group is never less than a few pixels high, even on a linear axis; zero has no bar.
-      series: [{ type: 'bar', barMinHeight: 4, data: counts.map((n, i) => ({ value: n === 0 ? null : n, itemStyle: { color: GRADE_COLOURS[grades[i]] ?? '#57606a' } })) }],
+      series: [{ type: 'bar', barMinHeight: 4, cursor: canOpen ? 'pointer' : 'default', data: counts.map((n, i) => ({ value: n === 0 ? null : n, itemStyle: { color: GRADE_COLOURS[grades[i]] ?? '#57606a' } })) }],
     }),
-    [grades, counts.join(), log, f.lang],
+    [grades, counts.join(), log, f.lang, canOpen],
   );
-  const title = f.t('overview.grades', { scheme: f.t(`schemes.${scheme}`, { defaultValue: scheme }) });
-  return <Chart id={id} title={title} option={option} controls={control} note={note} scale={log ? 'log' : 'linear'} table={{ head: [f.t('overview.grade'), f.t('overview.subjects')], rows: grades.map((g, i) => [g, f.num(counts[i])]) }} />;
+  const schemeName = f.t(`schemes.${scheme}`, { defaultValue: scheme });
+  const title = f.t('overview.grades', { scheme: schemeName });
+  // The subjects behind a bar: those holding that grade now, on the Subjects page.
+  const open = (grade: string) => `/subjects${q({ scheme, grade })}`;
+  return (
+    <Chart
+      id={id}
+      title={title}
+      option={option}
+      controls={control}
+      note={
+        <>
+          {note} {canOpen ? f.t('charts.clickHintGrades') : null}
+        </>
+      }
+      scale={log ? 'log' : 'linear'}
+      onClick={canOpen ? (i) => grades[i] && navigate(open(grades[i])) : undefined}
+      table={{
+        head: [f.t('overview.grade'), f.t('overview.subjects')],
+        rows: grades.map((g, i) => [canOpen && counts[i] > 0 ? <Link to={open(g)} aria-label={f.t('charts.openGrade', { grade: g, scheme: schemeName })}>{g}</Link> : g, f.num(counts[i])]),
+      }}
+    />
+  );
 }
 
 function ListSizes({ s, canOpen }: { s: Stats; canOpen: boolean }) {

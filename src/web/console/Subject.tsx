@@ -32,13 +32,22 @@ export function SubjectSearchPage() {
   // in their access log), and the results as CSV (each person in the file sees the export).
   const exporting = usePurpose();
   const purpose = exporting.purpose || undefined;
-  const found = useApi<SearchResult>(query ? `/v1/subjects${q({ q: query, purpose, after: pages[pages.length - 1] })}` : null, { logged: !!purpose });
+  // The subjects behind a bar of the overview's grade chart (`?scheme=&grade=`), or what was searched for.
+  const [params, setParams] = useSearchParams();
+  const scheme = params.get('scheme');
+  const grade = params.get('grade');
+  const byGrade = scheme && grade && query === null ? { scheme, grade } : null;
+  const asked = byGrade ?? (query ? { q: query } : null);
+  const found = useApi<SearchResult>(asked ? `/v1/subjects${q({ ...asked, purpose, after: pages[pages.length - 1] })}` : null, { logged: !!purpose });
+  const catalog = useCatalog(useSession().session?.token ?? null);
+  const n = names(catalog, f.lang);
   // A name that may be a person's: the server asks for the purpose before it searches persons.
   const needsPurpose = found.error?.problem.status === 400 && found.error.problem.field === 'purpose';
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setPages([]);
     setQuery(text.trim());
+    if (scheme || grade) setParams({}, { replace: true });
     // An ID number typed here is sent once and not kept on the page.
     if (holdsIdNumber(text)) setText('');
   };
@@ -51,6 +60,14 @@ export function SubjectSearchPage() {
         </label>
         <button type="submit">{f.t('common.search')}</button>
       </form>
+      {byGrade ? (
+        <>
+          <p className="note" data-testid="grade-filter">
+            {f.t('subject.byGrade', { grade: byGrade.grade, scheme: n.scheme(byGrade.scheme) })}
+          </p>
+          {purpose ? null : <p className="muted small">{f.t('subject.byGradePersons')}</p>}
+        </>
+      ) : null}
       {found.loading ? <Loading /> : null}
       {needsPurpose ? (
         <>
@@ -63,13 +80,13 @@ export function SubjectSearchPage() {
         <ErrorBox error={found.error} onRetry={found.reload} />
       ) : null}
       {found.data && found.data.results.length === 0 ? <Empty>{f.t('subject.noneFound')}</Empty> : null}
-      {found.data && found.data.results.length > 0 && query ? (
+      {found.data && found.data.results.length > 0 && asked ? (
         <>
           <p className="muted" data-testid="search-count">
             {f.t(found.data.countCapped ? 'subject.foundCapped' : 'subject.found', { count: found.data.count ?? found.data.results.length })}
           </p>
           {exporting.form}
-          <DownloadCsv path={purpose ? `/v1/subjects${q({ q: query, purpose })}` : null} testId="csv-search" />
+          <DownloadCsv path={purpose ? `/v1/subjects${q({ ...asked, purpose })}` : null} testId="csv-search" />
         </>
       ) : null}
       {found.data && found.data.results.length > 0 ? (
