@@ -10,6 +10,18 @@ import { chartsDrawn, cityAndBrowser, expectAccessible, sessionFor } from './har
 
 const city = cityAndBrowser();
 
+/** The enterprise classes' bar colours, as the overview draws them. */
+const GRADE_COLOURS: Record<string, string> = { A: '#4ac26b', B: '#d4a72c', C: '#e16f24', D: '#cf222e' };
+
+/** A reviewer's overview, drawn, and the counts of the enterprise classes it shows. */
+async function enterpriseGrades() {
+  const t = await city.tab({ session: await sessionFor(city.w, 'reviewer') });
+  await t.page.goto(`${city.w.base}/overview`);
+  await chartsDrawn(t.page);
+  const stats = (await city.w.f.req({ method: 'GET', url: '/v1/stats', role: 'reviewer' })).json() as { grades: Record<string, Record<string, number>> };
+  return { t, counts: stats.grades['enterprise-class'] };
+}
+
 /** The drawn bars of a chart: each SVG path filled with one of `colours`, with its box in pixels. */
 async function bars(page: Page, chart: string, colours: string[]): Promise<{ fill: string; x: number; y: number; width: number; height: number }[]> {
   return page.evaluate(
@@ -163,12 +175,7 @@ describe('charts', () => {
   });
 
   it('draws every non-zero grade visibly: a logarithmic scale where C and D would vanish beside A', async () => {
-    const t = await city.tab({ session: await sessionFor(city.w, 'reviewer') });
-    await t.page.goto(`${city.w.base}/overview`);
-    await chartsDrawn(t.page);
-    const stats = (await city.w.f.req({ method: 'GET', url: '/v1/stats', role: 'reviewer' })).json() as { grades: Record<string, Record<string, number>> };
-    const colours: Record<string, string> = { A: '#4ac26b', B: '#d4a72c', C: '#e16f24', D: '#cf222e' };
-    const counts = stats.grades['enterprise-class'];
+    const { t, counts } = await enterpriseGrades();
     const nonZero = Object.entries(counts).filter(([, n]) => n > 0);
     expect(nonZero.length).toBeGreaterThan(1);
     const small = Math.min(...nonZero.map(([, n]) => n)) * 50 < Math.max(...nonZero.map(([, n]) => n));
@@ -176,8 +183,8 @@ describe('charts', () => {
     // Where a group is under 2% of the largest the chart starts on a log scale, and says so.
     expect(await fig.getAttribute('data-scale')).toBe(small ? 'log' : 'linear');
     const heights = async () => {
-      const drawn = await bars(t.page, 'grades-enterprise-class', Object.values(colours));
-      return Object.fromEntries(drawn.map((b) => [Object.keys(colours).find((g) => colours[g] === b.fill), b.height]));
+      const drawn = await bars(t.page, 'grades-enterprise-class', Object.values(GRADE_COLOURS));
+      return Object.fromEntries(drawn.map((b) => [Object.keys(GRADE_COLOURS).find((g) => GRADE_COLOURS[g] === b.fill), b.height]));
     };
     const check = async (scale: 'log' | 'linear') => {
       if ((await fig.getAttribute('data-scale')) !== scale) await t.page.getByTestId('log-grades-enterprise-class').click();
@@ -198,15 +205,10 @@ describe('charts', () => {
   });
 
   it('opens the subjects behind a bar of the grades: the smallest group, all of them, each holding that grade', async () => {
-    const t = await city.tab({ session: await sessionFor(city.w, 'reviewer') });
-    await t.page.goto(`${city.w.base}/overview`);
-    await chartsDrawn(t.page);
-    const stats = (await city.w.f.req({ method: 'GET', url: '/v1/stats', role: 'reviewer' })).json() as { grades: Record<string, Record<string, number>> };
-    const colours: Record<string, string> = { A: '#4ac26b', B: '#d4a72c', C: '#e16f24', D: '#cf222e' };
-    const counts = stats.grades['enterprise-class'];
+    const { t, counts } = await enterpriseGrades();
     const [grade, n] = Object.entries(counts).filter(([, k]) => k > 0).reduce((a, b) => (a[1] <= b[1] ? a : b));
     await t.page.getByTestId('chart-grades-enterprise-class').scrollIntoViewIfNeeded();
-    const [bar] = await bars(t.page, 'grades-enterprise-class', [colours[grade]]);
+    const [bar] = await bars(t.page, 'grades-enterprise-class', [GRADE_COLOURS[grade]]);
     await t.page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
     await t.page.waitForURL((u) => u.pathname === '/subjects' && u.searchParams.get('scheme') === 'enterprise-class' && u.searchParams.get('grade') === grade);
     await t.page.getByTestId('grade-filter').waitFor();
